@@ -1,0 +1,46 @@
+// Runs uvu test files (TypeScript through tsx) one file per process and prints one closing
+// line "N passed, N failed" that CI can read. Usage: node scripts/run-tests.mjs DIR [pattern]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? 'test';
+const pattern = new RegExp(process.argv[3] ?? '\\.test\\.ts$');
+const files = [];
+(function collect(d, top) {
+  for (const name of readdirSync(d).sort()) {
+    const p = join(d, name);
+    if (statSync(p).isDirectory()) {
+      // oracle tests run only through `npm run test:oracles`
+      if (top && name === 'oracles' && dir === 'test') continue;
+      if (name === 'fixtures' || name === 'helpers') continue;
+      collect(p, false);
+    } else if (pattern.test(name)) files.push(p);
+  }
+})(dir, true);
+
+let passed = 0, failed = 0, skipped = 0;
+const failedFiles = [];
+for (const file of files) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+    timeout: 15 * 60_000,
+  });
+  const out = r.stdout ?? '';
+  process.stdout.write(out);
+  const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const sk = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  passed += ok;
+  skipped += sk;
+  let bad = total - ok - sk;
+  if (r.status !== 0 && bad === 0) bad = 1; // a crash or timeout counts as a failure
+  if (bad > 0) failedFiles.push(file);
+  failed += bad;
+}
+if (files.length === 0) { console.log('no test files found in ' + dir); process.exit(1); }
+if (failedFiles.length) console.log('\nfailing files:\n  ' + failedFiles.join('\n  '));
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -1,0 +1,121 @@
+// Address formatting and parsing: IPv4, IPv6 (RFC 5952 text form), MAC-style hex.
+// Pure functions over bytes so the codec stays usable in a browser.
+
+export function formatIPv4(b: Uint8Array, off = 0): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+}
+
+/** RFC 5952: lowercase, zeros suppressed, the longest run (>= 2 groups) of zeros as '::'. */
+export function formatIPv6(b: Uint8Array, off = 0): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!);
+  // IPv4-mapped addresses keep their dotted tail, as iproute2 prints them
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${formatIPv4(b, off + 12)}`;
+  }
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
+  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
+  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
+  return `${head}::${tail}`;
+}
+
+/** 4 bytes → IPv4, 16 bytes → IPv6, anything else → hex with colons. */
+export function formatIP(b: Uint8Array): string {
+  if (b.length === 4) return formatIPv4(b);
+  if (b.length === 16) return formatIPv6(b);
+  return formatHex(b);
+}
+
+export function formatHex(b: Uint8Array, sep = ':'): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    if (i && sep) s += sep;
+    s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
+  }
+  return s;
+}
+
+export function parseIPv4(s: string): Uint8Array | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+export function parseIPv6(s: string): Uint8Array | undefined {
+  const out = new Uint8Array(16);
+  let text = s;
+  let tail4: Uint8Array | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    tail4 = parseIPv4(text.slice(lastColon + 1));
+    if (!tail4) return undefined;
+    text = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const r: number[] = [];
+    for (const p of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return undefined;
+      r.push(parseInt(p, 16));
+    }
+    return r;
+  };
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1 && head.length !== 8) return undefined;
+  if (halves.length === 2 && head.length + tail.length > 7) return undefined;
+  const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i]! >> 8;
+    out[2 * i + 1] = groups[i]! & 0xff;
+  }
+  if (tail4) out.set(tail4, 12);
+  return out;
+}
+
+/** Parses an IPv4 or IPv6 address; undefined when it is neither. */
+export function parseIP(s: string): Uint8Array | undefined {
+  return s.includes(':') ? parseIPv6(s) : parseIPv4(s);
+}
+
+/** 'aa:bb:cc' (any length, also '' for zero bytes) → bytes. */
+export function parseHex(s: string, sep = ':'): Uint8Array | undefined {
+  if (s === '') return new Uint8Array(0);
+  const parts = sep ? s.split(sep) : s.match(/.{1,2}/g) ?? [];
+  const out = new Uint8Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(parts[i]!)) return undefined;
+    out[i] = parseInt(parts[i]!, 16);
+  }
+  return out;
+}
+
+/** '10.0.0.0/8' → { addr bytes, prefixLength }; prefix defaults to the full length. */
+export function parsePrefix(s: string): { address: Uint8Array; prefixLength: number } | undefined {
+  const [a, p] = s.split('/');
+  const address = parseIP(a!);
+  if (!address) return undefined;
+  const max = address.length * 8;
+  const prefixLength = p === undefined ? max : Number(p);
+  if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > max) return undefined;
+  return { address, prefixLength };
+}

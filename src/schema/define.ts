@@ -1,0 +1,78 @@
+import type { AttrDefs, AttrSet, EnumDef, FlagsDef, StructDef, StructField } from './types.js';
+
+export function defineEnum<const V extends Record<string, number>>(name: string, values: V): EnumDef<V> {
+  const byValue = new Map<number, string>();
+  for (const [k, v] of Object.entries(values)) if (!byValue.has(v)) byValue.set(v, k);
+  return { kind: 'enum', name, values, byValue };
+}
+
+export function defineFlags<const V extends Record<string, number>>(name: string, values: V): FlagsDef<V> {
+  return { kind: 'flags', name, values };
+}
+
+const FIELD_SIZE: Record<string, number> = {
+  u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, uint: 8, sint: 8, ipv4: 4, ipv6: 16,
+};
+
+export function fieldSize(f: StructField): number {
+  if (f.type === 'pad' || f.type === 'binary') return f.len ?? 0;
+  if (f.type === 'mac') return f.len ?? 6;
+  return FIELD_SIZE[f.type]!;
+}
+
+/** A fixed struct; declare C padding explicitly with { type: 'pad', len } as YNL does. */
+export function defineStruct<const F extends readonly StructField[]>(name: string, fields: F): StructDef<F> {
+  const size = fields.reduce((n, f) => n + fieldSize(f), 0);
+  return { kind: 'struct', name, fields, size };
+}
+
+/** An attribute set; keys are the TS names (camelCase), ids are the kernel's numbers. */
+export function attrSet<const A extends AttrDefs>(name: string, attrs: A): AttrSet<A> {
+  const seen = new Map<number, string>();
+  for (const [key, def] of Object.entries(attrs)) {
+    if (key === 'unknown') throw new Error(`${name}: 'unknown' is reserved for unknown attributes`);
+    const prev = seen.get(def.id);
+    if (prev !== undefined) throw new Error(`${name}: attributes ${prev} and ${key} share id ${def.id}`);
+    seen.set(def.id, key);
+  }
+  return { kind: 'attr-set', name, attrs };
+}
+
+export function enumName(def: EnumDef, value: number): string | undefined {
+  return def.byValue.get(value);
+}
+
+/** A number, or a declared name mapped to its number. */
+export function enumValue(def: EnumDef, v: number | string): number {
+  if (typeof v === 'number') return v;
+  const n = def.values[v];
+  if (n === undefined) {
+    if (/^\d+$/.test(v)) return Number(v);
+    throw new TypeError(`${def.name}: unknown value '${v}' (known: ${Object.keys(def.values).join(', ')})`);
+  }
+  return n;
+}
+
+/** Names of the bits set in `value`; bits without a name are given as hex. */
+export function flagNamesOf(def: FlagsDef, value: number | bigint): string[] {
+  const out: string[] = [];
+  let rest = BigInt(value);
+  for (const [k, bit] of Object.entries(def.values)) {
+    const b = BigInt(bit);
+    if (b !== 0n && (rest & b) === b) { out.push(k); rest &= ~b; }
+  }
+  if (rest) out.push('0x' + rest.toString(16));
+  return out;
+}
+
+/** OR of named bits (or numbers). */
+export function flagsValue(def: FlagsDef, names: ReadonlyArray<string | number>): number {
+  let v = 0;
+  for (const n of names) {
+    if (typeof n === 'number') { v |= n; continue; }
+    const bit = def.values[n];
+    if (bit === undefined) throw new TypeError(`${def.name}: unknown flag '${n}'`);
+    v |= bit;
+  }
+  return v >>> 0;
+}
