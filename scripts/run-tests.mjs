@@ -4,6 +4,21 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Kernel tests need CAP_NET_ADMIN in their own namespaces. Without root, re-run everything in a
+// user + network + mount namespace (mapped root), with a private /run so `ip netns add` works.
+if (process.getuid && process.getuid() !== 0 && !process.env.NLWIRE_UNSHARED) {
+  const probe = spawnSync('unshare', ['--user', '--map-root-user', '--net', '--mount', 'true']);
+  if (probe.status !== 0) {
+    console.error('not root, and unprivileged user namespaces are not available here ' +
+      `(unshare: ${String(probe.stderr).trim()}); kernel tests cannot run. Run as root, or enable user namespaces.`);
+    process.exit(1);
+  }
+  const inner = `mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec "$0" "$@"`;
+  const r = spawnSync('unshare', ['--user', '--map-root-user', '--net', '--mount', 'sh', '-c', inner,
+    process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NLWIRE_UNSHARED: '1' } });
+  process.exit(r.status ?? 1);
+}
+
 const dir = process.argv[2] ?? 'test';
 const pattern = new RegExp(process.argv[3] ?? '\\.test\\.ts$');
 const files = [];

@@ -1,0 +1,664 @@
+// NetlinkSocket: requests, dumps and subscriptions over one netlink socket, in Node's event loop.
+//
+// Concurrency model: any number of requests may be in flight (replies are matched by sequence
+// number and port id); dumps are queued so that one runs at a time (the kernel answers a second
+// concurrent dump on one socket with EBUSY). Multicast messages (seq 0 from a group) go to
+// subscriptions. A single libuv poll handle drives all of it; nothing blocks the event loop.
+import type { Encodable } from '../core/attr.js';
+import {
+  NETLINK_OPT, NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_OVERRUN, Protocol, SOL_NETLINK, SOL_SOCKET,
+  SO_RCVBUF, SO_RCVBUFFORCE, align4, protocolNumber, type ProtocolName,
+} from '../core/constants.js';
+import { errnoName } from '../core/errno.js';
+import { DecodeError, NetlinkError, NetlinkTimeoutError, type ExtendedAck } from '../core/errors.js';
+import { dataView, type MessageHeader } from '../core/header.js';
+import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
+import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
+import { locateAttribute } from './extack-resolve.js';
+import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
+
+const EAGAIN = 11;
+const ENOBUFS = 105;
+const EINTR = 4;
+const MSG_TRUNC = 0x20;
+
+export interface NetlinkSocketOptions {
+  /** Netlink protocol: 'route', 'generic', ... or its number. */
+  protocol: ProtocolName | number;
+  /**
+   * Network namespace for the socket: a name from `ip netns` (/var/run/netns/NAME), a path
+   * (/proc/PID/ns/net) or an open fd. The calling thread is switched only while the socket is
+   * created; the process stays where it is.
+   */
+  netns?: string | number;
+  /** Port id to bind; 0 (default) lets the kernel choose. */
+  portId?: number;
+  /** Multicast groups (numbers) to join at open. */
+  groups?: readonly number[];
+  /** Declarations used to decode replies and to name attributes in errors. */
+  family?: MessageFamily;
+  /** NETLINK_EXT_ACK (default true): errors carry the kernel's message and attribute offset. */
+  extendedAck?: boolean;
+  /** NETLINK_CAP_ACK (default true): errors do not echo the whole request. */
+  capAck?: boolean;
+  /** NETLINK_GET_STRICT_CHK (default true for route): dump filters work or fail loudly. */
+  strict?: boolean;
+  /** SO_RCVBUF in bytes (SO_RCVBUFFORCE when permitted). Larger buffers lose fewer events. */
+  receiveBufferSize?: number;
+  /** Initial receive buffer in user space (default 64 KiB); grows when a datagram is truncated. */
+  readBufferSize?: number;
+  /** Default timeout of requests and of the gap between dump datagrams, ms (default 30 s). */
+  timeout?: number;
+  /** Accept messages from user-space senders (port id != 0). Default: only for USERSOCK. */
+  acceptNonKernel?: boolean;
+  /** NETLINK_LISTEN_ALL_NSID: receive events of peer namespaces (they carry `nsid`). */
+  listenAllNsid?: boolean;
+  /** Native binding to use (tests may pass a fake kernel); defaults to the addon. */
+  binding?: NativeBinding;
+}
+
+export interface RequestOptions {
+  /** Milliseconds; defaults to the socket's timeout. */
+  timeout?: number;
+  signal?: AbortSignal;
+  /**
+   * 'ack' (default): set NLM_F_ACK and resolve with the replies received before the ACK.
+   * 'reply': do not ask for an ACK; resolve with the first reply (or DONE of a multipart reply).
+   */
+  expect?: 'ack' | 'reply';
+  /** Operation name for errors (default: the declared message name, or the type number). */
+  operation?: string;
+}
+
+export interface RequestResult {
+  messages: DecodedMessage[];
+  /** Extended-ACK warning attached to a successful ACK (the kernel's message), if any. */
+  warning?: ExtendedAck;
+}
+
+export interface DumpOptions extends RequestOptions {
+  /** Re-run the dump up to this many times if the kernel flags it interrupted (collect() only). */
+  retryInterrupted?: number;
+}
+
+export interface DumpResult {
+  messages: DecodedMessage[];
+  /** NLM_F_DUMP_INTR was set on a message: the table changed during the dump; it may be inconsistent. */
+  interrupted: boolean;
+  /** How many attempts were made (1 without retries). */
+  attempts: number;
+}
+
+/** A received datagram handed to raw consumers: valid only until the consumer returns. */
+export interface RawChunk {
+  bytes: Uint8Array;
+  group: number;
+  portId: number;
+  nsid: number;
+}
+
+export type SubscriptionItem =
+  | { type: 'message'; message: DecodedMessage; group: number; nsid?: number }
+  /** The kernel dropped events (ENOBUFS, or a truncated datagram): state may be stale; resync. */
+  | { type: 'overrun'; reason: 'ENOBUFS' | 'truncated' | 'queue-full' };
+
+export interface SubscribeOptions {
+  /** Stop reading when this many items wait unconsumed (the kernel then reports ENOBUFS). Default 50,000. */
+  highWaterMark?: number;
+  signal?: AbortSignal;
+}
+
+export interface DumpStream extends AsyncIterable<DecodedMessage> {
+  /** True once a message of the dump carried NLM_F_DUMP_INTR (final after iteration ends). */
+  readonly interrupted: boolean;
+}
+
+// --- pending operations ------------------------------------------------------------------------
+
+interface Pending {
+  seq: number;
+  operation: string;
+  dump: boolean;
+  expect: 'ack' | 'reply';
+  request: Uint8Array;
+  messages: DecodedMessage[];
+  interrupted: boolean;
+  /** Called for each data message of a dump (streaming); undefined collects into `messages`. */
+  onMessage?: (m: DecodedMessage) => void;
+  onRaw?: (chunk: Uint8Array) => void;
+  resolve: (r: RequestResult & { interrupted: boolean }) => void;
+  reject: (e: Error) => void;
+  timer?: ReturnType<typeof setTimeout>;
+  timeoutMs: number;
+  cleanup: () => void;
+}
+
+class AsyncQueue<T> {
+  private items: T[] = [];
+  private waiters: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (e: Error) => void }> = [];
+  private ended = false;
+  private error: Error | undefined;
+  constructor(private readonly onDrain?: () => void) {}
+  get length(): number { return this.items.length; }
+  push(item: T): void {
+    if (this.ended) return;
+    const w = this.waiters.shift();
+    if (w) w.resolve({ value: item, done: false });
+    else this.items.push(item);
+  }
+  end(err?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.error = err;
+    for (const w of this.waiters.splice(0)) err && this.items.length === 0 ? w.reject(err) : w.resolve({ value: undefined, done: true });
+  }
+  next(): Promise<IteratorResult<T>> {
+    if (this.items.length) {
+      const value = this.items.shift()!;
+      if (this.items.length === 0) this.onDrain?.();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.ended) return this.error ? Promise.reject(this.error) : Promise.resolve({ value: undefined, done: true });
+    this.onDrain?.();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+}
+
+function netnsPath(ns: string | number): string | number {
+  if (typeof ns === 'number') return ns;
+  return ns.includes('/') ? ns : `/var/run/netns/${ns}`;
+}
+
+/**
+ * A netlink socket bound to one protocol, in one network namespace. Open it with
+ * `NetlinkSocket.open({ protocol: 'route' })`; close it with `close()` or `await using`.
+ */
+export class NetlinkSocket implements AsyncDisposable {
+  readonly protocol: number;
+  readonly portId: number;
+  readonly family: MessageFamily | undefined;
+  private readonly cf: CompiledFamily | undefined;
+  private readonly native: NativeBinding;
+  private fd: number;
+  private poller: Poller | undefined;
+  private readBuf: Uint8Array;
+  private readonly info = new Int32Array(RECV_INFO_LENGTH);
+  private seq = Math.floor(Math.random() * 0x7fff0000) + 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly dumpQueue: Array<() => void> = [];
+  private dumpRunning = false;
+  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number }>();
+  private readonly rawListeners = new Set<(c: RawChunk) => void>();
+  private readonly timeoutMs: number;
+  private readonly acceptNonKernel: boolean;
+  private closed = false;
+  private paused = false;
+  private draining = false;
+
+  private constructor(fd: number, native: NativeBinding, opts: NetlinkSocketOptions, protocol: number) {
+    this.fd = fd;
+    this.native = native;
+    this.protocol = protocol;
+    this.family = opts.family;
+    this.cf = opts.family ? compileFamily(opts.family) : undefined;
+    this.portId = native.getPortId(fd);
+    this.readBuf = new Uint8Array(opts.readBufferSize ?? 65536);
+    this.timeoutMs = opts.timeout ?? 30_000;
+    this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
+  }
+
+  /** Opens, configures and binds a socket. Throws a system error (code 'EPERM', ...) on failure. */
+  static open(opts: NetlinkSocketOptions): NetlinkSocket {
+    const native = opts.binding ?? loadNative();
+    const protocol = protocolNumber(opts.protocol);
+    const fd = opts.netns === undefined ? native.open(protocol) : native.open(protocol, netnsPath(opts.netns));
+    try {
+      const setopt = (name: number, v: boolean | undefined, dflt: boolean): void => {
+        if (v ?? dflt) native.setsockoptInt(fd, SOL_NETLINK, name, 1);
+      };
+      // Options the kernel does not support for a protocol are not fatal, except when asked for.
+      const tryopt = (name: number, v: boolean | undefined, dflt: boolean): void => {
+        try { setopt(name, v, dflt); } catch (e) { if (v) throw e; }
+      };
+      tryopt(NETLINK_OPT.EXT_ACK, opts.extendedAck, true);
+      tryopt(NETLINK_OPT.CAP_ACK, opts.capAck, true);
+      tryopt(NETLINK_OPT.GET_STRICT_CHK, opts.strict, protocol === Protocol.ROUTE);
+      setopt(NETLINK_OPT.PKTINFO, true, true);
+      if (opts.listenAllNsid) setopt(NETLINK_OPT.LISTEN_ALL_NSID, true, true);
+      if (opts.receiveBufferSize) {
+        try { native.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, opts.receiveBufferSize); } catch {
+          native.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, opts.receiveBufferSize);
+        }
+      }
+      native.bind(fd, opts.portId ?? 0, 0);
+      for (const g of opts.groups ?? []) native.setsockoptInt(fd, SOL_NETLINK, NETLINK_OPT.ADD_MEMBERSHIP, g);
+      return new NetlinkSocket(fd, native, opts, protocol);
+    } catch (e) {
+      native.close(fd);
+      throw e;
+    }
+  }
+
+  get isClosed(): boolean { return this.closed; }
+
+  /** Joins a multicast group (by number). */
+  join(group: number): void {
+    this.assertOpen();
+    this.native.setsockoptInt(this.fd, SOL_NETLINK, NETLINK_OPT.ADD_MEMBERSHIP, group);
+  }
+  leave(group: number): void {
+    this.assertOpen();
+    this.native.setsockoptInt(this.fd, SOL_NETLINK, NETLINK_OPT.DROP_MEMBERSHIP, group);
+  }
+  /** Sets an integer socket option (level SOL_NETLINK unless given). */
+  setOption(name: number, value: number, level = SOL_NETLINK): void {
+    this.assertOpen();
+    this.native.setsockoptInt(this.fd, level, name, value);
+  }
+  getOption(name: number, level = SOL_NETLINK): number {
+    this.assertOpen();
+    return this.native.getsockoptInt(this.fd, level, name);
+  }
+
+  /** Next sequence number (monotonic, wraps, never 0: 0 marks multicast). */
+  nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  /**
+   * Sends a request and resolves with its replies once the kernel ACKs it. Rejects with
+   * NetlinkError (errno, code, extended ACK) when the kernel refuses it.
+   */
+  request(message: Encodable | Uint8Array, opts: RequestOptions = {}): Promise<RequestResult> {
+    return this.start(message, false, opts).then(({ messages, warning }) => (warning ? { messages, warning } : { messages }));
+  }
+
+  /** Runs a dump and collects every message; `interrupted` tells if the kernel flagged DUMP_INTR. */
+  async dumpAll(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<DumpResult> {
+    const retries = opts.retryInterrupted ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.start(message, true, opts);
+      if (!r.interrupted || attempt > retries) return { messages: r.messages, interrupted: r.interrupted, attempts: attempt };
+    }
+  }
+
+  /** Streams a dump: messages are yielded as datagrams arrive, so memory stays flat. */
+  dump(message: Encodable | Uint8Array, opts: DumpOptions = {}): DumpStream {
+    const self = this;
+    let interrupted = false;
+    return {
+      get interrupted() { return interrupted; },
+      [Symbol.asyncIterator](): AsyncIterator<DecodedMessage> {
+        const queue = new AsyncQueue<DecodedMessage>();
+        const done = self.start(message, true, opts, (m) => queue.push(m));
+        done.then((r) => { interrupted = r.interrupted; queue.end(); }, (e: Error) => queue.end(e));
+        return {
+          next: () => queue.next(),
+          return: async () => { queue.end(); return { value: undefined, done: true }; },
+        };
+      },
+    };
+  }
+
+  /**
+   * A dump at the byte level: `onChunk` gets every received datagram (a view valid only during
+   * the call) for walkers and column extractors. Resolves when the dump is done.
+   */
+  dumpRaw(message: Encodable | Uint8Array, onChunk: (bytes: Uint8Array) => void, opts: DumpOptions = {}): Promise<{ interrupted: boolean }> {
+    return this.start(message, true, opts, undefined, onChunk).then((r) => ({ interrupted: r.interrupted }));
+  }
+
+  /**
+   * Multicast events as an async iterator. Overruns (events lost to ENOBUFS) arrive in band as
+   * `{ type: 'overrun' }`; the subscription keeps working. Breaking out of `for await` ends it.
+   */
+  subscribe(groups: readonly number[] = [], opts: SubscribeOptions = {}): AsyncIterableIterator<SubscriptionItem> {
+    for (const g of groups) this.join(g);
+    const hwm = opts.highWaterMark ?? 50_000;
+    const sub = { queue: new AsyncQueue<SubscriptionItem>(() => this.resumeIfPaused()), hwm };
+    this.subscriptions.add(sub);
+    this.ensurePolling();
+    const end = (): void => {
+      sub.queue.end();
+      this.subscriptions.delete(sub);
+      this.maybeStopPolling();
+    };
+    opts.signal?.addEventListener('abort', end, { once: true });
+    const it: AsyncIterableIterator<SubscriptionItem> = {
+      next: () => sub.queue.next(),
+      return: async () => { end(); return { value: undefined, done: true }; },
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
+  }
+
+  /** Every datagram received (before decoding); returns an unsubscribe function. */
+  onRaw(listener: (c: RawChunk) => void): () => void {
+    this.rawListeners.add(listener);
+    this.ensurePolling();
+    return () => { this.rawListeners.delete(listener); this.maybeStopPolling(); };
+  }
+
+  /** Sends bytes to a port id and/or groups (custom protocols such as USERSOCK). */
+  sendTo(bytes: Uint8Array, portId = 0, groups = 0): void {
+    this.assertOpen();
+    const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, portId, groups);
+    if (n < 0) throw systemError(-n, 'sendto');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller?.close();
+    this.poller = undefined;
+    this.native.close(this.fd);
+    this.fd = -1;
+    const err = new Error('netlink socket closed');
+    for (const p of [...this.pending.values()]) { p.cleanup(); p.reject(err); }
+    this.pending.clear();
+    for (const s of this.subscriptions) s.queue.end();
+    this.subscriptions.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> { this.close(); }
+  [Symbol.dispose](): void { this.close(); }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('netlink socket is closed');
+  }
+
+  private operationName(type: number): string {
+    return this.cf?.byType.get(type)?.name ?? `message type ${type}`;
+  }
+
+  private start(
+    message: Encodable | Uint8Array, dump: boolean, opts: RequestOptions,
+    onMessage?: (m: DecodedMessage) => void, onRaw?: (chunk: Uint8Array) => void,
+  ): Promise<RequestResult & { interrupted: boolean }> {
+    if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
+    return new Promise((resolve, reject) => {
+      const launch = (): void => {
+        if (this.closed) { reject(new Error('netlink socket is closed')); return; }
+        let bytes: Uint8Array;
+        try {
+          bytes = message instanceof Uint8Array ? message.slice() : encodeToBytes(message);
+        } catch (e) { reject(e as Error); return; }
+        if (bytes.length < NLMSG_HDRLEN) { reject(new RangeError('a request needs at least a 16-byte nlmsghdr')); return; }
+        const v = dataView(bytes);
+        const seq = this.nextSeq();
+        let flags = v.getUint16(6, true) | NLM_F.REQUEST;
+        const expect = opts.expect ?? 'ack';
+        if (dump) flags |= NLM_F.DUMP;
+        else if (expect === 'ack') flags |= NLM_F.ACK;
+        v.setUint16(6, flags, true);
+        v.setUint32(8, seq, true);
+        v.setUint32(12, this.portId, true);
+        const type = v.getUint16(4, true);
+        const operation = opts.operation ?? this.operationName(type);
+        const timeoutMs = opts.timeout ?? this.timeoutMs;
+        const p: Pending = {
+          seq, operation, dump, expect, request: bytes, messages: [], interrupted: false,
+          ...(onMessage ? { onMessage } : {}), ...(onRaw ? { onRaw } : {}),
+          resolve: (r) => { finish(); resolve(r); },
+          reject: (e) => { finish(); reject(e); },
+          timeoutMs,
+          cleanup: () => { if (p.timer) clearTimeout(p.timer); opts.signal?.removeEventListener('abort', onAbort); },
+        };
+        const finish = (): void => {
+          p.cleanup();
+          this.pending.delete(seq);
+          if (dump) this.nextDump();
+          this.maybeStopPolling();
+        };
+        const onAbort = (): void => p.reject(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error(`${operation}: aborted`));
+        if (opts.signal?.aborted) { if (dump) this.nextDump(); onAbort(); return; }
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        this.pending.set(seq, p);
+        this.armTimer(p);
+        this.ensurePolling();
+        const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
+        if (n < 0) p.reject(systemError(-n, 'sendto'));
+      };
+      if (dump) {
+        if (this.dumpRunning) this.dumpQueue.push(launch);
+        else { this.dumpRunning = true; launch(); }
+      } else launch();
+    });
+  }
+
+  private nextDump(): void {
+    const next = this.dumpQueue.shift();
+    if (next) next();
+    else this.dumpRunning = false;
+  }
+
+  private armTimer(p: Pending): void {
+    if (p.timer) clearTimeout(p.timer);
+    if (p.timeoutMs > 0 && Number.isFinite(p.timeoutMs)) {
+      p.timer = setTimeout(() => p.reject(new NetlinkTimeoutError(p.operation, p.timeoutMs)), p.timeoutMs);
+    }
+  }
+
+  private ensurePolling(): void {
+    if (this.closed || this.paused) return;
+    if (!this.poller) {
+      this.poller = new this.native.Poller(this.fd, (status) => {
+        // libuv reports POLLERR as UV_EBADF and stops the handle. On netlink, POLLERR means a
+        // pending socket error (ENOBUFS after an overflow): recvmsg reports and clears it.
+        this.drain();
+        if (status < 0 && !this.closed && !this.paused) this.poller?.start();
+      });
+    }
+    this.poller.start();
+    // Only outstanding requests keep the process alive; subscriptions too (a monitor is a job).
+    if (this.pending.size || this.subscriptions.size || this.rawListeners.size) this.poller.ref();
+  }
+
+  private maybeStopPolling(): void {
+    if (!this.poller || this.closed) return;
+    if (this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) this.poller.stop();
+  }
+
+  private resumeIfPaused(): void {
+    if (!this.paused) return;
+    for (const s of this.subscriptions) if (s.queue.length >= s.hwm) return;
+    this.paused = false;
+    this.ensurePolling();
+    this.drain();
+  }
+
+  private failAll(err: Error): void {
+    for (const p of [...this.pending.values()]) p.reject(err);
+    for (const s of this.subscriptions) s.queue.end(err);
+  }
+
+  /** Reads every queued datagram (bounded per tick so a flood cannot starve the event loop). */
+  private drain(): void {
+    if (this.draining || this.closed) return;
+    this.draining = true;
+    try {
+      for (let i = 0; i < 256; i++) {
+        if (this.closed || this.paused) return;
+        const n = this.native.recvInto(this.fd, this.readBuf, 0, this.readBuf.length, this.info);
+        if (n < 0) {
+          const errno = -n;
+          if (errno === EAGAIN) return;
+          if (errno === EINTR) continue;
+          if (errno === ENOBUFS) { this.overrun('ENOBUFS'); continue; }
+          this.failAll(systemError(errno, 'recvmsg'));
+          return;
+        }
+        if (this.info[RecvInfo.FLAGS]! & MSG_TRUNC) {
+          // The datagram is lost; make room for the next one of that size.
+          const want = this.info[RecvInfo.LENGTH]!;
+          this.readBuf = new Uint8Array(Math.max(this.readBuf.length * 2, align4(want) + 4096));
+          this.overrun('truncated');
+          continue;
+        }
+        this.handleDatagram(n);
+      }
+      // More may be waiting: continue on the next turn of the loop.
+      setImmediate(() => this.drain());
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private overrun(reason: 'ENOBUFS' | 'truncated'): void {
+    for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason });
+    if (reason === 'truncated') {
+      // A dump chunk that did not fit cannot be recovered: fail running dumps loudly.
+      for (const p of [...this.pending.values()]) {
+        if (p.dump) p.reject(new NetlinkError(90 /* EMSGSIZE */, p.operation, { message: 'a reply did not fit the receive buffer and was lost' }));
+      }
+    }
+  }
+
+  private handleDatagram(n: number): void {
+    const b = this.readBuf.subarray(0, n);
+    const senderPort = this.info[RecvInfo.PORT_ID]! >>> 0;
+    const group = this.info[RecvInfo.GROUP]!;
+    const nsid = this.info[RecvInfo.NSID]!;
+    if (senderPort !== 0 && !this.acceptNonKernel) return;
+    if (this.rawListeners.size) {
+      const chunk = { bytes: b, group, portId: senderPort, nsid };
+      for (const l of this.rawListeners) l(chunk);
+    }
+    const v = dataView(b);
+    // Raw dump consumers get the datagram whole when its first message belongs to their dump.
+    if (n >= NLMSG_HDRLEN && group === 0) {
+      const p = this.pending.get(v.getUint32(8, true));
+      if (p?.onRaw) { this.handleRawDump(p, b, v); return; }
+    }
+    let off = 0;
+    while (off < n) {
+      let h: MessageHeader;
+      try {
+        h = readHeader(v, off, n);
+      } catch (e) {
+        this.malformed(e as DecodeError, group);
+        return;
+      }
+      this.handleMessage(b, off, h, group, nsid);
+      off += align4(h.length);
+    }
+  }
+
+  private handleRawDump(p: Pending, b: Uint8Array, v: DataView): void {
+    // Scan headers only: DUMP_INTR, and the final DONE / ERROR.
+    let off = 0;
+    while (off + NLMSG_HDRLEN <= b.length) {
+      const len = v.getUint32(off, true);
+      if (len < NLMSG_HDRLEN || off + len > b.length) { p.reject(new DecodeError('message-bad-length', off, 'malformed dump datagram')); return; }
+      const type = v.getUint16(off + 4, true);
+      const flags = v.getUint16(off + 6, true);
+      if (flags & NLM_F.DUMP_INTR) p.interrupted = true;
+      if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+        if (off > 0) p.onRaw!(b.subarray(0, off));
+        this.handleMessage(b, off, readHeader(v, off, b.length), 0, -1);
+        return;
+      }
+      off += align4(len);
+    }
+    this.armTimer(p);
+    p.onRaw!(b);
+  }
+
+  private malformed(err: DecodeError, group: number): void {
+    if (group) for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason: 'truncated' });
+    for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
+  }
+
+  private handleMessage(b: Uint8Array, off: number, h: MessageHeader, group: number, nsid: number): void {
+    const p = h.seq !== 0 || group === 0 ? this.pending.get(h.seq) : undefined;
+    // Replies to our requests carry our port id; anything else is not a reply.
+    if (p && (h.pid === this.portId || h.pid === 0) && group === 0) {
+      this.handleReply(p, b, off, h);
+      return;
+    }
+    if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
+    if (this.subscriptions.size === 0) return;
+    let message: DecodedMessage;
+    try {
+      message = decodeMessageAt(this.cf, b, off, h);
+    } catch (e) {
+      if (e instanceof DecodeError) { this.malformed(e, group || 1); return; }
+      throw e;
+    }
+    for (const s of this.subscriptions) {
+      s.queue.push(nsid >= 0 ? { type: 'message', message, group, nsid } : { type: 'message', message, group });
+      if (s.queue.length >= s.hwm && !this.paused) {
+        // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
+        this.paused = true;
+        this.poller?.stop();
+      }
+    }
+  }
+
+  private handleReply(p: Pending, b: Uint8Array, off: number, h: MessageHeader): void {
+    const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
+    if (h.flags & NLM_F.DUMP_INTR) p.interrupted = true;
+    try {
+      if (h.type === NLMSG_ERROR) {
+        const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
+        if (e.error === 0) {
+          const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p, e.extack) : undefined;
+          p.resolve(warning ? { messages: p.messages, warning, interrupted: p.interrupted } : { messages: p.messages, interrupted: p.interrupted });
+        } else {
+          p.reject(new NetlinkError(e.error, p.operation, this.resolveExtack(p, e.extack), e.request));
+        }
+        return;
+      }
+      if (h.type === NLMSG_DONE) {
+        const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
+        if (d.error < 0) p.reject(new NetlinkError(d.error, p.operation, this.resolveExtack(p, d.extack)));
+        else p.resolve({ messages: p.messages, interrupted: p.interrupted });
+        return;
+      }
+      this.armTimer(p);
+      const m = decodeMessageAt(this.cf, b, off, h);
+      if (p.onMessage) p.onMessage(m);
+      else p.messages.push(m);
+      if (!p.dump && p.expect === 'reply' && !(h.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
+    } catch (e) {
+      p.reject(e as Error);
+    }
+  }
+
+  private resolveExtack(p: Pending, ack: ExtendedAck): ExtendedAck {
+    if (ack.offset === undefined && ack.missingType === undefined) return ack;
+    try {
+      return locateAttribute(ack, p.request, this.cf);
+    } catch {
+      return ack;
+    }
+  }
+}
+
+function readHeader(v: DataView, off: number, end: number): MessageHeader {
+  const remaining = end - off;
+  if (remaining < NLMSG_HDRLEN) throw new DecodeError('message-truncated', off, `only ${remaining} bytes left for a 16-byte nlmsghdr`);
+  const length = v.getUint32(off, true);
+  if (length < NLMSG_HDRLEN || length > remaining) throw new DecodeError('message-bad-length', off, `nlmsg_len ${length} with ${remaining} bytes left`);
+  return { length, type: v.getUint16(off + 4, true), flags: v.getUint16(off + 6, true), seq: v.getUint32(off + 8, true), pid: v.getUint32(off + 12, true) };
+}
+
+export function encodeToBytes(e: Encodable): Uint8Array {
+  const out = new Uint8Array(e.byteLength());
+  e.encodeInto(dataView(out), 0);
+  return out;
+}
+
+/** A Node-style system error for a failed syscall. */
+export function systemError(errno: number, syscall: string): Error & { code: string; errno: number; syscall: string } {
+  const code = errnoName(errno);
+  const e = new Error(`${syscall} failed: ${code}`) as Error & { code: string; errno: number; syscall: string };
+  e.code = code;
+  e.errno = -errno;
+  e.syscall = syscall;
+  return e;
+}
