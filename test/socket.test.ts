@@ -97,6 +97,8 @@ test('a rejected request carries errno, code and the kernel extended-ACK message
       assert.is(ne.code, 'ERANGE');
       assert.is(ne.extack.offset, 32);
       assert.equal(ne.extack.attribute?.types, [4]);
+      assert.equal(ne.extack.attribute?.path, ['mtu']);
+      assert.is(ne.syscall, 'RTM_NEWLINK');
     }
   });
 });

@@ -14,6 +14,7 @@ import { DecodeError, NetlinkError, NetlinkTimeoutError, type ExtendedAck } from
 import { dataView, type MessageHeader } from '../core/header.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
+import { familyForProtocol } from '../families/registry.js';
 import { locateAttribute } from './extack-resolve.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
@@ -35,7 +36,7 @@ export interface NetlinkSocketOptions {
   portId?: number;
   /** Multicast groups (numbers) to join at open. */
   groups?: readonly number[];
-  /** Declarations used to decode replies and to name attributes in errors. */
+  /** Declarations used to decode replies and to name attributes in errors (default: the protocol's built-in ones). */
   family?: MessageFamily;
   /** NETLINK_EXT_ACK (default true): errors carry the kernel's message and attribute offset. */
   extendedAck?: boolean;
@@ -55,6 +56,14 @@ export interface NetlinkSocketOptions {
   listenAllNsid?: boolean;
   /** Native binding to use (tests may pass a fake kernel); defaults to the addon. */
   binding?: NativeBinding;
+  /** Receives a copy of every datagram sent and received (for pcap recording). */
+  capture?: CaptureSink;
+}
+
+/** Where a socket's traffic is recorded, e.g. a PcapWriter (`--pcap-out`). */
+export interface CaptureSink {
+  /** 'out' = user to kernel, 'in' = kernel to user. `bytes` is only valid during the call. */
+  record(direction: 'in' | 'out', protocol: number, bytes: Uint8Array): void;
 }
 
 export interface RequestOptions {
@@ -191,6 +200,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly rawListeners = new Set<(c: RawChunk) => void>();
   private readonly timeoutMs: number;
   private readonly acceptNonKernel: boolean;
+  private readonly capture: CaptureSink | undefined;
   private closed = false;
   private paused = false;
   private draining = false;
@@ -199,12 +209,14 @@ export class NetlinkSocket implements AsyncDisposable {
     this.fd = fd;
     this.native = native;
     this.protocol = protocol;
-    this.family = opts.family;
-    this.cf = opts.family ? compileFamily(opts.family) : undefined;
+    // Built-in declarations for the protocol unless the caller brings its own.
+    this.family = opts.family ?? familyForProtocol(protocol);
+    this.cf = compileFamily(this.family);
     this.portId = native.getPortId(fd);
     this.readBuf = new Uint8Array(opts.readBufferSize ?? 65536);
     this.timeoutMs = opts.timeout ?? 30_000;
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
+    this.capture = opts.capture;
   }
 
   /** Opens, configures and binds a socket. Throws a system error (code 'EPERM', ...) on failure. */
@@ -346,6 +358,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.assertOpen();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, portId, groups);
     if (n < 0) throw systemError(-n, 'sendto');
+    this.capture?.record('out', this.protocol, bytes);
   }
 
   close(): void {
@@ -422,6 +435,7 @@ export class NetlinkSocket implements AsyncDisposable {
         this.ensurePolling();
         const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
         if (n < 0) p.reject(systemError(-n, 'sendto'));
+        else this.capture?.record('out', this.protocol, bytes);
       };
       if (dump) {
         if (this.dumpRunning) this.dumpQueue.push(launch);
@@ -524,6 +538,7 @@ export class NetlinkSocket implements AsyncDisposable {
     const group = this.info[RecvInfo.GROUP]!;
     const nsid = this.info[RecvInfo.NSID]!;
     if (senderPort !== 0 && !this.acceptNonKernel) return;
+    this.capture?.record('in', this.protocol, b);
     if (this.rawListeners.size) {
       const chunk = { bytes: b, group, portId: senderPort, nsid };
       for (const l of this.rawListeners) l(chunk);

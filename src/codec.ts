@@ -1,0 +1,21 @@
+// nlwire/codec: the pure-TypeScript codec. No Node-only APIs: it runs in browsers too, and needs
+// neither the native addon nor (with engine 'js') WebAssembly.
+export * from './core/constants.js';
+export * from './core/errors.js';
+export { errnoName, errnoText, errnoNumber } from './core/errno.js';
+export { decodeHeader, encodeHeader, flagNames, flagsToString, dataView, type MessageHeader, type FlagsContext } from './core/header.js';
+export { AttributeScanner, AttributeBuilder, RawBytes, Concat, type Encodable } from './core/attr.js';
+export { MessageBuilder, splitMessages, type RawMessage } from './core/message.js';
+export { decodeErrorPayload, decodeDonePayload, decodeExtack, decodeErrorMessage, type ErrorMessage, type DoneMessage } from './core/nlmsgerr.js';
+export { formatIP, formatIPv4, formatIPv6, formatHex, parseIP, parseIPv4, parseIPv6, parsePrefix } from './core/addr.js';
+export { parseHex, toHex } from './core/hex.js';
+export * from './schema/types.js';
+export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue } from './schema/define.js';
+export { decodeAttrs, encodeAttrs, decodeStruct, encodeStructInto, WIRE_ORDER, MAX_NEST_DEPTH } from './schema/engine.js';
+export { defineMessage, buildMessage, decodeAll, decodeMessageAt, compileFamily, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
+export { describeFamily, type FamilyDescription } from './schema/describe.js';
+export { decode, defaultEngine, type DecodeOptions } from './decode.js';
+export { createWalker, headerTable, WalkIndex, WalkStatus, walkStatusText, type WalkEngine, type Walker } from './walk/index.js';
+export { PcapWriter, readPcap } from './pcap/pcap.js';
+export { familyForProtocol, registerFamily } from './families/registry.js';
+export { rtnetlink } from './families/route/index.js';

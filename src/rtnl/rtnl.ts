@@ -1,0 +1,683 @@
+// Rtnl: the rtnetlink verbs (what `ip link|addr|route|neigh|rule|nexthop` do), over NetlinkSocket,
+// in any network namespace. Reads return typed objects; changes return when the kernel ACKs and
+// reject with NetlinkError carrying the kernel's message.
+import { parseIP, parsePrefix } from '../core/addr.js';
+import { NLM_F, Protocol } from '../core/constants.js';
+import { NetlinkError } from '../core/errors.js';
+import { enumValue } from '../schema/define.js';
+import { buildMessage, type DecodedMessage, type MessageDef } from '../schema/family.js';
+import type { StructDef, AttrSet } from '../schema/types.js';
+import {
+  rtnetlinkMessages as M, rtnetlink, rtProtocol, rtScope, rtTable, rtnType, nudState, frAction, macvlanMode,
+} from '../families/route/index.js';
+import { NetlinkSocket, type CaptureSink, type DumpOptions, type SubscriptionItem } from '../socket/netlink-socket.js';
+import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
+
+const AF_INET = 2, AF_INET6 = 10, AF_UNSPEC = 0, AF_BRIDGE = 7;
+const IFF_UP = 1;
+const RT_TABLE_MAIN = 254;
+const RTPROT_BOOT = 3;
+const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
+const RTN_UNICAST = 1;
+const IFA_F_NODAD = 0x02;
+
+export interface RtnlOptions {
+  /** Network namespace: a name from `ip netns`, a path (/proc/PID/ns/net) or an fd. */
+  netns?: string | number;
+  /** Request timeout in ms (default 30 s). */
+  timeout?: number;
+  /** Record traffic (e.g. a PcapWriter). */
+  capture?: CaptureSink;
+}
+
+export type Dev = string | number;
+export type Family = 4 | 6;
+
+export interface RouteFilter {
+  family?: Family;
+  /** Table id or name ('main', 'local', 'all'); default: all tables. */
+  table?: number | string;
+  protocol?: number | string;
+  type?: number | string;
+  dev?: Dev;
+}
+
+export interface LinkSpec {
+  name: string;
+  /** Link kind: 'veth', 'bridge', 'vxlan', 'macvlan', 'ifb', ... */
+  type: string;
+  /** veth: the peer's name (and namespace). */
+  peer?: { name: string; netns?: string | number };
+  mtu?: number;
+  address?: string;
+  master?: Dev;
+  up?: boolean;
+  /** Create the link directly in another namespace (name, path or fd). */
+  netns?: string | number;
+  /** vxlan parameters. */
+  vxlan?: { id: number; local?: string; group?: string; remote?: string; port?: number; dev?: Dev; learning?: boolean; ttl?: number };
+  /** macvlan: mode and parent device. */
+  macvlan?: { mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source'; link: Dev };
+  /** bridge: e.g. { stpState: 0 } with the linkinfo-bridge attribute names. */
+  data?: Record<string, unknown>;
+}
+
+export interface LinkChanges {
+  up?: boolean;
+  mtu?: number;
+  name?: string;
+  address?: string;
+  /** A bridge to enslave to, or null to leave the current master (nomaster). */
+  master?: Dev | null;
+  /** Move the link to another namespace (name, path or fd). */
+  netns?: string | number;
+  alias?: string;
+  txqlen?: number;
+}
+
+export interface AddressOptions {
+  validLifetime?: number;
+  preferredLifetime?: number;
+  label?: string;
+  broadcast?: string;
+  /** Point-to-point peer address. */
+  peer?: string;
+  noDad?: boolean;
+  metric?: number;
+}
+
+export interface RouteSpec {
+  /** 'default' or a prefix ('10.0.0.0/8', '2001:db8::/32'); a bare address is a host route. */
+  dst: string;
+  gateway?: string;
+  dev?: Dev;
+  table?: number | string;
+  metric?: number;
+  protocol?: number | string;
+  scope?: number | string;
+  /** 'unicast' (default), 'blackhole', 'unreachable', 'prohibit', 'local', 'broadcast', ... */
+  type?: string;
+  prefsrc?: string;
+  src?: string;
+  nhid?: number;
+  multipath?: Array<{ gateway?: string; dev?: Dev; weight?: number }>;
+  /** RTAX_* by attribute name: { mtu: 1400, advmss: 1360, hoplimit: 64 } */
+  metrics?: Record<string, number | string>;
+  /** IPv6 router preference: 'low' | 'medium' | 'high'. */
+  pref?: 'low' | 'medium' | 'high';
+}
+
+export interface NeighbourSpec {
+  dst: string;
+  dev: Dev;
+  lladdr?: string;
+  /** 'permanent' (default for add), 'reachable', 'stale', 'noarp', ... */
+  state?: string;
+  router?: boolean;
+  proxy?: boolean;
+}
+
+export interface RuleSpec {
+  family?: Family;
+  priority?: number;
+  from?: string;
+  to?: string;
+  table?: number | string;
+  iif?: string;
+  oif?: string;
+  fwmark?: number;
+  fwmask?: number;
+  /** 'to_tbl' (default when a table is given), 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'. */
+  action?: string;
+  goto?: number;
+  ipproto?: number;
+  sport?: number | [number, number];
+  dport?: number | [number, number];
+  uidrange?: [number, number];
+  suppressPrefixlength?: number;
+  protocol?: number | string;
+  tos?: number;
+}
+
+export interface NexthopSpec {
+  id: number;
+  gateway?: string;
+  dev?: Dev;
+  blackhole?: boolean;
+  fdb?: boolean;
+  group?: Array<{ id: number; weight?: number }>;
+  /** A resilient group with this many buckets. */
+  resilient?: { buckets: number; idleTimer?: number; unbalancedTimer?: number };
+  protocol?: number | string;
+  family?: Family;
+}
+
+export type MonitorKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
+
+/** A change the kernel announced. */
+export interface RouteEvent<T extends RtObject = RtObject> {
+  action: 'new' | 'del';
+  kind: T['kind'];
+  object: T;
+  /** Multicast group it came on. */
+  group: number;
+  /** Set for events of a peer namespace (with listenAllNsid). */
+  nsid?: number;
+}
+/** Events were lost (the kernel dropped them: ENOBUFS); with `resync`, a fresh state follows. */
+export interface MonitorOverrun { action: 'overrun'; reason: string }
+/** The current state of a kind after an overrun (monitor `resync: true`). */
+export interface MonitorResync { action: 'resync'; kind: MonitorKind; objects: RtObject[] }
+export type MonitorItem = RouteEvent | MonitorOverrun | MonitorResync;
+
+/** rtnetlink multicast groups (RTNLGRP_*) per object kind. */
+export const MONITOR_GROUPS: Record<MonitorKind, number[]> = {
+  link: [1],
+  address: [5, 9],
+  route: [7, 11],
+  neighbour: [3],
+  rule: [8, 19],
+  nexthop: [32],
+  netconf: [24, 25],
+  nsid: [28],
+};
+
+function familyNumber(f: Family | undefined): number {
+  return f === 4 ? AF_INET : f === 6 ? AF_INET6 : AF_UNSPEC;
+}
+function addrFamily(a: string): number {
+  return a.includes(':') ? AF_INET6 : AF_INET;
+}
+
+/** Turns a decoded data message into a typed object (or undefined for other messages). */
+export function toRtObject(m: DecodedMessage): RtObject | undefined {
+  if (m.kind !== 'data' || !m.def?.object) return undefined;
+  const kind = m.def.object as RtKind;
+  if (!['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'].includes(kind)) return undefined;
+  return { kind, header: m.fixed ?? {}, attrs: m.attrs ?? {} } as RtObject;
+}
+
+function tableNumber(t: number | string): number {
+  return typeof t === 'number' ? t : enumValue(rtTable, t);
+}
+
+export class Rtnl implements AsyncDisposable {
+  readonly socket: NetlinkSocket;
+  private readonly opts: RtnlOptions;
+
+  private constructor(socket: NetlinkSocket, opts: RtnlOptions) {
+    this.socket = socket;
+    this.opts = opts;
+  }
+
+  /** Opens an rtnetlink socket (strict checking on, so kernel-side filters work or fail loudly). */
+  static open(opts: RtnlOptions = {}): Rtnl {
+    const socket = NetlinkSocket.open({
+      protocol: Protocol.ROUTE,
+      family: rtnetlink,
+      strict: true,
+      ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
+      ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+      ...(opts.capture ? { capture: opts.capture } : {}),
+    });
+    return new Rtnl(socket, opts);
+  }
+
+  close(): void { this.socket.close(); }
+  async [Symbol.asyncDispose](): Promise<void> { this.close(); }
+  [Symbol.dispose](): void { this.close(); }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  private async dumpObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, opts?: DumpOptions): Promise<T[]> {
+    const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const r = await this.socket.dumpAll(msg, { retryInterrupted: 3, ...opts });
+    const out: T[] = [];
+    for (const m of r.messages) { const o = toRtObject(m); if (o) out.push(o as T); }
+    return out;
+  }
+
+  private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}): AsyncGenerator<T> {
+    const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    for await (const m of this.socket.dump(msg)) { const o = toRtObject(m); if (o) yield o as T; }
+  }
+
+  /** Index of a device given by name or index (an index is returned as is). */
+  async ifindex(dev: Dev): Promise<number> {
+    if (typeof dev === 'number') return dev;
+    if (/^\d+$/.test(dev)) return Number(dev);
+    return (await this.link(dev)).header.index;
+  }
+
+  /** All links; `kind` and `master` filter in the kernel. */
+  async links(filter: { kind?: string; master?: Dev } = {}): Promise<Link[]> {
+    const attrs: Record<string, unknown> = {};
+    if (filter.kind) attrs.linkinfo = { kind: filter.kind };
+    if (filter.master !== undefined) attrs.master = await this.ifindex(filter.master);
+    const links = await this.dumpObjects<Link>(M.RTM_GETLINK, {}, attrs);
+    return links.filter((l) => (!filter.kind || l.attrs.linkinfo?.kind === filter.kind));
+  }
+  linkStream(): AsyncGenerator<Link> { return this.streamObjects<Link>(M.RTM_GETLINK, {}); }
+
+  /** One link by name or index; rejects with NetlinkError ENODEV when there is none. */
+  async link(dev: Dev): Promise<Link> {
+    const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
+    const msg = buildMessage(M.RTM_GETLINK, {
+      flags: 0,
+      fixed: byIndex ? { index: Number(dev) } : {},
+      attrs: byIndex ? { extMask: 1 } : { ifname: String(dev), extMask: 1 },
+    });
+    const r = await this.socket.request(msg);
+    const o = r.messages.map(toRtObject).find((x) => x?.kind === 'link');
+    if (!o) throw new NetlinkError(19, 'RTM_GETLINK', { message: `no device ${dev}` });
+    return o as Link;
+  }
+
+  async addresses(filter: { family?: Family; dev?: Dev } = {}): Promise<Address[]> {
+    const index = filter.dev !== undefined ? await this.ifindex(filter.dev) : 0;
+    const all = await this.dumpObjects<Address>(M.RTM_GETADDR, { family: familyNumber(filter.family), index });
+    return all.filter((a) => (!index || a.header.index === index) && (!filter.family || a.header.family === familyNumber(filter.family)));
+  }
+  addressStream(family?: Family): AsyncGenerator<Address> { return this.streamObjects<Address>(M.RTM_GETADDR, { family: familyNumber(family) }); }
+
+  /** Routes; table/protocol/type/dev are filtered by the kernel (strict checking) and again here. */
+  async routes(filter: RouteFilter = {}): Promise<Route[]> {
+    const { fixed, attrs, keep } = await this.routeQuery(filter);
+    const all = await this.dumpObjects<Route>(M.RTM_GETROUTE, fixed, attrs);
+    return all.filter(keep);
+  }
+  async *routeStream(filter: RouteFilter = {}): AsyncGenerator<Route> {
+    const { fixed, attrs, keep } = await this.routeQuery(filter);
+    for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs)) if (keep(r)) yield r;
+  }
+  private async routeQuery(f: RouteFilter): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown>; keep: (r: Route) => boolean }> {
+    const fixed: Record<string, unknown> = { family: familyNumber(f.family) };
+    const attrs: Record<string, unknown> = {};
+    let table: number | undefined;
+    if (f.table !== undefined && f.table !== 'all') {
+      table = tableNumber(f.table);
+      if (table < 256) fixed.table = table;
+      else attrs.table = table;
+    }
+    const protocol = f.protocol !== undefined ? (typeof f.protocol === 'number' ? f.protocol : enumValue(rtProtocol, f.protocol)) : undefined;
+    const type = f.type !== undefined ? (typeof f.type === 'number' ? f.type : enumValue(rtnType, f.type)) : undefined;
+    if (protocol !== undefined) fixed.protocol = protocol;
+    if (type !== undefined) fixed.type = type;
+    const oif = f.dev !== undefined ? await this.ifindex(f.dev) : undefined;
+    if (oif !== undefined) attrs.oif = oif;
+    const fam = familyNumber(f.family);
+    const keep = (r: Route): boolean =>
+      (!fam || r.header.family === fam) &&
+      (table === undefined || (r.attrs.table ?? r.header.table) === table) &&
+      (protocol === undefined || r.header.protocol === protocol) &&
+      (type === undefined || r.header.type === type) &&
+      (oif === undefined || r.attrs.oif === oif || (r.attrs.multipath ?? []).some((nh) => nh.ifindex === oif));
+    return { fixed, attrs, keep };
+  }
+
+  async neighbours(filter: { family?: Family; dev?: Dev } = {}): Promise<Neighbour[]> {
+    const ifindex = filter.dev !== undefined ? await this.ifindex(filter.dev) : 0;
+    // The device filter is NDA_IFINDEX: strict checking refuses a non-zero ndm_ifindex in a dump.
+    const all = await this.dumpObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(filter.family) }, ifindex ? { ifindex } : {});
+    return all.filter((n) => !ifindex || n.header.ifindex === ifindex);
+  }
+
+  async rules(filter: { family?: Family } = {}): Promise<Rule[]> {
+    return this.dumpObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(filter.family) });
+  }
+
+  async nexthops(filter: { id?: number; groups?: boolean; dev?: Dev } = {}): Promise<Nexthop[]> {
+    if (filter.id !== undefined) {
+      const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: { id: filter.id } }));
+      return r.messages.map(toRtObject).filter((o): o is Nexthop => o?.kind === 'nexthop');
+    }
+    const attrs: Record<string, unknown> = {};
+    if (filter.groups) attrs.groups = true;
+    if (filter.dev !== undefined) attrs.oif = await this.ifindex(filter.dev);
+    return this.dumpObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, attrs);
+  }
+
+  async netconf(filter: { family?: Family } = {}): Promise<Netconf[]> {
+    return this.dumpObjects<Netconf>(M.RTM_GETNETCONF, { family: familyNumber(filter.family) });
+  }
+
+  async nsids(): Promise<Nsid[]> {
+    return this.dumpObjects<Nsid>(M.RTM_GETNSID, {});
+  }
+
+  // ---- changing: links -------------------------------------------------------------------------
+
+  private async change(def: MessageDef, flags: number, fixed: Record<string, unknown>, attrs: Record<string, unknown>): Promise<void> {
+    await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, fixed, attrs }));
+  }
+
+  async addLink(spec: LinkSpec): Promise<void> {
+    const attrs: Record<string, unknown> = { ifname: spec.name };
+    if (spec.mtu !== undefined) attrs.mtu = spec.mtu;
+    if (spec.address) attrs.address = spec.address;
+    if (spec.master !== undefined) attrs.master = await this.ifindex(spec.master);
+    const linkinfo: Record<string, unknown> = { kind: spec.type };
+    let data: Record<string, unknown> | undefined = spec.data ? { ...spec.data } : undefined;
+    if (spec.type === 'veth' && spec.peer) {
+      const peerAttrs: Record<string, unknown> = { ifname: spec.peer.name };
+      const fd = spec.peer.netns !== undefined ? await netnsAttr(spec.peer.netns) : undefined;
+      if (fd) Object.assign(peerAttrs, fd.attrs);
+      data = { ...data, peer: { header: {}, attrs: peerAttrs } };
+      try { linkinfo.data = data; attrs.linkinfo = linkinfo; return await this.createLink(attrs, spec); } finally { fd?.close(); }
+    }
+    if (spec.type === 'vxlan' && spec.vxlan) {
+      const v = spec.vxlan;
+      data = { ...data, id: v.id };
+      if (v.local) data[v.local.includes(':') ? 'local6' : 'local'] = v.local;
+      const grp = v.group ?? v.remote;
+      if (grp) data[grp.includes(':') ? 'group6' : 'group'] = grp;
+      if (v.port !== undefined) data.port = v.port;
+      if (v.dev !== undefined) data.link = await this.ifindex(v.dev);
+      if (v.learning !== undefined) data.learning = v.learning ? 1 : 0;
+      if (v.ttl !== undefined) data.ttl = v.ttl;
+    }
+    if ((spec.type === 'macvlan' || spec.type === 'macvtap') && spec.macvlan) {
+      data = { ...data, mode: enumValue(macvlanMode, spec.macvlan.mode ?? 'vepa') };
+      attrs.link = await this.ifindex(spec.macvlan.link);
+    }
+    if (data) linkinfo.data = data;
+    attrs.linkinfo = linkinfo;
+    await this.createLink(attrs, spec);
+  }
+
+  private async createLink(attrs: Record<string, unknown>, spec: LinkSpec): Promise<void> {
+    const fd = spec.netns !== undefined ? await netnsAttr(spec.netns) : undefined;
+    try {
+      if (fd) Object.assign(attrs, fd.attrs);
+      await this.change(M.RTM_NEWLINK, NLM_F.CREATE | NLM_F.EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs);
+    } finally { fd?.close(); }
+  }
+
+  async deleteLink(dev: Dev): Promise<void> {
+    const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
+    await this.change(M.RTM_DELLINK, 0, byIndex ? { index: Number(dev) } : {}, byIndex ? {} : { ifname: dev });
+  }
+
+  async setLink(dev: Dev, c: LinkChanges): Promise<void> {
+    const index = await this.ifindex(dev);
+    const fixed: Record<string, unknown> = { index };
+    if (c.up !== undefined) { fixed.flags = c.up ? IFF_UP : 0; fixed.change = IFF_UP; }
+    const attrs: Record<string, unknown> = {};
+    if (c.mtu !== undefined) attrs.mtu = c.mtu;
+    if (c.name !== undefined) attrs.ifname = c.name;
+    if (c.address !== undefined) attrs.address = c.address;
+    if (c.alias !== undefined) attrs.ifalias = c.alias;
+    if (c.txqlen !== undefined) attrs.txqlen = c.txqlen;
+    if (c.master !== undefined) attrs.master = c.master === null ? 0 : await this.ifindex(c.master);
+    const fd = c.netns !== undefined ? await netnsAttr(c.netns) : undefined;
+    try {
+      if (fd) Object.assign(attrs, fd.attrs);
+      await this.change(M.RTM_NEWLINK, 0, fixed, attrs);
+    } finally { fd?.close(); }
+  }
+
+  // ---- addresses --------------------------------------------------------------------------------
+
+  private async addressMessage(dev: Dev, cidr: string, o: AddressOptions = {}): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown> }> {
+    const p = parsePrefix(cidr);
+    if (!p) throw new TypeError(`'${cidr}' is not an address with an optional /prefix`);
+    const family = p.address.length === 4 ? AF_INET : AF_INET6;
+    const addr = cidr.split('/')[0]!;
+    const index = await this.ifindex(dev);
+    const attrs: Record<string, unknown> = { local: addr, address: o.peer ?? addr };
+    if (o.label) attrs.label = o.label;
+    if (o.broadcast) attrs.broadcast = o.broadcast;
+    if (o.validLifetime !== undefined || o.preferredLifetime !== undefined) {
+      const forever = 0xffffffff;
+      attrs.cacheinfo = { prefered: o.preferredLifetime ?? o.validLifetime ?? forever, valid: o.validLifetime ?? forever, cstamp: 0, tstamp: 0 };
+    }
+    if (o.metric !== undefined) attrs.rtPriority = o.metric;
+    if (o.noDad) attrs.flags = IFA_F_NODAD;
+    if (family === AF_INET6) delete attrs.local; // IPv6 uses IFA_ADDRESS (IFA_LOCAL only for peers)
+    if (family === AF_INET6 && o.peer) { attrs.local = addr; attrs.address = o.peer; }
+    return { fixed: { family, prefixlen: p.prefixLength, index, scope: 0, flags: o.noDad ? IFA_F_NODAD : 0 }, attrs };
+  }
+  async addAddress(dev: Dev, cidr: string, o?: AddressOptions): Promise<void> {
+    const { fixed, attrs } = await this.addressMessage(dev, cidr, o);
+    await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  }
+  async replaceAddress(dev: Dev, cidr: string, o?: AddressOptions): Promise<void> {
+    const { fixed, attrs } = await this.addressMessage(dev, cidr, o);
+    await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
+  }
+  async deleteAddress(dev: Dev, cidr: string): Promise<void> {
+    const { fixed, attrs } = await this.addressMessage(dev, cidr);
+    await this.change(M.RTM_DELADDR, 0, fixed, attrs);
+  }
+
+  // ---- routes -----------------------------------------------------------------------------------
+
+  private async routeMessage(s: RouteSpec, forDelete = false): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown> }> {
+    const attrs: Record<string, unknown> = {};
+    let family = 0;
+    let dstLen = 0;
+    if (s.dst !== 'default' && s.dst !== 'all') {
+      const p = parsePrefix(s.dst);
+      if (!p) throw new TypeError(`'${s.dst}' is not a prefix`);
+      family = p.address.length === 4 ? AF_INET : AF_INET6;
+      dstLen = p.prefixLength;
+      attrs.dst = s.dst.split('/')[0];
+    }
+    const gwFamily = s.gateway ? addrFamily(s.gateway) : s.multipath?.find((n) => n.gateway)?.gateway ? addrFamily(s.multipath.find((n) => n.gateway)!.gateway!) : 0;
+    if (!family) family = gwFamily || (s.prefsrc ? addrFamily(s.prefsrc) : AF_INET);
+    if (s.gateway) {
+      if (addrFamily(s.gateway) === family) attrs.gateway = s.gateway;
+      else attrs.via = { family: addrFamily(s.gateway), address: s.gateway };
+    }
+    if (s.dev !== undefined) attrs.oif = await this.ifindex(s.dev);
+    if (s.metric !== undefined) attrs.priority = s.metric;
+    if (s.prefsrc) attrs.prefsrc = s.prefsrc;
+    if (s.src) attrs.src = s.src;
+    if (s.nhid !== undefined) attrs.nhId = s.nhid;
+    if (s.pref) attrs.pref = { low: 3, medium: 0, high: 1 }[s.pref];
+    if (s.metrics) attrs.metrics = { ...s.metrics };
+    if (s.multipath) {
+      attrs.multipath = await Promise.all(s.multipath.map(async (nh) => {
+        const a: Record<string, unknown> = {};
+        if (nh.gateway) a.gateway = nh.gateway;
+        return { flags: 0, hops: (nh.weight ?? 1) - 1, ifindex: nh.dev !== undefined ? await this.ifindex(nh.dev) : 0, attrs: a };
+      }));
+    }
+    const table = s.table !== undefined ? tableNumber(s.table) : RT_TABLE_MAIN;
+    if (table >= 256) attrs.table = table;
+    const type = s.type ? enumValue(rtnType, s.type) : RTN_UNICAST;
+    let scope: number;
+    if (s.scope !== undefined) scope = typeof s.scope === 'number' ? s.scope : enumValue(rtScope, s.scope);
+    else if (forDelete) scope = 255; // RT_SCOPE_NOWHERE: match any scope, as ip route del does
+    else if (type === 2 /* local */ || type === 3 /* broadcast */) scope = RT_SCOPE_HOST;
+    else if (type === RTN_UNICAST && !s.gateway && !s.multipath && s.nhid === undefined && s.dev !== undefined) scope = RT_SCOPE_LINK;
+    else scope = RT_SCOPE_UNIVERSE;
+    if (type === 2 && s.scope === undefined && !forDelete) scope = RT_SCOPE_HOST;
+    const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : forDelete ? 0 : RTPROT_BOOT;
+    return {
+      fixed: { family, dstLen, srcLen: 0, tos: 0, table: table < 256 ? table : 252 /* RT_TABLE_COMPAT */, protocol, scope, type: forDelete && !s.type ? 0 : type, flags: 0 },
+      attrs,
+    };
+  }
+  async addRoute(s: RouteSpec): Promise<void> {
+    const { fixed, attrs } = await this.routeMessage(s);
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  }
+  async replaceRoute(s: RouteSpec): Promise<void> {
+    const { fixed, attrs } = await this.routeMessage(s);
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
+  }
+  async appendRoute(s: RouteSpec): Promise<void> {
+    const { fixed, attrs } = await this.routeMessage(s);
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.APPEND, fixed, attrs);
+  }
+  async deleteRoute(s: RouteSpec): Promise<void> {
+    const { fixed, attrs } = await this.routeMessage(s, true);
+    await this.change(M.RTM_DELROUTE, 0, fixed, attrs);
+  }
+
+  // ---- neighbours -------------------------------------------------------------------------------
+
+  private async neighMessage(s: NeighbourSpec, forDelete = false): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown> }> {
+    const ifindex = await this.ifindex(s.dev);
+    const attrs: Record<string, unknown> = { dst: s.dst };
+    if (s.lladdr) attrs.lladdr = s.lladdr;
+    const state = s.state ? enumValue(nudState as unknown as import('../schema/types.js').EnumDef, s.state) : forDelete ? 0 : 0x80 /* NUD_PERMANENT */;
+    const flags = (s.router ? 0x80 : 0) | (s.proxy ? 0x08 : 0);
+    return { fixed: { family: addrFamily(s.dst), ifindex, state, flags, type: 0 }, attrs };
+  }
+  async addNeighbour(s: NeighbourSpec): Promise<void> {
+    const { fixed, attrs } = await this.neighMessage(s);
+    await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  }
+  async replaceNeighbour(s: NeighbourSpec): Promise<void> {
+    const { fixed, attrs } = await this.neighMessage(s);
+    await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
+  }
+  async deleteNeighbour(s: NeighbourSpec): Promise<void> {
+    const { fixed, attrs } = await this.neighMessage(s, true);
+    await this.change(M.RTM_DELNEIGH, 0, fixed, attrs);
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------------
+
+  private ruleMessage(s: RuleSpec, forDelete = false): { fixed: Record<string, unknown>; attrs: Record<string, unknown> } {
+    const attrs: Record<string, unknown> = {};
+    let family = familyNumber(s.family);
+    let srcLen = 0, dstLen = 0;
+    if (s.from && s.from !== 'all') { const p = parsePrefix(s.from); if (!p) throw new TypeError(`bad prefix ${s.from}`); attrs.src = s.from.split('/')[0]; srcLen = p.prefixLength; family ||= p.address.length === 4 ? AF_INET : AF_INET6; }
+    if (s.to && s.to !== 'all') { const p = parsePrefix(s.to); if (!p) throw new TypeError(`bad prefix ${s.to}`); attrs.dst = s.to.split('/')[0]; dstLen = p.prefixLength; family ||= p.address.length === 4 ? AF_INET : AF_INET6; }
+    family ||= AF_INET;
+    if (s.priority !== undefined) attrs.priority = s.priority;
+    if (s.iif) attrs.iifname = s.iif;
+    if (s.oif) attrs.oifname = s.oif;
+    if (s.fwmark !== undefined) attrs.fwmark = s.fwmark;
+    if (s.fwmask !== undefined) attrs.fwmask = s.fwmask;
+    if (s.goto !== undefined) attrs.goto = s.goto;
+    if (s.ipproto !== undefined) attrs.ipProto = s.ipproto;
+    const range = (r: number | [number, number]): { start: number; end: number } => (typeof r === 'number' ? { start: r, end: r } : { start: r[0], end: r[1] });
+    if (s.sport !== undefined) attrs.sportRange = range(s.sport);
+    if (s.dport !== undefined) attrs.dportRange = range(s.dport);
+    if (s.uidrange) attrs.uidRange = { start: s.uidrange[0], end: s.uidrange[1] };
+    if (s.suppressPrefixlength !== undefined) attrs.suppressPrefixlen = s.suppressPrefixlength;
+    if (s.protocol !== undefined) attrs.protocol = typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol);
+    let table = 0;
+    if (s.table !== undefined) { table = tableNumber(s.table); attrs.table = table; }
+    const action = s.action ? enumValue(frAction, s.action) : forDelete && s.table === undefined ? 0 : s.goto !== undefined ? 2 : 1;
+    return { fixed: { family, dstLen, srcLen, tos: s.tos ?? 0, table: table < 256 ? table : 252, action }, attrs };
+  }
+  async addRule(s: RuleSpec): Promise<void> {
+    const { fixed, attrs } = this.ruleMessage(s);
+    await this.change(M.RTM_NEWRULE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  }
+  async deleteRule(s: RuleSpec): Promise<void> {
+    const { fixed, attrs } = this.ruleMessage(s, true);
+    await this.change(M.RTM_DELRULE, 0, fixed, attrs);
+  }
+
+  // ---- nexthops -------------------------------------------------------------------------------------
+
+  async addNexthop(s: NexthopSpec, replace = false): Promise<void> {
+    const attrs: Record<string, unknown> = { id: s.id };
+    let family = familyNumber(s.family);
+    if (s.gateway) { attrs.gateway = s.gateway; family ||= addrFamily(s.gateway); }
+    if (s.dev !== undefined) attrs.oif = await this.ifindex(s.dev);
+    if (s.blackhole) attrs.blackhole = true;
+    if (s.fdb) attrs.fdb = true;
+    if (s.group) {
+      attrs.group = s.group.map((g) => ({ id: g.id, weight: g.weight ?? 1 }));
+      if (s.resilient) {
+        attrs.groupType = 1;
+        const rg: Record<string, unknown> = { buckets: s.resilient.buckets };
+        if (s.resilient.idleTimer !== undefined) rg.idleTimer = s.resilient.idleTimer;
+        if (s.resilient.unbalancedTimer !== undefined) rg.unbalancedTimer = s.resilient.unbalancedTimer;
+        attrs.resGroup = rg;
+      }
+    }
+    const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : RTPROT_BOOT;
+    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group || s.blackhole ? AF_UNSPEC : family, protocol, scope: 0 }, attrs);
+  }
+  async deleteNexthop(id: number): Promise<void> {
+    await this.change(M.RTM_DELNEXTHOP, 0, {}, { id });
+  }
+
+  // ---- monitor ----------------------------------------------------------------------------------
+
+  /**
+   * Live events for the given kinds ('all' for every kind), on a socket of its own. Overruns are
+   * reported in band; with `resync: true` each overrun is followed by a fresh dump per kind.
+   */
+  monitor(kinds: readonly MonitorKind[] | 'all' = 'all', opts: { resync?: boolean; receiveBufferSize?: number; signal?: AbortSignal; families?: Family[] } = {}): AsyncIterableIterator<MonitorItem> {
+    const list = kinds === 'all' ? (Object.keys(MONITOR_GROUPS) as MonitorKind[]) : [...kinds];
+    let groups = list.flatMap((k) => MONITOR_GROUPS[k]);
+    if (opts.families?.length === 1) {
+      const v4 = new Set([5, 7, 8, 24]), v6 = new Set([9, 11, 19, 25]);
+      groups = groups.filter((g) => !(opts.families![0] === 4 ? v6 : v4).has(g));
+    }
+    const sock = NetlinkSocket.open({
+      protocol: Protocol.ROUTE, family: rtnetlink,
+      receiveBufferSize: opts.receiveBufferSize ?? 4 << 20,
+      ...(this.opts.netns !== undefined ? { netns: this.opts.netns } : {}),
+      ...(this.opts.capture ? { capture: this.opts.capture } : {}),
+    });
+    const sub = sock.subscribe(groups, opts.signal ? { signal: opts.signal } : {});
+    const self = this;
+    const pendingResync: MonitorResync[] = [];
+    const it: AsyncIterableIterator<MonitorItem> = {
+      async next(): Promise<IteratorResult<MonitorItem>> {
+        for (;;) {
+          const queued = pendingResync.shift();
+          if (queued) return { value: queued, done: false };
+          let r: IteratorResult<SubscriptionItem>;
+          try { r = await sub.next(); } catch (e) { sock.close(); throw e; }
+          if (r.done) { sock.close(); return { value: undefined, done: true }; }
+          const item = r.value;
+          if (item.type === 'overrun') {
+            if (opts.resync) {
+              for (const k of list) pendingResync.push({ action: 'resync', kind: k, objects: await self.objectsOf(k) });
+            }
+            return { value: { action: 'overrun', reason: item.reason }, done: false };
+          }
+          const o = toRtObject(item.message);
+          const action = item.message.kind === 'data' ? item.message.def?.action : undefined;
+          if (!o || (action !== 'new' && action !== 'del')) continue;
+          const ev: RouteEvent = { action, kind: o.kind, object: o, group: item.group };
+          if (item.nsid !== undefined) ev.nsid = item.nsid;
+          return { value: ev, done: false };
+        }
+      },
+      async return(): Promise<IteratorResult<MonitorItem>> {
+        await sub.return?.();
+        sock.close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
+  }
+
+  /** The current objects of a kind (what a resync after an overrun reads). */
+  async objectsOf(kind: MonitorKind): Promise<RtObject[]> {
+    switch (kind) {
+      case 'link': return this.links();
+      case 'address': return this.addresses();
+      case 'route': return this.routes();
+      case 'neighbour': return this.neighbours();
+      case 'rule': return this.rules();
+      case 'nexthop': return this.nexthops();
+      case 'netconf': return this.netconf();
+      case 'nsid': return this.nsids();
+    }
+  }
+}
+
+/** IFLA_NET_NS_FD for a namespace given by name/path, or IFLA_NET_NS_PID... by fd number. */
+async function netnsAttr(ns: string | number): Promise<{ attrs: Record<string, unknown>; close(): void }> {
+  if (typeof ns === 'number') return { attrs: { netNsFd: ns }, close: () => undefined };
+  const { openSync, closeSync } = await import('node:fs');
+  const path = ns.includes('/') ? ns : `/var/run/netns/${ns}`;
+  const fd = openSync(path, 'r');
+  return { attrs: { netNsFd: fd }, close: () => closeSync(fd) };
+}
+
+export { AF_INET, AF_INET6, AF_BRIDGE, parseIP };
