@@ -1,0 +1,20 @@
+import type { CaptureSink } from '../socket/netlink-socket.js';
+import type { WalkEngine } from '../walk/index.js';
+import type { CliIO } from './io.js';
+
+/** Global options, parsed once, handed to every command. */
+export interface CliContext {
+  io: CliIO;
+  netns?: string;
+  json: boolean;
+  pretty: boolean;
+  details: boolean;
+  stats: boolean;
+  /** Numeric output (ip -N): protocol/scope/table as numbers. */
+  numeric: boolean;
+  family?: 4 | 6;
+  timestamps: boolean;
+  engine?: WalkEngine;
+  /** Set by --pcap-out: every socket the command opens records its traffic here. */
+  capture?: CaptureSink;
+}

@@ -1,0 +1,77 @@
+// Turning decoded values into JSON and into readable text.
+import { formatHex } from '../core/addr.js';
+import { flagsToString, guessFlagsContext } from '../core/header.js';
+import type { DecodedMessage } from '../schema/family.js';
+
+/** JSON-safe copy: bigint → number when exact (else string), bytes → hex, no undefined. */
+export function toJsonValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (v instanceof Uint8Array) return formatHex(v, '');
+  if (Array.isArray(v)) return v.map(toJsonValue);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJsonValue(x);
+    return out;
+  }
+  return v;
+}
+
+export function stringify(v: unknown, pretty = false): string {
+  return JSON.stringify(toJsonValue(v), null, pretty ? 2 : undefined);
+}
+
+/** A decoded message as a plain JSON object. */
+export function messageJson(m: DecodedMessage, protocol?: number): Record<string, unknown> {
+  const h = m.header;
+  const base: Record<string, unknown> = {
+    type: m.name,
+    header: { length: h.length, type: h.type, flags: flagsToString(h.flags, guessFlagsContext(h.type, h.flags)), seq: h.seq, pid: h.pid },
+  };
+  if (protocol !== undefined) base.protocol = protocol;
+  switch (m.kind) {
+    case 'error':
+      return { ...base, error: m.error, request: m.request, ...(Object.keys(m.extack).length ? { extack: m.extack } : {}) };
+    case 'done':
+      return { ...base, error: m.error, ...(Object.keys(m.extack).length ? { extack: m.extack } : {}) };
+    case 'control':
+      return { ...base, payload: m.payload };
+    case 'data':
+      return { ...base, ...(m.fixed ? { fixed: m.fixed } : {}), ...(m.attrs ? { attrs: m.attrs } : {}), ...(m.payload ? { payload: m.payload } : {}) };
+  }
+}
+
+/** Indented text: one line per attribute, nested sets indented. */
+export function messageText(m: DecodedMessage): string {
+  const h = m.header;
+  const lines = [`${m.name}  len=${h.length} flags=${flagsToString(h.flags, guessFlagsContext(h.type, h.flags))} seq=${h.seq} pid=${h.pid}`];
+  const put = (key: string, v: unknown, ind: string): void => {
+    const j = toJsonValue(v);
+    if (j && typeof j === 'object' && !Array.isArray(j)) {
+      lines.push(`${ind}${key}:`);
+      for (const [k, x] of Object.entries(j)) put(k, x, ind + '  ');
+    } else if (Array.isArray(j) && j.some((x) => x && typeof x === 'object')) {
+      lines.push(`${ind}${key}:`);
+      j.forEach((x, i) => put(`[${i}]`, x, ind + '  '));
+    } else lines.push(`${ind}${key}: ${JSON.stringify(j)}`);
+  };
+  switch (m.kind) {
+    case 'error':
+      lines.push(`  error: ${m.error}${m.error ? '' : ' (ACK)'}`);
+      put('request', m.request, '  ');
+      if (Object.keys(m.extack).length) put('extack', m.extack, '  ');
+      break;
+    case 'done':
+      lines.push(`  status: ${m.error}`);
+      if (Object.keys(m.extack).length) put('extack', m.extack, '  ');
+      break;
+    case 'control':
+      put('payload', m.payload, '  ');
+      break;
+    case 'data':
+      if (m.fixed) put('header', m.fixed, '  ');
+      if (m.attrs) for (const [k, v] of Object.entries(m.attrs)) put(k, v, '  ');
+      if (m.payload) put('payload', m.payload, '  ');
+      break;
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,207 @@
+// nlwire genl: generic netlink from the command line. nlctrl queries (ctrl list/get/policy) and
+// any family driven by a YNL spec, the way the kernel's ynl CLI does (JSON in, JSON out).
+import { NetlinkError } from '../core/errors.js';
+import { GenericNetlink, type GenlFamilyInfo, type GenlPolicyDump } from '../families/genl/resolve.js';
+import { YnlFamily, compileSpec } from '../ynl/family.js';
+import { YnlSpecError } from '../ynl/spec.js';
+import { readFile } from 'node:fs/promises';
+import { stringify } from './format.js';
+import { UsageError } from './io.js';
+
+export const GENL_HELP = `Usage: nlwire genl ctrl list
+       nlwire genl ctrl get NAME
+       nlwire genl ctrl policy NAME [--op CMD]
+       nlwire genl --spec FILE --list-ops
+       nlwire genl --spec FILE (--do OP | --dump OP) [--json '{...}'] [--subscribe GROUP [--count N]]
+       nlwire genl --spec FILE --subscribe GROUP [--count N]
+
+Generic netlink families: nlctrl's view of them, and families described by a YNL spec (the
+kernel's Documentation/netlink/specs format). Attribute names are the spec's, e.g.
+  nlwire genl --spec specs/ethtool.yaml --do linkinfo-get --json '{"header":{"dev-name":"eth0"}}'
+Output is JSON, one object per line (one per message of a dump or per notification).
+
+Options:
+  --spec FILE        the YNL spec (YAML) of the family
+  --do OP            a request; prints its reply, if any
+  --dump OP          a dump; prints every reply
+  --json JSON        the request's attributes (and fixed-header fields)
+  --subscribe GROUP  print notifications of multicast group GROUP (with --do/--dump: joined first)
+  --count N          stop after N notifications
+  --list-ops         the operations and notifications of the spec
+  --op CMD           ctrl policy: only this command (a number, or an operation name with --spec)
+  --process-unknown  show attributes the spec does not describe
+  --pretty           indented JSON
+`;
+
+export interface GenlIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  netns?: string;
+}
+
+interface Args {
+  spec?: string;
+  do?: string;
+  dump?: string;
+  json?: string;
+  subscribe: string[];
+  count?: number;
+  listOps: boolean;
+  op?: string;
+  pretty: boolean;
+  processUnknown: boolean;
+  positional: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { subscribe: [], listOps: false, pretty: false, processUnknown: false, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--spec': a.spec = val(); break;
+      case '--do': a.do = val(); break;
+      case '--dump': a.dump = val(); break;
+      case '--json': a.json = val(); break;
+      case '--subscribe': a.subscribe.push(val()); break;
+      case '--count': {
+        const v = val();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--count needs a number, not '${v}'`);
+        a.count = Number(v);
+        break;
+      }
+      case '--list-ops': a.listOps = true; break;
+      case '--op': a.op = val(); break;
+      case '--pretty': case '-p': a.pretty = true; break;
+      case '--process-unknown': a.processUnknown = true; break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`genl: unknown option '${arg}' (see nlwire genl --help)`);
+        a.positional.push(arg);
+    }
+  }
+  return a;
+}
+
+/** Runs `nlwire genl ...`; returns the exit status (0 ok, 1 failed, 2 usage). */
+export async function genlCommand(argv: string[], io: GenlIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') { io.stdout(GENL_HELP); return 0; }
+  try {
+    const a = parseArgs(argv);
+    const out = (v: unknown): void => io.stdout(stringify(v, a.pretty) + '\n');
+    if (a.positional[0] === 'ctrl') return await ctrlCommand(a, io, out);
+    if (a.positional.length) throw new UsageError(`genl: unexpected '${a.positional[0]}' (see nlwire genl --help)`);
+    if (!a.spec) throw new UsageError('genl: give --spec FILE, or use genl ctrl list|get|policy');
+    return await specCommand(a, io, out);
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+async function ctrlCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Promise<number> {
+  const [, verb, name] = a.positional;
+  using genl = GenericNetlink.open(io.netns ? { netns: io.netns } : {});
+  switch (verb) {
+    case 'list':
+    case undefined:
+      for (const f of await genl.list()) out(familyJson(f));
+      return 0;
+    case 'get':
+      if (!name) throw new UsageError('genl ctrl get needs a family name');
+      out(familyJson(await genl.resolve(name)));
+      return 0;
+    case 'policy': {
+      if (!name) throw new UsageError('genl ctrl policy needs a family name');
+      const op = a.op === undefined ? undefined : await opNumber(a.op, a.spec);
+      out(policyJson(await genl.policy(name, op === undefined ? {} : { op })));
+      return 0;
+    }
+    default:
+      throw new UsageError(`genl ctrl: unknown command '${verb}' (list, get, policy)`);
+  }
+}
+
+/** --op: a command number, or an operation name looked up in --spec. */
+async function opNumber(op: string, spec: string | undefined): Promise<number> {
+  if (/^\d+$/.test(op)) return Number(op);
+  if (!spec) throw new UsageError(`--op '${op}' is a name: give its number, or --spec FILE to look it up`);
+  const model = compileSpec(await readFile(spec, 'utf8'));
+  const cmd = model.family.ops[op]?.cmd;
+  if (cmd === undefined) throw new UsageError(`--op: the spec has no operation '${op}'`);
+  return cmd;
+}
+
+async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Promise<number> {
+  if (a.do && a.dump) throw new UsageError('genl: --do and --dump are exclusive');
+  if (a.listOps) {
+    const model = compileSpec(await readFile(a.spec!, 'utf8'));
+    for (const op of model.ops) out(op);
+    return 0;
+  }
+  if (!a.do && !a.dump && !a.subscribe.length) throw new UsageError('genl: give --do OP, --dump OP, --subscribe GROUP or --list-ops');
+  let attrs: Record<string, unknown> = {};
+  if (a.json !== undefined) {
+    let parsed: unknown;
+    try { parsed = JSON.parse(a.json); } catch (e) { throw new UsageError(`--json: ${(e as Error).message}`); }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--json needs a JSON object');
+    attrs = parsed as Record<string, unknown>;
+  }
+  await using fam = await YnlFamily.load(a.spec!, { ...(io.netns ? { netns: io.netns } : {}), processUnknown: a.processUnknown });
+  // Join first, so that notifications caused by the request are seen.
+  const sub = a.subscribe.length ? fam.subscribe(a.subscribe) : undefined;
+  try {
+    if (a.do) {
+      for (const r of await fam.doAll(a.do, attrs)) out(r);
+    } else if (a.dump) {
+      for (const r of await fam.dump(a.dump, attrs)) out(r);
+    }
+    if (sub) {
+      let seen = 0;
+      while (a.count === undefined || seen < a.count) {
+        const n = await sub.next();
+        if (n.done) break;
+        if (n.value.type === 'overrun') { io.stderr(`nlwire: notifications lost (${n.value.reason})\n`); continue; }
+        out({ name: n.value.name, group: n.value.group, msg: n.value.msg });
+        seen++;
+      }
+    }
+  } finally {
+    await sub?.return?.();
+  }
+  return 0;
+}
+
+function familyJson(f: GenlFamilyInfo): Record<string, unknown> {
+  return {
+    name: f.name, id: f.id, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
+    ops: f.ops.map((o) => ({ cmd: o.cmd, flags: o.flagNames })),
+    mcastGroups: f.mcastGroups,
+  };
+}
+
+function policyJson(p: GenlPolicyDump): Record<string, unknown> {
+  const ops: Record<string, unknown> = {};
+  for (const [cmd, v] of p.ops) ops[cmd] = v;
+  const policies: Record<string, Record<string, unknown>> = {};
+  for (const [idx, attrs] of p.policies) {
+    const o: Record<string, unknown> = {};
+    for (const [type, pol] of attrs) o[type] = pol;
+    policies[idx] = o;
+  }
+  return { family: p.family, id: p.id, ops, policies };
+}
+
+function report(e: unknown, io: GenlIO): number {
+  if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 2; }
+  if (e instanceof NetlinkError) {
+    io.stderr(`Error: ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof YnlSpecError) { io.stderr(`nlwire: bad spec: ${e.message}\n`); return 1; }
+  const err = e as { message?: string };
+  io.stderr(`nlwire: ${err?.message ?? String(e)}\n`);
+  return 1;
+}

@@ -1,0 +1,8 @@
+// nlwire: Linux netlink for Node.js. The codec (also as 'nlwire/codec', browser-safe), sockets,
+// rtnetlink verbs, generic netlink and the other families.
+export * from './codec.js';
+export { NetlinkSocket, type NetlinkSocketOptions, type RequestOptions, type RequestResult, type DumpOptions, type DumpResult, type DumpStream, type SubscriptionItem, type SubscribeOptions, type CaptureSink, type RawChunk } from './socket/netlink-socket.js';
+export { loadNative, nativeAvailable, type NativeBinding } from './socket/native.js';
+export { Rtnl, toRtObject, MONITOR_GROUPS, type RtnlOptions, type Dev, type Family, type RouteFilter, type LinkSpec, type LinkChanges, type AddressOptions, type RouteSpec, type NeighbourSpec, type RuleSpec, type NexthopSpec, type MonitorKind, type MonitorItem, type RouteEvent, type MonitorOverrun, type MonitorResync } from './rtnl/rtnl.js';
+export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid, RtObject, RtKind } from './rtnl/types.js';
+export { pcapFileSink } from './pcap/file.js';
