@@ -66,7 +66,9 @@ async function monitor<T>(make: (signal: AbortSignal) => AsyncIterable<T>, print
   }
 }
 
-const ssAddr = (a: string, p: number | string, v6: boolean): string => `${v6 && a.includes(':') ? `[${a}]` : a}:${p === 0 ? '*' : p}`;
+/** As ss prints an endpoint: a dual-stack (not v6only) IPv6 wildcard is '*', IPv6 is bracketed. */
+const ssAddr = (a: string, p: number | string, v6: boolean, v6only?: boolean): string =>
+  `${v6 && a === '::' && v6only === false ? '*' : v6 && a.includes(':') ? `[${a}]` : a}:${p === 0 ? '*' : p}`;
 
 async function ssCommand(args: string[], io: FamiliesIO, netns: string | undefined, json: boolean): Promise<number> {
   let tcp = false, udp = false, unix = false, listening = false, all = false, info = false;
@@ -114,7 +116,7 @@ async function ssCommand(args: string[], io: FamiliesIO, netns: string | undefin
   const st = (s: string): string => SS_STATE_NAMES[s as TcpStateName] ?? s;
   for (const s of inet) {
     const v6 = s.family === 6;
-    rows.push([s.protocol, st(s.state), String(s.rqueue), String(s.wqueue), ssAddr(s.src, s.srcPort, v6), ssAddr(s.dst, s.dstPort, v6)]);
+    rows.push([s.protocol, st(s.state), String(s.rqueue), String(s.wqueue), ssAddr(s.src, s.srcPort, v6, s.v6only), ssAddr(s.dst, s.dstPort, v6, s.v6only)]);
   }
   for (const s of ux) {
     const netid = s.type === 'stream' ? 'u_str' : s.type === 'dgram' ? 'u_dgr' : s.type === 'seqpacket' ? 'u_seq' : `u_${s.type}`;

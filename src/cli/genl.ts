@@ -27,6 +27,7 @@ Options:
   --json JSON        the request's attributes (and fixed-header fields)
   --subscribe GROUP  print notifications of multicast group GROUP (with --do/--dump: joined first)
   --count N          stop after N notifications
+  --timeout MS       stop waiting for notifications after MS milliseconds
   --list-ops         the operations and notifications of the spec
   --op CMD           ctrl policy: only this command (a number, or an operation name with --spec)
   --process-unknown  show attributes the spec does not describe
@@ -46,6 +47,7 @@ interface Args {
   json?: string;
   subscribe: string[];
   count?: number;
+  timeout?: number;
   listOps: boolean;
   op?: string;
   pretty: boolean;
@@ -72,6 +74,12 @@ function parseArgs(argv: string[]): Args {
         const v = val();
         if (!/^\d+$/.test(v)) throw new UsageError(`--count needs a number, not '${v}'`);
         a.count = Number(v);
+        break;
+      }
+      case '--timeout': {
+        const v = val();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--timeout needs milliseconds, not '${v}'`);
+        a.timeout = Number(v);
         break;
       }
       case '--list-ops': a.listOps = true; break;
@@ -151,7 +159,9 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
   }
   await using fam = await YnlFamily.load(a.spec!, { ...(io.netns ? { netns: io.netns } : {}), processUnknown: a.processUnknown });
   // Join first, so that notifications caused by the request are seen.
-  const sub = a.subscribe.length ? fam.subscribe(a.subscribe) : undefined;
+  const stop = new AbortController();
+  const sub = a.subscribe.length ? fam.subscribe(a.subscribe, { signal: stop.signal }) : undefined;
+  const timer = a.timeout !== undefined && sub ? setTimeout(() => stop.abort(), a.timeout) : undefined;
   try {
     if (a.do) {
       for (const r of await fam.doAll(a.do, attrs)) out(r);
@@ -169,6 +179,7 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
       }
     }
   } finally {
+    clearTimeout(timer);
     await sub?.return?.();
   }
   return 0;

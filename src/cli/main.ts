@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // nlwire: the command-line tool. `nlwire --help` lists the commands.
 import { DecodeError, NetlinkError } from '../core/errors.js';
+import { errnoText } from '../core/errno.js';
 import { pcapFileSink } from '../pcap/file.js';
 import type { CliContext } from './context.js';
 import { decodeCommand, DECODE_HELP } from './decode-cmd.js';
@@ -111,7 +112,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
 export function reportError(e: unknown, io: CliIO): number {
   if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 2; }
   if (e instanceof NetlinkError) {
-    const text = e.extack.message ? `${e.extack.message}${/[.!]$/.test(e.extack.message) ? '' : '.'}` : `${e.code} (${e.message.split(': ')[1] ?? e.code})`;
+    const text = e.extack.message ? `${e.extack.message}${/[.!]$/.test(e.extack.message) ? '' : '.'}` : `${errnoText(e.errno)} (${e.code}).`;
     io.stderr(`Error: ${text}\n`);
     if (e.extack.attribute?.path) io.stderr(`  at attribute ${e.extack.attribute.path.join('.')} (${e.syscall})\n`);
     return 1;

@@ -107,7 +107,7 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   if (verb === 'help') { ctx.io.stdout(HELP[object]); return 0; }
   using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const w = new Words(rest, `${object} ${verb}`);
-  if (verb === 'show') return show(object, w, rt, ctx);
+  if (verb === 'show') return await show(object, w, rt, ctx); // awaited: `using` closes rt on return
   switch (object) {
     case 'link': await linkChange(verb, w, rt); break;
     case 'address': await addressChange(verb, w, rt); break;
@@ -167,14 +167,18 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       return emit(ctx, R.renderLinks(ls, opts), () => R.renderLinksText(ls, opts));
     }
     case 'address': {
-      let ls = dev ? [await rt.link(dev)] : links;
+      // ip -6 lists links from the AF_INET6 link dump; full links fill in what it lacks.
+      let ls = family === 6 ? await rt.links({ family: 6 }) : links;
+      if (dev) { const i = await rt.ifindex(dev); ls = ls.filter((l) => l.header.index === i); }
       if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
       const addrs = await rt.addresses({ ...(family ? { family } : {}), ...(dev ? { dev } : {}) });
-      return emit(ctx, R.renderAddresses(ls, addrs, { ...opts, ...(family ? { family } : {}) }), () => R.renderAddressesText(ls, addrs, { ...opts, ...(family ? { family } : {}) }));
+      const o = { ...opts, devices: links, ...(family ? { family } : {}) };
+      return emit(ctx, R.renderAddresses(ls, addrs, o), () => R.renderAddressesText(ls, addrs, o));
     }
     case 'route': {
       const routes = await rt.routes({ family: family ?? 4, table: table ?? 'main', ...(dev ? { dev } : {}), ...(proto ? { protocol: proto } : {}), ...(type ? { type } : {}) });
-      return emit(ctx, R.renderRoutes(routes, opts), () => R.renderRoutesText(routes, opts));
+      const o = { ...opts, table: table ?? 'main', ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
+      return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
     }
     case 'neigh': {
       const ns = await rt.neighbours({ ...(family ? { family } : {}), ...(dev ? { dev } : {}) });

@@ -3,6 +3,9 @@ import { Protocol } from '../core/constants.js';
 import type { MessageFamily } from '../schema/family.js';
 import { rtnetlink } from './route/index.js';
 import { genericStatic } from './genl/static.js';
+import { nfnetlinkFamily } from './netfilter/index.js';
+import { xfrmFamily } from './xfrm/index.js';
+import { auditFamily } from './audit/index.js';
 
 /** Fixed-header sizes of protocols whose messages are not all declared (for walking attributes). */
 const DEFAULT_HEADER: Record<number, number | undefined> = {
@@ -13,6 +16,9 @@ const DEFAULT_HEADER: Record<number, number | undefined> = {
 const byProtocol = new Map<number, MessageFamily>([
   [Protocol.ROUTE, rtnetlink],
   [Protocol.GENERIC, genericStatic],
+  [Protocol.NETFILTER, nfnetlinkFamily],
+  [Protocol.XFRM, xfrmFamily],
+  [Protocol.AUDIT, auditFamily],
 ]);
 
 /** The declared family for a protocol, or a bare one (control messages, raw payloads) otherwise. */

@@ -250,11 +250,12 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /** All links; `kind` and `master` filter in the kernel. */
-  async links(filter: { kind?: string; master?: Dev } = {}): Promise<Link[]> {
+  async links(filter: { kind?: string; master?: Dev; family?: Family } = {}): Promise<Link[]> {
     const attrs: Record<string, unknown> = {};
     if (filter.kind) attrs.linkinfo = { kind: filter.kind };
     if (filter.master !== undefined) attrs.master = await this.ifindex(filter.master);
-    const links = await this.dumpObjects<Link>(M.RTM_GETLINK, {}, attrs);
+    // family 6 asks for the AF_INET6 link dump (per-device IPv6 state), as `ip -6` does.
+    const links = await this.dumpObjects<Link>(M.RTM_GETLINK, { family: familyNumber(filter.family) }, attrs);
     return links.filter((l) => (!filter.kind || l.attrs.linkinfo?.kind === filter.kind));
   }
   linkStream(): AsyncGenerator<Link> { return this.streamObjects<Link>(M.RTM_GETLINK, {}); }

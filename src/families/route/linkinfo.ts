@@ -4,7 +4,10 @@
 // send IFLA_INFO_KIND alone. Sources: linux/if_link.h, if_tunnel.h, veth.h.
 import { attrSet, defineEnum, defineFlags, defineStruct } from '../../schema/define.js';
 import type { AttrSet, ValueCodec } from '../../schema/types.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../core/addr.js';
+import { NLA_HDRLEN, align4 } from '../../core/constants.js';
 import { DecodeError } from '../../core/errors.js';
+import { dataView } from '../../core/header.js';
 import { bridgeAttrs, bridgePortAttrs } from './bridge.js';
 import { ifinfomsg, portRangeBe } from './constants.js';
 import { linkAttrs, type LinkAttrSet } from './link.js';
@@ -227,6 +230,47 @@ export const gtpAttrs = attrSet('linkinfo-gtp', {
 
 // ---- bonding ----------------------------------------------------------------------------------
 
+/** Wire types (slot numbers) of an address list, kept beside the decoded array. */
+const SLOTS: unique symbol = Symbol('nlwire.addressSlots');
+
+/**
+ * IFLA_BOND_ARP_IP_TARGET / IFLA_BOND_NS_IP6_TARGET: a nest of addresses whose attribute type is
+ * the target's slot (slots can have holes). Decodes to the address list; the slots are kept out
+ * of sight so that the list re-encodes as it came, and new lists are numbered from 0.
+ */
+function indexedAddresses(size: 4 | 16): ValueCodec<string[]> {
+  const name = size === 4 ? 'ipv4' : 'ipv6';
+  return {
+    name: `${name}[] (indexed)`,
+    decode(p, ctx) {
+      const v = dataView(p);
+      const out: string[] = [];
+      const slots: number[] = [];
+      for (let off = 0; off < p.length; off = align4(off + v.getUint16(off, true))) {
+        const len = p.length - off >= NLA_HDRLEN ? v.getUint16(off, true) : 0;
+        if (len !== NLA_HDRLEN + size || off + len > p.length) throw new DecodeError('attr-bad-size', ctx.offset + off, `${name} list entry of ${len} bytes`);
+        slots.push(v.getUint16(off + 2, true));
+        out.push(size === 4 ? formatIPv4(p, off + NLA_HDRLEN) : formatIPv6(p, off + NLA_HDRLEN));
+      }
+      Object.defineProperty(out, SLOTS, { value: slots, enumerable: false });
+      return out;
+    },
+    byteLength: (list) => list.length * (NLA_HDRLEN + size),
+    encodeInto(list, view, off) {
+      const slots = (list as string[] & { [SLOTS]?: number[] })[SLOTS];
+      list.forEach((a, i) => {
+        const bytes = size === 4 ? parseIPv4(a) : parseIPv6(a);
+        if (!bytes) throw new TypeError(`'${a}' is not an ${name} address`);
+        view.setUint16(off, NLA_HDRLEN + size, true);
+        view.setUint16(off + 2, slots?.[i] ?? i, true);
+        new Uint8Array(view.buffer, view.byteOffset + off + NLA_HDRLEN, size).set(bytes);
+        off += NLA_HDRLEN + size;
+      });
+      return off;
+    },
+  };
+}
+
 const bondAdInfoAttrs = attrSet('linkinfo-bond-ad-info', {
   aggregator: { id: 1, type: 'u16' },
   numPorts: { id: 2, type: 'u16' },
@@ -246,7 +290,7 @@ export const bondAttrs = attrSet('linkinfo-bond', {
   downdelay: { id: 5, type: 'u32' },
   useCarrier: { id: 6, type: 'u8' },
   arpInterval: { id: 7, type: 'u32' },
-  arpIpTarget: { id: 8, type: 'indexed-array', item: 'ipv4' },
+  arpIpTarget: { id: 8, type: 'custom', codec: indexedAddresses(4) },
   arpValidate: { id: 9, type: 'u32' },
   arpAllTargets: { id: 10, type: 'u32' },
   primary: { id: 11, type: 'u32' },
@@ -269,7 +313,7 @@ export const bondAttrs = attrSet('linkinfo-bond', {
   peerNotifDelay: { id: 28, type: 'u32' },
   adLacpActive: { id: 29, type: 'u8' },
   missedMax: { id: 30, type: 'u8' },
-  nsIp6Target: { id: 31, type: 'indexed-array', item: 'ipv6' },
+  nsIp6Target: { id: 31, type: 'custom', codec: indexedAddresses(16) },
   coupledControl: { id: 32, type: 'u8' },
   // newer than the 6.1 headers (6.17)
   broadcastNeigh: { id: 33, type: 'u8' },

@@ -1,0 +1,44 @@
+// Small helpers shared by the non-route family modules (diag, netfilter, xfrm, audit, ...).
+import type { ProtocolName } from '../../core/constants.js';
+import type { DecodedMessage, MessageFamily } from '../../schema/family.js';
+import type { NetlinkSocket, NetlinkSocketOptions } from '../../socket/netlink-socket.js';
+
+/** Where a family call runs: an open socket of the right protocol, or a namespace to open one in. */
+export interface FamilyCallOptions {
+  /** Network namespace name (ip netns), path or fd; ignored when `socket` is given. */
+  netns?: string | number;
+  /** An open socket of the family's protocol to reuse (it is not closed). */
+  socket?: NetlinkSocket;
+  /** Request timeout in ms. */
+  timeout?: number;
+}
+
+/** Runs `fn` with `opts.socket`, or with a socket opened (and closed) for the call. */
+export async function withSocket<T>(
+  protocol: ProtocolName | number, opts: FamilyCallOptions, fn: (s: NetlinkSocket) => Promise<T>, family?: MessageFamily,
+): Promise<T> {
+  if (opts.socket) return fn(opts.socket);
+  const s = await openSocket({
+    protocol, ...(opts.netns !== undefined ? { netns: opts.netns } : {}), ...(family ? { family } : {}),
+    ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+  });
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+/** The raw payload (after the nlmsghdr) of an undeclared data message. */
+export function rawPayload(m: DecodedMessage): Uint8Array | undefined {
+  return m.kind === 'data' ? m.payload : undefined;
+}
+
+/**
+ * Opens a socket. The socket module is loaded on first use: the family declarations are imported
+ * by the protocol registry, which the socket module itself imports (a static import would cycle).
+ */
+export async function openSocket(o: NetlinkSocketOptions): Promise<NetlinkSocket> {
+  const { NetlinkSocket: S } = await import('../../socket/netlink-socket.js');
+  return S.open(o);
+}

@@ -1,0 +1,199 @@
+// GenlClient: drives one declared family (a GenlFamilyDef, from TS declarations or a YNL spec)
+// over a NetlinkSocket: do, dump, notifications. Replies are decoded with the family's own
+// declarations even when the socket was opened for something else (a shared genl socket).
+import { NLMSG_HDRLEN } from '../../core/constants.js';
+import { NetlinkError } from '../../core/errors.js';
+import { dataView, encodeHeader } from '../../core/header.js';
+import type { MessageBuilder } from '../../core/message.js';
+import { buildMessage, compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageDef, type MessageFamily } from '../../schema/family.js';
+import type {
+  AttrSet, AttrValue, BigIntType, DecodedSet, EnumDef, FlagsDef, IntType, ScalarType, StructDef, UnknownAttr,
+} from '../../schema/types.js';
+import type { NetlinkSocket, RequestOptions, SubscribeOptions } from '../../socket/netlink-socket.js';
+import { locateAttribute } from '../../socket/extack-resolve.js';
+import { familyMessages, type GenlFamilyDef } from './define.js';
+
+export type OpName<F extends GenlFamilyDef> = keyof F['ops'] & string;
+export type EventName<F extends GenlFamilyDef> = keyof F['events'] & string;
+/** The decoded attributes of replies to `K`. */
+export type OpAttrs<F extends GenlFamilyDef, K extends OpName<F>> = DecodedSet<F['ops'][K]['attrs']>;
+/** What a request of `K` takes: the decoded form, where enums also take names and flags lists of names. */
+export type OpInput<F extends GenlFamilyDef, K extends OpName<F>> = InputOf<SetDefs<F['ops'][K]['attrs']>>;
+export type EventAttrs<F extends GenlFamilyDef, K extends EventName<F>> = DecodedSet<F['events'][K]['attrs']>;
+
+type SetDefs<S> = S extends () => infer R ? SetDefs<R> : S extends AttrSet<infer A> ? A : never;
+/** Input to the engine's encoder for an attribute set (see OpInput). */
+export type InputOf<A> = { -readonly [K in keyof A]?: A[K] extends { multi: true } ? Array<InputValue<A[K]>> : InputValue<A[K]> }
+  & { unknown?: UnknownAttr[] };
+type InputValue<D> =
+  D extends { type: IntType; flags: FlagsDef<infer V> } ? number | ReadonlyArray<(keyof V & string) | number>
+  : D extends { type: IntType; enum: EnumDef<infer V> } ? number | (keyof V & string)
+  : D extends { type: BigIntType } ? bigint | number
+  : D extends { type: 'nest'; header: StructDef } ? AttrValue<D>
+  : D extends { type: 'nest'; set: infer S } ? InputOf<SetDefs<S>>
+  : D extends { type: 'indexed-array'; item: infer I } ? Array<I extends ScalarType ? number | bigint : InputOf<SetDefs<I>>>
+  : AttrValue<D>;
+
+export interface GenlCallOptions extends Omit<RequestOptions, 'operation'> {
+  /** Fields of the family's fixed header (genetlink-legacy, netlink-raw), beside cmd/version. */
+  fixed?: Readonly<Record<string, unknown>>;
+  /** Extra nlmsg_flags (NLM_F.CREATE, ...); REQUEST, ACK and DUMP are set for you. */
+  flags?: number;
+}
+
+export type GenlNotification<F extends GenlFamilyDef> =
+  | { [K in EventName<F>]: { type: 'event'; name: K; cmd: number; group: number; attrs: EventAttrs<F, K>; message: DecodedMessage } }[EventName<F>]
+  /** A message of this family on the group that is not a declared notification. */
+  | { type: 'other'; name: string; group: number; message: DecodedMessage }
+  /** The kernel dropped notifications (ENOBUFS) or one was truncated: resync state. */
+  | { type: 'overrun'; reason: 'ENOBUFS' | 'truncated' | 'queue-full' };
+
+/** The ids a family got from the kernel (genl) or from its declaration (netlink-raw). */
+export interface ResolvedIds {
+  /** genl family id (the nlmsg_type of its messages); 0 for netlink-raw families. */
+  id: number;
+  /** Multicast group name → group number. */
+  groups: Readonly<Record<string, number>>;
+}
+
+export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
+  /** The family's message declarations with its resolved id (for decode(), pcaps, sockets). */
+  readonly family: MessageFamily;
+  readonly id: number;
+  readonly groups: Readonly<Record<string, number>>;
+  private readonly cf: CompiledFamily;
+  private readonly requests: Map<string, MessageDef>;
+
+  constructor(readonly socket: NetlinkSocket, readonly def: F, ids: ResolvedIds) {
+    this.id = ids.id;
+    this.groups = ids.groups;
+    const m = familyMessages(def, ids.id);
+    this.family = m.family;
+    this.requests = m.requests;
+    this.cf = compileFamily(m.family);
+  }
+
+  /** The request message of `op` (not sent): for fixtures, pcaps, or sending by hand. */
+  build<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): MessageBuilder {
+    return this.buildUntyped(op, attrs, opts);
+  }
+
+  /** build() for families described at run time (YNL specs): attributes by name, checked by the engine. */
+  buildUntyped(op: string, attrs: Readonly<Record<string, unknown>>, opts: GenlCallOptions = {}): MessageBuilder {
+    const def = this.requestDef(op);
+    const o = this.def.ops[op]!;
+    const fixed = this.def.raw ? { ...opts.fixed } : { ...opts.fixed, cmd: o.cmd, version: this.def.version };
+    return buildMessage(def, { flags: opts.flags ?? 0, fixed, attrs: attrs as Record<string, unknown> });
+  }
+
+  /**
+   * Sends `op` and resolves with every decoded reply (data messages only). `dump` runs it as a
+   * dump. Kernel refusals reject with NetlinkError, its attribute path named by this family.
+   */
+  call<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions & { dump?: boolean } = {}): Promise<DecodedMessage[]> {
+    return this.send(op, attrs, opts);
+  }
+
+  /** call() for families described at run time (YNL specs). */
+  async send(op: string, attrs: Readonly<Record<string, unknown>>, opts: GenlCallOptions & { dump?: boolean } = {}): Promise<DecodedMessage[]> {
+    const bytes = this.buildUntyped(op, attrs, opts).toBytes();
+    const ro: RequestOptions = { operation: this.operationName(op) };
+    if (opts.timeout !== undefined) ro.timeout = opts.timeout;
+    if (opts.signal) ro.signal = opts.signal;
+    if (opts.expect) ro.expect = opts.expect;
+    try {
+      const r = opts.dump ? await this.socket.dumpAll(bytes, ro) : await this.socket.request(bytes, ro);
+      return r.messages.map((m) => this.decode(m)).filter((m) => m.kind === 'data');
+    } catch (e) {
+      throw this.explain(e, op, bytes);
+    }
+  }
+
+  /** A do request: the first reply's attributes, or undefined when the kernel only ACKs. */
+  async do<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<OpAttrs<F, K> | undefined> {
+    const [first] = await this.call(op, attrs, opts);
+    return first?.kind === 'data' ? (first.attrs ?? {}) as OpAttrs<F, K> : undefined;
+  }
+
+  /** A dump: the attributes of every reply. */
+  async dump<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<Array<OpAttrs<F, K>>> {
+    const ms = await this.call(op, attrs, { ...opts, dump: true });
+    return ms.map((m) => (m.kind === 'data' ? m.attrs ?? {} : {}) as OpAttrs<F, K>);
+  }
+
+  /** Joins multicast groups by name and yields this family's notifications from them. */
+  subscribe(groups: string | readonly string[], opts: SubscribeOptions = {}): AsyncIterableIterator<GenlNotification<F>> {
+    const names = typeof groups === 'string' ? [groups] : groups;
+    const ids = names.map((g) => {
+      const id = this.groups[g];
+      if (id === undefined) {
+        throw new Error(`${this.def.name}: no multicast group '${g}' (groups: ${Object.keys(this.groups).join(', ') || 'none'})`);
+      }
+      return id;
+    });
+    const inner = this.socket.subscribe(ids, opts);
+    const it: AsyncIterableIterator<GenlNotification<F>> = {
+      next: async () => {
+        for (;;) {
+          const r = await inner.next();
+          if (r.done) return { value: undefined, done: true };
+          const item = r.value;
+          if (item.type === 'overrun') return { value: item, done: false };
+          if (!ids.includes(item.group) || !this.owns(item.message.header.type)) continue;
+          return { value: this.notification(this.decode(item.message), item.group), done: false };
+        }
+      },
+      return: async () => {
+        await inner.return?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
+  }
+
+  /** Decodes (again, if needed) a message received for this family with its declarations. */
+  decode(m: DecodedMessage): DecodedMessage {
+    if (m.kind !== 'data' || !m.payload || !this.owns(m.header.type)) return m;
+    const bytes = new Uint8Array(NLMSG_HDRLEN + m.payload.length);
+    encodeHeader({ ...m.header, length: bytes.length }, dataView(bytes), 0);
+    bytes.set(m.payload, NLMSG_HDRLEN);
+    const d = decodeMessageAt(this.cf, bytes, 0);
+    d.offset = m.offset;
+    return d;
+  }
+
+  /** The C name of an operation (for errors), or 'family op'. */
+  operationName(op: string): string {
+    return this.def.ops[op]?.enumName ?? `${this.def.name} ${op}`;
+  }
+
+  private owns(type: number): boolean {
+    return this.cf.byType.has(type);
+  }
+
+  private requestDef(op: string): MessageDef {
+    const def = this.requests.get(op);
+    if (!def) throw new TypeError(`${this.def.name}: no operation '${op}' (operations: ${[...this.requests.keys()].join(', ')})`);
+    return def;
+  }
+
+  private notification(m: DecodedMessage, group: number): GenlNotification<F> {
+    if (m.kind === 'data' && m.def && m.name in this.def.events) {
+      const cmd = this.def.raw ? m.header.type : Number(m.fixed?.cmd);
+      return { type: 'event', name: m.name, cmd, group, attrs: m.attrs ?? {}, message: m } as GenlNotification<F>;
+    }
+    return { type: 'other', name: m.name, group, message: m };
+  }
+
+  /** Names the offending attribute of a refused request with this operation's declarations. */
+  private explain(e: unknown, op: string, request: Uint8Array): unknown {
+    if (!(e instanceof NetlinkError) || (e.extack.offset === undefined && e.extack.missingType === undefined)) return e;
+    const one: MessageFamily = { name: this.def.name, protocol: this.family.protocol, messages: [this.requestDef(op)] };
+    try {
+      return new NetlinkError(e.errno, e.syscall, locateAttribute(e.extack, request, compileFamily(one)), e.request);
+    } catch {
+      return e;
+    }
+  }
+}
