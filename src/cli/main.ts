@@ -10,7 +10,8 @@ import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
 import { ROUTE_OBJECTS, routeObjectCommand, routeObjectHelp } from './route-cmds.js';
 import { monitorCommand, MONITOR_HELP } from './monitor.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
-import { genlCommand } from './genl.js';
+import { genlCommand, GENL_HELP } from './genl.js';
+import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -26,6 +27,10 @@ Other commands:
   decode                 decode netlink bytes (hex, pcap, stdin) to text or JSON
   schema                 the declarations nlwire decodes with
   genl                   generic netlink: ctrl list/get/policy, YNL specs (--spec FILE --do OP)
+  ss                     sockets (sock_diag): -t -u -x -l -a
+  nft | conntrack        nf_tables ruleset; conntrack -L / -E
+  xfrm                   IPsec policies (list/add/del/monitor), state allocspi
+  uevent | proc | audit  hotplug events; fork/exec/exit events; audit status
   main                   show interfaces, addresses and routes, then monitor (npm start)
 
 Options:
@@ -96,7 +101,11 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         if (wantsHelp) { io.stdout(SCHEMA_HELP); return 0; }
         return schemaCommand(rest, io, ctx.json, ctx.pretty);
       case 'genl':
+        if (wantsHelp) { io.stdout(GENL_HELP); return 0; }
         return await genlCommand(rest, { stdout: io.stdout, stderr: io.stderr, ...(ctx.netns ? { netns: ctx.netns } : {}) });
+      case 'ss': case 'nft': case 'conntrack': case 'uevent': case 'xfrm': case 'audit': case 'proc':
+        if (wantsHelp) { io.stdout(FAMILIES_HELP); return 0; }
+        return await familiesCommand(cmd as FamiliesObject, rest, { stdout: io.stdout, stderr: io.stderr }, ctx.netns, ctx.json);
       case 'main':
         if (wantsHelp) { io.stdout(MAIN_HELP); return 0; }
         return await mainJob(rest, ctx);
