@@ -18,4 +18,4 @@ export { decode, defaultEngine, type DecodeOptions } from './decode.js';
 export { createWalker, headerTable, WalkIndex, WalkStatus, walkStatusText, type WalkEngine, type Walker } from './walk/index.js';
 export { PcapWriter, readPcap } from './pcap/pcap.js';
 export { familyForProtocol, registerFamily } from './families/registry.js';
-export { rtnetlink } from './families/route/index.js';
+export * from './families/route/index.js';

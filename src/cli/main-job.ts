@@ -15,8 +15,12 @@ NETNS), then prints every change as it happens until Ctrl+C. --once stops after 
 
 export async function mainJob(args: string[], ctx: CliContext): Promise<number> {
   let once = false;
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    // `npm start -- -n NETNS` puts the option after the command word.
     if (a === '--once') once = true;
+    else if (a === '-n' || a === '--netns') { const v = args[++i]; if (!v) throw new UsageError(`${a} needs a namespace`); ctx.netns = v; }
+    else if (a === '-j' || a === '--json') ctx.json = true;
     else throw new UsageError(`main: unknown argument '${a}'`);
   }
   using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });

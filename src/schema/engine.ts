@@ -206,7 +206,7 @@ function decodeSetAt(cs: CompiledSet, b: Uint8Array, v: DataView, start: number,
 
 function decodeSubMessage(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, pOff: number, pLen: number, st: DecodeState): unknown {
   const def = a.def as Extract<AttrDef, { type: 'sub-message' }>;
-  const sel = siblings[def.selector];
+  const sel = def.selectorIn === 'header' ? st.ctx.fixedHeader?.[def.selector] : siblings[def.selector];
   const fmt = sel === undefined ? undefined : def.formats[String(sel)];
   if (!fmt) return b.slice(pOff, pOff + pLen);
   if ('kind' in fmt && fmt.kind === 'struct') {
@@ -348,9 +348,12 @@ function bytesEqual(a: Uint8Array, b: Uint8Array, off: number): boolean {
 /** One attribute to write: its raw type and how to size/write its payload. */
 interface Planned { raw: number; key: string; size: number; write: (view: DataView, off: number) => number }
 
-/** A builder for a declared set, sized first then written in place (Encodable). */
-export function encodeAttrs<S extends AttrSet>(set: S, value: Decoded<S['attrs']> | Readonly<Obj>): Encodable {
-  const plan = planSet(compile(set), value as Obj);
+/**
+ * A builder for a declared set, sized first then written in place (Encodable). `fixedHeader` is
+ * the message's family header, for sub-messages laid out by a header field.
+ */
+export function encodeAttrs<S extends AttrSet>(set: S, value: Decoded<S['attrs']> | Readonly<Obj>, fixedHeader?: Readonly<Obj>): Encodable {
+  const plan = planSet(compile(set), value as Obj, fixedHeader);
   return {
     byteLength: () => plan.reduce((n, x) => n + align4(NLA_HDRLEN + x.size), 0),
     encodeInto: (view, offset) => writePlan(plan, view, offset),
@@ -371,7 +374,7 @@ function writePlan(plan: Planned[], view: DataView, offset: number): number {
   return off;
 }
 
-function planSet(cs: CompiledSet, obj: Obj): Planned[] {
+function planSet(cs: CompiledSet, obj: Obj, header: Readonly<Obj> | undefined): Planned[] {
   const plan: Planned[] = [];
   const h = obj as Hidden;
   const order = h[WIRE_ORDER];
@@ -388,7 +391,7 @@ function planSet(cs: CompiledSet, obj: Obj): Planned[] {
       plan.push({ raw, key: a.key, size: orig.length, write: (v, o) => writeBytes(v, o, orig) });
       return;
     }
-    plan.push(planValue(a, value, raw, obj));
+    plan.push(planValue(a, value, raw, obj, header, cs));
   };
   if (order) {
     for (let i = 0; i < order.length; i++) {
@@ -436,7 +439,7 @@ function writeBytes(view: DataView, off: number, data: Uint8Array): number {
   return off + data.length;
 }
 
-function planValue(a: CompiledAttr, value: unknown, raw: number, siblings: Obj): Planned {
+function planValue(a: CompiledAttr, value: unknown, raw: number, siblings: Obj, header: Readonly<Obj> | undefined, cs?: CompiledSet): Planned {
   const def = a.def;
   const key = a.key;
   const fixed = (size: number, write: (v: DataView, o: number) => void): Planned =>
@@ -478,15 +481,15 @@ function planValue(a: CompiledAttr, value: unknown, raw: number, siblings: Obj):
     case 'nest': {
       if (def.header) {
         const hv = value as { header: Obj; attrs: Obj };
-        const inner = planSet(compile(resolveSet(def.set)), hv.attrs ?? {});
+        const inner = planSet(compile(resolveSet(def.set)), hv.attrs ?? {}, header);
         const hsize = structByteLength(def.header, hv.header ?? {});
-        const header = def.header;
+        const nestHeader = def.header;
         return {
           raw, key, size: hsize + inner.reduce((n, x) => n + align4(NLA_HDRLEN + x.size), 0),
-          write: (v, o) => writePlan(inner, v, encodeStructInto(header, hv.header ?? {}, v, o)),
+          write: (v, o) => writePlan(inner, v, encodeStructInto(nestHeader, hv.header ?? {}, v, o)),
         };
       }
-      return nestedPlan(raw, key, planSet(compile(resolveSet(def.set)), value as Obj));
+      return nestedPlan(raw, key, planSet(compile(resolveSet(def.set)), value as Obj, header));
     }
     case 'indexed-array': {
       const arr = value as unknown[];
@@ -495,22 +498,25 @@ function planValue(a: CompiledAttr, value: unknown, raw: number, siblings: Obj):
       const inner: Planned[] = arr.map((item, i) => {
         const t = indices && i < indices.length ? indices[i]! : (typeof def.item === 'string' ? base + i : (base + i) | NLA_F_NESTED);
         if (typeof def.item === 'string') {
-          return planValue({ key: `${key}[${i}]`, def: { id: t, type: def.item } as AttrDef }, item, t, siblings);
+          return planValue({ key: `${key}[${i}]`, def: { id: t, type: def.item } as AttrDef }, item, t, siblings, header);
         }
-        return nestedPlan(t, `${key}[${i}]`, planSet(compile(resolveSet(def.item)), item as Obj));
+        return nestedPlan(t, `${key}[${i}]`, planSet(compile(resolveSet(def.item)), item as Obj, header));
       });
       return nestedPlan(raw, key, inner);
     }
     case 'sub-message': {
       if (value instanceof Uint8Array) return fixed(value.length, (v, o) => writeBytes(v, o, value));
-      const sel = siblings[def.selector];
+      let sel = def.selectorIn === 'header' ? header?.[def.selector] : siblings[def.selector];
+      // a selector given by enum name (encapType: 'ip') picks the format of its number
+      const selDef = def.selectorIn === 'header' ? undefined : cs?.byKey.get(def.selector)?.def;
+      if (typeof sel === 'string' && !(sel in def.formats) && selDef && 'enum' in selDef && selDef.enum) sel = enumValue(selDef.enum, sel);
       const fmt = sel === undefined ? undefined : def.formats[String(sel)];
       if (!fmt) throw new TypeError(`${key}: no format for ${def.selector}=${String(sel)}`);
       if ('kind' in fmt && fmt.kind === 'struct') {
         const sv = value as Obj;
         return fixed(structByteLength(fmt, sv), (v, o) => { encodeStructInto(fmt, sv, v, o); });
       }
-      return nestedPlan(raw, key, planSet(compile(resolveSet(fmt as AttrSetRef)), value as Obj));
+      return nestedPlan(raw, key, planSet(compile(resolveSet(fmt as AttrSetRef)), value as Obj, header));
     }
     case 'struct': {
       const sv = value as Obj;

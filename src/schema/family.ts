@@ -5,6 +5,7 @@ import { DecodeError, type ExtendedAck } from '../core/errors.js';
 import { controlTypeName, decodeHeader, type MessageHeader } from '../core/header.js';
 import { MessageBuilder } from '../core/message.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
+import { enumValue } from './define.js';
 import { decodeAttrs, decodeStruct, encodeAttrs, encodeStructInto, structByteLength } from './engine.js';
 import type { AttrSet, Decoded, StructDef, StructValue, UnknownAttr } from './types.js';
 
@@ -17,6 +18,13 @@ export interface MessageDef<H extends StructDef | undefined = StructDef | undefi
   /** Object kind for NEW/DEL pairs ('link' for RTM_NEWLINK and RTM_DELLINK). */
   readonly object?: string;
   readonly action?: 'new' | 'del' | 'get' | 'set';
+  /**
+   * Picks a more specific declaration once the fixed header is decoded: generic netlink families
+   * share one message type, and genlmsghdr.cmd (with the direction, NLM_F_REQUEST in `header`)
+   * selects the operation. The selected declaration's name and attribute set are used; its fixed
+   * header is taken to be the same as this one's.
+   */
+  readonly select?: (fixed: Readonly<Record<string, unknown>>, header: MessageHeader) => MessageDef | undefined;
 }
 
 export function defineMessage<const H extends StructDef | undefined, const A extends AttrSet | undefined>(
@@ -53,7 +61,8 @@ export function compileFamily(f: MessageFamily): CompiledFamily {
   for (const m of f.messages) {
     byType.set(m.type, m);
     byName.set(m.name, m);
-    headerSizes[m.type] = m.header ? m.header.size : 0;
+    // a type declared without an attribute set has none to walk (RTM_NEWNDUSEROPT carries raw ND options)
+    headerSizes[m.type] = m.attrs ? (m.header ? m.header.size : 0) : 0xff;
   }
   c = { family: f, byType, byName, headerSizes };
   compiledFamilies.set(f, c);
@@ -97,9 +106,10 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
     fixed = decodeStruct(def.header, b, p, def.header.size);
     p += def.header.size;
   }
-  const out: DecodedMessage = { kind: 'data', header: h, offset, name: def.name, def };
+  const use = (def.select && def.select(fixed ?? {}, h)) || def;
+  const out: DecodedMessage = { kind: 'data', header: h, offset, name: use.name, def: use };
   if (fixed) out.fixed = fixed;
-  if (def.attrs) out.attrs = decodeAttrs(def.attrs, b, p, offset + h.length, fixed) as Record<string, unknown>;
+  if (use.attrs) out.attrs = decodeAttrs(use.attrs, b, p, offset + h.length, fixed) as Record<string, unknown>;
   else if (p < offset + h.length) out.payload = b.slice(p, offset + h.length);
   return out;
 }
@@ -136,6 +146,14 @@ export function buildMessage<H extends StructDef | undefined, A extends AttrSet 
     const fixed = (input.fixed ?? {}) as Record<string, unknown>;
     parts.push({ byteLength: () => structByteLength(header, fixed), encodeInto: (v, o) => encodeStructInto(header, fixed, v, o) });
   }
-  if (def.attrs && input.attrs) parts.push(encodeAttrs(def.attrs, input.attrs as Record<string, unknown>));
+  if (def.attrs && input.attrs) {
+    // header fields given by enum name still select sub-message formats by number (ifi_family)
+    const fixed = input.fixed as Record<string, unknown> | undefined;
+    const selectors = fixed && def.header ? { ...fixed } : fixed;
+    if (selectors && def.header) {
+      for (const f of def.header.fields) if (f.enum && typeof selectors[f.name] === 'string') selectors[f.name] = enumValue(f.enum, selectors[f.name] as string);
+    }
+    parts.push(encodeAttrs(def.attrs, input.attrs as Record<string, unknown>, selectors));
+  }
   return new MessageBuilder(def.type, input.flags, new Concat(parts), input.seq ?? 0, input.pid ?? 0);
 }

@@ -96,6 +96,11 @@ export interface SubMessageAttr extends AttrCommon {
   readonly type: 'sub-message';
   /** Key of the sibling attribute whose value picks the format (IFLA_INFO_KIND for IFLA_INFO_DATA). */
   readonly selector: string;
+  /**
+   * 'header': `selector` names a field of the enclosing message's fixed header instead of a sibling
+   * (IFLA_AF_SPEC and IFLA_PROTINFO are laid out by ifi_family).
+   */
+  readonly selectorIn?: 'header';
   readonly formats: Readonly<Record<string, AttrSetRef | StructDef>>;
 }
 export interface StructAttr extends AttrCommon { readonly type: 'struct'; readonly struct: StructDef }
