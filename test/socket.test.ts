@@ -326,6 +326,15 @@ test('a monitor keeps the event loop responsive while events stream', async () =
   });
 });
 
+test('breaking out of a subscription with closeSocket closes the socket', async () => {
+  const sock = NetlinkSocket.open({ protocol: 'route' });
+  const events = sock.subscribe([GRP.LINK], { closeSocket: true });
+  const p = (async () => { for await (const _ of events) break; })();
+  await events.return?.();
+  await p;
+  assert.ok(sock.isClosed);
+});
+
 test('a closed socket rejects new work, and close is idempotent', async () => {
   const sock = NetlinkSocket.open({ protocol: 'route' });
   sock.close();

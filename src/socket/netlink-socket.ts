@@ -115,6 +115,8 @@ export interface SubscribeOptions {
   /** Stop reading when this many items wait unconsumed (the kernel then reports ENOBUFS). Default 50,000. */
   highWaterMark?: number;
   signal?: AbortSignal;
+  /** Close the socket when the iteration ends (break, return, abort): a socket per monitor. */
+  closeSocket?: boolean;
 }
 
 export interface DumpStream extends AsyncIterable<DecodedMessage> {
@@ -335,7 +337,8 @@ export class NetlinkSocket implements AsyncDisposable {
     const end = (): void => {
       sub.queue.end();
       this.subscriptions.delete(sub);
-      this.maybeStopPolling();
+      if (opts.closeSocket) this.close();
+      else this.maybeStopPolling();
     };
     opts.signal?.addEventListener('abort', end, { once: true });
     const it: AsyncIterableIterator<SubscriptionItem> = {
