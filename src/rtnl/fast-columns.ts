@@ -272,14 +272,16 @@ class WasmColumns implements ColumnBuilder {
 
   appendChunk(b: Uint8Array, table: number, family: number): void {
     let base: number;
+    const len = b.length; // b is detached if grow() below grows the memory (the bytes stay put)
     if (b.buffer === this.memory.buffer) base = b.byteOffset;
     else {
-      if (b.length > this.slotSize) throw new RangeError(`chunk of ${b.length} bytes exceeds the ${this.slotSize}-byte slot`);
+      if (len > this.slotSize) throw new RangeError(`chunk of ${len} bytes exceeds the ${this.slotSize}-byte slot`);
       base = SLOTS + (this.nslots - 1) * this.slotSize;
       this.heap.set(b, base);
     }
-    if (this.count + rowsPerChunk(b.length) > this.cap) this.grow(1); // direct use without the pipeline
-    const r = this.extract(base, b.length, DESC, this.count, table >>> 0, family, this.v6 ? 1 : 0, ERR);
+    // Safety net for direct use without the pipeline's quiescent points.
+    if (this.count + rowsPerChunk(len) > this.cap) this.grow(1);
+    const r = this.extract(base, len, DESC, this.count, table >>> 0, family, this.v6 ? 1 : 0, ERR);
     if (r < 0) {
       const e = new Uint32Array(this.memory.buffer, ERR, 2);
       throw new DecodeError(REASONS[e[1]!] ?? 'message-bad-length', e[0]!, 'malformed route message');

@@ -29,7 +29,7 @@ export interface FastRouteOptions {
   socket?: DumpSocket;
   /** Receive strategy (see PipelineOptions.mode): 'hybrid' (default) or 'threadpool'. */
   mode?: 'hybrid' | 'threadpool';
-  /** Receives in flight in threadpool mode (default 2). */
+  /** Receives in flight (only 1 is supported; see pipelinedDump). */
   depth?: number;
   /** Gap allowed between datagrams, ms (default 30 s). */
   timeout?: number;
@@ -447,11 +447,12 @@ function protoField(p: number): string {
 
 /**
  * Streams what `ip -j route show` prints (default IPv4, table main; pass table 'all' for
- * `ip -j route show table all`): one JSON array, written piecewise (one string per chunk).
+ * `ip -j route show table all`, which is every family): one JSON array, written piecewise (one string per chunk).
  * Resolves when the closing bracket has been written.
  */
 export async function writeRoutesJson(opts: RoutesJsonOptions, write: (s: string) => void): Promise<FastDumpInfo> {
-  const o: FastRouteOptions = { ...opts, family: opts.family ?? 'inet', table: opts.table ?? 'main' };
+  // Like ip: IPv4 by default, except for `table all`, which lists every family.
+  const o: FastRouteOptions = { ...opts, family: opts.family ?? (opts.table === 'all' ? 'all' : 'inet'), table: opts.table ?? 'main' };
   const sock = opts.socket ?? DumpSocket.open(opts.netns !== undefined ? { netns: opts.netns } : {});
   try {
     const names = opts.linkNames ?? await linkNames({ socket: sock });
@@ -461,6 +462,8 @@ export async function writeRoutesJson(opts: RoutesJsonOptions, write: (s: string
       if (s === undefined) { s = ',"dev":' + quoted(names.get(i) ?? `if${i}`); devCache.set(i, s); }
       return s;
     };
+    // ip prints the table unless it lists one table (`table all` lists every table).
+    const showTable = tableNumber(o.table) === undefined;
     let first = true;
     let out = '';
     write('[');
@@ -487,7 +490,7 @@ export async function writeRoutesJson(opts: RoutesJsonOptions, write: (s: string
       if (r.tos) s += ',"tos":"0x' + r.tos.toString(16).padStart(2, '0') + '"';
       if (p & P.GATEWAY) s += ',"gateway":"' + (v6 ? formatIPv6(b, r.gwOff) : ipv4At(b, r.gwOff)) + '"';
       if (p & P.OIF) s += devField(r.oif);
-      if (r.table !== 254) s += ',"table":' + quoted(TABLE_NAMES[r.table] ?? String(r.table));
+      if (showTable && r.table !== 254) s += ',"table":' + quoted(TABLE_NAMES[r.table] ?? String(r.table));
       if (r.protocol !== 3) s += protoField(r.protocol);
       if (r.scope !== 0) s += ',"scope":' + quoted(SCOPE_NAMES[r.scope] ?? String(r.scope));
       if (p & P.PREFSRC) s += ',"prefsrc":"' + (v6 ? formatIPv6(b, r.prefsrcOff) : ipv4At(b, r.prefsrcOff)) + '"';
