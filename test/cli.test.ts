@@ -46,6 +46,7 @@ test('-j show output equals ip -j for every object', async () => {
   await withNetns('cli', async (ns) => {
     setup(ns);
     const cases: string[][] = [['link', 'show'], ['-d', 'link', 'show'], ['addr', 'show'], ['route', 'show'], ['-6', 'route', 'show'],
+      ['route', 'show', 'table', 'all'], ['-d', 'route', 'show', 'table', 'all'], ['-6', 'route', 'show', 'table', 'all'],
       ['neigh', 'show'], ['rule', 'show'], ['nexthop', 'show'], ['link', 'show', 'dev', 'va'], ['-4', 'addr', 'show', 'dev', 'va']];
     for (const c of cases) {
       const opts = c.filter((x) => x.startsWith('-'));
