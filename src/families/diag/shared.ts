@@ -34,11 +34,19 @@ export function rawPayload(m: DecodedMessage): Uint8Array | undefined {
   return m.kind === 'data' ? m.payload : undefined;
 }
 
+type SocketOpener = (o: NetlinkSocketOptions) => NetlinkSocket;
+let socketOpener: SocketOpener | undefined;
+
 /**
- * Opens a socket. The socket module is loaded on first use: the family declarations are imported
- * by the protocol registry, which the socket module itself imports (a static import would cycle).
+ * The socket module registers itself here when it loads. The family modules never import it:
+ * they are part of the codec too ('nlwire/codec', browser-safe), which must not pull in the addon.
  */
+export function registerSocketOpener(open: SocketOpener): void {
+  socketOpener = open;
+}
+
+/** Opens a socket through the registered socket module ('nlwire' registers it). */
 export async function openSocket(o: NetlinkSocketOptions): Promise<NetlinkSocket> {
-  const { NetlinkSocket: S } = await import('../../socket/netlink-socket.js');
-  return S.open(o);
+  if (!socketOpener) throw new Error("nlwire: sockets are not available from 'nlwire/codec'; import from 'nlwire'");
+  return socketOpener(o);
 }
