@@ -108,4 +108,16 @@ test('06: the protocol-31 client fails clearly where no module is loaded', () =>
   assert.match(r.err + r.out, /EPROTONOSUPPORT|no answer|ECONNREFUSED/);
 });
 
+test('07: generic netlink, a YNL spec, sockets and nf_tables in one namespace', async () => {
+  await withNetns('ex7', (ns) => {
+    setup(ns);
+    const r = run('07-other-families.ts', '--netns', ns.name, '--dev', 'va');
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /ethtool: family id \d+, \d+ operations, groups monitor/);
+    assert.match(r.out, /va: link up/);
+    assert.is((r.out.match(/^netdev /gm) ?? []).length, 3);
+    assert.match(r.out, /nf_tables: 0 tables/);
+  });
+});
+
 test.run();
