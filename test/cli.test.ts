@@ -58,6 +58,22 @@ test('-j show output equals ip -j for every object', async () => {
   });
 });
 
+test('an empty namespace: route show is an empty list, as with ip; a missing table is an error', async () => {
+  await withNetns('cliempty', (ns) => {
+    for (const args of [['-j', 'route', 'show'], ['-j', 'route', 'show', 'table', 'all']]) {
+      const r = nlwire('-n', ns.name, ...args);
+      assert.is(r.code, 0, r.err);
+      assert.equal(JSON.parse(r.out), ns.ipJson(...args.slice(1)));
+    }
+    const text = nlwire('-n', ns.name, 'route', 'show');
+    assert.is(text.code, 0, text.err);
+    assert.is(text.out.trim(), '');
+    const missing = nlwire('-n', ns.name, '-j', 'route', 'show', 'table', '100');
+    assert.is(missing.code, 1);
+    assert.match(missing.err, /FIB table does not exist/);
+  });
+});
+
 test('change commands in ip grammar, then checked with ip -j; errors print the kernel message', async () => {
   await withNetns('clichg', async (ns) => {
     const ok = (...a: string[]): void => { const r = nlwire('-n', ns.name, ...a); assert.is(r.code, 0, `${a.join(' ')}: ${r.err}`); };

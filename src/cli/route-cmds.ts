@@ -7,7 +7,7 @@ import type { CliContext } from './context.js';
 import { stringify, toJsonValue } from './format.js';
 import { decode } from '../decode.js';
 import { toRtObject } from '../rtnl/rtnl.js';
-import { writeRoutesJson } from '../rtnl/fast-routes.js';
+import { linkNames, writeRoutesJson } from '../rtnl/fast-routes.js';
 import { UsageError } from './io.js';
 
 export type RouteObjectName = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
@@ -159,6 +159,10 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
         else w.bad(word);
     }
   }
+  // Large routing tables: stream the JSON, with only the link names read first (cheap).
+  if (object === 'route' && ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && !dev && !proto && !type) {
+    return streamRoutesJson(ctx, table, family);
+  }
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
   switch (object) {
@@ -179,9 +183,6 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       return emit(ctx, R.renderAddresses(ls, addrs, o), () => R.renderAddressesText(ls, addrs, o));
     }
     case 'route': {
-      if (ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && !dev && !proto && !type) {
-        return streamRoutesJson(ctx, table, family, links, opts);
-      }
       // ip lists every family for `table all`, IPv4 otherwise (unless -6).
       const routes = await rt.routes({ ...(family || table !== 'all' ? { family: family ?? 4 } : {}), table: table ?? 'main', ...(dev ? { dev } : {}), ...(proto ? { protocol: proto } : {}), ...(type ? { type } : {}) });
       const o = { ...opts, table: table ?? 'main', ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
@@ -206,16 +207,16 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
  * `-j route show` for any table size: JSON is written as the dump is decoded (flat memory), by
  * the fast path; routes it does not model go through the full renderer.
  */
-async function streamRoutesJson(ctx: CliContext, table: string | undefined, family: Family | undefined, links: Link[], opts: R.IpRenderOptions): Promise<number> {
+async function streamRoutesJson(ctx: CliContext, table: string | undefined, family: Family | undefined): Promise<number> {
   const t = table === undefined ? 'main' : /^\d+$/.test(table) ? Number(table) : table;
   if (typeof t === 'string' && !['main', 'local', 'default', 'all'].includes(t)) throw new UsageError(`route show: unknown table '${t}'`);
-  const renderOpts = { ...opts, table: t };
+  const names = await linkNames(ctx.netns ? { netns: ctx.netns } : {});
+  const renderOpts: R.IpRenderOptions = { ifnames: names, table: t };
   const fallback = (bytes: Uint8Array): string | undefined => {
     const m = decode(bytes, { protocol: 'route' })[0];
     const o = m ? toRtObject(m) : undefined;
     return o?.kind === 'route' ? JSON.stringify(toJsonValue(R.renderRoutes([o], renderOpts)[0])) : undefined;
   };
-  const names = new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)]));
   await writeRoutesJson({
     table: t as 'main', family: family === 6 ? 'inet6' : t === 'all' && !family ? 'all' : 'inet', linkNames: names, fallback,
     ...(ctx.netns ? { netns: ctx.netns } : {}),

@@ -10,7 +10,7 @@
 //                     extractor (assembly/columns.ts) or the identical TS fallback.
 //   writeRoutesJson() what `ip -j route show` prints, streamed chunk by chunk.
 import { formatIPv6 } from '../core/addr.js';
-import { DecodeError } from '../core/errors.js';
+import { DecodeError, NetlinkError } from '../core/errors.js';
 import { DumpSocket, pipelinedDump, type PipelineOptions } from '../socket/pipeline.js';
 import { AF_INET, AF_INET6, P, P_EXOTIC, RTM_NEWROUTE, familyNumber, forEachMessage, linkDumpRequest, parseRouteAt, routeDumpRequest, row, tableNumber } from './fast-parse.js';
 import { ColumnBuilder, createColumnBuilder, type ColumnEngine, type RouteColumns } from './fast-columns.js';
@@ -232,6 +232,10 @@ async function scanDump(opts: FastRouteOptions, hooks: ScanHooks, extra?: Pipeli
       if (after) after();
     }), pipeOpts(opts, extra));
     return { interrupted: r.interrupted };
+  } catch (e) {
+    // A namespace without routes has no main table yet: ip shows it as empty, not as an error.
+    if (table === 254 && e instanceof NetlinkError && e.code === 'ENOENT') return { interrupted: false };
+    throw e;
   } finally {
     if (own) sock.close();
   }

@@ -284,8 +284,14 @@ export class Rtnl implements AsyncDisposable {
   /** Routes; table/protocol/type/dev are filtered by the kernel (strict checking) and again here. */
   async routes(filter: RouteFilter = {}): Promise<Route[]> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
-    const all = await this.dumpObjects<Route>(M.RTM_GETROUTE, fixed, attrs);
-    return all.filter(keep);
+    try {
+      const all = await this.dumpObjects<Route>(M.RTM_GETROUTE, fixed, attrs);
+      return all.filter(keep);
+    } catch (e) {
+      // A namespace without routes has no main table yet: empty, as ip shows it.
+      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return [];
+      throw e;
+    }
   }
   async *routeStream(filter: RouteFilter = {}): AsyncGenerator<Route> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
