@@ -125,6 +125,25 @@ test('monitor prints NEW/DEL lines (and NDJSON with -j) as changes happen', asyn
   });
 });
 
+test('main (npm start): interfaces, addresses, routes, then live changes until Ctrl+C', async () => {
+  await withNetns('climain', async (ns) => {
+    setup(ns);
+    const child = spawn(process.execPath, [...CLI, 'main', '-n', ns.name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    await waitFor(() => out.includes('monitoring changes'), 20_000, 'the listing');
+    assert.match(out, /== interfaces \(netns /);
+    assert.match(out, /va@vb: <BROADCAST,MULTICAST,UP,LOWER_UP>/);
+    assert.match(out, /inet 10\.1\.0\.1\/24/);
+    assert.match(out, /10\.5\.0\.0\/16 via 10\.1\.0\.2 dev va/);
+    ns.ip('addr', 'add', '10.1.0.77/24', 'dev', 'va');
+    await waitFor(() => /NEW address .*10\.1\.0\.77/.test(out), 10_000, 'the NEW line');
+    child.kill('SIGINT');
+    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    assert.is(code, 0, 'Ctrl+C exits cleanly');
+  });
+});
+
 test('decode: hex and pcap to text/JSON; bad bytes exit non-zero with the offset', () => {
   const done = '1400000003000200010000000000000000000000';
   const t = nlwire('decode', '--hex', done);

@@ -33,5 +33,5 @@ export async function mainJob(args: string[], ctx: CliContext): Promise<number> 
   out('routes (IPv6, main table)', R.renderRoutesText(await rt.routes({ family: 6, table: 'main' }), opts) || '(none)');
   if (once) return 0;
   ctx.io.stdout('== monitoring changes (Ctrl+C to stop)\n');
-  return monitorCommand(['all'], ctx, rt);
+  return await monitorCommand(['all'], ctx, rt); // awaited: `using` closes rt on return
 }
