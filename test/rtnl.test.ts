@@ -54,6 +54,13 @@ test('reads: links, addresses, routes, neighbours, rules agree with ip -j', asyn
     let streamed = 0;
     for await (const l of rt.linkStream()) { assert.is(l.kind, 'link'); streamed++; }
     assert.is(streamed, ls.length);
+    // Every kind can be read as a stream too, with the same objects as the array form.
+    const collect = async <T>(g: AsyncGenerator<T>): Promise<T[]> => { const out: T[] = []; for await (const x of g) out.push(x); return out; };
+    assert.is((await collect(rt.addressStream())).length, (await rt.addresses()).length);
+    assert.is((await collect(rt.routeStream({ table: 100 }))).length, 1);
+    assert.is((await collect(rt.neighbourStream())).length, (await rt.neighbours()).length);
+    assert.is((await collect(rt.ruleStream(4))).length, rules.length);
+    assert.is((await collect(rt.nexthopStream())).length, 0);
   });
 });
 

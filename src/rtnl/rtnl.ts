@@ -329,6 +329,10 @@ export class Rtnl implements AsyncDisposable {
     return all.filter((n) => !ifindex || n.header.ifindex === ifindex);
   }
 
+  neighbourStream(family?: Family): AsyncGenerator<Neighbour> { return this.streamObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(family) }); }
+  ruleStream(family?: Family): AsyncGenerator<Rule> { return this.streamObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(family) }); }
+  nexthopStream(): AsyncGenerator<Nexthop> { return this.streamObjects<Nexthop>(M.RTM_GETNEXTHOP, {}); }
+
   async rules(filter: { family?: Family } = {}): Promise<Rule[]> {
     return this.dumpObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(filter.family) });
   }
