@@ -47,6 +47,12 @@ export function registerSocketOpener(open: SocketOpener): void {
 
 /** Opens a socket through the registered socket module ('nlwire' registers it). */
 export async function openSocket(o: NetlinkSocketOptions): Promise<NetlinkSocket> {
+  if (!socketOpener) {
+    // Loaded from the sources without the socket module: load it now. The specifier is computed
+    // so that bundlers of the codec do not follow it into Node-only code.
+    const socketModule = new URL('../../socket/netlink-socket.js', import.meta.url).href;
+    try { await import(socketModule); } catch { /* reported below */ }
+  }
   if (!socketOpener) throw new Error("nlwire: sockets are not available from 'nlwire/codec'; import from 'nlwire'");
   return socketOpener(o);
 }
