@@ -1,5 +1,6 @@
 // The process events connector (NETLINK_CONNECTOR, CN_IDX_PROC): fork/exec/exit/... events.
 // UAPI: linux/connector.h, linux/cn_proc.h. Works only in the initial network namespace, as root.
+import { datagramStream } from '../../socket/datagram-stream.js';
 import { NLMSG_DONE, NLMSG_HDRLEN, Protocol } from '../../core/constants.js';
 import { dataView } from '../../core/header.js';
 import { NetlinkSocket } from '../../socket/netlink-socket.js';
@@ -88,43 +89,19 @@ export interface ProcEventOptions {
  */
 export function procEvents(opts: ProcEventOptions = {}): AsyncIterableIterator<ProcEvent> {
   const sock = NetlinkSocket.open({ protocol: Protocol.CONNECTOR, groups: [CN_IDX_PROC], extendedAck: false, capAck: false, receiveBufferSize: opts.receiveBufferSize ?? 1 << 22 });
-  const queue: ProcEvent[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  const off = sock.onRaw((chunk) => {
-    const ev = decodeProcEvent(chunk.bytes);
-    if (ev && ev.type !== 'ack') { queue.push(ev); wake?.(); }
-  });
-  const stop = (): void => {
-    if (done) return;
-    done = true;
-    off();
-    try { sock.sendTo(procControlMessage(PROC_CN_MCAST_IGNORE, sock.portId)); } catch { /* closing anyway */ }
-    sock.close();
-    wake?.();
-  };
   try {
     sock.sendTo(procControlMessage(PROC_CN_MCAST_LISTEN, sock.portId));
   } catch (e) {
-    off();
     sock.close();
     throw e;
   }
-  opts.signal?.addEventListener('abort', stop, { once: true });
-  const it: AsyncIterableIterator<ProcEvent> = {
-    async next(): Promise<IteratorResult<ProcEvent>> {
-      for (;;) {
-        const ev = queue.shift();
-        if (ev) return { value: ev, done: false };
-        if (done) return { value: undefined, done: true };
-        await new Promise<void>((r) => { wake = r; });
-        wake = undefined;
-      }
-    },
-    async return(): Promise<IteratorResult<ProcEvent>> { stop(); return { value: undefined, done: true }; },
-    [Symbol.asyncIterator]() { return it; },
-  };
-  return it;
+  return datagramStream(sock, (chunk) => {
+    const ev = decodeProcEvent(chunk.bytes);
+    return ev && ev.type !== 'ack' ? ev : undefined;
+  }, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onStop: () => sock.sendTo(procControlMessage(PROC_CN_MCAST_IGNORE, sock.portId)),
+  });
 }
 
 /** `forkstat`-like line. */

@@ -1,6 +1,7 @@
 // Kernel object uevents (NETLINK_KOBJECT_UEVENT, group 1): hotplug events as typed objects.
 // The kernel sends text "ACTION@DEVPATH\0KEY=VALUE\0..."; udevd re-broadcasts with a binary
 // "libudev" header from a user-space port id. Only kernel messages (sender port 0) are accepted.
+import { datagramStream } from '../../socket/datagram-stream.js';
 import { Protocol } from '../../core/constants.js';
 import { NetlinkSocket, type RawChunk } from '../../socket/netlink-socket.js';
 
@@ -68,38 +69,9 @@ export function uevents(opts: UeventOptions = {}): AsyncIterableIterator<Uevent>
     protocol: Protocol.KOBJECT_UEVENT, groups: [UEVENT_GROUP_KERNEL], extendedAck: false, capAck: false, acceptNonKernel: true,
     ...(opts.netns !== undefined ? { netns: opts.netns } : {}), receiveBufferSize: opts.receiveBufferSize ?? 1 << 20,
   });
-  const queue: Uevent[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  const stop = (): void => {
-    if (done) return;
-    done = true;
-    off();
-    sock.close();
-    wake?.();
-  };
-  const off = sock.onRaw((chunk) => {
+  return datagramStream(sock, (chunk) => {
     const ev = parseUevent(chunk.bytes, chunk.portId);
-    if (typeof ev === 'string') { opts.onReject?.(ev, chunk); return; }
-    queue.push(ev);
-    wake?.();
-  });
-  opts.signal?.addEventListener('abort', stop, { once: true });
-  const it: AsyncIterableIterator<Uevent> = {
-    async next(): Promise<IteratorResult<Uevent>> {
-      for (;;) {
-        const ev = queue.shift();
-        if (ev) return { value: ev, done: false };
-        if (done) return { value: undefined, done: true };
-        await new Promise<void>((r) => { wake = r; });
-        wake = undefined;
-      }
-    },
-    async return(): Promise<IteratorResult<Uevent>> {
-      stop();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() { return it; },
-  };
-  return it;
+    if (typeof ev === 'string') { opts.onReject?.(ev, chunk); return undefined; }
+    return ev;
+  }, opts.signal ? { signal: opts.signal } : {});
 }
