@@ -171,6 +171,12 @@ test('--pcap-out records the traffic of a command', async () => {
       assert.is(cap.linktype, 253);
       assert.ok(cap.records.some((x) => x.direction === 'out'));
       assert.ok(cap.records.some((x) => x.direction === 'in'));
+      // Any command records, generic netlink too.
+      const g = join(dir, 'genl.pcap');
+      const r2 = nlwire('-n', ns.name, '--pcap-out', g, 'genl', 'ctrl', 'get', 'nlctrl');
+      assert.is(r2.code, 0, r2.err);
+      const cap2 = readPcap(new Uint8Array(readFileSync(g)));
+      assert.ok(cap2.records.some((x) => x.direction === 'out' && x.protocol === 16));
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

@@ -3,6 +3,7 @@
 import { DecodeError, NetlinkError } from '../core/errors.js';
 import { errnoText } from '../core/errno.js';
 import { pcapFileSink } from '../pcap/file.js';
+import { captureAllSockets } from '../socket/netlink-socket.js';
 import type { CliContext } from './context.js';
 import { decodeCommand, DECODE_HELP } from './decode-cmd.js';
 import { processIO, UsageError, type CliIO } from './io.js';
@@ -74,7 +75,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         case '-6': ctx.family = 6; break;
         case '-t': case '--timestamp': ctx.timestamps = true; break;
         case '--engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
-        case '--pcap-out': ctx.capture = pcapFileSink(val()); break;
+        case '--pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
         case '-h': case '--help': case '-help': io.stdout(HELP); return 0;
         case '-V': case '--version': io.stdout('nlwire 0.1.0\n'); return 0;
         default: throw new UsageError(`unknown option '${a}' (see nlwire --help)`);

@@ -61,6 +61,15 @@ export interface NetlinkSocketOptions {
   capture?: CaptureSink;
 }
 
+let processCapture: CaptureSink | undefined;
+/**
+ * Records the traffic of every socket opened afterwards in this process (sockets given their
+ * own `capture` keep it). For tools: the CLI's `--pcap-out` uses it, so every command records.
+ */
+export function captureAllSockets(sink: CaptureSink | undefined): void {
+  processCapture = sink;
+}
+
 /** Where a socket's traffic is recorded, e.g. a PcapWriter (`--pcap-out`). */
 export interface CaptureSink {
   /** 'out' = user to kernel, 'in' = kernel to user. `bytes` is only valid during the call. */
@@ -219,7 +228,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.readBuf = new Uint8Array(opts.readBufferSize ?? 65536);
     this.timeoutMs = opts.timeout ?? 30_000;
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
-    this.capture = opts.capture;
+    this.capture = opts.capture ?? processCapture;
   }
 
   /** Opens, configures and binds a socket. Throws a system error (code 'EPERM', ...) on failure. */
