@@ -9,6 +9,8 @@
 //   stream         streamRoutes() batches, counted
 //   columns        routeColumns() (WASM extractor); columns-ts: the TS fallback
 //   json           writeRoutesJson() into fs.writeSync(/dev/null) per chunk
+//   (default)      plain-buffer variants use mode 'batch' (one pool job reads every ready chunk)
+//   *-hybrid       the same with mode 'hybrid' (queued chunks read on the loop, then one pooled receive)
 //   *-tp           the same with mode 'threadpool' (every recvmsg on the libuv pool)
 //   ip -j          `ip -j route show > /dev/null` (whole process)
 //   nlwire -j      `node dist/cli.js -j route show` (whole process, when dist/ exists)
@@ -70,6 +72,8 @@ async function child(): Promise<void> {
     const g = globalThis as { __benchKeep?: unknown };
     switch (variant) {
       case 'objects': { const a = await fr.dumpRoutes({ netns: ns, family: 'inet' }); count = a.length; keep = a; break; }
+      case 'objects-hybrid': { const a = await fr.dumpRoutes({ netns: ns, family: 'inet', mode: 'hybrid' }); count = a.length; keep = a; break; }
+      case 'stream-hybrid': { let n = 0; for await (const b of fr.streamRoutes({ netns: ns, family: 'inet', mode: 'hybrid' })) n += b.count; count = n; break; }
       case 'objects-tp': { const a = await fr.dumpRoutes({ netns: ns, family: 'inet', mode: 'threadpool' }); count = a.length; keep = a; break; }
       case 'stream-tp': { let n = 0; for await (const b of fr.streamRoutes({ netns: ns, family: 'inet', mode: 'threadpool' })) n += b.count; count = n; break; }
       case 'columns-tp': { const c = await fr.routeColumns({ netns: ns, family: 'inet', mode: 'threadpool' }); count = c.count; keep = c; break; }
@@ -198,7 +202,7 @@ async function parent(): Promise<void> {
       const f = floor('route');
       const total = Number(sh('ip', ['netns', 'exec', ns, join(tmp, 'floor'), 'route', '2', '1']).split(' ')[2]);
       rows.push({ name: 'floor (C, receive only)', times: f, routes: total });
-      for (const v of ['objects', 'stream', 'columns', 'columns-ts', 'json', 'objects-tp', 'stream-tp', 'columns-tp']) {
+      for (const v of ['objects', 'stream', 'columns', 'columns-ts', 'json', 'objects-hybrid', 'stream-hybrid', 'objects-tp', 'stream-tp', 'columns-tp']) {
         console.error(`#   ${v} ...`);
         const c = runChild(v);
         const row: Row = { name: `nlwire ${v}`, times: c.times, routes: v === 'json' ? total : c.count, rss: c.maxRssMiB, stall: c.stallMs };

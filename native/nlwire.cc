@@ -33,6 +33,7 @@
 #include <memory>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -610,6 +611,162 @@ Napi::Value RecvAsync(const Napi::CallbackInfo& info) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// recvBatchAsync: one thread-pool job fills several consecutive slots. The first receive waits
+// (poll with a deadline, as recvAsync); later ones never block and the batch ends at EAGAIN, at
+// an error, or when the slots are full. For dumps the kernel builds the next chunk inside each
+// recvmsg, so a batch reads chunk after chunk with one thread hand-off instead of one per chunk.
+// Results: results[i] = bytes or -errno for slot i; info holds kInfoLen int32s per slot.
+
+class RecvBatchWorker : public Napi::AsyncWorker {
+ public:
+  RecvBatchWorker(const Napi::Function& cb, int fd, uint8_t* p, size_t slotSize, size_t nslots, int timeoutMs,
+                  napi_value buf, napi_value info, napi_value results)
+      : Napi::AsyncWorker(cb, "nlwire.recvBatchAsync"), fd_(fd), p_(p), slotSize_(slotSize), nslots_(nslots),
+        timeoutMs_(timeoutMs), out_(nslots * kInfoLen, 0), res_(nslots, 0) {
+    bufRef_ = Napi::Persistent(Napi::Value(cb.Env(), buf));
+    infoRef_ = Napi::Persistent(Napi::Value(cb.Env(), info));
+    resRef_ = Napi::Persistent(Napi::Value(cb.Env(), results));
+  }
+
+  void Execute() override {
+    const int64_t deadline = timeoutMs_ < 0 ? -1 : NowMs() + timeoutMs_;
+    // First slot: wait for data.
+    for (;;) {
+      int wait = -1;
+      if (deadline >= 0) {
+        int64_t left = deadline - NowMs();
+        wait = left <= 0 ? 0 : static_cast<int>(left);
+      }
+      struct pollfd pfd;
+      pfd.fd = fd_;
+      pfd.events = POLLIN;
+      pfd.revents = 0;
+      int r = poll(&pfd, 1, wait);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        first_ = -errno;
+        return;
+      }
+      if (r == 0) {
+        first_ = -ETIMEDOUT;
+        return;
+      }
+      if (pfd.revents & POLLNVAL) {
+        first_ = -EBADF;
+        return;
+      }
+      ssize_t n = RecvCore(fd_, p_, slotSize_, &out_[0]);
+      if (n == -EAGAIN || n == -EWOULDBLOCK) {
+        if (deadline >= 0 && NowMs() >= deadline) {
+          first_ = -ETIMEDOUT;
+          return;
+        }
+        continue;
+      }
+      res_[0] = static_cast<int32_t>(n);
+      count_ = 1;
+      if (n < 0) return;
+      break;
+    }
+    // Further slots: whatever is queued now.
+    while (count_ < nslots_) {
+      ssize_t n = RecvCore(fd_, p_ + count_ * slotSize_, slotSize_, &out_[count_ * kInfoLen]);
+      if (n == -EAGAIN || n == -EWOULDBLOCK) break;
+      res_[count_++] = static_cast<int32_t>(n);
+      if (n < 0) break;
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (count_ > 0) {
+      CopyInto(env, infoRef_.Value(), out_.data(), count_ * kInfoLen);
+      CopyInto(env, resRef_.Value(), res_.data(), count_);
+    }
+    bufRef_.Reset();
+    infoRef_.Reset();
+    resRef_.Reset();
+    Callback().Call({Napi::Number::New(env, static_cast<double>(count_ > 0 ? static_cast<int64_t>(count_) : first_))});
+  }
+
+ private:
+  // Typed arrays are written on the JS thread only.
+  static void CopyInto(napi_env env, napi_value arr, const int32_t* src, size_t n) {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_value ab;
+    size_t off;
+    if (napi_get_typedarray_info(env, arr, &type, &length, &data, &ab, &off) == napi_ok &&
+        type == napi_int32_array && data != nullptr && length >= n) {
+      memcpy(data, src, n * sizeof(int32_t));
+    }
+  }
+
+  int fd_;
+  uint8_t* p_;
+  size_t slotSize_;
+  size_t nslots_;
+  int timeoutMs_;
+  std::vector<int32_t> out_;
+  std::vector<int32_t> res_;
+  size_t count_ = 0;
+  int64_t first_ = 0;
+  Napi::Reference<Napi::Value> bufRef_, infoRef_, resRef_;
+};
+
+// recvBatchAsync(fd, buf, offset, slotSize, nslots, timeoutMs, info: Int32Array, results: Int32Array, cb)
+Napi::Value RecvBatchAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd;
+  if (!GetFd(info, 0, &fd)) return env.Undefined();
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowType(env, "nlwire native: buf must be a Uint8Array");
+    return env.Undefined();
+  }
+  for (size_t i = 2; i <= 5; i++) {
+    if (!info[i].IsNumber()) {
+      ThrowType(env, "nlwire native: offset, slotSize, nslots and timeoutMs must be numbers");
+      return env.Undefined();
+    }
+  }
+  Napi::Uint8Array buf = info[1].As<Napi::Uint8Array>();
+  double offset = info[2].As<Napi::Number>().DoubleValue();
+  double slotSize = info[3].As<Napi::Number>().DoubleValue();
+  double nslots = info[4].As<Napi::Number>().DoubleValue();
+  if (!(offset >= 0) || !(slotSize >= 1) || !(nslots >= 1) || nslots > 4096 ||
+      offset + slotSize * nslots > static_cast<double>(buf.ByteLength())) {
+    Napi::RangeError::New(env, "nlwire native: slots outside the buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  double t = info[5].As<Napi::Number>().DoubleValue();
+  int timeout;
+  if (std::isnan(t) || t < 0 || t == INFINITY) timeout = -1;
+  else timeout = t >= INT32_MAX ? INT32_MAX : static_cast<int>(std::ceil(t));
+  size_t n = static_cast<size_t>(nslots);
+  for (size_t i = 6; i <= 7; i++) {
+    if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+        info[i].As<Napi::TypedArray>().ElementLength() < (i == 6 ? n * kInfoLen : n)) {
+      ThrowType(env, "nlwire native: info needs 6 int32 per slot and results one per slot (Int32Array)");
+      return env.Undefined();
+    }
+  }
+  if (!info[8].IsFunction()) {
+    ThrowType(env, "nlwire native: callback must be a function");
+    return env.Undefined();
+  }
+  uint8_t* p = static_cast<uint8_t*>(buf.ArrayBuffer().Data()) + buf.ByteOffset() + static_cast<size_t>(offset);
+  RecvBatchWorker* w = new RecvBatchWorker(info[8].As<Napi::Function>(), fd, p, static_cast<size_t>(slotSize), n, timeout,
+                                           info[1], info[6], info[7]);
+  if (env.IsExceptionPending()) {
+    delete w;
+    return env.Undefined();
+  }
+  w->Queue();
+  return env.Undefined();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Poller: readiness over uv_poll_t
 
 class Poller;
@@ -826,6 +983,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sendTo", Napi::Function::New<SendTo>(env, "sendTo"));
   exports.Set("recvInto", Napi::Function::New<RecvInto>(env, "recvInto"));
   exports.Set("recvAsync", Napi::Function::New<RecvAsync>(env, "recvAsync"));
+  exports.Set("recvBatchAsync", Napi::Function::New<RecvBatchAsync>(env, "recvBatchAsync"));
   exports.Set("close", Napi::Function::New<Close>(env, "close"));
   exports.Set("Poller", Poller::Define(env, state));
   exports.Set("SOL_NETLINK", Napi::Number::New(env, SOL_NETLINK));

@@ -280,10 +280,23 @@ test('the event loop is never blocked > 50 ms during a 20k-route dump', async ()
     await measure('columns', async () => assert.ok((await routeColumns({ netns: ns.name })).count > 20000));
     await measure('json', async () => { let n = 0; await writeRoutesJson({ netns: ns.name }, (s) => { n += s.length; }); assert.ok(n > 20000 * 40); });
     await measure('threadpool', async () => assert.ok((await dumpRoutes({ netns: ns.name, mode: 'threadpool' })).length > 20000));
+    await measure('hybrid', async () => assert.ok((await dumpRoutes({ netns: ns.name, mode: 'hybrid' })).length > 20000));
   } finally {
     clearInterval(iv);
   }
   for (const [name, gap] of Object.entries(gaps)) assert.ok(gap < 50, `${name}: event loop blocked ${gap.toFixed(1)} ms`);
+});
+
+test('the receive strategies (batch, hybrid, thread pool) deliver the same routes', async () => {
+  const key = (v: { dst: string | undefined; dstLen: number; table: number; oif: number }): string => `${v.dst}/${v.dstLen} t${v.table} o${v.oif}`;
+  const got: Record<string, string[]> = {};
+  // IPv4 only: IPv6 autoconfiguration may still be adding routes in the test's namespace.
+  for (const mode of ['batch', 'hybrid', 'threadpool'] as const) got[mode] = (await dumpRoutes({ netns: ns.name, mode, family: 'inet' })).map(key);
+  assert.ok(got.batch!.length > 20000);
+  for (const m of ['hybrid', 'threadpool']) {
+    const d = got[m]!.findIndex((x, i) => x !== got.batch![i]);
+    assert.is(d, -1, `${m} differs from batch at ${d}: ${got[m]![d]} vs ${got.batch![d]} (${got[m]!.length} vs ${got.batch!.length})`);
+  }
 });
 
 test('breaking out of a stream abandons the dump cleanly', async () => {

@@ -619,4 +619,40 @@ test('ENOBUFS: overrun reported once, later reads work', async () => {
   });
 });
 
+test('recvBatchAsync: one pool job fills several slots of a large dump, in order, and times out when idle', async () => {
+  await withNetns(async (name, path) => {
+    const lines = Array.from({ length: 300 }, (_, i) => `link add bt${i} type veth peer name bu${i}`).join('\n');
+    execFileSync('ip', ['-n', name, '-batch', '-'], { input: lines + '\n' });
+    const fd = openBound(path);
+    try {
+      const slot = 65536, nslots = 8;
+      const buf = new Uint8Array(slot * nslots);
+      const info = new Int32Array(nslots * 6);
+      const results = new Int32Array(nslots);
+      const batch = (): Promise<number> => new Promise((r) => b.recvBatchAsync(fd, buf, 0, slot, nslots, 2000, info, results, r));
+      sendDump(fd);
+      const acc = newParsed();
+      let maxSlots = 0;
+      while (!acc.done) {
+        const count = await batch();
+        assert.ok(count > 0, `batch returned ${count}`);
+        maxSlots = Math.max(maxSlots, count);
+        for (let i = 0; i < count; i++) {
+          assert.ok(results[i]! > 0);
+          assert.is(info[i * 6 + RecvInfo.PORT_ID], 0);
+          parse(buf, i * slot, results[i]!, acc);
+        }
+      }
+      assert.is(acc.newlink, 601);
+      assert.ok(maxSlots > 1, 'a batch filled more than one slot');
+      const t0 = Date.now();
+      assert.is(await new Promise<number>((r) => b.recvBatchAsync(fd, buf, 0, slot, nslots, 50, info, results, r)), -ETIMEDOUT);
+      assert.ok(Date.now() - t0 >= 40);
+      assert.throws(() => b.recvBatchAsync(fd, buf, 0, slot, nslots + 1, 50, info, results, () => undefined), /outside the buffer/);
+    } finally {
+      b.close(fd);
+    }
+  });
+});
+
 test.run();

@@ -28,7 +28,7 @@ export interface FastRouteOptions {
   /** Use this socket instead of opening one (it stays open). */
   socket?: DumpSocket;
   /** Receive strategy (see PipelineOptions.mode): 'hybrid' (default) or 'threadpool'. */
-  mode?: 'hybrid' | 'threadpool';
+  mode?: 'hybrid' | 'threadpool' | 'batch';
   /** Receives in flight (only 1 is supported; see pipelinedDump). */
   depth?: number;
   /** Gap allowed between datagrams, ms (default 30 s). */

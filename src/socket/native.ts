@@ -82,6 +82,23 @@ export interface NativeBinding {
     info: Int32Array,
     callback: (result: number) => void,
   ): void;
+  /**
+   * One thread-pool job that fills up to `nslots` consecutive slots of `slotSize` bytes at
+   * buf[offset...]: the first receive waits like recvAsync, the next ones take what is queued
+   * (ending at EAGAIN). `results[i]` gets bytes or -errno per slot, `info` 6 int32 per slot;
+   * the callback gets the number of slots filled, or -errno when none was.
+   */
+  recvBatchAsync(
+    fd: number,
+    buf: Uint8Array,
+    offset: number,
+    slotSize: number,
+    nslots: number,
+    timeoutMs: number,
+    info: Int32Array,
+    results: Int32Array,
+    callback: (count: number) => void,
+  ): void;
   /** close(2); EBADF is ignored. Track open/closed state in JS: a reused fd number would be closed too. */
   close(fd: number): void;
   readonly Poller: PollerConstructor;

@@ -128,8 +128,13 @@ export interface PipelineOptions {
    * 'threadpool': every receive runs on the pool (the next one is issued before the current
    * chunk is decoded), overlapping the kernel's work with decoding but paying a thread
    * hand-off per chunk.
+   * 'batch': one thread-pool job reads as many chunks as the kernel has ready (up to
+   * `batchSlots`) into one half of a double buffer while JS decodes the other half: the kernel's
+   * work overlaps decoding with one hand-off per batch. Needs plain slots (no `slot` option).
    */
-  mode?: 'hybrid' | 'threadpool';
+  mode?: 'hybrid' | 'threadpool' | 'batch';
+  /** 'batch' mode: slots filled per thread-pool job (default 16). */
+  batchSlots?: number;
   /** Time slice of synchronous reading in hybrid mode, ms (default 4). */
   sliceMs?: number;
   /** Receives in flight at once. Only 1 is supported (see pipelinedDump); kept for the API. */
@@ -179,8 +184,14 @@ export type ChunkHandler = (bytes: Uint8Array, index: number) => void | Promise<
  * whatever onChunk throws. The socket can run another dump afterwards.
  */
 export function pipelinedDump(sock: DumpSocket, request: Encodable | Uint8Array, onChunk: ChunkHandler, opts: PipelineOptions = {}): Promise<PipelineResult> {
+  // 'batch' is the default wherever the slots are plain buffers (WASM-memory slots that may be
+  // moved by memory growth keep the one-receive-at-a-time strategies).
+  const mode = opts.mode ?? (opts.slot || opts.wantQuiescence ? 'hybrid' : 'batch');
+  if (mode === 'batch' && !opts.slot && !opts.wantQuiescence && typeof sock.native.recvBatchAsync === 'function') {
+    return batchedDump(sock, request, onChunk, opts);
+  }
   const native = sock.native;
-  const hybrid = (opts.mode ?? 'hybrid') === 'hybrid';
+  const hybrid = mode !== 'threadpool';
   // One receive in flight at a time: with two, both can sit in poll() and the kernel hands the
   // next chunk to either, so issue order no longer says chunk order (and a DONE taken by the
   // later receive leaves the earlier one waiting for data that never comes). Measured, a second
@@ -404,4 +415,140 @@ export function pipelinedDump(sock: DumpSocket, request: Encodable | Uint8Array,
     if (sent < 0) { fail(systemError(-sent, 'sendto')); return; }
     issue();
   });
+}
+
+/**
+ * The 'batch' strategy: a double buffer of `batchSlots` slots per half. While JS delivers the
+ * chunks of one half, one thread-pool job fills the other with every chunk the kernel builds
+ * (each recvmsg of a dump builds the next chunk, so they are ready back to back).
+ */
+async function batchedDump(sock: DumpSocket, request: Encodable | Uint8Array, onChunk: ChunkHandler, opts: PipelineOptions): Promise<PipelineResult> {
+  const native = sock.native;
+  const slotSize = opts.slotSize ?? 65536;
+  const nslots = opts.batchSlots ?? 16;
+  const timeoutMs = opts.timeout ?? 30_000;
+  const operation = opts.operation ?? 'dump';
+  const halves = [0, 1].map(() => ({
+    buf: new Uint8Array(slotSize * nslots),
+    info: new Int32Array(nslots * RECV_INFO_LENGTH),
+    results: new Int32Array(nslots),
+  }));
+  if (!sock.isOpen) throw new Error('netlink socket is closed');
+  const bytes = request instanceof Uint8Array ? request.slice() : encodeToBytes(request);
+  if (bytes.length < NLMSG_HDRLEN) throw new RangeError('a request needs at least a 16-byte nlmsghdr');
+  const rv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const seq = sock.nextSeq();
+  rv.setUint16(6, rv.getUint16(6, true) | NLM_F.REQUEST | NLM_F.DUMP, true);
+  rv.setUint32(8, seq, true);
+  rv.setUint32(12, sock.portId, true);
+
+  let inFlight: Promise<number> | undefined;
+  const receive = (h: number): Promise<number> => {
+    const half = halves[h]!;
+    sock.inFlight++;
+    inFlight = new Promise<number>((resolve) => native.recvBatchAsync(sock.fd, half.buf, 0, slotSize, nslots, timeoutMs, half.info, half.results, (n) => {
+      sock.settle();
+      resolve(n);
+    }));
+    return inFlight;
+  };
+  // On any early exit, release a receive still waiting for data (the buffers stay referenced).
+  const abandon = async (): Promise<void> => {
+    if (!inFlight) return;
+    sock.wake(1);
+    await inFlight;
+  };
+
+  const sent = native.sendTo(sock.fd, bytes, 0, bytes.length, 0, 0);
+  if (sent < 0) throw systemError(-sent, 'sendto');
+  let interrupted = false;
+  let chunks = 0;
+  let total = 0;
+  let h = 0;
+  let pending: Promise<number> | undefined = receive(0);
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error(`${operation}: aborted`);
+      const count = await pending!;
+      pending = undefined;
+      inFlight = undefined;
+      if (count < 0) {
+        const errno = -count;
+        if (errno === EINTR || errno === EAGAIN) { pending = receive(h); continue; }
+        if (errno === ETIMEDOUT) throw new NetlinkTimeoutError(operation, timeoutMs);
+        throw systemError(errno, 'recvmsg');
+      }
+      const half = halves[h]!;
+      // Start filling the other half now, unless this batch already holds the end of the dump.
+      if (!batchHasEnd(half, count, slotSize)) pending = receive(1 - h);
+      for (let i = 0; i < count; i++) {
+        const n = half.results[i]!;
+        if (n < 0) throw systemError(-n, 'recvmsg');
+        const info = half.info.subarray(i * RECV_INFO_LENGTH, (i + 1) * RECV_INFO_LENGTH);
+        if ((info[RecvInfo.PORT_ID]! >>> 0) !== 0 || info[RecvInfo.GROUP] !== 0) continue; // a wake-up, or stray
+        if (info[RecvInfo.FLAGS]! & MSG_TRUNC) {
+          throw new NetlinkError(90 /* EMSGSIZE */, operation, { message: `a ${info[RecvInfo.LENGTH]}-byte reply did not fit the ${slotSize}-byte receive slot` });
+        }
+        const buf = half.buf.subarray(i * slotSize, i * slotSize + n);
+        const v = new DataView(buf.buffer, buf.byteOffset, n);
+        let off = 0;
+        let end = n;
+        let terminal = -1;
+        let foreign = false;
+        while (off + NLMSG_HDRLEN <= n) {
+          const len = v.getUint32(off, true);
+          if (len < NLMSG_HDRLEN || off + len > n) throw new DecodeError('message-bad-length', off, 'malformed dump datagram');
+          if (v.getUint32(off + 8, true) !== seq) { foreign = true; break; }
+          const type = v.getUint16(off + 4, true);
+          if (v.getUint16(off + 6, true) & NLM_F.DUMP_INTR) interrupted = true;
+          if (type === NLMSG_DONE || type === NLMSG_ERROR) { terminal = off; break; }
+          off += (len + 3) & ~3;
+        }
+        if (foreign) end = off;
+        else if (terminal >= 0) end = terminal;
+        if (end > 0) {
+          const ret = onChunk(buf.subarray(0, end), chunks++);
+          total += end;
+          if (ret && typeof (ret as Promise<void>).then === 'function') await ret;
+        }
+        if (terminal >= 0) {
+          const len = v.getUint32(terminal, true);
+          const type = v.getUint16(terminal + 4, true);
+          const flags = v.getUint16(terminal + 6, true);
+          const payload = buf.subarray(terminal + NLMSG_HDRLEN, terminal + len);
+          if (type === NLMSG_ERROR) {
+            const e = decodeErrorPayload(payload, flags, terminal + NLMSG_HDRLEN);
+            if (e.error !== 0) throw new NetlinkError(e.error, operation, e.extack, e.request);
+          } else {
+            const d = decodeDonePayload(payload, flags, terminal + NLMSG_HDRLEN);
+            if (d.error < 0) throw new NetlinkError(d.error, operation, d.extack);
+          }
+          return { interrupted, chunks, bytes: total };
+        }
+      }
+      if (!pending) pending = receive(1 - h); // the end was announced but not found: keep reading
+      h = 1 - h;
+    }
+  } finally {
+    await abandon();
+  }
+}
+
+/** Whether the datagrams of a batch contain this dump's NLMSG_DONE or NLMSG_ERROR (a header walk). */
+function batchHasEnd(half: { buf: Uint8Array; results: Int32Array }, count: number, slotSize: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const n = half.results[i]!;
+    if (n < 0) return true;
+    const base = i * slotSize;
+    const v = new DataView(half.buf.buffer, half.buf.byteOffset + base, n);
+    let off = 0;
+    while (off + NLMSG_HDRLEN <= n) {
+      const len = v.getUint32(off, true);
+      if (len < NLMSG_HDRLEN || off + len > n) return true; // malformed: stop reading, report it
+      const type = v.getUint16(off + 4, true);
+      if (type === NLMSG_DONE || type === NLMSG_ERROR) return true;
+      off += (len + 3) & ~3;
+    }
+  }
+  return false;
 }
