@@ -102,7 +102,13 @@ export function trackNames(names: Map<number, string>, item: MonitorItem): void 
 }
 
 export async function monitorCommand(args: string[], ctx: CliContext, rt?: Rtnl, signal?: AbortSignal): Promise<number> {
-  const { kinds, count } = parseMonitorArgs(args);
+  // ip accepts its options after the command too: `monitor all -t`.
+  const words = args.filter((a) => {
+    if (a === '-t' || a === '--timestamp') { ctx.timestamps = true; return false; }
+    if (a === '-j' || a === '--json') { ctx.json = true; return false; }
+    return true;
+  });
+  const { kinds, count } = parseMonitorArgs(words);
   const own = !rt;
   const r = rt ?? Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const names = new Map((await r.links()).map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)]));
