@@ -31,8 +31,8 @@ export const SS_STATE_NAMES: Readonly<Record<TcpStateName, string>> = {
   CLOSING: 'CLOSING', NEW_SYN_RECV: 'SYN-RECV', BOUND_INACTIVE: 'BOUND-INACTIVE',
 };
 
-/** struct inet_diag_sockid (ports and addresses in network byte order). */
-export const inetDiagSockid = defineStruct('inet_diag_sockid', [
+/** The fields of struct inet_diag_sockid (ports and addresses in network byte order), embedded below. */
+const SOCKID = [
   { name: 'sport', type: 'u16', byteOrder: 'big-endian' },
   { name: 'dport', type: 'u16', byteOrder: 'big-endian' },
   { name: 'src', type: 'binary', len: 16 },
@@ -40,7 +40,10 @@ export const inetDiagSockid = defineStruct('inet_diag_sockid', [
   { name: 'ifindex', type: 'u32' },
   { name: 'cookie0', type: 'u32' },
   { name: 'cookie1', type: 'u32' },
-]);
+] as const;
+
+/** struct inet_diag_sockid. */
+export const inetDiagSockid = defineStruct('inet_diag_sockid', SOCKID);
 
 /** struct inet_diag_req_v2 (the dump request). */
 export const inetDiagReqV2 = defineStruct('inet_diag_req_v2', [
@@ -49,13 +52,7 @@ export const inetDiagReqV2 = defineStruct('inet_diag_req_v2', [
   { name: 'ext', type: 'u8' },
   { name: 'pad', type: 'pad', len: 1 },
   { name: 'states', type: 'u32' },
-  { name: 'sport', type: 'u16', byteOrder: 'big-endian' },
-  { name: 'dport', type: 'u16', byteOrder: 'big-endian' },
-  { name: 'src', type: 'binary', len: 16 },
-  { name: 'dst', type: 'binary', len: 16 },
-  { name: 'ifindex', type: 'u32' },
-  { name: 'cookie0', type: 'u32' },
-  { name: 'cookie1', type: 'u32' },
+  ...SOCKID,
 ]);
 
 /** struct inet_diag_msg (the reply header). */
@@ -64,13 +61,7 @@ export const inetDiagMsg = defineStruct('inet_diag_msg', [
   { name: 'state', type: 'u8', enum: TcpState },
   { name: 'timer', type: 'u8' },
   { name: 'retrans', type: 'u8' },
-  { name: 'sport', type: 'u16', byteOrder: 'big-endian' },
-  { name: 'dport', type: 'u16', byteOrder: 'big-endian' },
-  { name: 'src', type: 'binary', len: 16 },
-  { name: 'dst', type: 'binary', len: 16 },
-  { name: 'ifindex', type: 'u32' },
-  { name: 'cookie0', type: 'u32' },
-  { name: 'cookie1', type: 'u32' },
+  ...SOCKID,
   { name: 'expires', type: 'u32' },
   { name: 'rqueue', type: 'u32' },
   { name: 'wqueue', type: 'u32' },
