@@ -461,6 +461,7 @@ export async function writeRoutesJson(opts: RoutesJsonOptions, write: (s: string
   try {
     const names = opts.linkNames ?? await linkNames({ socket: sock });
     const devCache = new Map<number, string>();
+    const gwCache = new Map<number, string>();
     const devField = (i: number): string => {
       let s = devCache.get(i);
       if (s === undefined) { s = ',"dev":' + quoted(names.get(i) ?? `if${i}`); devCache.set(i, s); }
@@ -492,7 +493,16 @@ export async function writeRoutesJson(opts: RoutesJsonOptions, write: (s: string
       } else s += r.dstLen ? (v6 ? '::/' : '0/') + r.dstLen : 'default';
       s += '"';
       if (r.tos) s += ',"tos":"0x' + r.tos.toString(16).padStart(2, '0') + '"';
-      if (p & P.GATEWAY) s += ',"gateway":"' + (v6 ? formatIPv6(b, r.gwOff) : ipv4At(b, r.gwOff)) + '"';
+      if (p & P.GATEWAY) {
+        if (v6) s += ',"gateway":"' + formatIPv6(b, r.gwOff) + '"';
+        else {
+          // Big tables share a few gateways: format each once.
+          const gw = ((b[r.gwOff]! << 24) | (b[r.gwOff + 1]! << 16) | (b[r.gwOff + 2]! << 8) | b[r.gwOff + 3]!) >>> 0;
+          let g = gwCache.get(gw);
+          if (g === undefined) { g = ',"gateway":"' + ipv4At(b, r.gwOff) + '"'; if (gwCache.size < 4096) gwCache.set(gw, g); }
+          s += g;
+        }
+      }
       if (p & P.OIF) s += devField(r.oif);
       if (showTable && r.table !== 254) s += ',"table":' + quoted(TABLE_NAMES[r.table] ?? String(r.table));
       if (r.protocol !== 3) s += protoField(r.protocol);
