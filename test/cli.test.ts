@@ -194,6 +194,12 @@ test('help, schema, unknown commands and bad arguments', () => {
   assert.is(s.code, 0);
   const d = JSON.parse(s.out) as { attributeSets: Array<{ name: string; attributes: Array<{ id: number; name: string }> }> };
   assert.ok(d.attributeSets.find((x) => x.name === 'link')!.attributes.some((a) => a.id === 3 && a.name === 'ifname'));
+  const e = nlwire('schema', 'ethtool', '-j');
+  assert.is(e.code, 0, e.err);
+  const ed = JSON.parse(e.out) as { messages: Array<{ name: string; attrs?: string }> };
+  assert.ok(ed.messages.some((m) => m.name.startsWith('linkinfoGet') && m.attrs === 'ethtool-linkinfo'));
+  const list = nlwire('schema');
+  for (const f of ['route', 'generic', 'netfilter', 'xfrm', 'ethtool', 'netdev', 'mptcp_pm']) assert.match(list.out, new RegExp(`^${f} `, 'm'));
   const u = nlwire('frobnicate');
   assert.is(u.code, 2);
   assert.match(u.err, /unknown command 'frobnicate'/);

@@ -1,16 +1,18 @@
 // nlwire schema: the declarations nlwire knows, so users see exactly what is decoded.
 import { Protocol } from '../core/constants.js';
 import { familyForProtocol } from '../families/registry.js';
+import * as genl from '../families/genl/index.js';
+import type { GenlFamilyDef } from '../families/genl/define.js';
 import { describeFamily, type FamilyDescription } from '../schema/describe.js';
-import type { MessageFamily } from '../schema/family.js';
+import { defineMessage, type MessageFamily } from '../schema/family.js';
 import { stringify } from './format.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const SCHEMA_HELP = `Usage: nlwire schema [FAMILY] [-j [-p]]
 
 Lists the declarations nlwire decodes with: messages, fixed headers, every attribute set with
-each attribute's id, name, type and nested set, and enums. FAMILY: route, generic, or a name
-from 'nlwire schema' (without FAMILY).
+each attribute's id, name, type and nested set, and enums. FAMILY: route, generic, netfilter, xfrm,
+audit, ethtool, netdev, tcp_metrics, mptcp_pm, wireguard, nl80211 ('nlwire schema' lists them).
 
 Examples:
   nlwire schema                 # the families
@@ -24,10 +26,28 @@ export function addSchemaFamily(name: string, f: () => MessageFamily): void {
   extra.set(name, f);
 }
 
+/** Declared generic netlink families: their ids are assigned at boot, so 0 stands in here. */
+const GENL: ReadonlyArray<[string, GenlFamilyDef]> = [
+  ['ethtool', genl.ethtool], ['netdev', genl.netdev], ['tcp_metrics', genl.tcpMetrics],
+  ['mptcp_pm', genl.mptcpPm], ['wireguard', genl.wireguard], ['nl80211', genl.nl80211],
+];
+
+/** A genl family as a message list for the description: one entry per operation and event (type = cmd). */
+function genlSchema(def: GenlFamilyDef): MessageFamily {
+  const header = def.fixedHeader ?? genl.genlmsghdr;
+  const ops = Object.entries(def.ops).map(([name, op]) => defineMessage({ name: `${name} (cmd ${op.cmd})`, type: op.cmd, header: op.fixedHeader ?? header, attrs: op.attrs }));
+  const events = Object.entries(def.events).map(([name, ev]) => defineMessage({ name: `${name} (event, cmd ${ev.cmd})`, type: ev.cmd, header, attrs: ev.attrs }));
+  return { name: def.name, protocol: def.raw?.protocol ?? Protocol.GENERIC, messages: [...ops, ...events] };
+}
+
 function families(): Map<string, () => MessageFamily> {
   const m = new Map<string, () => MessageFamily>([
     ['route', () => familyForProtocol(Protocol.ROUTE)],
     ['generic', () => familyForProtocol(Protocol.GENERIC)],
+    ['netfilter', () => familyForProtocol(Protocol.NETFILTER)],
+    ['xfrm', () => familyForProtocol(Protocol.XFRM)],
+    ['audit', () => familyForProtocol(Protocol.AUDIT)],
+    ...GENL.map(([name, def]): [string, () => MessageFamily] => [name, () => genlSchema(def)]),
   ]);
   for (const [k, v] of extra) m.set(k, v);
   return m;
