@@ -498,6 +498,38 @@ Napi::Value RecvInto(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(n));
 }
 
+// Waits (poll, until the deadline) for a datagram and receives it: bytes, or -errno
+// (-ETIMEDOUT when none came in time). Used by the thread-pool receives.
+ssize_t RecvWait(int fd, uint8_t* p, size_t len, int32_t* out, int timeoutMs) {
+  const int64_t deadline = timeoutMs < 0 ? -1 : NowMs() + timeoutMs;
+  for (;;) {
+    int wait = -1;
+    if (deadline >= 0) {
+      int64_t left = deadline - NowMs();
+      wait = left <= 0 ? 0 : static_cast<int>(left);
+    }
+    struct pollfd pfd;
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    int r = poll(&pfd, 1, wait);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    if (r == 0) return -ETIMEDOUT;
+    if (pfd.revents & POLLNVAL) return -EBADF;
+    // POLLIN or POLLERR (netlink reports ENOBUFS through sk_err): recvmsg tells which.
+    ssize_t n = RecvCore(fd, p, len, out);
+    if (n == -EAGAIN || n == -EWOULDBLOCK) {
+      // Someone else drained it (or a spurious wakeup): wait again until the deadline.
+      if (deadline >= 0 && NowMs() >= deadline) return -ETIMEDOUT;
+      continue;
+    }
+    return n;
+  }
+}
+
 class RecvWorker : public Napi::AsyncWorker {
  public:
   RecvWorker(const Napi::Function& cb, int fd, uint8_t* p, size_t len, int timeoutMs,
@@ -508,46 +540,7 @@ class RecvWorker : public Napi::AsyncWorker {
     infoRef_ = Napi::Persistent(Napi::Value(cb.Env(), info));
   }
 
-  void Execute() override {
-    const int64_t deadline = timeoutMs_ < 0 ? -1 : NowMs() + timeoutMs_;
-    for (;;) {
-      int wait = -1;
-      if (deadline >= 0) {
-        int64_t left = deadline - NowMs();
-        wait = left <= 0 ? 0 : static_cast<int>(left);
-      }
-      struct pollfd pfd;
-      pfd.fd = fd_;
-      pfd.events = POLLIN;
-      pfd.revents = 0;
-      int r = poll(&pfd, 1, wait);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        result_ = -errno;
-        return;
-      }
-      if (r == 0) {
-        result_ = -ETIMEDOUT;
-        return;
-      }
-      if (pfd.revents & POLLNVAL) {
-        result_ = -EBADF;
-        return;
-      }
-      // POLLIN or POLLERR (netlink reports ENOBUFS through sk_err): recvmsg tells which.
-      ssize_t n = RecvCore(fd_, p_, len_, out_);
-      if (n == -EAGAIN || n == -EWOULDBLOCK) {
-        // Someone else drained it (or a spurious wakeup): wait again until the deadline.
-        if (deadline >= 0 && NowMs() >= deadline) {
-          result_ = -ETIMEDOUT;
-          return;
-        }
-        continue;
-      }
-      result_ = n;
-      return;
-    }
-  }
+  void Execute() override { result_ = RecvWait(fd_, p_, len_, out_, timeoutMs_); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -629,45 +622,14 @@ class RecvBatchWorker : public Napi::AsyncWorker {
   }
 
   void Execute() override {
-    const int64_t deadline = timeoutMs_ < 0 ? -1 : NowMs() + timeoutMs_;
     // First slot: wait for data.
-    for (;;) {
-      int wait = -1;
-      if (deadline >= 0) {
-        int64_t left = deadline - NowMs();
-        wait = left <= 0 ? 0 : static_cast<int>(left);
-      }
-      struct pollfd pfd;
-      pfd.fd = fd_;
-      pfd.events = POLLIN;
-      pfd.revents = 0;
-      int r = poll(&pfd, 1, wait);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        first_ = -errno;
-        return;
-      }
-      if (r == 0) {
-        first_ = -ETIMEDOUT;
-        return;
-      }
-      if (pfd.revents & POLLNVAL) {
-        first_ = -EBADF;
-        return;
-      }
-      ssize_t n = RecvCore(fd_, p_, slotSize_, &out_[0]);
-      if (n == -EAGAIN || n == -EWOULDBLOCK) {
-        if (deadline >= 0 && NowMs() >= deadline) {
-          first_ = -ETIMEDOUT;
-          return;
-        }
-        continue;
-      }
-      res_[0] = static_cast<int32_t>(n);
-      count_ = 1;
-      if (n < 0) return;
-      break;
+    ssize_t first = RecvWait(fd_, p_, slotSize_, &out_[0], timeoutMs_);
+    if (first < 0) {
+      first_ = first;  // the callback gets -errno (no slot filled)
+      return;
     }
+    res_[0] = static_cast<int32_t>(first);
+    count_ = 1;
     // Further slots: whatever is queued now.
     while (count_ < nslots_) {
       ssize_t n = RecvCore(fd_, p_ + count_ * slotSize_, slotSize_, &out_[count_ * kInfoLen]);
