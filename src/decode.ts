@@ -54,9 +54,10 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedM
   // Offsets are copied first: the index belongs to the walker and the next walk reuses it.
   const offsets: number[] = [];
   for (let i = 0; i < index.messageCount; i++) offsets.push(index.msgOffset(i));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const off of offsets) {
     try {
-      out.push(decodeMessageAt(cf, bytes, off));
+      out.push(decodeMessageAt(cf, bytes, off, undefined, view));
     } catch (e) {
       if (e instanceof DecodeError) throw e;
       throw new DecodeError('attr-bad-value', off, e instanceof Error ? e.message : String(e));

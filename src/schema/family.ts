@@ -2,10 +2,11 @@
 import { type Encodable, Concat } from '../core/attr.js';
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, align4 } from '../core/constants.js';
 import { DecodeError, type ExtendedAck } from '../core/errors.js';
-import { controlTypeName, decodeHeader, type MessageHeader } from '../core/header.js';
+import { controlTypeName, dataView, decodeHeader, type MessageHeader } from '../core/header.js';
 import { MessageBuilder } from '../core/message.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { enumValue } from './define.js';
+import { compiledDecodersActive, compiledSetDecoder, compiledStructDecoder } from './compile.js';
 import { decodeAttrs, decodeStruct, encodeAttrs, encodeStructInto, structByteLength } from './engine.js';
 import type { AttrSet, Decoded, StructDef, StructValue, UnknownAttr } from './types.js';
 
@@ -69,15 +70,37 @@ export function compileFamily(f: MessageFamily): CompiledFamily {
   return c;
 }
 
+/**
+ * A decoded data message: plain data (JSON-serialisable own properties); its declaration is
+ * reachable through `def`, a getter that neither JSON nor console.log shows.
+ */
+export class DataMessage {
+  readonly kind = 'data' as const;
+  fixed?: Record<string, unknown>;
+  attrs?: Record<string, unknown> & { unknown?: UnknownAttr[] };
+  payload?: Uint8Array;
+  readonly #def: MessageDef | undefined;
+  constructor(
+    public header: MessageHeader,
+    public offset: number,
+    public name: string,
+    def: MessageDef | undefined,
+  ) {
+    this.#def = def;
+  }
+  /** The declaration this message was decoded with (undefined for undeclared types). */
+  get def(): MessageDef | undefined { return this.#def; }
+}
+
 /** A decoded message of any kind. */
 export type DecodedMessage =
-  | { kind: 'data'; header: MessageHeader; offset: number; name: string; def?: MessageDef; fixed?: Record<string, unknown>; attrs?: Record<string, unknown> & { unknown?: UnknownAttr[] }; payload?: Uint8Array }
+  | DataMessage
   | { kind: 'error'; header: MessageHeader; offset: number; name: 'NLMSG_ERROR'; error: number; request: MessageHeader; extack: ExtendedAck }
   | { kind: 'done'; header: MessageHeader; offset: number; name: 'NLMSG_DONE'; error: number; extack: ExtendedAck }
   | { kind: 'control'; header: MessageHeader; offset: number; name: string; payload: Uint8Array };
 
 /** Decodes one message at `offset` (its nlmsghdr already validated by the walker or here). */
-export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, offset: number, header?: MessageHeader): DecodedMessage {
+export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, offset: number, header?: MessageHeader, view?: DataView): DecodedMessage {
   const h = header ?? decodeHeader(b, offset);
   const pOff = offset + NLMSG_HDRLEN;
   const payload = b.subarray(pOff, offset + h.length);
@@ -94,23 +117,28 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
   }
   const def = cf?.byType.get(h.type);
   if (!def) {
-    const size = cf?.headerSizes[h.type];
-    return { kind: 'data', header: h, offset, name: `type ${h.type}`, payload: payload.slice(), ...(size !== undefined && size !== 0xff ? {} : {}) };
+    const out = new DataMessage(h, offset, `type ${h.type}`, undefined);
+    out.payload = payload.slice();
+    return out;
   }
+  const end = offset + h.length;
   let p = pOff;
   let fixed: Record<string, unknown> | undefined;
+  const compiled = compiledDecodersActive();
+  const v = compiled ? (view ?? dataView(b)) : undefined;
   if (def.header) {
     if (payload.length < def.header.size) {
       throw new DecodeError('message-short-for-header', offset, `${def.name}: payload ${payload.length} bytes, ${def.header.name} needs ${def.header.size}`);
     }
-    fixed = decodeStruct(def.header, b, p, def.header.size);
+    fixed = v ? compiledStructDecoder(def.header)(b, v, p, def.header.size) : decodeStruct(def.header, b, p, def.header.size);
     p += def.header.size;
   }
   const use = (def.select && def.select(fixed ?? {}, h)) || def;
-  const out: DecodedMessage = { kind: 'data', header: h, offset, name: use.name, def: use };
+  const out = new DataMessage(h, offset, use.name, use);
   if (fixed) out.fixed = fixed;
-  if (use.attrs) out.attrs = decodeAttrs(use.attrs, b, p, offset + h.length, fixed) as Record<string, unknown>;
-  else if (p < offset + h.length) out.payload = b.slice(p, offset + h.length);
+  if (use.attrs) {
+    out.attrs = (v ? compiledSetDecoder(use.attrs)(b, v, p, end, fixed, 0) : decodeAttrs(use.attrs, b, p, end, fixed)) as Record<string, unknown>;
+  } else if (p < end) out.payload = b.slice(p, end);
   return out;
 }
 
