@@ -17,5 +17,4 @@ export * as xfrm from './families/xfrm/index.js';
 export * as audit from './families/audit/index.js';
 export * as connector from './families/connector/index.js';
 // Large routing tables: route views, column batches, columns, streaming ip -j JSON.
-export * as fastRoutes from './rtnl/fast-routes.js';
 export { renderLinks, renderAddresses, renderRoutes, renderNeighbours, renderRules, renderNexthops, renderNetconf, renderLinksText, renderAddressesText, renderRoutesText, renderNeighboursText, renderRulesText, renderNexthopsText, type IpRenderOptions } from './rtnl/render-ip.js';

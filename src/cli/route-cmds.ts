@@ -5,9 +5,7 @@ import type { Link, RtObject } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
 import { stringify, toJsonValue } from './format.js';
-import { decode } from '../decode.js';
 import { toRtObject } from '../rtnl/rtnl.js';
-import { linkNames, writeRoutesJson } from '../rtnl/fast-routes.js';
 import { UsageError } from './io.js';
 
 export type RouteObjectName = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
@@ -161,7 +159,7 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
   }
   // Large routing tables: stream the JSON, with only the link names read first (cheap).
   if (object === 'route' && ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && !dev && !proto && !type) {
-    return streamRoutesJson(ctx, table, family);
+    return streamRoutesJson(ctx, rt, table, family);
   }
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
@@ -207,21 +205,25 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
  * `-j route show` for any table size: JSON is written as the dump is decoded (flat memory), by
  * the fast path; routes it does not model go through the full renderer.
  */
-async function streamRoutesJson(ctx: CliContext, table: string | undefined, family: Family | undefined): Promise<number> {
+/**
+ * `-j route show` for tables of any size: routes are decoded (by the one engine) and rendered one
+ * at a time as the dump arrives, so memory stays flat; only the link names are read first.
+ */
+async function streamRoutesJson(ctx: CliContext, rt: Rtnl, table: string | undefined, family: Family | undefined): Promise<number> {
   const t = table === undefined ? 'main' : /^\d+$/.test(table) ? Number(table) : table;
   if (typeof t === 'string' && !['main', 'local', 'default', 'all'].includes(t)) throw new UsageError(`route show: unknown table '${t}'`);
-  const names = await linkNames(ctx.netns ? { netns: ctx.netns } : {});
+  const names = new Map<number, string>();
+  for (const l of await rt.links()) if (l.attrs.ifname !== undefined) names.set(l.header.index, l.attrs.ifname);
   const renderOpts: R.IpRenderOptions = { ifnames: names, table: t };
-  const fallback = (bytes: Uint8Array): string | undefined => {
-    const m = decode(bytes, { protocol: 'route' })[0];
-    const o = m ? toRtObject(m) : undefined;
-    return o?.kind === 'route' ? JSON.stringify(toJsonValue(R.renderRoutes([o], renderOpts)[0])) : undefined;
-  };
-  await writeRoutesJson({
-    table: t as 'main', family: family === 6 ? 'inet6' : t === 'all' && !family ? 'all' : 'inet', linkNames: names, fallback,
-    ...(ctx.netns ? { netns: ctx.netns } : {}),
-  }, (s) => ctx.io.stdout(s));
-  ctx.io.stdout('\n');
+  const filter = { table: t, family: family ?? (t === 'all' ? undefined : 4) } as const;
+  let first = true;
+  let pending = '[';
+  for await (const r of rt.routeStream(filter.family === undefined ? { table: t } : { table: t, family: filter.family })) {
+    pending += (first ? '' : ',') + JSON.stringify(toJsonValue(R.renderRoutes([r], renderOpts)[0]));
+    first = false;
+    if (pending.length > 1 << 16) { ctx.io.stdout(pending); pending = ''; }
+  }
+  ctx.io.stdout(pending + ']\n');
   return 0;
 }
 

@@ -11,6 +11,9 @@ import {
   rtnetlinkMessages as M, rtnetlink, rtProtocol, rtScope, rtTable, rtnType, nudState, frAction, macvlanMode,
 } from '../families/route/index.js';
 import { NetlinkSocket, type CaptureSink, type DumpOptions, type SubscriptionItem } from '../socket/netlink-socket.js';
+import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
+import type { MessageView } from '../schema/view.js';
+import { decode, decodeViews } from '../decode.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
 const AF_INET = 2, AF_INET6 = 10, AF_UNSPEC = 0, AF_BRIDGE = 7;
@@ -182,6 +185,11 @@ export const MONITOR_GROUPS: Record<MonitorKind, number[]> = {
   nsid: [28],
 };
 
+/** The columns routeColumns() fills unless told otherwise. */
+export const DEFAULT_ROUTE_COLUMNS: readonly string[] = [
+  'header.family', 'header.dstLen', 'header.table', 'header.protocol', 'header.scope', 'header.type', 'table', 'dst', 'gateway', 'oif', 'priority', 'prefsrc',
+];
+
 function familyNumber(f: Family | undefined): number {
   return f === 4 ? AF_INET : f === 6 ? AF_INET6 : AF_UNSPEC;
 }
@@ -239,7 +247,31 @@ export class Rtnl implements AsyncDisposable {
 
   private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}): AsyncGenerator<T> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
-    for await (const m of this.socket.dump(msg)) { const o = toRtObject(m); if (o) yield o as T; }
+    // Decoded a datagram at a time: one hand-off per chunk of ~500 objects, not one per object.
+    const batches: T[][] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    const stop = new AbortController();
+    const done = this.socket.dumpRaw(msg, (chunk) => {
+      const batch: T[] = [];
+      for (const m of decode(chunk, { family: rtnetlink })) { const o = toRtObject(m); if (o) batch.push(o as T); }
+      batches.push(batch);
+      wake?.();
+    }, { signal: stop.signal }).then(() => { finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });
+    try {
+      for (;;) {
+        const batch = batches.shift();
+        if (batch) { yield* batch; continue; }
+        if (finished) break;
+        await new Promise<void>((r) => { wake = r; });
+        wake = undefined;
+      }
+      await done;
+      if (failure !== undefined) throw failure;
+    } finally {
+      if (!finished) stop.abort(); // the consumer stopped early: end the dump
+    }
   }
 
   /** Index of a device given by name or index (an index is returned as is). */
@@ -293,10 +325,50 @@ export class Rtnl implements AsyncDisposable {
       throw e;
     }
   }
+  /** Routes as a stream (memory stays flat for tables of any size). */
   async *routeStream(filter: RouteFilter = {}): AsyncGenerator<Route> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
-    for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs)) if (keep(r)) yield r;
+    try {
+      for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs)) if (keep(r)) yield r;
+    } catch (e) {
+      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return;
+      throw e;
+    }
   }
+
+  /**
+   * Routes as columns: one typed array per chosen field (family-header fields as `header.NAME`,
+   * attributes by key), filled by the column extractor (WASM where it loads) as the dump arrives.
+   * Rows are every route the kernel sends for the filter's family and table.
+   */
+  async routeColumns(filter: RouteFilter = {}, fields: readonly string[] = DEFAULT_ROUTE_COLUMNS, engine?: ColumnEngine): Promise<ColumnTable & { interrupted: boolean }> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    const x = new ColumnExtractor({ message: M.RTM_NEWROUTE, fields }, engine);
+    const acc = x.collector();
+    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    try {
+      const r = await this.socket.dumpRaw(msg, (chunk) => acc.add(chunk));
+      return { ...acc.result(), interrupted: r.interrupted };
+    } catch (e) {
+      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return { ...acc.result(), interrupted: false };
+      throw e;
+    }
+  }
+
+  /** Routes as lazy views: one small object per route, fields decoded when read. */
+  async routeViews(filter: RouteFilter = {}): Promise<MessageView[]> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const out: MessageView[] = [];
+    try {
+      // each datagram is copied once; its views share the copy
+      await this.socket.dumpRaw(msg, (chunk) => { for (const v of decodeViews(chunk.slice())) out.push(v); });
+    } catch (e) {
+      if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+    return out;
+  }
+
   private async routeQuery(f: RouteFilter): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown>; keep: (r: Route) => boolean }> {
     const fixed: Record<string, unknown> = { family: familyNumber(f.family) };
     const attrs: Record<string, unknown> = {};

@@ -123,7 +123,7 @@ function generateSetDecoder(set: AttrSet): SetDecoder {
     const defaultRaw = def.type === 'nest' || def.type === 'indexed-array' ? (def.id | NLA_F_NESTED) : def.id;
     const lines: string[] = [];
     lines.push(`case ${def.id}: {`);
-    if (!def.multi) lines.push(`  if (${word} & ${bit}) { unk = keep(unk, raw, b, p, n); seenUnknown = true; lastKey = -1; break; }`, `  ${word} |= ${bit};`);
+    if (!def.multi) lines.push(`  if (${word} & ${bit}) { unk = keep(unk, raw, n === 0 ? EMPTY : (uc || (uc = b.slice(start, end))).subarray(p - start, p - start + n)); seenUnknown = true; lastKey = -1; break; }`, `  ${word} |= ${bit};`);
     lines.push(`  if (raw !== ${defaultRaw} || seenUnknown || (lastKey !== ${i} && ${def.multi ? `(${word} & ${bit})` : 'false'})) canon = false;`);
     if (def.multi) lines.push(`  ${word} |= ${bit};`);
     if (def.type === 'sub-message') {
@@ -144,7 +144,7 @@ function generateSetDecoder(set: AttrSet): SetDecoder {
   if (depth > ${MAX_NEST_DEPTH}) throw new DecodeError('nesting-too-deep', start, 'nesting deeper than ${MAX_NEST_DEPTH}');
   const o = {};
   let ${seenDecl};
-  let unk, pend, exact, st;
+  let unk, uc, pend, exact, st;
   let canon = true, seenUnknown = false, lastKey = -1, count = 0;
   let off = start;
   while (off < end) {
@@ -157,7 +157,7 @@ function generateSetDecoder(set: AttrSet): SetDecoder {
     const p = off + 4, n = len - 4;
     switch (raw & 0x3fff) {
 ${cases.map((l) => '      ' + l).join('\n')}
-      default: unk = keep(unk, raw, b, p, n); seenUnknown = true; lastKey = -1;
+      default: unk = keep(unk, raw, n === 0 ? EMPTY : (uc || (uc = b.slice(start, end))).subarray(p - start, p - start + n)); seenUnknown = true; lastKey = -1;
     }
     count++;
     off += (len + 3) & ~3;
@@ -176,11 +176,11 @@ function badThrow(i, off, n, want) { throw badSize(A[i], off, n, want); }`;
   const keep = keepUnknown;
   const factory = new Function(
     'DecodeError', 'A', 'D', 'S', 'keep', 'subMessage', 'state', 'attach', 'iv', 'badSize', 'nonCanon',
-    'fmt4', 'fmt6', 'fmtIP', 'fmtHex', 'ascii', 'ASC', body,
+    'fmt4', 'fmt6', 'fmtIP', 'fmtHex', 'ascii', 'ASC', 'EMPTY', body,
   );
   return factory(
     DecodeError, env.A, env.D, env.S, keep, subMessageValue, makeState, attachWireOrder, interpretValue,
-    badSizeError, nonCanonicalBytes, formatIPv4, formatIPv6, formatIP, formatHex, asciiString, ASC,
+    badSizeError, nonCanonicalBytes, formatIPv4, formatIPv6, formatIP, formatHex, asciiString, ASC, EMPTY,
   ) as SetDecoder;
 }
 
@@ -235,8 +235,11 @@ function makeState(depth: number, start: number, hdr: Obj | undefined): DecodeSt
 }
 
 type UnknownList = Array<{ type: number; data: Uint8Array }>;
-function keepUnknown(list: UnknownList | undefined, raw: number, b: Uint8Array, p: number, n: number): UnknownList {
-  const item = { type: raw, data: b.slice(p, p + n) };
+// Unknown attributes of one set share one copy of the set's bytes (and empty ones one empty array),
+// so that input made of many small unknown attributes costs memory in proportion to its size.
+const EMPTY = new Uint8Array(0);
+function keepUnknown(list: UnknownList | undefined, raw: number, data: Uint8Array): UnknownList {
+  const item = { type: raw, data };
   if (list === undefined) return [item];
   list.push(item);
   return list;
