@@ -1,7 +1,7 @@
 // decode(): bytes in, typed messages out, with either walker engine validating the structure.
 import { protocolNumber, type ProtocolName } from './core/constants.js';
 import { DecodeError, type DecodeErrorReason } from './core/errors.js';
-import { compileFamily, decodeMessageAt, type DecodedMessage, type MessageFamily } from './schema/family.js';
+import { compileFamily, decodeMessageAt, decodeParts, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
 import { familyForProtocol } from './families/registry.js';
 import { MessageView } from './schema/view.js';
 import { createWalker, WalkStatus, type WalkEngine, type Walker } from './walk/index.js';
@@ -129,6 +129,33 @@ function decodeRange(bytes: Uint8Array, options: DecodeOptions, from: number, ma
         if (e instanceof DecodeError) throw e;
         throw new DecodeError('attr-bad-value', off, e instanceof Error ? e.message : String(e));
       }
+    }
+  });
+}
+
+/** What decodeEach() hands over for every data message: no message object is made. */
+export type EachMessage = (def: MessageDef, fixed: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined, type: number, flags: number) => void;
+
+/**
+ * The leanest object decode: for every declared data message of `bytes`, `each` gets the
+ * declaration, the family header and the attributes (the objects decode() would carry), and
+ * builds what it keeps itself. Control and undeclared messages are skipped.
+ */
+export function decodeEach(bytes: Uint8Array, options: DecodeOptions, each: EachMessage): void {
+  const family = familyOf(options);
+  const cf = compileFamily(family);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  forEachWindow(bytes, walkerFor(family, options.engine), 0, Infinity, (start, index) => {
+    const n = index.messageCount;
+    for (let i = 0; i < n; i++) {
+      const type = index.msgType(i);
+      if (type < 16) continue;
+      const def = cf.byType.get(type);
+      if (!def) continue;
+      const off = start + index.msgOffset(i);
+      const flags = index.msgFlags(i);
+      const p = decodeParts(cf, def, bytes, view, off, off + index.msgLength(i));
+      each(p.def, p.fixed, p.attrs, type, flags);
     }
   });
 }

@@ -13,7 +13,7 @@ import {
 import { NetlinkSocket, type CaptureSink, type DumpOptions, type SubscriptionItem } from '../socket/netlink-socket.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import type { MessageView } from '../schema/view.js';
-import { decode, decodeViews } from '../decode.js';
+import { decodeEach, decodeViews } from '../decode.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
 const AF_INET = 2, AF_INET6 = 10, AF_UNSPEC = 0, AF_BRIDGE = 7;
@@ -205,6 +205,16 @@ export function toRtObject(m: DecodedMessage): RtObject | undefined {
   return { kind, header: m.fixed ?? {}, attrs: m.attrs ?? {} } as RtObject;
 }
 
+const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid']);
+
+/** Decodes a datagram of rtnetlink messages into typed objects, appended to `out`. */
+function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[]): void {
+  decodeEach(chunk, { family: rtnetlink }, (def, fixed, attrs) => {
+    const kind = def.object;
+    if (kind !== undefined && RT_KINDS.has(kind)) out.push({ kind, header: fixed ?? {}, attrs: attrs ?? {} } as unknown as T);
+  });
+}
+
 function tableNumber(t: number | string): number {
   return typeof t === 'number' ? t : enumValue(rtTable, t);
 }
@@ -239,10 +249,13 @@ export class Rtnl implements AsyncDisposable {
 
   private async dumpObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, opts?: DumpOptions): Promise<T[]> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
-    const r = await this.socket.dumpAll(msg, { retryInterrupted: 3, ...opts });
-    const out: T[] = [];
-    for (const m of r.messages) { const o = toRtObject(m); if (o) out.push(o as T); }
-    return out;
+    const retries = opts?.retryInterrupted ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      // Each datagram is decoded straight into objects: no intermediate message objects.
+      const out: T[] = [];
+      const r = await this.socket.dumpRaw(msg, (chunk) => collectObjects(chunk, out), opts);
+      if (!r.interrupted || attempt >= retries) return out;
+    }
   }
 
   private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}): AsyncGenerator<T> {
@@ -255,7 +268,7 @@ export class Rtnl implements AsyncDisposable {
     const stop = new AbortController();
     const done = this.socket.dumpRaw(msg, (chunk) => {
       const batch: T[] = [];
-      for (const m of decode(chunk, { family: rtnetlink })) { const o = toRtObject(m); if (o) batch.push(o as T); }
+      collectObjects(chunk, batch);
       batches.push(batch);
       wake?.();
     }, { signal: stop.signal }).then(() => { finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });

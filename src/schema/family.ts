@@ -130,7 +130,30 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
     out.payload = b.slice(pOff, end);
     return out;
   }
+  const parts = decodeParts(cf!, def, b, v, offset, end, header);
+  const out = new DataMessage(offset, parts.def.name, length, type, flags, seq, pid, parts.def);
+  if (parts.fixed) out.fixed = parts.fixed;
+  if (parts.attrs) out.attrs = parts.attrs;
+  else if (parts.payload) out.payload = parts.payload;
+  return out;
+}
+
+/** What a declared data message decodes to (one reused object: read it before the next call). */
+export interface MessageParts {
+  def: MessageDef;
+  fixed: Record<string, unknown> | undefined;
+  attrs: Record<string, unknown> | undefined;
+  payload: Uint8Array | undefined;
+}
+const PARTS: MessageParts = { def: undefined as unknown as MessageDef, fixed: undefined, attrs: undefined, payload: undefined };
+
+/**
+ * The family header and attributes of a declared data message at `offset` (nlmsghdr validated,
+ * `end` its end), with the compiled decoders where they are active.
+ */
+export function decodeParts(cf: CompiledFamily, def: MessageDef, b: Uint8Array, v: DataView, offset: number, end: number, header?: MessageHeader): MessageParts {
   const compiled = compiledDecodersActive();
+  const pOff = offset + NLMSG_HDRLEN;
   let p = pOff;
   let fixed: Record<string, unknown> | undefined;
   if (def.header) {
@@ -141,13 +164,16 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
     fixed = compiled ? compiledStructDecoder(def.header)(b, v, p, size) : decodeStruct(def.header, b, p, size);
     p += size;
   }
-  const use = (def.select && def.select(fixed ?? {}, header ?? { length, type, flags, seq, pid })) || def;
-  const out = new DataMessage(offset, use.name, length, type, flags, seq, pid, use);
-  if (fixed) out.fixed = fixed;
+  const use = (def.select && def.select(fixed ?? {}, header ?? decodeHeader(b, offset))) || def;
+  PARTS.def = use;
+  PARTS.fixed = fixed;
+  PARTS.attrs = undefined;
+  PARTS.payload = undefined;
   if (use.attrs) {
-    out.attrs = (compiled ? compiledSetDecoder(use.attrs)(b, v, p, end, fixed, 0) : decodeAttrs(use.attrs, b, p, end, fixed)) as Record<string, unknown>;
-  } else if (p < end) out.payload = b.slice(p, end);
-  return out;
+    PARTS.attrs = (compiled ? compiledSetDecoder(use.attrs)(b, v, p, end, fixed, 0) : decodeAttrs(use.attrs, b, p, end, fixed)) as Record<string, unknown>;
+  } else if (p < end) PARTS.payload = b.slice(p, end);
+  void cf;
+  return PARTS;
 }
 
 function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: number, end: number): DecodedMessage {
