@@ -4,6 +4,7 @@
 //   decode-peers mnl FILE RUNS      libmnl: mnl_cb_run per chunk + mnl_attr_parse into tb[]
 //   decode-peers mnl-dump RUNS      libmnl dump + parse of the current namespace's IPv4 routes
 //   decode-peers save FILE          writes the namespace's IPv4 route dump (messages only) to FILE
+//   decode-peers mnl-links RUNS     libmnl link dump, every top-level attribute parsed (and IFLA_STATS64 read)
 //
 // Every decoder fills one struct per route (dst, dst_len, table, protocol, scope, type, gateway,
 // oif, priority) and prints "PEER <seconds> <routes> <checksum>" per run; the file is split into
@@ -129,6 +130,45 @@ static int route_cb(const struct nlmsghdr *nlh, void *unused) {
   return MNL_CB_OK;
 }
 
+static size_t nlinks;
+static uint64_t link_sum;
+static int link_attr_cb(const struct nlattr *attr, void *data) {
+  const struct nlattr **tb = data;
+  if (mnl_attr_type_valid(attr, IFLA_MAX) < 0) return MNL_CB_OK;
+  tb[mnl_attr_get_type(attr)] = attr;
+  return MNL_CB_OK;
+}
+static int link_cb(const struct nlmsghdr *nlh, void *unused) {
+  (void)unused;
+  const struct nlattr *tb[IFLA_MAX + 1] = {0};
+  struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+  mnl_attr_parse(nlh, sizeof *ifm, link_attr_cb, tb);
+  nlinks++;
+  link_sum += ifm->ifi_index;
+  if (tb[IFLA_MTU]) link_sum += mnl_attr_get_u32(tb[IFLA_MTU]);
+  if (tb[IFLA_IFNAME]) link_sum += strlen(mnl_attr_get_str(tb[IFLA_IFNAME]));
+  if (tb[IFLA_STATS64]) link_sum += ((uint64_t *)mnl_attr_get_payload(tb[IFLA_STATS64]))[0];
+  return MNL_CB_OK;
+}
+static void mnl_links(void) {
+  char buf[32768];
+  struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+  if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) { perror("mnl_socket"); exit(1); }
+  struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = 1;
+  mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+  if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) { perror("sendto"); exit(1); }
+  unsigned int portid = mnl_socket_get_portid(nl);
+  for (;;) {
+    int ret = mnl_socket_recvfrom(nl, buf, sizeof buf);
+    if (ret <= 0) break;
+    if (mnl_cb_run(buf, ret, 1, portid, link_cb, NULL) <= MNL_CB_STOP) break;
+  }
+  mnl_socket_close(nl);
+}
+
 static int mnl_dump(FILE *save) {
   char buf[32768];
   struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
@@ -169,6 +209,16 @@ int main(int argc, char **argv) {
     FILE *f = fopen(argv[2], "wb");
     mnl_dump(f);
     fclose(f);
+    return 0;
+  }
+  if (!strcmp(mode, "mnl-links")) {
+    int runs = argc > 2 ? atoi(argv[2]) : 1;
+    for (int i = 0; i < runs; i++) {
+      nlinks = 0;
+      double t0 = now();
+      mnl_links();
+      printf("PEER %.6f %zu %llu\n", now() - t0, nlinks, (unsigned long long)link_sum);
+    }
     return 0;
   }
   if (!strcmp(mode, "mnl-dump")) {

@@ -232,10 +232,12 @@ async function parent(): Promise<void> {
     printTable(`hostile inputs of ${(fileBytes / 2 ** 20).toFixed(1)} MiB, decode() whole (time and heap vs the normal dump)`, h, median(normal.times), 'x normal');
     results.hostile = summarize(h, median(normal.times));
 
-    // D. links
+    // D. links: every attribute decoded, against libmnl parsing the same dump
+    const mnlLinks = cPeer(['mnl-links', String(runs)], true);
     const l = runChild('rtnl-links', ['--ns', ns]);
-    printTable(`links: ${l.count} links`, [row('nlwire Rtnl.links()', l)], median(l.times), '');
-    results.links = summarize([row('nlwire Rtnl.links()', l)], median(l.times));
+    const lrows = [{ name: 'C libmnl link dump + parse', times: mnlLinks, count: l.count }, row('nlwire Rtnl.links()', l)];
+    printTable(`links: ${l.count} links`, lrows, median(mnlLinks), 'x libmnl');
+    results.links = summarize(lrows, median(mnlLinks));
     console.log(`BENCH_JSON ${JSON.stringify(results)}`);
   } finally {
     if (!process.argv.includes('--keep')) spawnSync('ip', ['netns', 'del', ns]);

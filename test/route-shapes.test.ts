@@ -78,6 +78,19 @@ test('objects, stream, views and columns (WASM and JS) agree route by route', as
   // a view decodes one attribute alone, the same value
   const v0 = views.find((v) => v.attr('gateway') !== undefined)!;
   assert.is(v0.attr('gateway'), v0.attrs!.gateway);
+  const viewStream: Plain[] = [];
+  for await (const v of rt.routeViewStream()) viewStream.push(plain(v.fixed!, v.attrs!));
+  assert.equal(sorted(viewStream), objects);
+  const batched: Plain[] = [];
+  let batches = 0;
+  for await (const t of rt.routeColumnStream()) { batches++; batched.push(...fromColumns(t)); }
+  assert.ok(batches > 1, 'several column batches');
+  assert.equal(sorted(batched), objects);
+  // stopping early ends the dump and leaves the socket usable
+  for await (const r of rt.routeStream()) { void r; break; }
+  assert.is((await rt.routes({ table: 100 })).length, 100);
+  // results are JSON-serialisable
+  assert.ok(JSON.stringify(await rt.links()).includes('"ifname"'));
   for (const engine of ['wasm', 'js'] as const) {
     const c = await rt.routeColumns({}, undefined, engine);
     assert.is(c.interrupted, false);

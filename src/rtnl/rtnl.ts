@@ -11,6 +11,7 @@ import {
   rtnetlinkMessages as M, rtnetlink, rtProtocol, rtScope, rtTable, rtnType, nudState, frAction, macvlanMode,
 } from '../families/route/index.js';
 import { NetlinkSocket, type CaptureSink, type DumpOptions, type SubscriptionItem } from '../socket/netlink-socket.js';
+import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import type { MessageView } from '../schema/view.js';
 import { decodeEach, decodeViews } from '../decode.js';
@@ -202,7 +203,16 @@ export function toRtObject(m: DecodedMessage): RtObject | undefined {
   if (m.kind !== 'data' || !m.def?.object) return undefined;
   const kind = m.def.object as RtKind;
   if (!['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'].includes(kind)) return undefined;
-  return { kind, header: m.fixed ?? {}, attrs: m.attrs ?? {} } as RtObject;
+  return new RtEntry(kind, m.fixed ?? {}, m.attrs ?? {}) as unknown as RtObject;
+}
+
+/**
+ * The typed objects Rtnl returns: plain data (kind, the family header, the attributes) whose
+ * JSON form writes 64-bit values as numbers (decimal strings past 2^53) and bytes as hex.
+ */
+class RtEntry {
+  constructor(public kind: string, public header: Record<string, unknown>, public attrs: Record<string, unknown>) {}
+  toJSON(): unknown { return jsonSafe({ kind: this.kind, header: this.header, attrs: this.attrs }); }
 }
 
 const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid']);
@@ -211,8 +221,15 @@ const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule
 function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[]): void {
   decodeEach(chunk, { family: rtnetlink }, (def, fixed, attrs) => {
     const kind = def.object;
-    if (kind !== undefined && RT_KINDS.has(kind)) out.push({ kind, header: fixed ?? {}, attrs: attrs ?? {} } as unknown as T);
+    if (kind !== undefined && RT_KINDS.has(kind)) out.push(new RtEntry(kind, fixed ?? {}, attrs ?? {}) as unknown as T);
   });
+}
+
+/** A batch whose arrays the caller owns (extractor batches are views of its scratch memory). */
+function copyTable(t: ColumnTable): ColumnTable {
+  const columns: ColumnTable['columns'] = {};
+  for (const [k, c] of Object.entries(t.columns)) columns[k] = c.slice();
+  return { count: t.count, fields: t.fields, columns, present: t.present.slice() };
 }
 
 function tableNumber(t: number | string): number {
@@ -259,23 +276,26 @@ export class Rtnl implements AsyncDisposable {
   }
 
   private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}): AsyncGenerator<T> {
+    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk) => { const out: T[] = []; collectObjects(chunk, out); return out; })) yield* batch;
+  }
+
+  /**
+   * A dump handed over one batch per datagram (a hand-off per ~500 objects, not per object);
+   * `map` turns a datagram into the batch while it is valid. Stopping early ends the dump.
+   */
+  private async *streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array) => B): AsyncGenerator<B> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
-    // Decoded a datagram at a time: one hand-off per chunk of ~500 objects, not one per object.
-    const batches: T[][] = [];
+    const batches: B[] = [];
     let wake: (() => void) | undefined;
     let finished = false;
     let failure: unknown;
     const stop = new AbortController();
-    const done = this.socket.dumpRaw(msg, (chunk) => {
-      const batch: T[] = [];
-      collectObjects(chunk, batch);
-      batches.push(batch);
-      wake?.();
-    }, { signal: stop.signal }).then(() => { finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });
+    const done = this.socket.dumpRaw(msg, (chunk) => { batches.push(map(chunk)); wake?.(); }, { signal: stop.signal })
+      .then(() => { finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });
     try {
       for (;;) {
         const batch = batches.shift();
-        if (batch) { yield* batch; continue; }
+        if (batch !== undefined) { yield batch; continue; }
         if (finished) break;
         await new Promise<void>((r) => { wake = r; });
         wake = undefined;
@@ -365,6 +385,27 @@ export class Rtnl implements AsyncDisposable {
     } catch (e) {
       if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return { ...acc.result(), interrupted: false };
       throw e;
+    }
+  }
+
+  /** Routes as column batches, one per datagram (memory stays flat); each batch is the caller's to keep. */
+  async *routeColumnStream(filter: RouteFilter = {}, fields: readonly string[] = DEFAULT_ROUTE_COLUMNS, engine?: ColumnEngine): AsyncGenerator<ColumnTable> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    const x = new ColumnExtractor({ message: M.RTM_NEWROUTE, fields }, engine);
+    try {
+      for await (const t of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => copyTable(x.extract(chunk)))) yield t;
+    } catch (e) {
+      if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+  }
+
+  /** Routes as a stream of lazy views. */
+  async *routeViewStream(filter: RouteFilter = {}): AsyncGenerator<MessageView> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    try {
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => decodeViews(chunk.slice()))) yield* batch;
+    } catch (e) {
+      if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }
   }
 

@@ -6,6 +6,7 @@ import { controlTypeName, dataView, decodeHeader, type MessageHeader } from '../
 import { MessageBuilder } from '../core/message.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { enumValue } from './define.js';
+import { jsonSafe } from '../core/json.js';
 import { compiledDecodersActive, compiledSetDecoder, compiledStructDecoder } from './compile.js';
 import { decodeAttrs, decodeStruct, encodeAttrs, encodeStructInto, structByteLength } from './engine.js';
 import type { AttrSet, Decoded, StructDef, StructValue, UnknownAttr } from './types.js';
@@ -101,6 +102,10 @@ export class DataMessage {
   }
   /** The declaration this message was decoded with (undefined for undeclared types). */
   get def(): MessageDef | undefined { return this.#def; }
+  /** JSON form: 64-bit values as numbers (or decimal strings past 2^53), bytes as hex. */
+  toJSON(): unknown {
+    return jsonSafe({ kind: this.kind, name: this.name, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid, fixed: this.fixed, attrs: this.attrs, payload: this.payload });
+  }
 }
 
 /** A decoded message of any kind. */
