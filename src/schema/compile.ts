@@ -142,7 +142,7 @@ function generateSetDecoder(set: AttrSet): SetDecoder {
   const seenDecl = Array.from({ length: seenWords }, (_, w) => `s${w} = 0`).join(', ');
   const body = `return function decode_${set.name.replace(/[^A-Za-z0-9_]/g, '_')}(b, v, start, end, hdr, depth) {
   if (depth > ${MAX_NEST_DEPTH}) throw new DecodeError('nesting-too-deep', start, 'nesting deeper than ${MAX_NEST_DEPTH}');
-  const o = {};
+  const o = new P();
   let ${seenDecl};
   let unk, uc, pend, exact, st;
   let canon = true, seenUnknown = false, lastKey = -1, count = 0;
@@ -175,12 +175,16 @@ ${cases.map((l) => '      ' + l).join('\n')}
 function badThrow(i, off, n, want) { throw badSize(A[i], off, n, want); }`;
   const keep = keepUnknown;
   const factory = new Function(
-    'DecodeError', 'A', 'D', 'S', 'keep', 'subMessage', 'state', 'attach', 'iv', 'badSize', 'nonCanon',
+    'P', 'DecodeError', 'A', 'D', 'S', 'keep', 'subMessage', 'state', 'attach', 'iv', 'badSize', 'nonCanon',
     'fmt4', 'fmt6', 'fmtIP', 'fmtHex', 'ascii', 'ASC', 'EMPTY', body,
   );
+  // A constructor per set whose prototype is Object.prototype: the objects are plain, and V8 sizes
+  // them for the set's usual attributes (in-object slack tracking) instead of growing a `{}`.
+  function P(): void { /* plain object */ }
+  P.prototype = Object.prototype;
   return factory(
-    DecodeError, env.A, env.D, env.S, keep, subMessageValue, makeState, attachWireOrder, interpretValue,
-    badSizeError, nonCanonicalBytes, formatIPv4, formatIPv6, formatIP, formatHex, asciiString, ASC, EMPTY,
+    P, DecodeError, env.A, env.D, env.S, keep, subMessageValue, makeState, attachWireOrder, interpretValue,
+    badSizeError, nonCanonicalBytes, formatIPv4Cached, formatIPv6, formatIP, formatHex, asciiString, ASC, EMPTY,
   ) as SetDecoder;
 }
 
@@ -235,6 +239,21 @@ function makeState(depth: number, start: number, hdr: Obj | undefined): DecodeSt
 }
 
 type UnknownList = Array<{ type: number; data: Uint8Array }>;
+// IPv4 text of recently seen addresses: a dump repeats its gateways and sources on every route,
+// and one string serves them all (strings are immutable, so sharing is invisible).
+const v4Keys = new Uint32Array(256);
+const v4Text: Array<string | undefined> = new Array(256).fill(undefined);
+function formatIPv4Cached(b: Uint8Array, p: number): string {
+  const x = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  const h = Math.imul(x, 0x9e3779b1) >>> 24;
+  const s = v4Text[h];
+  if (s !== undefined && v4Keys[h] === x) return s;
+  const t = formatIPv4(b, p);
+  v4Keys[h] = x;
+  v4Text[h] = t;
+  return t;
+}
+
 // Unknown attributes of one set share one copy of the set's bytes (and empty ones one empty array),
 // so that input made of many small unknown attributes costs memory in proportion to its size.
 const EMPTY = new Uint8Array(0);
