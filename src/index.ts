@@ -3,7 +3,7 @@
 export * from './codec.js';
 export { NetlinkSocket, type NetlinkSocketOptions, type RequestOptions, type RequestResult, type DumpOptions, type DumpResult, type DumpStream, type SubscriptionItem, type SubscribeOptions, type CaptureSink, type RawChunk } from './socket/netlink-socket.js';
 export { loadNative, nativeAvailable, type NativeBinding } from './socket/native.js';
-export { Rtnl, toRtObject, MONITOR_GROUPS, type RtnlOptions, type Dev, type Family, type RouteFilter, type LinkSpec, type LinkChanges, type AddressOptions, type RouteSpec, type NeighbourSpec, type RuleSpec, type NexthopSpec, type MonitorKind, type MonitorItem, type RouteEvent, type MonitorOverrun, type MonitorResync } from './rtnl/rtnl.js';
+export { Rtnl, toRtObject, MONITOR_GROUPS, DEFAULT_ROUTE_COLUMNS, type RtnlOptions, type Dev, type Family, type RouteFilter, type LinkSpec, type LinkChanges, type AddressOptions, type RouteSpec, type NeighbourSpec, type RuleSpec, type NexthopSpec, type MonitorKind, type MonitorItem, type RouteEvent, type MonitorOverrun, type MonitorResync } from './rtnl/rtnl.js';
 export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid, RtObject, RtKind } from './rtnl/types.js';
 export { pcapFileSink } from './pcap/file.js';
 
@@ -16,5 +16,5 @@ export * as uevent from './families/uevent/index.js';
 export * as xfrm from './families/xfrm/index.js';
 export * as audit from './families/audit/index.js';
 export * as connector from './families/connector/index.js';
-// Large routing tables: route views, column batches, columns, streaming ip -j JSON.
+// ip's JSON and text renderings.
 export { renderLinks, renderAddresses, renderRoutes, renderNeighbours, renderRules, renderNexthops, renderNetconf, renderLinksText, renderAddressesText, renderRoutesText, renderNeighboursText, renderRulesText, renderNexthopsText, type IpRenderOptions } from './rtnl/render-ip.js';
