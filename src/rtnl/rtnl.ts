@@ -28,6 +28,10 @@ export interface RtnlOptions {
   timeout?: number;
   /** Record traffic (e.g. a PcapWriter). */
   capture?: CaptureSink;
+  /** SO_RCVBUF(FORCE) of the request socket, bytes (default 1 MiB: more requests in flight). */
+  receiveBufferSize?: number;
+  /** Flow-control window override (see NetlinkSocketOptions.replyWindow). */
+  replyWindow?: number;
 }
 
 export type Dev = string | number;
@@ -219,6 +223,8 @@ export class Rtnl implements AsyncDisposable {
       ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
       ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
       ...(opts.capture ? { capture: opts.capture } : {}),
+      receiveBufferSize: opts.receiveBufferSize ?? 1 << 20,
+      ...(opts.replyWindow !== undefined ? { replyWindow: opts.replyWindow } : {}),
     });
     return new Rtnl(socket, opts);
   }
@@ -268,7 +274,7 @@ export class Rtnl implements AsyncDisposable {
       fixed: byIndex ? { index: Number(dev) } : {},
       attrs: byIndex ? { extMask: 1 } : { ifname: String(dev), extMask: 1 },
     });
-    const r = await this.socket.request(msg);
+    const r = await this.socket.request(msg, { idempotent: true });
     const o = r.messages.map(toRtObject).find((x) => x?.kind === 'link');
     if (!o) throw new NetlinkError(19, 'RTM_GETLINK', { message: `no device ${dev}` });
     return o as Link;
