@@ -188,6 +188,14 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
   /** Close the socket when the iteration ends (break, return, abort): a socket per monitor. */
   closeSocket?: boolean;
+  /**
+   * What an overrun does to the events received before it. 'keep' (default) delivers them before
+   * the overrun item. 'discard' drops them, and every event still queued in the kernel when the
+   * overrun is reported (they predate the loss): after the overrun item, only events the kernel
+   * queued after it arrive, so a consumer that re-reads the state (a dump) on 'overrun' and
+   * applies the events that follow ends equal to the kernel.
+   */
+  onOverrun?: 'keep' | 'discard';
 }
 
 export interface DumpStream extends AsyncIterable<DecodedMessage> {
@@ -249,6 +257,8 @@ class AsyncQueue<T> {
   private error: Error | undefined;
   constructor(private readonly onDrain?: () => void) {}
   get length(): number { return this.items.length; }
+  /** Drops the items not consumed yet. */
+  clear(): void { this.items.length = 0; }
   push(item: T): void {
     if (this.ended) return;
     const w = this.waiters.shift();
@@ -260,6 +270,14 @@ class AsyncQueue<T> {
     this.ended = true;
     this.error = err;
     for (const w of this.waiters.splice(0)) err && this.items.length === 0 ? w.reject(err) : w.resolve({ value: undefined, done: true });
+  }
+  iterator(onReturn: () => void): AsyncIterableIterator<T> {
+    const it: AsyncIterableIterator<T> = {
+      next: () => this.next(),
+      return: async () => { onReturn(); this.end(); return { value: undefined, done: true }; },
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
   }
   next(): Promise<IteratorResult<T>> {
     if (this.items.length) {
@@ -296,7 +314,9 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
-  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number }>();
+  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number; discard: boolean }>();
+  /** After an overrun: events read until the kernel queue is empty predate the loss and are dropped. */
+  private discardingEvents = false;
   private readonly rawListeners = new Set<(c: RawChunk) => void>();
   private readonly closeListeners: Array<() => void> = [];
   private readonly timeoutMs: number;
@@ -446,7 +466,13 @@ export class NetlinkSocket implements AsyncDisposable {
   subscribe(groups: readonly number[] = [], opts: SubscribeOptions = {}): AsyncIterableIterator<SubscriptionItem> {
     for (const g of groups) this.join(g);
     const hwm = opts.highWaterMark ?? 50_000;
-    const sub = { queue: new AsyncQueue<SubscriptionItem>(() => this.resumeIfPaused()), hwm };
+    const sub = { queue: new AsyncQueue<SubscriptionItem>(() => this.resumeIfPaused()), hwm, discard: opts.onOverrun === 'discard' };
+    if (opts.signal?.aborted || this.closed) {
+      // Settles at once: the iterator is already done.
+      sub.queue.end();
+      if (opts.closeSocket) this.close();
+      return sub.queue.iterator(() => undefined);
+    }
     this.subscriptions.add(sub);
     this.ensurePolling();
     const end = (): void => {
@@ -456,12 +482,7 @@ export class NetlinkSocket implements AsyncDisposable {
       else this.maybeStopPolling();
     };
     opts.signal?.addEventListener('abort', end, { once: true });
-    const it: AsyncIterableIterator<SubscriptionItem> = {
-      next: () => sub.queue.next(),
-      return: async () => { end(); return { value: undefined, done: true }; },
-      [Symbol.asyncIterator]() { return it; },
-    };
-    return it;
+    return sub.queue.iterator(end);
   }
 
   /** Every datagram received (before decoding); returns an unsubscribe function. */
@@ -559,7 +580,7 @@ export class NetlinkSocket implements AsyncDisposable {
    * are still processed by the kernel (netlink does not stop mid-datagram); later datagrams are
    * not sent and their items count as skipped.
    */
-  batch(messages: Iterable<Encodable | Uint8Array>, opts: BatchOptions = {}): Promise<BatchResult> {
+  batch(messages: Iterable<Encodable | Uint8Array | Error>, opts: BatchOptions = {}): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
     const stopOnError = (opts.onError ?? 'stop') === 'stop';
     const maxDatagram = Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
@@ -588,6 +609,12 @@ export class NetlinkSocket implements AsyncDisposable {
         if (carried !== undefined) { carried = undefined; result.skipped++; nextIndex++; }
         for (let r = iter.next(); !r.done; r = iter.next()) { result.skipped++; nextIndex++; }
         exhausted = true;
+      };
+      /** Items that were errors already (could not be built): their result, without sending. */
+      const buildFailed = (index: number, error: Error): void => {
+        result.failed.push({ index, error });
+        opts.onResult?.(index, error, []);
+        if (stopOnError) stop(`item ${index} failed`);
       };
       const onAbort = (): void => { stop('aborted'); for (const p of [...this.pending.values()]) if (batchItems.has(p)) p.reject(abortError(opts.signal!, p.operation)); finishIfDone(); };
       const batchItems = new Set<Pending>();
@@ -625,9 +652,15 @@ export class NetlinkSocket implements AsyncDisposable {
           if (carried !== undefined) { m = carried; carried = undefined; } else {
             const r = iter.next();
             if (r.done) { exhausted = true; break; }
+            if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); if (stopReason) break; continue; }
             m = r.value;
           }
-          const len = m instanceof Uint8Array ? m.length : m.byteLength();
+          let len: number;
+          try { len = m instanceof Uint8Array ? m.length : m.byteLength(); } catch (e) {
+            buildFailed(nextIndex++, e as Error);
+            if (stopReason) break;
+            continue;
+          }
           if (off + align4(len) > buf.length) {
             if (items.length) { carried = m; break; }
             // Larger than a datagram: send it alone in a buffer of its own.
@@ -815,7 +848,11 @@ export class NetlinkSocket implements AsyncDisposable {
         const n = this.native.recvInto(this.fd, this.readBuf, 0, this.readBuf.length, this.info);
         if (n < 0) {
           const errno = -n;
-          if (errno === EAGAIN) { if (this.suspects.size) this.settleLost(); return; }
+          if (errno === EAGAIN) {
+            this.discardingEvents = false;
+            if (this.suspects.size) this.settleLost();
+            return;
+          }
           if (errno === EINTR) continue;
           if (errno === ENOBUFS) {
             for (const p of this.pending.values()) if (!p.dump) this.suspects.add(p);
@@ -842,7 +879,10 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   private overrun(reason: 'ENOBUFS' | 'truncated'): void {
-    for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason });
+    for (const s of this.subscriptions) {
+      if (s.discard) { s.queue.clear(); this.discardingEvents = true; }
+      s.queue.push({ type: 'overrun', reason });
+    }
     if (reason === 'truncated') {
       // A dump chunk that did not fit cannot be recovered: fail running dumps loudly.
       for (const p of [...this.pending.values()]) {
@@ -916,6 +956,10 @@ export class NetlinkSocket implements AsyncDisposable {
     }
     if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
     if (this.subscriptions.size === 0) return;
+    if (this.discardingEvents) {
+      // Only subscriptions that asked for it lose these events; the others still get them.
+      if ([...this.subscriptions].every((s) => s.discard)) return;
+    }
     let message: DecodedMessage;
     try {
       message = decodeMessageAt(this.cf, b, off, h);
@@ -924,6 +968,7 @@ export class NetlinkSocket implements AsyncDisposable {
       throw e;
     }
     for (const s of this.subscriptions) {
+      if (this.discardingEvents && s.discard) continue;
       s.queue.push(nsid >= 0 ? { type: 'message', message, group, nsid } : { type: 'message', message, group });
       if (s.queue.length >= s.hwm && !this.paused) {
         // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
