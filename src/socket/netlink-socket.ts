@@ -16,6 +16,7 @@ import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
 import { familyForProtocol } from '../families/registry.js';
 import { locateAttribute } from './extack-resolve.js';
+import { createWalker, WalkStatus, type WalkIndex, type Walker } from '../walk/index.js';
 import { registerSocketOpener } from '../families/diag/shared.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
@@ -308,7 +309,10 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly native: NativeBinding;
   private fd: number;
   private poller: Poller | undefined;
-  private readBuf: Uint8Array;
+  private readBuf: Uint8Array | undefined;
+  private readSize: number;
+  /** Indexes every datagram in one pass; with WASM, `readBuf` is its receive slot (recvmsg writes into linear memory). */
+  private walker!: Walker;
   private readonly info = new Int32Array(RECV_INFO_LENGTH);
   private seq = Math.floor(Math.random() * 0x7fff0000) + 1;
   private readonly pending = new Map<number, Pending>();
@@ -345,7 +349,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.family = opts.family ?? familyForProtocol(protocol);
     this.cf = compileFamily(this.family);
     this.portId = native.getPortId(fd);
-    this.readBuf = new Uint8Array(opts.readBufferSize ?? 65536);
+    this.readSize = opts.readBufferSize ?? 65536;
     this.timeoutMs = opts.timeout ?? 30_000;
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
     this.capture = opts.capture ?? processCapture;
@@ -845,7 +849,8 @@ export class NetlinkSocket implements AsyncDisposable {
     try {
       for (let i = 0; i < 256; i++) {
         if (this.closed || this.paused) return;
-        const n = this.native.recvInto(this.fd, this.readBuf, 0, this.readBuf.length, this.info);
+        const buf = this.receiveSlot();
+        const n = this.native.recvInto(this.fd, buf, 0, buf.length, this.info);
         if (n < 0) {
           const errno = -n;
           if (errno === EAGAIN) {
@@ -865,7 +870,8 @@ export class NetlinkSocket implements AsyncDisposable {
         if (this.info[RecvInfo.FLAGS]! & MSG_TRUNC) {
           // The datagram is lost; make room for the next one of that size.
           const want = this.info[RecvInfo.LENGTH]!;
-          this.readBuf = new Uint8Array(Math.max(this.readBuf.length * 2, align4(want) + 4096));
+          this.readSize = Math.max(this.readSize * 2, align4(want) + 4096);
+          this.readBuf = undefined;
           this.overrun('truncated');
           continue;
         }
@@ -891,8 +897,28 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
+  /**
+   * The receive area: a receive slot of the walker's linear memory where WebAssembly runs (the
+   * kernel's bytes land where the walker reads them, no copy), else a plain buffer.
+   */
+  private receiveArea(size: number): Uint8Array {
+    const slotSize = (size + 63) & ~63;
+    this.walker = createWalker({ headerSizes: this.cf!.headerSizes, slotCount: 1, slotSize });
+    return this.walker.engine === 'wasm' ? this.walker.receiveSlot(0) : new Uint8Array(slotSize);
+  }
+
+  /** The receive area, made on the first read: a socket that only sends, or is opened and closed, costs no walker. */
+  private receiveSlot(): Uint8Array {
+    return this.readBuf ??= this.receiveArea(this.readSize);
+  }
+
+  /** One pass of the walker over the datagram: messages and attributes, bounds as NLMSG_OK/NLA_OK. */
+  private walkDatagram(n: number): WalkIndex {
+    return this.walker.engine === 'wasm' ? this.walker.walkSlot(0, n) : this.walker.walk(this.readBuf!.subarray(0, n));
+  }
+
   private handleDatagram(n: number): void {
-    const b = this.readBuf.subarray(0, n);
+    const b = this.readBuf!.subarray(0, n);
     const senderPort = this.info[RecvInfo.PORT_ID]! >>> 0;
     const group = this.info[RecvInfo.GROUP]!;
     const nsid = this.info[RecvInfo.NSID]!;
@@ -902,42 +928,39 @@ export class NetlinkSocket implements AsyncDisposable {
       const chunk = { bytes: b, group, portId: senderPort, nsid };
       for (const l of this.rawListeners) l(chunk);
     }
+    const index = this.walkDatagram(n);
     const v = dataView(b);
     // Raw dump consumers get the datagram whole when its first message belongs to their dump.
-    if (n >= NLMSG_HDRLEN && group === 0) {
-      const p = this.pending.get(v.getUint32(8, true));
-      if (p?.onRaw) { this.handleRawDump(p, b, v); return; }
+    if (index.messageCount > 0 && group === 0) {
+      const p = this.pending.get(v.getUint32(index.msgOffset(0) + 8, true));
+      if (p?.onRaw) { this.handleRawDump(p, b, v, index); return; }
     }
-    let off = 0;
-    while (off < n) {
-      let h: MessageHeader;
-      try {
-        h = readHeader(v, off, n);
-      } catch (e) {
-        this.malformed(e as DecodeError, group);
-        return;
-      }
-      this.handleMessage(b, off, h, group, nsid);
-      off += align4(h.length);
+    // Headers come from the index; the messages before a malformed one are still delivered.
+    const count = index.messageCount;
+    const headers: Array<MessageHeader & { offset: number }> = new Array(count);
+    for (let i = 0; i < count; i++) headers[i] = indexedHeader(index, v, i);
+    const failure = index.ok ? undefined : walkError(index);
+    for (let i = 0; i < count; i++) {
+      const h = headers[i]!;
+      this.handleMessage(b, h.offset, h, group, nsid, v);
     }
+    if (failure) this.malformed(failure, group);
   }
 
-  private handleRawDump(p: Pending, b: Uint8Array, v: DataView): void {
-    // Scan headers only: DUMP_INTR, and the final DONE / ERROR.
-    let off = 0;
-    while (off + NLMSG_HDRLEN <= b.length) {
-      const len = v.getUint32(off, true);
-      if (len < NLMSG_HDRLEN || off + len > b.length) { p.reject(new DecodeError('message-bad-length', off, 'malformed dump datagram')); return; }
-      const type = v.getUint16(off + 4, true);
-      const flags = v.getUint16(off + 6, true);
-      if (flags & NLM_F.DUMP_INTR) p.interrupted = true;
+  private handleRawDump(p: Pending, b: Uint8Array, v: DataView, index: WalkIndex): void {
+    // DUMP_INTR, and the final DONE / ERROR, read from the index.
+    const count = index.messageCount;
+    for (let i = 0; i < count; i++) {
+      const type = index.msgType(i);
+      if (index.msgFlags(i) & NLM_F.DUMP_INTR) p.interrupted = true;
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
-        if (off > 0) p.onRaw!(b.subarray(0, off));
-        this.handleMessage(b, off, readHeader(v, off, b.length), 0, -1);
+        const h = indexedHeader(index, v, i);
+        if (h.offset > 0) p.onRaw!(b.subarray(0, h.offset));
+        this.handleMessage(b, h.offset, h, 0, -1, v);
         return;
       }
-      off += align4(len);
     }
+    if (!index.ok) { p.reject(walkError(index)); return; }
     if (p.unit) p.unit.touched = true;
     p.onRaw!(b);
   }
@@ -947,11 +970,11 @@ export class NetlinkSocket implements AsyncDisposable {
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
-  private handleMessage(b: Uint8Array, off: number, h: MessageHeader, group: number, nsid: number): void {
+  private handleMessage(b: Uint8Array, off: number, h: MessageHeader, group: number, nsid: number, v?: DataView): void {
     const p = h.seq !== 0 || group === 0 ? this.pending.get(h.seq) : undefined;
     // Replies to our requests carry our port id; anything else is not a reply.
     if (p && (h.pid === this.portId || h.pid === 0) && group === 0) {
-      this.handleReply(p, b, off, h);
+      this.handleReply(p, b, off, h, v);
       return;
     }
     if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
@@ -962,7 +985,7 @@ export class NetlinkSocket implements AsyncDisposable {
     }
     let message: DecodedMessage;
     try {
-      message = decodeMessageAt(this.cf, b, off, h);
+      message = decodeMessageAt(this.cf, b, off, h, v);
     } catch (e) {
       if (e instanceof DecodeError) { this.malformed(e, group || 1); return; }
       throw e;
@@ -978,7 +1001,7 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
-  private handleReply(p: Pending, b: Uint8Array, off: number, h: MessageHeader): void {
+  private handleReply(p: Pending, b: Uint8Array, off: number, h: MessageHeader, v?: DataView): void {
     const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
     if (h.flags & NLM_F.DUMP_INTR) p.interrupted = true;
     if (p.unit) p.unit.touched = true;
@@ -999,7 +1022,7 @@ export class NetlinkSocket implements AsyncDisposable {
         else p.resolve({ messages: p.messages, interrupted: p.interrupted });
         return;
       }
-      const m = decodeMessageAt(this.cf, b, off, h);
+      const m = decodeMessageAt(this.cf, b, off, h, v);
       if (p.onMessage) p.onMessage(m);
       else p.messages.push(m);
       if (!p.dump && p.expect === 'reply' && !(h.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
@@ -1041,12 +1064,22 @@ function datagramOf(items: Pending[]): Uint8Array {
   return out;
 }
 
-function readHeader(v: DataView, off: number, end: number): MessageHeader {
-  const remaining = end - off;
-  if (remaining < NLMSG_HDRLEN) throw new DecodeError('message-truncated', off, `only ${remaining} bytes left for a 16-byte nlmsghdr`);
-  const length = v.getUint32(off, true);
-  if (length < NLMSG_HDRLEN || length > remaining) throw new DecodeError('message-bad-length', off, `nlmsg_len ${length} with ${remaining} bytes left`);
-  return { length, type: v.getUint16(off + 4, true), flags: v.getUint16(off + 6, true), seq: v.getUint32(off + 8, true), pid: v.getUint32(off + 12, true) };
+/** The nlmsghdr of indexed message i (length, type and flags from the index, seq and pid from the bytes). */
+function indexedHeader(index: WalkIndex, v: DataView, i: number): MessageHeader & { offset: number } {
+  const offset = index.msgOffset(i);
+  return { offset, length: index.msgLength(i), type: index.msgType(i), flags: index.msgFlags(i), seq: v.getUint32(offset + 8, true), pid: v.getUint32(offset + 12, true) };
+}
+
+const WALK_REASON: Record<number, DecodeError['reason']> = {
+  [WalkStatus.MSG_TRUNCATED]: 'message-truncated',
+  [WalkStatus.MSG_BAD_LENGTH]: 'message-bad-length',
+  [WalkStatus.MSG_SHORT_FOR_HEADER]: 'message-short-for-header',
+  [WalkStatus.ATTR_TRUNCATED]: 'attr-truncated',
+  [WalkStatus.ATTR_BAD_LENGTH]: 'attr-bad-length',
+  [WalkStatus.DEPTH]: 'nesting-too-deep',
+};
+function walkError(index: WalkIndex): DecodeError {
+  return new DecodeError(WALK_REASON[index.status] ?? 'unsupported', index.errorOffset, `malformed datagram: ${index.statusText}`);
 }
 
 export function encodeToBytes(e: Encodable): Uint8Array {
