@@ -16,7 +16,7 @@ import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
 import { familyForProtocol } from '../families/registry.js';
 import { locateAttribute } from './extack-resolve.js';
-import { createWalker, WalkStatus, type WalkIndex, type Walker } from '../walk/index.js';
+import { createWalker, WalkStatus, type WalkEngine, type WalkIndex, type Walker } from '../walk/index.js';
 import { registerSocketOpener } from '../families/diag/shared.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
@@ -48,6 +48,8 @@ export interface NetlinkSocketOptions {
   strict?: boolean;
   /** SO_RCVBUF in bytes (SO_RCVBUFFORCE when permitted). Larger buffers lose fewer events. */
   receiveBufferSize?: number;
+  /** Walker that indexes received datagrams: 'wasm' (default where it loads; bytes are received into its memory) or 'js'. */
+  walker?: WalkEngine;
   /** Initial receive buffer in user space (default 64 KiB); grows when a datagram is truncated. */
   readBufferSize?: number;
   /** Default timeout of requests and of the gap between dump datagrams, ms (default 30 s). */
@@ -311,6 +313,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private poller: Poller | undefined;
   private readBuf: Uint8Array | undefined;
   private readSize: number;
+  private readonly walkerEngine: WalkEngine | undefined;
   /** Indexes every datagram in one pass; with WASM, `readBuf` is its receive slot (recvmsg writes into linear memory). */
   private walker!: Walker;
   private readonly info = new Int32Array(RECV_INFO_LENGTH);
@@ -350,6 +353,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.cf = compileFamily(this.family);
     this.portId = native.getPortId(fd);
     this.readSize = opts.readBufferSize ?? 65536;
+    this.walkerEngine = opts.walker;
     this.timeoutMs = opts.timeout ?? 30_000;
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
     this.capture = opts.capture ?? processCapture;
@@ -903,7 +907,7 @@ export class NetlinkSocket implements AsyncDisposable {
    */
   private receiveArea(size: number): Uint8Array {
     const slotSize = (size + 63) & ~63;
-    this.walker = createWalker({ headerSizes: this.cf!.headerSizes, slotCount: 1, slotSize });
+    this.walker = createWalker({ headerSizes: this.cf!.headerSizes, slotCount: 1, slotSize, ...(this.walkerEngine ? { engine: this.walkerEngine } : {}) });
     return this.walker.engine === 'wasm' ? this.walker.receiveSlot(0) : new Uint8Array(slotSize);
   }
 
