@@ -257,8 +257,14 @@ function formatIPv4Cached(b: Uint8Array, p: number): string {
 // Unknown attributes of one set share one copy of the set's bytes (and empty ones one empty array),
 // so that input made of many small unknown attributes costs memory in proportion to its size.
 const EMPTY = new Uint8Array(0);
+const emptyUnknown = new Map<number, { type: number; data: Uint8Array }>();
 function keepUnknown(list: UnknownList | undefined, raw: number, data: Uint8Array): UnknownList {
-  const item = { type: raw, data };
+  // an empty unknown attribute is a value: one frozen object per type serves every occurrence
+  let item = data === EMPTY ? emptyUnknown.get(raw) : undefined;
+  if (item === undefined) {
+    item = { type: raw, data };
+    if (data === EMPTY) emptyUnknown.set(raw, Object.freeze(item));
+  }
   if (list === undefined) return [item];
   list.push(item);
   return list;
