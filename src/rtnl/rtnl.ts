@@ -606,7 +606,7 @@ export class Rtnl implements AsyncDisposable {
       }
     }
     const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : RTPROT_BOOT;
-    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group || s.blackhole ? AF_UNSPEC : family, protocol, scope: 0 }, attrs);
+    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group ? AF_UNSPEC : s.blackhole ? family || AF_INET : family, protocol, scope: 0 }, attrs);
   }
   async deleteNexthop(id: number): Promise<void> {
     await this.change(M.RTM_DELNEXTHOP, 0, {}, { id });
