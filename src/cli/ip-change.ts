@@ -233,8 +233,12 @@ async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
   if (!dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 1);
   if (!local) throw new UsageError(`address ${verb}: which ADDRESS[/PREFIX]?`);
   if (o.label !== undefined && !o.label.startsWith(dev)) throw new IpExit(`"dev" (${dev}) must match "label" (${o.label}).\n`, 1);
-  if (o.validLifetime !== undefined && o.preferredLifetime !== undefined && o.preferredLifetime > o.validLifetime) {
-    throw new IpExit('preferred_lft is greater than valid_lft\n', 1);
+  if (o.validLifetime !== undefined || o.preferredLifetime !== undefined) {
+    // As ip: the one not given is forever; a zero valid_lft or a preferred beyond valid is refused.
+    o.validLifetime ??= 0xffffffff;
+    o.preferredLifetime ??= 0xffffffff;
+    if (o.validLifetime === 0) throw new IpExit('valid_lft is zero\n', 1);
+    if (o.validLifetime < o.preferredLifetime) throw new IpExit('preferred_lft is greater than valid_lft\n', 1);
   }
   if (brd) { const b = broadcastOf(local.includes('/') ? local : `${local}/32`, brd); if (b) o.broadcast = b; }
   await checkDevices(rt, [{ name: dev, missing: 'nodev' }]);
@@ -516,6 +520,7 @@ async function nexthopCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
     return;
   }
   const { spec, refs } = parseNexthop(w, family);
+  spec.protocol ??= 0; // ip sends no protocol unless told (RTPROT_UNSPEC)
   if (spec.id === undefined) throw new UsageError(`nexthop ${verb}: nlwire needs id ID (it does not let the kernel pick one)`);
   await checkDevices(rt, refs);
   if (verb === 'add') await rt.addNexthop(spec as NexthopSpec);
