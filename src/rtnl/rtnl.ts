@@ -824,7 +824,7 @@ export class Rtnl implements AsyncDisposable {
       }
     }
     const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : RTPROT_BOOT;
-    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group || s.blackhole ? AF_UNSPEC : family, protocol, scope: 0 }, attrs, call);
+    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group ? AF_UNSPEC : s.blackhole ? family || AF_INET : family, protocol, scope: 0 }, attrs, call);
   }
   async deleteNexthop(id: number, call: CallOptions = {}): Promise<void> {
     await this.change(M.RTM_DELNEXTHOP, 0, {}, { id }, call);
