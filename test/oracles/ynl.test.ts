@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { genlCommand } from '../../src/cli/genl.js';
 import { GenericNetlink } from '../../src/families/genl/resolve.js';
-import { compileSpec } from '../../src/ynl/family.js';
+import { YnlFamily, compileSpec, type YnlNotification } from '../../src/ynl/family.js';
 import { createNetns, type TestNetns } from '../helpers/netns.js';
 import { requireTool } from './oracle-helpers.js';
 
@@ -180,6 +180,37 @@ test('every operation this kernel implements prints what the kernel CLI prints',
   console.log(`  operations agreeing: ${c.agree} of ${c.ops} (${implemented.length} specs; ${c.unprintable} the kernel CLI cannot print); fields equal: ${c.equal} of ${c.fields}`);
   if (c.detail.length) console.log(c.detail.join('\n'));
   assert.is(c.agree, c.ops, 'operations that differ are listed above');
+});
+
+test('rtnetlink notifications have the header of their message type (newlink, dellink, newaddr, deladdr)', async () => {
+  await using link = await YnlFamily.load(join(specDir(), 'rt_link.yaml'), { netns: ns.name });
+  await using addr = await YnlFamily.load(join(specDir(), 'rt_addr.yaml'), { netns: ns.name });
+  const links = link.subscribe('rtnlgrp-link');
+  const addrs = addr.subscribe('rtnlgrp-ipv4-ifaddr');
+  ns.ip('link', 'add', 'ntf0', 'type', 'bridge');
+  const index = ns.ipJson<Array<{ ifindex: number }>>('link', 'show', 'ntf0')[0]!.ifindex;
+  ns.ip('addr', 'add', '10.77.0.1/24', 'dev', 'ntf0');
+  ns.ip('addr', 'del', '10.77.0.1/24', 'dev', 'ntf0');
+  ns.ip('link', 'del', 'ntf0');
+  const seen = async (it: AsyncIterableIterator<YnlNotification>, name: string): Promise<Record<string, unknown>> => {
+    for (;;) {
+      const n = await it.next();
+      if (n.done) throw new Error(`no ${name} notification`);
+      if (n.value.type === 'event' && n.value.name === name) return n.value.msg;
+    }
+  };
+  const added = await seen(links, 'getlink');
+  assert.is(added['ifi-index'], index);
+  assert.is(added.ifname, 'ntf0');
+  const deleted = await seen(links, 'dellink');
+  assert.is(deleted['ifi-index'], index, 'RTM_DELLINK: ifinfomsg, not the bytes of the name');
+  assert.is(deleted.ifname, 'ntf0');
+  const a = await seen(addrs, 'getaddr');
+  assert.equal([a['ifa-index'], a['ifa-local'], a['ifa-prefixlen']], [index, '10.77.0.1', 24]);
+  const d = await seen(addrs, 'deladdr');
+  assert.equal([d['ifa-index'], d['ifa-local'], d['ifa-prefixlen']], [index, '10.77.0.1', 24]);
+  await links.return?.();
+  await addrs.return?.();
 });
 
 test.run();
