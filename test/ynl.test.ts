@@ -7,7 +7,7 @@ import { NLM_F } from '../src/core/constants.js';
 import { familyMessages } from '../src/families/genl/define.js';
 import { buildMessage, decodeAll } from '../src/schema/family.js';
 import { compileSpec } from '../src/ynl/family.js';
-import { prepareAttrs, presentAttrs } from '../src/ynl/present.js';
+import { kernelJson, prepareAttrs, presentAttrs } from '../src/ynl/present.js';
 import { YnlSpecError } from '../src/ynl/spec.js';
 import type { YnlModel } from '../src/ynl/convert.js';
 
@@ -194,6 +194,46 @@ test('requests are checked against the spec', () => {
   assert.throws(() => prepareAttrs(zoo, main, { inner: { c: 1 } }), /main\.inner: set 'inner' has no attribute 'c'/);
   assert.equal(prepareAttrs(zoo, main, { on: false, num: '7' }), { num: 7 }, 'false flags are left out, numeric strings accepted');
   assert.equal(prepareAttrs(zoo, main, { many: 4 }), { many: [4] }, 'a single value of a multi-attr');
+});
+
+test('requests take the kernel CLI\'s forms: hex for bytes, integers for addresses', () => {
+  const main = set(zoo, 'main');
+  assert.equal(prepareAttrs(zoo, main, { uuid: '0011 2233', mac: '020000000001', v6: 0x20010db8n << 96n }), {
+    uuid: Uint8Array.of(0, 0x11, 0x22, 0x33), mac: Uint8Array.of(2, 0, 0, 0, 0, 1), v6: Uint8Array.of(0x20, 1, 0x0d, 0xb8, ...new Uint8Array(12)),
+  });
+  assert.equal(prepareAttrs(zoo, main, { v4: 0xc0000201 }), { v4: 0xc0000201 });
+  assert.throws(() => prepareAttrs(zoo, main, { mac: 'zz' }), /cannot use "zz" as bytes/);
+});
+
+test('display hints are applied by length: an ipv4 hint on 16 bytes is an IPv6 address', () => {
+  const { out } = roundTrip(zoo, 'get', { v6: Uint8Array.of(10, 0, 0, 1) });
+  assert.is(out.v6, '10.0.0.1');
+  const odd = roundTrip(zoo, 'get', { v6: Uint8Array.of(1, 2, 3) }).out;
+  assert.equal(odd.v6, Uint8Array.of(1, 2, 3), 'an odd length keeps the bytes instead of failing the message');
+});
+
+test('kernelJson is Python\'s json.dumps', () => {
+  assert.is(kernelJson([{ a: 1, b: Uint8Array.of(0xab, 1), c: 1n << 63n, d: ['x'], e: null, f: 'é' }]), '[{"a": 1, "b": "ab01", "c": 9223372036854775808, "d": ["x"], "e": null, "f": "\\u00e9"}]');
+});
+
+test('every spec form: a struct used before it is defined, a placeholder operation', () => {
+  const m = compileSpec(`
+name: fwd
+definitions:
+  - { name: outer, type: struct, members: [ { name: in, type: binary, struct: inner }, { name: z, type: u8 } ] }
+  - { name: inner, type: struct, members: [ { name: x, type: u16 } ] }
+attribute-sets:
+  - { name: s, attributes: [ { name: o, type: binary, struct: outer } ] }
+operations:
+  list:
+    - { name: unspec, value: 0 }
+    - { name: get, attribute-set: s, do: { reply: { attributes: [ o ] } } }
+`);
+  assert.is(m.structs.get('outer')!.size, 3);
+  assert.is(m.family.ops.get!.cmd, 1);
+  assert.not.ok('unspec' in m.family.ops);
+  const { out } = roundTrip(m, 'get', { o: { in: Uint8Array.of(5, 0), z: 7 } });
+  assert.equal(out.o, { in: { x: 5 }, z: 7 }, 'a nested struct member decoded as the kernel CLI does');
 });
 
 test('pad attributes are shown only on request, unknown ones always (as UnknownAttr(N))', () => {

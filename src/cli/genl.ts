@@ -1,7 +1,7 @@
 // nlwire genl: generic netlink from the command line. nlctrl queries (ctrl list/get/policy) and
 // any family driven by a YNL spec, the way the kernel's ynl CLI does (JSON in, JSON out).
 import { errnoText } from '../core/errno.js';
-import { NetlinkError } from '../core/errors.js';
+import { NetlinkError, type AttrPolicy } from '../core/errors.js';
 import { GenericNetlink, type GenlFamilyInfo, type GenlPolicyDump } from '../families/genl/resolve.js';
 import { YnlFamily, compileSpec, type YnlRequestFlag } from '../ynl/family.js';
 import { kernelJson } from '../ynl/present.js';
@@ -206,24 +206,34 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
   return 0;
 }
 
+/** A family as nlctrl's spec names its attributes (what the kernel's CLI prints for getfamily). */
 function familyJson(f: GenlFamilyInfo): Record<string, unknown> {
   return {
-    name: f.name, id: f.id, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
-    ops: f.ops.map((o) => ({ cmd: o.cmd, flags: o.flagNames })),
-    mcastGroups: f.mcastGroups,
+    'family-name': f.name, 'family-id': f.id, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
+    ops: f.ops.map((o) => ({ id: o.cmd, flags: o.flagNames })),
+    'mcast-groups': Object.entries(f.mcastGroups).map(([name, id]) => ({ name, id })),
   };
 }
 
+/** nlctrl's policy-attrs names (the kernel's CLI names an extack policy the same way). */
+const POLICY_KEYS: Record<keyof AttrPolicy, string> = {
+  type: 'type', minValue: 'min-value', maxValue: 'max-value', minLength: 'min-length', maxLength: 'max-length',
+  policyIndex: 'policy-idx', maxType: 'policy-maxtype', bitfield32Mask: 'bitfield32-mask', mask: 'mask',
+};
+
+/** A policy dump with nlctrl's names: op-policy (command → do/dump policy) and policy (index → attribute → policy). */
 function policyJson(p: GenlPolicyDump): Record<string, unknown> {
   const ops: Record<string, unknown> = {};
   for (const [cmd, v] of p.ops) ops[cmd] = v;
   const policies: Record<string, Record<string, unknown>> = {};
   for (const [idx, attrs] of p.policies) {
     const o: Record<string, unknown> = {};
-    for (const [type, pol] of attrs) o[type] = pol;
+    for (const [type, pol] of attrs) {
+      o[type] = Object.fromEntries(Object.entries(pol).map(([k, v]) => [POLICY_KEYS[k as keyof AttrPolicy] ?? k, v]));
+    }
     policies[idx] = o;
   }
-  return { family: p.family, id: p.id, ops, policies };
+  return { 'family-name': p.family, 'family-id': p.id, 'op-policy': ops, policy: policies };
 }
 
 function report(e: unknown, io: GenlIO): number {
