@@ -21,6 +21,7 @@ const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
 const RTN_UNICAST = 1;
 const IFA_F_NODAD = 0x02;
 
+/** How {@link Rtnl.open} opens its socket. */
 export interface RtnlOptions {
   /** Network namespace: a name from `ip netns`, a path (/proc/PID/ns/net) or an fd. */
   netns?: string | number;
@@ -30,9 +31,12 @@ export interface RtnlOptions {
   capture?: CaptureSink;
 }
 
+/** A network device by name ('eth0') or by interface index. */
 export type Dev = string | number;
+/** An address family by IP version: 4 (AF_INET) or 6 (AF_INET6). */
 export type Family = 4 | 6;
 
+/** Which routes {@link Rtnl.routes} and {@link Rtnl.routeStream} return; names are iproute2's (`table: 'main'`, `protocol: 'kernel'`, `type: 'unicast'`). */
 export interface RouteFilter {
   family?: Family;
   /** Table id or name ('main', 'local', 'all'); default: all tables. */
@@ -42,6 +46,7 @@ export interface RouteFilter {
   dev?: Dev;
 }
 
+/** A link for {@link Rtnl.addLink}: its name and kind, with the kind's parameters. */
 export interface LinkSpec {
   name: string;
   /** Link kind: 'veth', 'bridge', 'vxlan', 'macvlan', 'ifb', ... */
@@ -62,6 +67,7 @@ export interface LinkSpec {
   data?: Record<string, unknown>;
 }
 
+/** Changes for {@link Rtnl.setLink}; absent fields stay as they are. */
 export interface LinkChanges {
   up?: boolean;
   mtu?: number;
@@ -75,6 +81,7 @@ export interface LinkChanges {
   txqlen?: number;
 }
 
+/** Optional parameters of an address for {@link Rtnl.addAddress} and {@link Rtnl.replaceAddress} (lifetimes in seconds). */
 export interface AddressOptions {
   validLifetime?: number;
   preferredLifetime?: number;
@@ -86,6 +93,7 @@ export interface AddressOptions {
   metric?: number;
 }
 
+/** A route for {@link Rtnl.addRoute} and the other route changes, in iproute2's terms. */
 export interface RouteSpec {
   /** 'default' or a prefix ('10.0.0.0/8', '2001:db8::/32'); a bare address is a host route. */
   dst: string;
@@ -107,6 +115,7 @@ export interface RouteSpec {
   pref?: 'low' | 'medium' | 'high';
 }
 
+/** A neighbour (ARP or NDP) entry for {@link Rtnl.addNeighbour} and the other neighbour changes. */
 export interface NeighbourSpec {
   dst: string;
   dev: Dev;
@@ -117,6 +126,7 @@ export interface NeighbourSpec {
   proxy?: boolean;
 }
 
+/** A policy routing rule for {@link Rtnl.addRule} and {@link Rtnl.deleteRule}, in `ip rule` terms. */
 export interface RuleSpec {
   family?: Family;
   priority?: number;
@@ -139,6 +149,7 @@ export interface RuleSpec {
   tos?: number;
 }
 
+/** A nexthop object (or group) for {@link Rtnl.addNexthop}. */
 export interface NexthopSpec {
   id: number;
   gateway?: string;
@@ -152,6 +163,7 @@ export interface NexthopSpec {
   family?: Family;
 }
 
+/** The object kinds {@link Rtnl.monitor} can watch. */
 export type MonitorKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
 
 /** A change the kernel announced. */
@@ -168,6 +180,7 @@ export interface RouteEvent<T extends RtObject = RtObject> {
 export interface MonitorOverrun { action: 'overrun'; reason: string }
 /** The current state of a kind after an overrun (monitor `resync: true`). */
 export interface MonitorResync { action: 'resync'; kind: MonitorKind; objects: RtObject[] }
+/** What {@link Rtnl.monitor} yields: a change, an overrun, or the state after an overrun. */
 export type MonitorItem = RouteEvent | MonitorOverrun | MonitorResync;
 
 /** rtnetlink multicast groups (RTNLGRP_*) per object kind. */
@@ -201,6 +214,12 @@ function tableNumber(t: number | string): number {
   return typeof t === 'number' ? t : enumValue(rtTable, t);
 }
 
+/**
+ * rtnetlink (NETLINK_ROUTE) over one socket: lists links, addresses, routes, neighbours, rules,
+ * nexthops, netconf and nsids as typed objects, changes them (each change resolves on the
+ * kernel's ACK and rejects with a NetlinkError carrying the kernel's message), and monitors
+ * them. Open it with {@link Rtnl.open}, close it with {@link Rtnl.close} (or `using`).
+ */
 export class Rtnl implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   private readonly opts: RtnlOptions;
@@ -223,6 +242,7 @@ export class Rtnl implements AsyncDisposable {
     return new Rtnl(socket, opts);
   }
 
+  /** Closes the socket; pending requests reject. Idempotent. */
   close(): void { this.socket.close(); }
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
   [Symbol.dispose](): void { this.close(); }
@@ -258,6 +278,7 @@ export class Rtnl implements AsyncDisposable {
     const links = await this.dumpObjects<Link>(M.RTM_GETLINK, { family: familyNumber(filter.family) }, attrs);
     return links.filter((l) => (!filter.kind || l.attrs.linkinfo?.kind === filter.kind));
   }
+  /** Every link, streamed as the dump arrives (memory stays flat). */
   linkStream(): AsyncGenerator<Link> { return this.streamObjects<Link>(M.RTM_GETLINK, {}); }
 
   /** One link by name or index; rejects with NetlinkError ENODEV when there is none. */
@@ -274,11 +295,13 @@ export class Rtnl implements AsyncDisposable {
     return o as Link;
   }
 
+  /** Addresses; `dev` and `family` filter in the kernel where it can, and again here. */
   async addresses(filter: { family?: Family; dev?: Dev } = {}): Promise<Address[]> {
     const index = filter.dev !== undefined ? await this.ifindex(filter.dev) : 0;
     const all = await this.dumpObjects<Address>(M.RTM_GETADDR, { family: familyNumber(filter.family), index });
     return all.filter((a) => (!index || a.header.index === index) && (!filter.family || a.header.family === familyNumber(filter.family)));
   }
+  /** Every address (of one family if given), streamed as the dump arrives. */
   addressStream(family?: Family): AsyncGenerator<Address> { return this.streamObjects<Address>(M.RTM_GETADDR, { family: familyNumber(family) }); }
 
   /** Routes; table/protocol/type/dev are filtered by the kernel (strict checking) and again here. */
@@ -293,6 +316,7 @@ export class Rtnl implements AsyncDisposable {
       throw e;
     }
   }
+  /** Routes matching `filter`, streamed as the dump arrives (memory stays flat). */
   async *routeStream(filter: RouteFilter = {}): AsyncGenerator<Route> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
     for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs)) if (keep(r)) yield r;
@@ -322,6 +346,7 @@ export class Rtnl implements AsyncDisposable {
     return { fixed, attrs, keep };
   }
 
+  /** Neighbour (ARP/NDP) entries, of one family or device if given. */
   async neighbours(filter: { family?: Family; dev?: Dev } = {}): Promise<Neighbour[]> {
     const ifindex = filter.dev !== undefined ? await this.ifindex(filter.dev) : 0;
     // The device filter is NDA_IFINDEX: strict checking refuses a non-zero ndm_ifindex in a dump.
@@ -329,14 +354,19 @@ export class Rtnl implements AsyncDisposable {
     return all.filter((n) => !ifindex || n.header.ifindex === ifindex);
   }
 
+  /** Every neighbour entry (of one family if given), streamed as the dump arrives. */
   neighbourStream(family?: Family): AsyncGenerator<Neighbour> { return this.streamObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(family) }); }
+  /** Every policy routing rule (of one family if given), streamed as the dump arrives. */
   ruleStream(family?: Family): AsyncGenerator<Rule> { return this.streamObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(family) }); }
+  /** Every nexthop object, streamed as the dump arrives. */
   nexthopStream(): AsyncGenerator<Nexthop> { return this.streamObjects<Nexthop>(M.RTM_GETNEXTHOP, {}); }
 
+  /** Policy routing rules (`ip rule`), of one family if given. */
   async rules(filter: { family?: Family } = {}): Promise<Rule[]> {
     return this.dumpObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(filter.family) });
   }
 
+  /** Nexthop objects: one by `id` (a get), or a dump filtered by the kernel to groups or to a device. */
   async nexthops(filter: { id?: number; groups?: boolean; dev?: Dev } = {}): Promise<Nexthop[]> {
     if (filter.id !== undefined) {
       const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: { id: filter.id } }));
@@ -348,10 +378,12 @@ export class Rtnl implements AsyncDisposable {
     return this.dumpObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, attrs);
   }
 
+  /** Per-device and default IP configuration (forwarding, rp_filter, ...), as `ip netconf` shows it. */
   async netconf(filter: { family?: Family } = {}): Promise<Netconf[]> {
     return this.dumpObjects<Netconf>(M.RTM_GETNETCONF, { family: familyNumber(filter.family) });
   }
 
+  /** The ids this namespace has assigned to other network namespaces (`ip netns list-id`). */
   async nsids(): Promise<Nsid[]> {
     return this.dumpObjects<Nsid>(M.RTM_GETNSID, {});
   }
@@ -362,6 +394,7 @@ export class Rtnl implements AsyncDisposable {
     await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, fixed, attrs }));
   }
 
+  /** Creates a link (`ip link add`); rejects with EEXIST when the name is taken. */
   async addLink(spec: LinkSpec): Promise<void> {
     const attrs: Record<string, unknown> = { ifname: spec.name };
     if (spec.mtu !== undefined) attrs.mtu = spec.mtu;
@@ -404,11 +437,13 @@ export class Rtnl implements AsyncDisposable {
     } finally { fd?.close(); }
   }
 
+  /** Deletes a link (`ip link del`); deleting one end of a veth deletes both. */
   async deleteLink(dev: Dev): Promise<void> {
     const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
     await this.change(M.RTM_DELLINK, 0, byIndex ? { index: Number(dev) } : {}, byIndex ? {} : { ifname: dev });
   }
 
+  /** Changes a link (`ip link set`): up/down, mtu, name, address, master, namespace, alias, txqlen. */
   async setLink(dev: Dev, c: LinkChanges): Promise<void> {
     const index = await this.ifindex(dev);
     const fixed: Record<string, unknown> = { index };
@@ -448,14 +483,17 @@ export class Rtnl implements AsyncDisposable {
     if (family === AF_INET6 && o.peer) { attrs.local = addr; attrs.address = o.peer; }
     return { fixed: { family, prefixlen: p.prefixLength, index, scope: 0, flags: o.noDad ? IFA_F_NODAD : 0 }, attrs };
   }
+  /** Adds an address in CIDR form ('10.0.0.1/24', '2001:db8::1/64'); rejects with EEXIST if present. */
   async addAddress(dev: Dev, cidr: string, o?: AddressOptions): Promise<void> {
     const { fixed, attrs } = await this.addressMessage(dev, cidr, o);
     await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
   }
+  /** Adds an address, or updates it (lifetimes, label, ...) if present (`ip addr replace`). */
   async replaceAddress(dev: Dev, cidr: string, o?: AddressOptions): Promise<void> {
     const { fixed, attrs } = await this.addressMessage(dev, cidr, o);
     await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
   }
+  /** Removes an address in CIDR form from a device. */
   async deleteAddress(dev: Dev, cidr: string): Promise<void> {
     const { fixed, attrs } = await this.addressMessage(dev, cidr);
     await this.change(M.RTM_DELADDR, 0, fixed, attrs);
@@ -510,18 +548,22 @@ export class Rtnl implements AsyncDisposable {
       attrs,
     };
   }
+  /** Adds a route; rejects with EEXIST when an identical route exists. */
   async addRoute(s: RouteSpec): Promise<void> {
     const { fixed, attrs } = await this.routeMessage(s);
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
   }
+  /** Adds a route, or replaces the one with the same destination, table, metric and tos (`ip route replace`). */
   async replaceRoute(s: RouteSpec): Promise<void> {
     const { fixed, attrs } = await this.routeMessage(s);
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
   }
+  /** Adds a route beside existing ones to the same destination (`ip route append`). */
   async appendRoute(s: RouteSpec): Promise<void> {
     const { fixed, attrs } = await this.routeMessage(s);
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.APPEND, fixed, attrs);
   }
+  /** Deletes the route matching `s` (destination, table and whatever else it gives). */
   async deleteRoute(s: RouteSpec): Promise<void> {
     const { fixed, attrs } = await this.routeMessage(s, true);
     await this.change(M.RTM_DELROUTE, 0, fixed, attrs);
@@ -537,14 +579,17 @@ export class Rtnl implements AsyncDisposable {
     const flags = (s.router ? 0x80 : 0) | (s.proxy ? 0x08 : 0);
     return { fixed: { family: addrFamily(s.dst), ifindex, state, flags, type: 0 }, attrs };
   }
+  /** Adds a neighbour entry (default state permanent); rejects with EEXIST if present. */
   async addNeighbour(s: NeighbourSpec): Promise<void> {
     const { fixed, attrs } = await this.neighMessage(s);
     await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
   }
+  /** Adds a neighbour entry, or updates it if present (`ip neigh replace`). */
   async replaceNeighbour(s: NeighbourSpec): Promise<void> {
     const { fixed, attrs } = await this.neighMessage(s);
     await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
   }
+  /** Deletes the neighbour entry of `s.dst` on `s.dev`. */
   async deleteNeighbour(s: NeighbourSpec): Promise<void> {
     const { fixed, attrs } = await this.neighMessage(s, true);
     await this.change(M.RTM_DELNEIGH, 0, fixed, attrs);
@@ -577,10 +622,12 @@ export class Rtnl implements AsyncDisposable {
     const action = s.action ? enumValue(frAction, s.action) : forDelete && s.table === undefined ? 0 : s.goto !== undefined ? 2 : 1;
     return { fixed: { family, dstLen, srcLen, tos: s.tos ?? 0, table: table < 256 ? table : 252, action }, attrs };
   }
+  /** Adds a policy routing rule (`ip rule add`); rejects with EEXIST when an identical rule exists. */
   async addRule(s: RuleSpec): Promise<void> {
     const { fixed, attrs } = this.ruleMessage(s);
     await this.change(M.RTM_NEWRULE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
   }
+  /** Deletes the first rule matching `s` (`ip rule del`). */
   async deleteRule(s: RuleSpec): Promise<void> {
     const { fixed, attrs } = this.ruleMessage(s, true);
     await this.change(M.RTM_DELRULE, 0, fixed, attrs);
@@ -588,6 +635,7 @@ export class Rtnl implements AsyncDisposable {
 
   // ---- nexthops -------------------------------------------------------------------------------------
 
+  /** Adds a nexthop or nexthop group (`ip nexthop add`), or replaces the one with the same id when `replace`. */
   async addNexthop(s: NexthopSpec, replace = false): Promise<void> {
     const attrs: Record<string, unknown> = { id: s.id };
     let family = familyNumber(s.family);
@@ -608,6 +656,7 @@ export class Rtnl implements AsyncDisposable {
     const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : RTPROT_BOOT;
     await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group || s.blackhole ? AF_UNSPEC : family, protocol, scope: 0 }, attrs);
   }
+  /** Deletes a nexthop object by id. */
   async deleteNexthop(id: number): Promise<void> {
     await this.change(M.RTM_DELNEXTHOP, 0, {}, { id });
   }
