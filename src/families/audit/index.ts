@@ -11,6 +11,7 @@ import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 export const AUDIT_GET = 1000;
 export const AUDIT_SET = 1001;
 
+/** Flags `audit_status_mask` (linux/audit.h): bits by name. */
 export const AuditStatusMask = defineFlags('audit_status_mask', {
   ENABLED: 0x1, FAILURE: 0x2, PID: 0x4, RATE_LIMIT: 0x8, BACKLOG_LIMIT: 0x10, BACKLOG_WAIT_TIME: 0x20, LOST: 0x40, BACKLOG_WAIT_TIME_ACTUAL: 0x80,
 });
@@ -31,10 +32,12 @@ export const auditStatusStruct = defineStruct('audit_status', [
 ]);
 export type AuditStatus = StructValue<typeof auditStatusStruct>;
 
+/** Every declared audit message, by name (typed: use them with buildMessage). */
 export const auditMessages = {
   GET: defineMessage({ name: 'AUDIT_GET', type: AUDIT_GET, header: auditStatusStruct, attrs: undefined, action: 'get' }),
   SET: defineMessage({ name: 'AUDIT_SET', type: AUDIT_SET, header: auditStatusStruct, attrs: undefined, action: 'set' }),
 } as const;
+/** The audit declarations as one family, for decode() and sockets. */
 export const auditFamily: MessageFamily = { name: 'audit', protocol: Protocol.AUDIT, messages: Object.values(auditMessages) };
 
 /** The kernel's audit status (`auditctl -s`). */

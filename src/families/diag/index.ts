@@ -69,6 +69,7 @@ export const inetDiagMsg = defineStruct('inet_diag_msg', [
   { name: 'inode', type: 'u32' },
 ]);
 
+/** Struct `inet_diag_meminfo` (linux/inet_diag.h, linux/unix_diag.h), field by field. */
 export const inetDiagMeminfo = defineStruct('inet_diag_meminfo', [
   { name: 'rmem', type: 'u32' }, { name: 'wmem', type: 'u32' }, { name: 'fmem', type: 'u32' }, { name: 'tmem', type: 'u32' },
 ]);
@@ -298,6 +299,7 @@ export async function listSockets(opts: ListSocketsOptions): Promise<InetSocket[
 
 // ---- UNIX ---------------------------------------------------------------------------------------
 
+/** Struct `unix_diag_req` (linux/inet_diag.h, linux/unix_diag.h), field by field. */
 export const unixDiagReq = defineStruct('unix_diag_req', [
   { name: 'family', type: 'u8' },
   { name: 'protocol', type: 'u8' },
@@ -308,6 +310,7 @@ export const unixDiagReq = defineStruct('unix_diag_req', [
   { name: 'cookie0', type: 'u32' },
   { name: 'cookie1', type: 'u32' },
 ]);
+/** Struct `unix_diag_msg` (linux/inet_diag.h, linux/unix_diag.h), field by field. */
 export const unixDiagMsg = defineStruct('unix_diag_msg', [
   { name: 'family', type: 'u8' },
   { name: 'type', type: 'u8' },
@@ -317,8 +320,11 @@ export const unixDiagMsg = defineStruct('unix_diag_msg', [
   { name: 'cookie0', type: 'u32' },
   { name: 'cookie1', type: 'u32' },
 ]);
+/** Struct `unix_diag_vfs` (linux/inet_diag.h, linux/unix_diag.h), field by field. */
 export const unixDiagVfs = defineStruct('unix_diag_vfs', [{ name: 'ino', type: 'u32' }, { name: 'dev', type: 'u32' }]);
+/** Struct `unix_diag_rqlen` (linux/inet_diag.h, linux/unix_diag.h), field by field. */
 export const unixDiagRqlen = defineStruct('unix_diag_rqlen', [{ name: 'rqueue', type: 'u32' }, { name: 'wqueue', type: 'u32' }]);
+/** Attribute set `unix_diag_attrs` (linux/inet_diag.h, linux/unix_diag.h). */
 export const unixDiagAttrs = attrSet('unix_diag_attrs', {
   name: { id: 0, type: 'binary' },
   vfs: { id: 1, type: 'struct', struct: unixDiagVfs },
@@ -399,11 +405,13 @@ export async function listUnixSockets(opts: ListUnixOptions = {}): Promise<UnixS
 
 // ---- netlink sockets (netlink_diag) ---------------------------------------------------------------
 
+/** Struct `netlink_diag_msg` (linux/inet_diag.h, linux/unix_diag.h), field by field. */
 export const netlinkDiagMsg = defineStruct('netlink_diag_msg', [
   { name: 'family', type: 'u8' }, { name: 'type', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'state', type: 'u8' },
   { name: 'portid', type: 'u32' }, { name: 'dstPortid', type: 'u32' }, { name: 'dstGroup', type: 'u32' },
   { name: 'ino', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
 ]);
+/** Attribute set `netlink_diag_attrs` (linux/inet_diag.h, linux/unix_diag.h). */
 export const netlinkDiagAttrs = attrSet('netlink_diag_attrs', {
   meminfo: { id: 0, type: 'array', item: 'u32' },
   groups: { id: 1, type: 'array', item: 'u32' },

@@ -8,6 +8,7 @@ import { defineGenlFamily, event, getOp, setOp } from './define.js';
 /** ETHTOOL_FLAG_* of the request header. */
 export const ethtoolHeaderFlags = defineFlags('ethtool-header-flags', { compactBitsets: 1, omitReply: 2, stats: 4 });
 
+/** Attribute set `ethtool-header` (the kernel's ethtool netlink spec). */
 export const ethtoolHeader = attrSet('ethtool-header', {
   devIndex: { id: 1, type: 'u32' },
   devName: { id: 2, type: 'string' },
@@ -15,11 +16,13 @@ export const ethtoolHeader = attrSet('ethtool-header', {
   phyIndex: { id: 4, type: 'u32' },
 });
 
+/** Attribute set `ethtool-bitset-bit` (the kernel's ethtool netlink spec). */
 export const bitsetBit = attrSet('ethtool-bitset-bit', {
   index: { id: 1, type: 'u32' },
   name: { id: 2, type: 'string' },
   value: { id: 3, type: 'flag' },
 });
+/** Attribute set `ethtool-bitset-bits` (the kernel's ethtool netlink spec). */
 export const bitsetBits = attrSet('ethtool-bitset-bits', {
   bit: { id: 1, type: 'nest', set: bitsetBit, multi: true },
 });
@@ -38,18 +41,22 @@ export const ethtoolStringSet = defineEnum('ethtool-stringset', {
   phyTunables: 8, linkModes: 9, msgClasses: 10, wolModes: 11, sofTimestamping: 12, tsTxTypes: 13, tsRxFilters: 14,
   udpTunnelTypes: 15, statsStd: 16, statsEthPhy: 17, statsEthMac: 18, statsEthCtrl: 19, statsRmon: 20,
 });
+/** Attribute set `ethtool-string` (the kernel's ethtool netlink spec). */
 export const ethtoolString = attrSet('ethtool-string', {
   index: { id: 1, type: 'u32' },
   value: { id: 2, type: 'string' },
 });
+/** Attribute set `ethtool-strings` (the kernel's ethtool netlink spec). */
 export const ethtoolStrings = attrSet('ethtool-strings', {
   string: { id: 1, type: 'nest', set: ethtoolString, multi: true },
 });
+/** Attribute set `ethtool-stringset` (the kernel's ethtool netlink spec). */
 export const ethtoolStringset = attrSet('ethtool-stringset', {
   id: { id: 1, type: 'u32', enum: ethtoolStringSet },
   count: { id: 2, type: 'u32' },
   strings: { id: 3, type: 'nest', set: ethtoolStrings, multi: true },
 });
+/** Attribute set `ethtool-stringsets` (the kernel's ethtool netlink spec). */
 export const ethtoolStringsets = attrSet('ethtool-stringsets', {
   stringset: { id: 1, type: 'nest', set: ethtoolStringset, multi: true },
 });
@@ -72,7 +79,9 @@ function run<const N extends readonly string[], T extends IntType>(first: number
 
 const bitsetAttr = (id: number) => ({ id, type: 'nest', set: bitset } as const);
 
+/** Enum `ethtool-duplex` (the kernel's ethtool netlink spec): values by name. */
 export const duplex = defineEnum('ethtool-duplex', { half: 0, full: 1, unknown: 0xff });
+/** Enum `ethtool-port` (the kernel's ethtool netlink spec): values by name. */
 export const portType = defineEnum('ethtool-port', { tp: 0, aui: 1, mii: 2, fibre: 3, bnc: 4, da: 5, none: 0xef, other: 0xff });
 
 export const strset = withHeader('ethtool-strset', {

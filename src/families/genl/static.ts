@@ -6,6 +6,7 @@ import { Protocol } from '../../core/constants.js';
 
 export const GENL_ID_CTRL = 0x10;
 
+/** Struct `genlmsghdr` (linux/genetlink.h), field by field. */
 export const genlmsghdr = defineStruct('genlmsghdr', [
   { name: 'cmd', type: 'u8' },
   { name: 'version', type: 'u8' },
@@ -17,14 +18,17 @@ export const CTRL_CMD = {
   NEWMCAST_GRP: 7, DELMCAST_GRP: 8, GETMCAST_GRP: 9, GETPOLICY: 10,
 } as const;
 
+/** Attribute set `ctrl-op` (linux/genetlink.h). */
 export const ctrlOpAttrs = attrSet('ctrl-op', {
   id: { id: 1, type: 'u32' },
   flags: { id: 2, type: 'u32' },
 });
+/** Attribute set `ctrl-mcast-grp` (linux/genetlink.h). */
 export const ctrlMcastGroupAttrs = attrSet('ctrl-mcast-grp', {
   name: { id: 1, type: 'string' },
   id: { id: 2, type: 'u32' },
 });
+/** Attribute set `ctrl-policy` (linux/genetlink.h). */
 export const ctrlPolicyAttrs = attrSet('ctrl-policy', {
   type: { id: 1, type: 'u32' },
   minValueS: { id: 2, type: 's64' },
@@ -41,11 +45,13 @@ export const ctrlPolicyAttrs = attrSet('ctrl-policy', {
 });
 /** CTRL_ATTR_POLICY: policy index → attribute type → policy. */
 export const ctrlPolicyByAttr = attrSet('ctrl-policy-by-attr', {});
+/** Attribute set `ctrl-op-policy` (linux/genetlink.h). */
 export const ctrlOpPolicyAttrs = attrSet('ctrl-op-policy', {
   do: { id: 1, type: 'u32' },
   dump: { id: 2, type: 'u32' },
 });
 
+/** Attribute set `ctrl` (linux/genetlink.h). */
 export const ctrlAttrs = attrSet('ctrl', {
   familyId: { id: 1, type: 'u16' },
   familyName: { id: 2, type: 'string' },

@@ -17,6 +17,7 @@ export const tcpMetricsVals = attrSet('tcp-metrics-vals', {
   rttvarUs: { id: 7, type: 'u32' },
 });
 
+/** Attribute set `tcp-metrics` (linux/tcp_metrics.h). */
 export const tcpMetricsAttrs = attrSet('tcp-metrics', {
   addrIpv4: { id: 1, type: 'ipv4' },
   addrIpv6: { id: 2, type: 'ipv6' },

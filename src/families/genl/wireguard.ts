@@ -11,7 +11,9 @@ export const WG_KEY_LEN = 32;
 const AF_INET = 2;
 const AF_INET6 = 10;
 
+/** Flags `wgdevice-flags` (linux/wireguard.h): bits by name. */
 export const wgDeviceFlags = defineFlags('wgdevice-flags', { replacePeers: 1 });
+/** Flags `wgpeer-flags` (linux/wireguard.h): bits by name. */
 export const wgPeerFlags = defineFlags('wgpeer-flags', { removeMe: 1, replaceAllowedips: 2, updateOnly: 4 });
 
 /** struct __kernel_timespec */
@@ -45,12 +47,14 @@ export const sockaddrCodec: ValueCodec<SockaddrValue> = {
   },
 };
 
+/** Attribute set `wgallowedip` (linux/wireguard.h). */
 export const wgAllowedIp = attrSet('wgallowedip', {
   family: { id: 1, type: 'u16' },
   ipaddr: { id: 2, type: 'ip' },
   cidrMask: { id: 3, type: 'u8' },
 });
 
+/** Attribute set `wgpeer` (linux/wireguard.h). */
 export const wgPeer = attrSet('wgpeer', {
   publicKey: { id: 1, type: 'binary' },
   presharedKey: { id: 2, type: 'binary' },
@@ -64,6 +68,7 @@ export const wgPeer = attrSet('wgpeer', {
   protocolVersion: { id: 10, type: 'u32' },
 });
 
+/** Attribute set `wgdevice` (linux/wireguard.h). */
 export const wgDevice = attrSet('wgdevice', {
   ifindex: { id: 1, type: 'u32' },
   ifname: { id: 2, type: 'string' },

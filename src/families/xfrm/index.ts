@@ -21,9 +21,13 @@ export const XFRM_MSG = {
 export const XFRMNLGRP = { ACQUIRE: 1, EXPIRE: 2, SA: 3, POLICY: 4, AEVENTS: 5, REPORT: 6, MIGRATE: 7, MAPPING: 8 } as const;
 export const XFRM_INF = 0xffffffffffffffffn;
 
+/** Enum `xfrm_policy_dir` (linux/xfrm.h): values by name. */
 export const XfrmDir = defineEnum('xfrm_policy_dir', { in: 0, out: 1, fwd: 2 });
+/** Enum `xfrm_policy_action` (linux/xfrm.h): values by name. */
 export const XfrmAction = defineEnum('xfrm_policy_action', { allow: 0, block: 1 });
+/** Enum `xfrm_mode` (linux/xfrm.h): values by name. */
 export const XfrmMode = defineEnum('xfrm_mode', { transport: 0, tunnel: 1, ro: 2, in_trigger: 3, beet: 4 });
+/** Enum `xfrm_proto` (linux/xfrm.h): values by name. */
 export const XfrmProto = defineEnum('xfrm_proto', { esp: 50, ah: 51, comp: 108, route2: 43, hao: 60, 'ipsec-any': 255 });
 export type XfrmDirName = keyof typeof XfrmDir.values;
 
@@ -124,7 +128,9 @@ export const xfrmUserTmpl = defineStruct('xfrm_user_tmpl', [
   { name: 'ealgos', type: 'u32' },
   { name: 'calgos', type: 'u32' },
 ]);
+/** Struct `xfrm_mark` (linux/xfrm.h), field by field. */
 export const xfrmMark = defineStruct('xfrm_mark', [{ name: 'v', type: 'u32' }, { name: 'm', type: 'u32' }]);
+/** Struct `xfrm_encap_tmpl` (linux/xfrm.h), field by field. */
 export const xfrmEncapTmpl = defineStruct('xfrm_encap_tmpl', [
   { name: 'type', type: 'u16' },
   { name: 'sport', type: 'u16', byteOrder: BE },
@@ -132,6 +138,7 @@ export const xfrmEncapTmpl = defineStruct('xfrm_encap_tmpl', [
   { name: 'pad', type: 'pad', len: 2 },
   { name: 'oa', type: 'binary', len: 16 },
 ]);
+/** Struct `xfrm_userpolicy_type` (linux/xfrm.h), field by field. */
 export const xfrmUserpolicyType = defineStruct('xfrm_userpolicy_type', [
   { name: 'type', type: 'u8' }, { name: 'reserved1', type: 'pad', len: 1 }, { name: 'reserved2', type: 'pad', len: 1 },
 ]);
@@ -200,6 +207,7 @@ function decodeStructValue<S extends import('../../schema/types.js').StructDef>(
   return decodeStruct(s, b, 0, b.length) as StructValue<S>;
 }
 
+/** Attribute set `xfrma` (linux/xfrm.h). */
 export const xfrmAttrs = attrSet('xfrma', {
   algAuth: { id: 1, type: 'custom', codec: algoCodec('xfrm_algo') },
   algCrypt: { id: 2, type: 'custom', codec: algoCodec('xfrm_algo') },
@@ -237,6 +245,7 @@ export const xfrmAttrs = attrSet('xfrma', {
 
 const m = <H extends import('../../schema/types.js').StructDef | undefined>(name: string, type: number, header: H, object: string, action: 'new' | 'del' | 'get') =>
   defineMessage({ name, type, header, attrs: xfrmAttrs, object, action });
+/** Every declared xfrm message, by name (typed: use them with buildMessage). */
 export const xfrmMessages = {
   NEWSA: m('XFRM_MSG_NEWSA', XFRM_MSG.NEWSA, xfrmUsersaInfo, 'sa', 'new'),
   DELSA: m('XFRM_MSG_DELSA', XFRM_MSG.DELSA, xfrmUsersaId, 'sa', 'del'),
