@@ -9,6 +9,7 @@ import type { DecodedSet } from '../../schema/types.js';
 import { openSocket, withSocket, type FamilyCallOptions } from '../diag/shared.js';
 import { NFNL_SUBSYS, NFNLGRP, nfgen, nfgenmsg, nfType } from './common.js';
 
+/** ctnetlink message types (IPCTNL_MSG_*), within the CTNETLINK subsystem. */
 export const IPCTNL_MSG = { CT_NEW: 0, CT_GET: 1, CT_DELETE: 2, CT_GET_CTRZERO: 3, CT_GET_STATS_CPU: 4, CT_GET_STATS: 5, CT_GET_DYING: 6, CT_GET_UNCONFIRMED: 7 } as const;
 const BE = 'big-endian' as const;
 
@@ -116,8 +117,10 @@ export const ctnetlinkFamily: MessageFamily = { name: 'ctnetlink', protocol: Pro
 // ---- typed values -------------------------------------------------------------------------------
 
 const L4: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
+/** conntrack's TCP states by number (enum tcp_conntrack), as `conntrack -L` prints them. */
 export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2'] as const;
 
+/** One direction of a connection: addresses, protocol and ports (or ICMP type/code/id). */
 export interface ConntrackTuple {
   src: string;
   dst: string;
@@ -132,7 +135,9 @@ export interface ConntrackTuple {
   icmpCode?: number;
   zone?: number;
 }
+/** Packets and bytes of one direction (needs net.netfilter.nf_conntrack_acct=1). */
 export interface ConntrackCounters { packets: bigint; bytes: bigint }
+/** A conntrack entry: original and reply tuples, state, timeout, mark, counters. */
 export interface Conntrack {
   family: 4 | 6 | number;
   orig: ConntrackTuple;
@@ -199,6 +204,7 @@ export function toConntrack(m: DecodedMessage): Conntrack | undefined {
   return c;
 }
 
+/** Options of {@link listConntrack} and {@link flushConntrack}. */
 export interface ListConntrackOptions extends FamilyCallOptions {
   /** 4 or 6; default both. */
   family?: 4 | 6;
@@ -221,10 +227,12 @@ export async function flushConntrack(opts: ListConntrackOptions = {}): Promise<v
   }, ctnetlinkFamily);
 }
 
+/** A conntrack change ({@link conntrackEvents}): a new, updated or destroyed entry. */
 export type ConntrackEvent =
   | { type: 'new' | 'update' | 'destroy'; conntrack: Conntrack }
   | { type: 'overrun'; reason: string };
 
+/** Options of {@link conntrackEvents}. */
 export interface ConntrackEventOptions {
   netns?: string | number;
   /** Which events (default all three). */

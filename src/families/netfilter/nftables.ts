@@ -12,6 +12,7 @@ import type { AttrSet, DecodedSet } from '../../schema/types.js';
 import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 import { NfProto, NFNL_SUBSYS, nfgen, nfgenmsg, nfType, runBatch, type NfFamilyName } from './common.js';
 
+/** nf_tables message types (NFT_MSG_*), within the NFTABLES subsystem. */
 export const NFT_MSG = {
   NEWTABLE: 0, GETTABLE: 1, DELTABLE: 2, NEWCHAIN: 3, GETCHAIN: 4, DELCHAIN: 5, NEWRULE: 6, GETRULE: 7, DELRULE: 8,
   NEWSET: 9, GETSET: 10, DELSET: 11, NEWSETELEM: 12, GETSETELEM: 13, DELSETELEM: 14, NEWGEN: 15, GETGEN: 16, TRACE: 17,
@@ -132,6 +133,7 @@ export const EXPRESSION_SETS = {
   immediate: immediateExpr, lookup: lookupExpr, ct: ctExpr, bitwise: bitwiseExpr,
 } as const;
 type ExprSets = typeof EXPRESSION_SETS;
+/** Names of the rule expressions nlwire decodes field by field ('payload', 'cmp', 'meta', ...). */
 export type NftExpressionName = keyof ExprSets;
 
 /** Attribute set `nft_expr_attributes` (linux/netfilter/nf_tables.h). */
@@ -247,21 +249,26 @@ export const nftMessages = {
 
 // ---- typed results --------------------------------------------------------------------------------
 
+/** An nf_tables table, as `nft list tables` knows it. */
 export interface NftTable { family: NfFamilyName | string; name: string; handle: bigint; flags: number; use: number }
+/** An nf_tables chain: base chains have a hook, a priority and a policy. */
 export interface NftChain {
   family: NfFamilyName | string; table: string; name: string; handle: bigint;
   /** Base chains only. */
   type?: string; hook?: string; hooknum?: number; priority?: number; policy?: string; device?: string;
   use?: number; flags?: number;
 }
+/** An nf_tables rule with its expressions in order. */
 export interface NftRule {
   family: NfFamilyName | string; table: string; chain: string; handle: bigint; position?: bigint;
   expressions: NftExpression[]; userdata?: Uint8Array;
 }
+/** An nf_tables set (its declaration; elements are not listed). */
 export interface NftSet {
   family: NfFamilyName | string; table: string; name: string; handle?: bigint; flags: number;
   keyType?: number; keyLen?: number; dataType?: number; dataLen?: number; timeout?: bigint;
 }
+/** The whole ruleset ({@link listRuleset}), as `nft list ruleset` shows it. */
 export interface NftRuleset { tables: NftTable[]; chains: NftChain[]; sets: NftSet[]; rules: NftRule[] }
 
 const HOOKS: Record<string, readonly string[]> = {
@@ -273,8 +280,11 @@ const HOOKS: Record<string, readonly string[]> = {
   netdev: ['ingress', 'egress'],
 };
 
+/** The nft name of a family number ('ip', 'ip6', 'inet', ...), or the number as text. */
 export function familyName(n: number): NfFamilyName | string { return enumName(NfProto, n) ?? String(n); }
+/** The name of a hook number in a family ('input', 'forward', 'ingress', ...). */
 export function hookName(family: string, n: number): string { return HOOKS[family]?.[n] ?? String(n); }
+/** The number of a hook given by name (numbers pass through). */
 export function hookNumber(family: string, name: string | number): number {
   if (typeof name === 'number') return name;
   const i = HOOKS[family]?.indexOf(name) ?? -1;
@@ -287,6 +297,7 @@ function dataOf<T>(m: DecodedMessage): { family: number; attrs: T } | undefined 
   return { family: m.fixed.family as number, attrs: m.attrs as T };
 }
 
+/** A rule's expression list as {@link NftExpression} objects, each with its name and decoded data. */
 export function decodeExpressions(list: DecodedSet<typeof nftExprList> | undefined): NftExpression[] {
   return (list?.elem ?? []).map((e) => {
     const name = e.name ?? '';
@@ -295,11 +306,13 @@ export function decodeExpressions(list: DecodedSet<typeof nftExprList> | undefin
   });
 }
 
+/** The table a NEWTABLE message describes (undefined for other messages). */
 export function toTable(m: DecodedMessage): NftTable | undefined {
   const d = dataOf<DecodedSet<typeof nftTableAttrs>>(m);
   if (!d) return undefined;
   return { family: familyName(d.family), name: d.attrs.name ?? '', handle: d.attrs.handle ?? 0n, flags: d.attrs.flags ?? 0, use: d.attrs.use ?? 0 };
 }
+/** The chain a NEWCHAIN message describes (undefined for other messages). */
 export function toChain(m: DecodedMessage): NftChain | undefined {
   const d = dataOf<DecodedSet<typeof nftChainAttrs>>(m);
   if (!d) return undefined;
@@ -315,6 +328,7 @@ export function toChain(m: DecodedMessage): NftChain | undefined {
   if (a.flags !== undefined) c.flags = a.flags;
   return c;
 }
+/** The rule a NEWRULE message describes (undefined for other messages). */
 export function toRule(m: DecodedMessage): NftRule | undefined {
   const d = dataOf<DecodedSet<typeof nftRuleAttrs>>(m);
   if (!d) return undefined;
@@ -324,6 +338,7 @@ export function toRule(m: DecodedMessage): NftRule | undefined {
   if (a.userdata) r.userdata = a.userdata;
   return r;
 }
+/** The set a NEWSET message describes (undefined for other messages). */
 export function toSet(m: DecodedMessage): NftSet | undefined {
   const d = dataOf<DecodedSet<typeof nftSetAttrs>>(m);
   if (!d) return undefined;
@@ -342,6 +357,7 @@ function getDump(m: number, family = 0): MessageBuilder {
   return new MessageBuilder(nfType(NFNL_SUBSYS.NFTABLES, m), 0, nfgen(family));
 }
 
+/** Options of {@link listRuleset}. */
 export interface ListRulesetOptions extends FamilyCallOptions {
   /** Only this family (default: all). */
   family?: NfFamilyName;
@@ -368,6 +384,7 @@ export const nftablesFamily: MessageFamily = { name: 'nftables', protocol: Proto
 
 // ---- changes ----------------------------------------------------------------------------------
 
+/** A chain for {@link addChain}: a base chain when `hook` is given. */
 export interface NftChainSpec {
   family: NfFamilyName;
   table: string;
@@ -428,14 +445,21 @@ export function changeItem(c: Change): { type: number; flags: number; body: Conc
 export async function nftApply(changes: readonly Change[], opts: FamilyCallOptions = {}): Promise<void> {
   await withSocket(Protocol.NETFILTER, opts, (sock) => runBatch(sock, changes.map(changeItem), NFNL_SUBSYS.NFTABLES, opts.timeout));
 }
+/** One change of an nf_tables batch ({@link nftApply}). */
 export type NftChange = Change;
 
+/** Creates a table (`nft add table FAMILY NAME`), in one batch transaction. */
 export const addTable = (family: NfFamilyName, name: string, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'add-table', family, name }], opts);
+/** Deletes a table and everything in it (`nft delete table`). */
 export const deleteTable = (family: NfFamilyName, name: string, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'del-table', family, name }], opts);
+/** Creates a chain (`nft add chain`). */
 export const addChain = (chain: NftChainSpec, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'add-chain', chain }], opts);
+/** Deletes an empty chain (`nft delete chain`). */
 export const deleteChain = (family: NfFamilyName, table: string, name: string, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'del-chain', family, table, name }], opts);
+/** Appends a rule made of `expressions` to a chain (`nft add rule`). */
 export const addRule = (family: NfFamilyName, table: string, chain: string, expressions: readonly NftExpressionInput[], opts: FamilyCallOptions = {}): Promise<void> =>
   nftApply([{ op: 'add-rule', family, table, chain, expressions }], opts);
+/** Deletes a rule by its handle (`nft delete rule ... handle N`). */
 export const deleteRule = (family: NfFamilyName, table: string, chain: string, handle: bigint, opts: FamilyCallOptions = {}): Promise<void> =>
   nftApply([{ op: 'del-rule', family, table, chain, handle }], opts);
 
