@@ -8,7 +8,9 @@ import { defineMessage, type MessageFamily } from '../../schema/family.js';
 import type { StructValue } from '../../schema/types.js';
 import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 
+/** AUDIT_GET: ask for the audit status. */
 export const AUDIT_GET = 1000;
+/** AUDIT_SET: change the audit status (enabled, pid, rate limit, ...). */
 export const AUDIT_SET = 1001;
 
 /** Flags `audit_status_mask` (linux/audit.h): bits by name. */
@@ -30,6 +32,7 @@ export const auditStatusStruct = defineStruct('audit_status', [
   { name: 'backlogWaitTime', type: 'u32' },
   { name: 'backlogWaitTimeActual', type: 'u32' },
 ]);
+/** The kernel's audit status (struct audit_status), field by field. */
 export type AuditStatus = StructValue<typeof auditStatusStruct>;
 
 /** Every declared audit message, by name (typed: use them with buildMessage). */
