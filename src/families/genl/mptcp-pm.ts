@@ -29,6 +29,7 @@ export const mptcpAttrs = attrSet('mptcp-pm', {
   addrRemote: { id: 6, type: 'nest', set: mptcpAddress },
 });
 
+/** The MPTCP path manager family (`ip mptcp`): endpoints, limits, announcements. */
 export const mptcpPm = defineGenlFamily({
   name: 'mptcp_pm',
   version: 1,

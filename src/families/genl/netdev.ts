@@ -51,6 +51,7 @@ export const netdevQueue = attrSet('netdev-queue', {
   dmabuf: { id: 5, type: 'u32' },
 });
 
+/** The netdev family: device features (XDP, ...), queues and NAPI instances. */
 export const netdev = defineGenlFamily({
   name: 'netdev',
   version: 1,

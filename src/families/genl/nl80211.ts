@@ -54,6 +54,7 @@ export const nl80211Attrs = attrSet('nl80211', {
   splitWiphyDump: { id: 174, type: 'flag' },
 });
 
+/** nl80211, the wireless configuration family (interfaces, wiphys, stations, scans), as far as it is declared here. */
 export const nl80211 = defineGenlFamily({
   name: 'nl80211',
   version: 1,

@@ -4,6 +4,7 @@ import { attrSet, defineStruct } from '../../schema/define.js';
 import { defineMessage, type MessageFamily } from '../../schema/family.js';
 import { Protocol } from '../../core/constants.js';
 
+/** The controller's fixed family id (nlctrl): every other id is resolved through it. */
 export const GENL_ID_CTRL = 0x10;
 
 /** Struct `genlmsghdr` (linux/genetlink.h), field by field. */
@@ -13,6 +14,7 @@ export const genlmsghdr = defineStruct('genlmsghdr', [
   { name: 'reserved', type: 'u16' },
 ]);
 
+/** nlctrl commands (CTRL_CMD_*). */
 export const CTRL_CMD = {
   UNSPEC: 0, NEWFAMILY: 1, DELFAMILY: 2, GETFAMILY: 3, NEWOPS: 4, DELOPS: 5, GETOPS: 6,
   NEWMCAST_GRP: 7, DELMCAST_GRP: 8, GETMCAST_GRP: 9, GETPOLICY: 10,
@@ -65,8 +67,10 @@ export const ctrlAttrs = attrSet('ctrl', {
   op: { id: 10, type: 'u32' },
 });
 
+/** The declaration of nlctrl's messages (genlmsghdr and CTRL_ATTR_*). */
 export const ctrlMessage = defineMessage({ name: 'nlctrl', type: GENL_ID_CTRL, header: genlmsghdr, attrs: ctrlAttrs });
 
+/** What decodes generic netlink before any family is resolved: nlctrl, and a genlmsghdr for everything else. */
 export const genericStatic: MessageFamily = {
   name: 'generic',
   protocol: Protocol.GENERIC,

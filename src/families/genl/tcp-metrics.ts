@@ -35,6 +35,7 @@ export const tcpMetricsAttrs = attrSet('tcp-metrics', {
   pad: { id: 13, type: 'binary' },
 });
 
+/** The TCP metrics cache (`ip tcp_metrics`): per-destination RTT, cwnd and more. */
 export const tcpMetrics = defineGenlFamily({
   name: 'tcp_metrics',
   version: 1,

@@ -7,6 +7,7 @@ import { attrSet, defineFlags, defineStruct } from '../../schema/define.js';
 import type { ValueCodec } from '../../schema/types.js';
 import { defineGenlFamily, getOp, setOp } from './define.js';
 
+/** Size of a WireGuard key (Curve25519), bytes. */
 export const WG_KEY_LEN = 32;
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -22,6 +23,7 @@ export const kernelTimespec = defineStruct('__kernel_timespec', [
   { name: 'nsec', type: 's64' },
 ]);
 
+/** A peer endpoint (a struct sockaddr_in or sockaddr_in6), decoded. */
 export interface SockaddrValue { address: string; port: number }
 
 /** struct sockaddr_in / sockaddr_in6 as { address, port } (the port in host order). */
@@ -80,6 +82,7 @@ export const wgDevice = attrSet('wgdevice', {
   peers: { id: 8, type: 'indexed-array', item: wgPeer },
 });
 
+/** The WireGuard generic netlink family (get and set a device, its peers and allowed IPs). */
 export const wireguard = defineGenlFamily({
   name: 'wireguard',
   version: 1,
