@@ -24,6 +24,7 @@ export interface AttrMeta {
   pad?: boolean;
 }
 
+/** The value and length limits a spec's `checks` put on an attribute. */
 export interface AttrChecks { min?: bigint; max?: bigint; minLen?: number; maxLen?: number; exactLen?: number }
 
 /** One operation or notification, as listOps() reports it. */
@@ -44,6 +45,7 @@ export interface YnlOpInfo {
   doc?: string;
 }
 
+/** A converted spec: the family declaration nlwire's engine runs, with its attribute sets, operations and checks. */
 export interface YnlModel {
   spec: YnlSpec;
   family: GenlFamilyDef;
