@@ -244,7 +244,9 @@ export class Rtnl implements AsyncDisposable {
 
   /** Closes the socket; pending requests reject. Idempotent. */
   close(): void { this.socket.close(); }
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
 
   // ---- reading -----------------------------------------------------------------------------
