@@ -400,7 +400,9 @@ export class NetlinkSocket implements AsyncDisposable {
     this.subscriptions.clear();
   }
 
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
 
   // --- internals ---------------------------------------------------------------------------------
