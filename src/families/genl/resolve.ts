@@ -176,7 +176,9 @@ export class GenericNetlink implements AsyncDisposable, Disposable {
   close(): void {
     if (this.ownsSocket) this.socket.close();
   }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
 }
 
