@@ -147,7 +147,9 @@ export class YnlFamily implements AsyncDisposable, Disposable {
 
   /** Closes the socket this family opened (a shared `genl` connection stays open). */
   close(): void { this.closeFn(); }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
 
   private async call(op: string, input: Record<string, unknown>, opts: YnlCallOptions, dump: boolean): Promise<Array<Record<string, unknown>>> {
