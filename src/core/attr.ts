@@ -173,6 +173,7 @@ export class AttributeScanner {
 
 /** Something that can size itself and then write itself into a buffer. */
 export interface Encodable {
+  /** Size of the encoded bytes, padding included. */
   byteLength(): number;
   /** Writes at `offset`; returns the offset after the written bytes (padding included). */
   encodeInto(view: DataView, offset: number): number;

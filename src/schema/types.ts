@@ -49,8 +49,11 @@ export interface StructDef<F extends readonly StructField[] = readonly StructFie
 /** Decodes/encodes a value the declaration language cannot express (RTA_MULTIPATH, RTA_VIA...). */
 export interface ValueCodec<T> {
   readonly name: string;
+  /** The value of an attribute's payload; throws DecodeError for a malformed one. */
   decode(payload: Uint8Array, ctx: CodecContext): T;
+  /** Size of the payload `value` encodes to. */
   byteLength(value: T): number;
+  /** Writes the payload at `offset`; returns the offset after it. */
   encodeInto(value: T, view: DataView, offset: number): number;
 }
 /** What a custom codec is told while decoding. */
