@@ -25,8 +25,12 @@ function oldest(paths) {
 }
 function run(what, cmd, args, cwd = '.') {
   console.error(`ensure-built: ${what}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  // Build logs only when the build fails.
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+    process.exit(r.status ?? 1);
+  }
 }
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 

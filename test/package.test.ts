@@ -131,6 +131,16 @@ for (const compiler of ['ts5', 'ts7'] as const) {
   });
 }
 
+test('a strict CommonJS TypeScript consumer (require) type-checks with 5.9 and 7', () => {
+  const src = "import nl = require('nlwire');\nimport route = require('nlwire/route');\nexport const x: unknown[] = [nl.NetlinkError, route.Rtnl];\n";
+  for (const compiler of ['ts5', 'ts7'] as const) {
+    writeFileSync(join(app, `cjs-${compiler}.cts`), src);
+    writeFileSync(join(app, `tsconfig.cjs-${compiler}.json`), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', noEmit: true }, files: [`cjs-${compiler}.cts`] }));
+    const r = run(process.execPath, [join(app, `node_modules/${compiler}/bin/tsc`), '-p', `tsconfig.cjs-${compiler}.json`], app);
+    assert.is(r.status, 0, `${compiler}: ${r.stdout}${r.stderr}`);
+  }
+});
+
 test('a consumer of the core entry loads none of the family declarations', () => {
   const r = typecheck('ts5', 'core', "import { NetlinkSocket, decode } from 'nlwire';\nexport const x = [NetlinkSocket, decode];\n");
   assert.is(r.out.trim(), '', r.out);
