@@ -171,3 +171,5 @@ export function walk(
   store<u32>(result, status == OK ? NO_INDEX : msgCount, 20);
   return status;
 }
+
+export { extract } from './extract';

@@ -1,8 +1,9 @@
 // decode(): bytes in, typed messages out, with either walker engine validating the structure.
 import { protocolNumber, type ProtocolName } from './core/constants.js';
 import { DecodeError, type DecodeErrorReason } from './core/errors.js';
-import { compileFamily, decodeMessageAt, type DecodedMessage, type MessageFamily } from './schema/family.js';
+import { compileFamily, decodeMessageAt, decodeParts, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
 import { familyForProtocol } from './families/registry.js';
+import { MessageView } from './schema/view.js';
 import { createWalker, WalkStatus, type WalkEngine, type Walker } from './walk/index.js';
 
 /** Options of {@link decode}: the protocol (or the declarations) and the walker engine. */
@@ -40,28 +41,122 @@ export function defaultEngine(): WalkEngine {
   return walkerFor(familyForProtocol(0), undefined).engine;
 }
 
+/** Walks are made over windows of whole messages of about this size: bounded index memory. */
+const WINDOW = 65536;
+
+/**
+ * Calls `each(window, offsetOfWindow, index)` for consecutive windows of whole messages of
+ * `bytes`, each walked once by the walker (which validates every header and attribute exactly as
+ * NLMSG_OK/NLA_OK). Throws DecodeError with the absolute offset for malformed input.
+ */
+function forEachWindow(bytes: Uint8Array, walker: Walker, from: number, maxBytes: number, each: (start: number, index: ReturnType<Walker['walk']>) => void): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let start = from;
+  const stop = Math.min(bytes.length, from + maxBytes);
+  while (start < stop) {
+    // whole messages up to WINDOW bytes (at least one); a bad length is left for the walker to report
+    let end = start;
+    while (end < bytes.length) {
+      const len = bytes.length - end >= 16 ? v.getUint32(end, true) : 0;
+      if (len < 16 || len > bytes.length - end) { end = bytes.length; break; } // the walker reports it
+      const next = Math.min(end + ((len + 3) & ~3), bytes.length);
+      if (next - start > WINDOW && end > start) break;
+      end = next;
+    }
+    const index = walker.walk(bytes.subarray(start, end));
+    if (!index.ok) {
+      throw new DecodeError(STATUS_REASON[index.status] ?? 'unsupported', start + index.errorOffset, index.statusText);
+    }
+    each(start, index);
+    start = end;
+  }
+  return start;
+}
+
+function familyOf(options: DecodeOptions): MessageFamily {
+  return options.family ?? familyForProtocol(protocolNumber(options.protocol ?? 'route'));
+}
+
+/**
+ * Lazy views of every message in `bytes`: validated by the walker, decoded only when read. The
+ * views read `bytes` itself, which must not change while they are used.
+ */
+export function decodeViews(bytes: Uint8Array, options: DecodeOptions = {}): MessageView[] {
+  const family = familyOf(options);
+  const cf = compileFamily(family);
+  const out: MessageView[] = [];
+  forEachWindow(bytes, walkerFor(family, options.engine), 0, Infinity, (start, index) => {
+    for (let i = 0; i < index.messageCount; i++) out.push(new MessageView(bytes, start + index.msgOffset(i), cf.byType.get(index.msgType(i)), cf));
+  });
+  return out;
+}
+
 /**
  * Decodes every netlink message in `bytes`. Throws DecodeError (with the byte offset) for
  * malformed input, and nothing else.
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedMessage[] {
-  const family = options.family ?? familyForProtocol(protocolNumber(options.protocol ?? 'route'));
-  const cf = compileFamily(family);
-  const index = walkerFor(family, options.engine).walk(bytes);
-  if (!index.ok) {
-    throw new DecodeError(STATUS_REASON[index.status] ?? 'unsupported', index.errorOffset, index.statusText);
-  }
   const out: DecodedMessage[] = [];
-  // Offsets are copied first: the index belongs to the walker and the next walk reuses it.
-  const offsets: number[] = [];
-  for (let i = 0; i < index.messageCount; i++) offsets.push(index.msgOffset(i));
-  for (const off of offsets) {
-    try {
-      out.push(decodeMessageAt(cf, bytes, off));
-    } catch (e) {
-      if (e instanceof DecodeError) throw e;
-      throw new DecodeError('attr-bad-value', off, e instanceof Error ? e.message : String(e));
-    }
+  decodeRange(bytes, options, 0, Infinity, out);
+  return out;
+}
+
+/**
+ * decode() for large buffers without holding the event loop: decodes about 1 MiB at a time and
+ * yields to the loop between slices (a slice takes a few milliseconds).
+ */
+export async function decodeAsync(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedMessage[]> {
+  const out: DecodedMessage[] = [];
+  for (let at = 0; at < bytes.length;) {
+    at = decodeRange(bytes, options, at, 1 << 20, out);
+    if (at < bytes.length) await new Promise<void>((r) => setTimeout(r, 0));
   }
   return out;
+}
+
+function decodeRange(bytes: Uint8Array, options: DecodeOptions, from: number, maxBytes: number, out: DecodedMessage[]): number {
+  const family = familyOf(options);
+  const cf = compileFamily(family);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offsets: number[] = [];
+  return forEachWindow(bytes, walkerFor(family, options.engine), from, maxBytes, (start, index) => {
+    // Offsets are copied first: the index belongs to the walker and the next walk reuses it.
+    offsets.length = 0;
+    for (let i = 0; i < index.messageCount; i++) offsets.push(start + index.msgOffset(i));
+    for (const off of offsets) {
+      try {
+        out.push(decodeMessageAt(cf, bytes, off, undefined, view));
+      } catch (e) {
+        if (e instanceof DecodeError) throw e;
+        throw new DecodeError('attr-bad-value', off, e instanceof Error ? e.message : String(e));
+      }
+    }
+  });
+}
+
+/** What decodeEach() hands over for every data message: no message object is made. */
+export type EachMessage = (def: MessageDef, fixed: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined, type: number, flags: number) => void;
+
+/**
+ * The leanest object decode: for every declared data message of `bytes`, `each` gets the
+ * declaration, the family header and the attributes (the objects decode() would carry), and
+ * builds what it keeps itself. Control and undeclared messages are skipped.
+ */
+export function decodeEach(bytes: Uint8Array, options: DecodeOptions, each: EachMessage): void {
+  const family = familyOf(options);
+  const cf = compileFamily(family);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  forEachWindow(bytes, walkerFor(family, options.engine), 0, Infinity, (start, index) => {
+    const n = index.messageCount;
+    for (let i = 0; i < n; i++) {
+      const type = index.msgType(i);
+      if (type < 16) continue;
+      const def = cf.byType.get(type);
+      if (!def) continue;
+      const off = start + index.msgOffset(i);
+      const flags = index.msgFlags(i);
+      const p = decodeParts(cf, def, bytes, view, off, off + index.msgLength(i));
+      each(p.def, p.fixed, p.attrs, type, flags);
+    }
+  });
 }

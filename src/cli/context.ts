@@ -9,7 +9,8 @@ export interface CliContext {
   json: boolean;
   pretty: boolean;
   details: boolean;
-  stats: boolean;
+  /** -s given this many times (ip -s -s: 2). */
+  stats: number;
   /** Numeric output (ip -N): protocol/scope/table as numbers. */
   numeric: boolean;
   family?: 4 | 6;

@@ -6,14 +6,38 @@ export interface CliIO {
   readStdin(): Promise<Uint8Array>;
 }
 
-/** A usage error: printed as `nlwire: MESSAGE` with exit status 2, never a stack trace. */
+/** A usage error: printed as `nlwire: MESSAGE` with exit status 255 (ip's usage exit), never a stack trace. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** An exit exactly as ip makes it: `text` goes to stderr verbatim, the process exits with `code`. */
+export class IpExit extends Error {
+  override readonly name = 'IpExit';
+  constructor(readonly text: string, readonly code: number) {
+    super(text.trim());
+  }
+}
+
+/**
+ * A closed standard output (`nlwire ... | head`) ends the command quietly, as a C tool killed by
+ * SIGPIPE does: handled here, once, for every command.
+ */
+function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+let pipesWatched = false;
+function write(stream: NodeJS.WriteStream, s: string): void {
+  if (!pipesWatched) { pipesWatched = true; exitOnClosedPipe(process.stdout); exitOnClosedPipe(process.stderr); }
+  stream.write(s);
+}
+
 export const processIO: CliIO = {
-  stdout: (s) => { process.stdout.write(s); },
-  stderr: (s) => { process.stderr.write(s); },
+  stdout: (s) => write(process.stdout, s),
+  stderr: (s) => write(process.stderr, s),
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);

@@ -6,9 +6,10 @@ import { pcapFileSink } from '../pcap/file.js';
 import { captureAllSockets } from '../socket/netlink-socket.js';
 import type { CliContext } from './context.js';
 import { decodeCommand, DECODE_HELP } from './decode-cmd.js';
-import { processIO, UsageError, type CliIO } from './io.js';
+import { IpExit, processIO, UsageError, type CliIO } from './io.js';
+import { IP_OBJECTS, matches, suggestion, unknownObject } from './ip-words.js';
 import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
-import { ROUTE_OBJECTS, routeObjectCommand, routeObjectHelp } from './route-cmds.js';
+import { routeObjectCommand, routeObjectHelp, type RouteObjectName } from './route-cmds.js';
 import { monitorCommand, MONITOR_HELP } from './monitor.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
@@ -52,41 +53,82 @@ Examples:
   nlwire decode --pcap capture.pcap
 `;
 
+/** ip's global options (prefix-matched as ip matches them: -s, -stat, -statistics...), in ip.c's order. */
+const IP_OPTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['-loops', 'loops'], ['-family', 'family'], ['-4', '4'], ['-6', '6'], ['-0', '0'], ['-M', 'M'], ['-B', 'B'],
+  ['-human', 'human'], ['-iec', 'iec'], ['-stats', 'stats'], ['-statistics', 'stats'], ['-details', 'details'],
+  ['-resolve', 'resolve'], ['-oneline', 'oneline'], ['-timestamp', 'timestamp'], ['-tshort', 'tshort'],
+  ['-Version', 'version'], ['-force', 'force'], ['-batch', 'batch'], ['-brief', 'brief'], ['-json', 'json'],
+  ['-pretty', 'pretty'], ['-rcvbuf', 'rcvbuf'], ['-color', 'color'], ['-help', 'help'], ['-netns', 'netns'],
+  ['-Numeric', 'numeric'], ['-all', 'all'], ['-echo', 'echo'],
+];
+/** nlwire's own options, matched exactly (before ip's). */
+const OWN_OPTIONS = new Set(['--netns', '--json', '--pretty', '--details', '--stats', '--numeric', '--timestamp', '--engine', '--pcap-out', '--help', '-h', '--version', '-V', '-n', '-j', '-p', '-d', '-s', '-N', '-t']);
+
+/** The command word to the command it names: nlwire's own exactly, then ip's objects by ip's prefix rule. */
+function resolveCommand(word: string): string | undefined {
+  if (['decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'xfrm', 'audit', 'proc', 'main', 'nh'].includes(word)) return word === 'nh' ? 'nexthop' : word;
+  return IP_OBJECTS.find((o) => matches(word, o));
+}
+const IP_TO_OBJECT: Record<string, RouteObjectName> = {
+  address: 'address', route: 'route', rule: 'rule', neighbor: 'neigh', neighbour: 'neigh', link: 'link', nexthop: 'nexthop',
+};
+
 export async function run(argv: string[], io: CliIO = processIO): Promise<number> {
-  const ctx: CliContext = { io, json: false, pretty: false, details: false, stats: false, numeric: false, timestamps: false };
+  const ctx: CliContext = { io, json: false, pretty: false, details: false, stats: 0, numeric: false, timestamps: false };
   let i = 0;
   try {
     for (; i < argv.length; i++) {
       const a = argv[i]!;
-      if (!a.startsWith('-') || a === '-') break;
+      if (!a.startsWith('-') || a === '-' || a === '--') { if (a === '--') i++; break; }
       const val = (): string => {
         const v = argv[++i];
-        if (v === undefined) throw new UsageError(`option ${a} needs a value`);
+        if (v === undefined) throw new IpExit('Command line is not complete. Try option "help"\n', 255);
         return v;
       };
-      switch (a) {
-        case '-n': case '--netns': case '-netns': ctx.netns = val(); break;
-        case '-j': case '--json': case '-json': ctx.json = true; break;
-        case '-p': case '--pretty': case '-pretty': ctx.pretty = true; break;
-        case '-d': case '--details': case '-details': ctx.details = true; break;
-        case '-s': case '--stats': case '-stats': ctx.stats = true; break;
-        case '-N': case '--numeric': ctx.numeric = true; break;
-        case '-4': ctx.family = 4; break;
-        case '-6': ctx.family = 6; break;
-        case '-t': case '--timestamp': ctx.timestamps = true; break;
-        case '--engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
-        case '--pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
-        case '-h': case '--help': case '-help': io.stdout(HELP); return 0;
-        case '-V': case '--version': io.stdout('nlwire 0.1.0\n'); return 0;
-        default: throw new UsageError(`unknown option '${a}' (see nlwire --help)`);
+      let opt: string | undefined;
+      if (OWN_OPTIONS.has(a)) opt = a.replace(/^-+/, '');
+      else {
+        // ip accepts -opt and --opt alike.
+        const word = a.startsWith('--') ? a.slice(1) : a;
+        opt = IP_OPTIONS.find(([k]) => word.length > 1 && matches(word, k))?.[1];
+        if (word === '-c' || (word.length > 2 && matches(word, '-color')) || word.startsWith('-color=')) opt = 'color';
+      }
+      switch (opt) {
+        case 'n': case 'netns': ctx.netns = val(); break;
+        case 'j': case 'json': ctx.json = true; break;
+        case 'p': case 'pretty': ctx.pretty = true; break;
+        case 'd': case 'details': ctx.details = true; break;
+        case 's': case 'stats': ctx.stats++; break;
+        case 'N': case 'numeric': ctx.numeric = true; break;
+        case '4': ctx.family = 4; break;
+        case '6': ctx.family = 6; break;
+        case 'family': {
+          const f = val();
+          if (f === 'inet') ctx.family = 4; else if (f === 'inet6') ctx.family = 6;
+          else throw new UsageError(`-family ${f}: nlwire knows inet and inet6`);
+          break;
+        }
+        case 't': case 'timestamp': ctx.timestamps = true; break;
+        case 'engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
+        case 'pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
+        case 'h': case 'help': io.stdout(HELP); return 0;
+        case 'V': case 'version': io.stdout('nlwire 0.1.0\n'); return 0;
+        case 'color': break; // accepted; nlwire prints no colour yet (which is also what ip does off a terminal and under NO_COLOR)
+        case undefined:
+          throw new IpExit(`Option "${a}" is unknown, try "nlwire -help".\n${suggestion(a, IP_OPTIONS.map(([k]) => k))}`, 255);
+        default:
+          throw new UsageError(`option ${a} (ip ${opt}) is not implemented by nlwire yet`);
       }
     }
-    const cmd = argv[i];
+    const word = argv[i];
     const rest = argv.slice(i + 1);
     const wantsHelp = rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
-    if (cmd === undefined) { io.stderr(HELP); return 2; }
+    if (word === undefined) { io.stderr(HELP); return 255; }
+    const cmd = resolveCommand(word);
+    if (cmd === undefined) unknownObject(word, [...IP_OBJECTS, 'decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'audit', 'proc', 'main']);
     if (cmd === 'help') { io.stdout(HELP); return 0; }
-    const object = ROUTE_OBJECTS.get(cmd);
+    const object = IP_TO_OBJECT[cmd];
     if (object) {
       if (wantsHelp) { io.stdout(routeObjectHelp(object)); return 0; }
       return await routeObjectCommand(object, rest, ctx);
@@ -111,21 +153,24 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         if (wantsHelp) { io.stdout(MAIN_HELP); return 0; }
         return await mainJob(rest, ctx);
       default:
-        throw new UsageError(`unknown command '${cmd}' (see nlwire --help)`);
+        throw new UsageError(`"ip ${cmd}" is not implemented by nlwire (see nlwire --help)`);
     }
   } catch (e) {
     return reportError(e, io);
   }
 }
 
-/** Errors as a user wants them: the kernel's message like ip prints it, never a stack trace. */
+/** Errors as ip reports them (its message and exit status), never a stack trace. */
 export function reportError(e: unknown, io: CliIO): number {
-  if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 2; }
+  if (e instanceof IpExit) { io.stderr(e.text); return e.code; }
+  if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 255; }
   if (e instanceof NetlinkError) {
-    const text = e.extack.message ? `${e.extack.message}${/[.!]$/.test(e.extack.message) ? '' : '.'}` : `${errnoText(e.errno)} (${e.code}).`;
-    io.stderr(`Error: ${text}\n`);
+    // ip: the kernel's extended ACK message ("Error: MSG."), else "RTNETLINK answers: strerror"; exit 2.
+    if (e.extack.message) io.stderr(`Error: ${e.extack.message}${/[.]$/.test(e.extack.message) ? '' : '.'}\n`);
+    else if (e.syscall.startsWith('RTM_')) io.stderr(`RTNETLINK answers: ${errnoText(e.errno)}\n`);
+    else io.stderr(`Error: ${errnoText(e.errno)} (${e.code}).\n`);
     if (e.extack.attribute?.path) io.stderr(`  at attribute ${e.extack.attribute.path.join('.')} (${e.syscall})\n`);
-    return 1;
+    return 2;
   }
   if (e instanceof DecodeError) { io.stderr(`nlwire: cannot decode: ${e.message}\n`); return 1; }
   const err = e as { code?: string; message?: string };

@@ -39,6 +39,8 @@ export interface IpRenderOptions {
   nexthops?: readonly RenderObject[];
   /** Namespace names by nsid, for text output's `link-netns NAME` (ip looks them up in /var/run/netns). */
   netnsNames?: ReadonlyMap<number, string>;
+  /** Route fields a show filter fixed (`dev X`, `proto P`, `scope S`): ip leaves them out of each line. */
+  filtered?: { dev?: boolean; protocol?: boolean; scope?: boolean };
   /** Neighbours: print every entry (also NOARP and NONE states, which ip hides by default). */
   allStates?: boolean;
 }
@@ -199,6 +201,19 @@ function obj(v: unknown): Attrs | undefined {
 function hdr(o: RenderObject, key: string): number {
   return num(o.header[key]) ?? 0;
 }
+/** C's printf("%g"): 6 significant digits, trailing zeros dropped, exponent form outside 1e-4..1e6. */
+export function formatG(x: number): string {
+  if (x === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(x)));
+  if (exp < -4 || exp >= 6) {
+    const [m, e] = x.toExponential(5).split('e');
+    const n = Number(e);
+    return `${m!.includes('.') ? m!.replace(/\.?0+$/, '') : m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  const fixed = x.toFixed(Math.max(0, 5 - exp));
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
 function hex(n: number | bigint): string {
   return n === 0 || n === 0n ? '0' : '0x' + n.toString(16);
 }
@@ -1000,7 +1015,7 @@ function printMetrics(p: Printer, m: Attrs): void {
     } else if (i === RTAX_RTT || i === RTAX_RTTVAR || i === RTAX_RTO_MIN) {
       if (i === RTAX_RTT) val = Math.floor(val / 8);
       else if (i === RTAX_RTTVAR) val = Math.floor(val / 4);
-      p.any(name, '%s ', val, val >= 1000 ? `${val / 1e3}s` : `${val}ms`);
+      p.any(name, '%s ', val, val >= 1000 ? `${formatG(val / 1e3)}s` : `${val}ms`);
     } else if (i === RTAX_CC_ALGO) {
       p.any('congestion', '%s ', str(raw) ?? '');
     } else {
@@ -1070,12 +1085,12 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
   if (a.gateway !== undefined) { p.fp('via '); p.js('gateway', str(a.gateway)); p.fp(`${str(a.gateway)} `); }
   if (a.via !== undefined) printVia(p, a.via);
   const oif = num(a.oif);
-  if (oif !== undefined) { p.fp('dev '); p.any('dev', '%s ', names.name(oif)); }
+  if (oif !== undefined && !opts.filtered?.dev) { p.fp('dev '); p.any('dev', '%s ', names.name(oif)); }
   if (table && (table !== RT_TABLE_MAIN || opts.details) && !tableFilter) p.any('table', 'table %s ', rtTableName(table, opts));
   if (!(flags & RTM_F_CLONED)) {
     const proto = hdr(r, 'protocol'), scope = hdr(r, 'scope');
-    if (proto !== RTPROT_BOOT || opts.details) p.any('protocol', 'proto %s ', rtProtoName(proto, opts));
-    if (scope !== 0 || opts.details) p.any('scope', 'scope %s ', rtScopeName(scope, opts));
+    if ((proto !== RTPROT_BOOT || opts.details) && !opts.filtered?.protocol) p.any('protocol', 'proto %s ', rtProtoName(proto, opts));
+    if ((scope !== 0 || opts.details) && !opts.filtered?.scope) p.any('scope', 'scope %s ', rtScopeName(scope, opts));
   }
   if (a.prefsrc !== undefined) { p.fp('src '); p.js('prefsrc', str(a.prefsrc)); p.fp(`${str(a.prefsrc)} `); }
   u(p, 'metric', 'metric %s ', a.priority);

@@ -10,7 +10,12 @@ import type { StructDef, AttrSet } from '../schema/types.js';
 import {
   rtnetlinkMessages as M, rtnetlink, rtProtocol, rtScope, rtTable, rtnType, nudState, frAction, macvlanMode,
 } from '../families/route/index.js';
-import { NetlinkSocket, type CaptureSink, type DumpOptions, type SubscriptionItem } from '../socket/netlink-socket.js';
+import { NetlinkSocket, type BatchOptions, type BatchResult, type CaptureSink, type SubscriptionItem } from '../socket/netlink-socket.js';
+import type { Encodable } from '../core/attr.js';
+import { jsonSafe } from '../core/json.js';
+import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
+import type { MessageView } from '../schema/view.js';
+import { decodeEach, decodeViews } from '../decode.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
 const AF_INET = 2, AF_INET6 = 10, AF_UNSPEC = 0, AF_BRIDGE = 7;
@@ -29,6 +34,10 @@ export interface RtnlOptions {
   timeout?: number;
   /** Record traffic (e.g. a PcapWriter). */
   capture?: CaptureSink;
+  /** SO_RCVBUF(FORCE) of the request socket, bytes (default 1 MiB: more requests in flight). */
+  receiveBufferSize?: number;
+  /** Flow-control window override (see NetlinkSocketOptions.replyWindow). */
+  replyWindow?: number;
 }
 
 /** A network device by name ('eth0') or by interface index. */
@@ -183,6 +192,54 @@ export interface MonitorResync { action: 'resync'; kind: MonitorKind; objects: R
 /** What {@link Rtnl.monitor} yields: a change, an overrun, or the state after an overrun. */
 export type MonitorItem = RouteEvent | MonitorOverrun | MonitorResync;
 
+export interface MonitorOptions {
+  /**
+   * After each overrun, a fresh dump per kind ('resync' items). Contract: events received before
+   * the overrun are dropped, so none arrives after the resync; a consumer that replaces its state
+   * with each resync snapshot and applies the events that follow ends equal to the kernel.
+   */
+  resync?: boolean;
+  /** SO_RCVBUF(FORCE) of the monitor socket (default 4 MiB). */
+  receiveBufferSize?: number;
+  /** Events read ahead of the consumer before reading stops (default 50,000). */
+  highWaterMark?: number;
+  signal?: AbortSignal;
+  families?: Family[];
+}
+
+/** One change of a batch (`Rtnl.batch`): the verb's name and its arguments. */
+export type RtChange =
+  | { op: 'addRoute' | 'replaceRoute' | 'appendRoute' | 'deleteRoute'; route: RouteSpec }
+  | { op: 'addAddress' | 'replaceAddress' | 'deleteAddress'; dev: Dev; address: string; options?: AddressOptions }
+  | { op: 'addNeighbour' | 'replaceNeighbour' | 'deleteNeighbour'; neighbour: NeighbourSpec }
+  | { op: 'addRule' | 'deleteRule'; rule: RuleSpec }
+  | { op: 'deleteLink'; dev: Dev }
+  | { op: 'deleteNexthop'; id: number };
+
+/** Per-call options of every verb. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Milliseconds (default: the Rtnl's timeout). */
+  timeout?: number;
+}
+
+/** Options of dump verbs: a dump the kernel flags interrupted (NLM_F_DUMP_INTR) is re-run. */
+export interface ReadOptions extends CallOptions {
+  /** Re-runs of an interrupted dump (default 3). If it is still interrupted, `onInterrupted` decides. */
+  retryInterrupted?: number;
+  /** 'accept' (default): return the last (possibly inconsistent) result; 'throw': reject with DumpInterruptedError. */
+  onInterrupted?: 'accept' | 'throw';
+}
+
+/** A dump stayed interrupted (the table kept changing) after the retries. */
+export class DumpInterruptedError extends Error {
+  override readonly name = 'DumpInterruptedError';
+  readonly code = 'EINTR';
+  constructor(operation: string, attempts: number) {
+    super(`${operation}: the dump was interrupted by concurrent changes ${attempts} times (NLM_F_DUMP_INTR)`);
+  }
+}
+
 /** rtnetlink multicast groups (RTNLGRP_*) per object kind. */
 export const MONITOR_GROUPS: Record<MonitorKind, number[]> = {
   link: [1],
@@ -194,6 +251,11 @@ export const MONITOR_GROUPS: Record<MonitorKind, number[]> = {
   netconf: [24, 25],
   nsid: [28],
 };
+
+/** The columns routeColumns() fills unless told otherwise. */
+export const DEFAULT_ROUTE_COLUMNS: readonly string[] = [
+  'header.family', 'header.dstLen', 'header.table', 'header.protocol', 'header.scope', 'header.type', 'table', 'dst', 'gateway', 'oif', 'priority', 'prefsrc',
+];
 
 function familyNumber(f: Family | undefined): number {
   return f === 4 ? AF_INET : f === 6 ? AF_INET6 : AF_UNSPEC;
@@ -207,11 +269,48 @@ export function toRtObject(m: DecodedMessage): RtObject | undefined {
   if (m.kind !== 'data' || !m.def?.object) return undefined;
   const kind = m.def.object as RtKind;
   if (!['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'].includes(kind)) return undefined;
-  return { kind, header: m.fixed ?? {}, attrs: m.attrs ?? {} } as RtObject;
+  return new RtEntry(kind, m.fixed ?? {}, m.attrs ?? {}) as unknown as RtObject;
+}
+
+/**
+ * The typed objects Rtnl returns: plain data (kind, the family header, the attributes) whose
+ * JSON form writes 64-bit values as numbers (decimal strings past 2^53) and bytes as hex.
+ */
+class RtEntry {
+  constructor(public kind: string, public header: Record<string, unknown>, public attrs: Record<string, unknown>) {}
+  toJSON(): unknown { return jsonSafe({ kind: this.kind, header: this.header, attrs: this.attrs }); }
+}
+
+const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid']);
+
+/** Decodes a datagram of rtnetlink messages into typed objects, appended to `out`. */
+function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[]): void {
+  decodeEach(chunk, { family: rtnetlink }, (def, fixed, attrs) => {
+    const kind = def.object;
+    if (kind !== undefined && RT_KINDS.has(kind)) out.push(new RtEntry(kind, fixed ?? {}, attrs ?? {}) as unknown as T);
+  });
+}
+
+/** A batch whose arrays the caller owns (extractor batches are views of its scratch memory). */
+function copyTable(t: ColumnTable): ColumnTable {
+  const columns: ColumnTable['columns'] = {};
+  for (const [k, c] of Object.entries(t.columns)) columns[k] = c.slice();
+  return { count: t.count, fields: t.fields, columns, present: t.present.slice() };
 }
 
 function tableNumber(t: number | string): number {
   return typeof t === 'number' ? t : enumValue(rtTable, t);
+}
+
+/** Device name or index -> index, for names resolved beforehand. */
+type IndexOf = (dev: Dev) => number;
+
+function routeDevs(s: RouteSpec): Array<Dev | undefined> {
+  return [s.dev, ...(s.multipath ?? []).map((nh) => nh.dev)];
+}
+
+function socketCall(call: CallOptions): { signal?: AbortSignal; timeout?: number } {
+  return { ...(call.signal ? { signal: call.signal } : {}), ...(call.timeout !== undefined ? { timeout: call.timeout } : {}) };
 }
 
 /**
@@ -223,6 +322,8 @@ function tableNumber(t: number | string): number {
 export class Rtnl implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   private readonly opts: RtnlOptions;
+  private readonly monitors = new Set<NetlinkSocket>();
+  private closed = false;
 
   private constructor(socket: NetlinkSocket, opts: RtnlOptions) {
     this.socket = socket;
@@ -238,12 +339,19 @@ export class Rtnl implements AsyncDisposable {
       ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
       ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
       ...(opts.capture ? { capture: opts.capture } : {}),
+      receiveBufferSize: opts.receiveBufferSize ?? 1 << 20,
+      ...(opts.replyWindow !== undefined ? { replyWindow: opts.replyWindow } : {}),
     });
     return new Rtnl(socket, opts);
   }
 
-  /** Closes the socket; pending requests reject. Idempotent. */
-  close(): void { this.socket.close(); }
+  /** Closes the socket and every monitor: their iterators end, pending calls reject. */
+  close(): void {
+    this.closed = true;
+    this.socket.close();
+    for (const m of [...this.monitors]) m.close();
+    this.monitors.clear();
+  }
   /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
   /** Closes it at the end of a `using` block. */
@@ -251,66 +359,112 @@ export class Rtnl implements AsyncDisposable {
 
   // ---- reading -----------------------------------------------------------------------------
 
-  private async dumpObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, opts?: DumpOptions): Promise<T[]> {
+  private async dumpObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): Promise<T[]> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
-    const r = await this.socket.dumpAll(msg, { retryInterrupted: 3, ...opts });
-    const out: T[] = [];
-    for (const m of r.messages) { const o = toRtObject(m); if (o) out.push(o as T); }
-    return out;
+    const retries = call.retryInterrupted ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      // Each datagram is decoded straight into objects: no intermediate message objects.
+      const out: T[] = [];
+      const r = await this.socket.dumpRaw(msg, (chunk) => collectObjects(chunk, out), socketCall(call));
+      if (!r.interrupted) return out;
+      if (attempt > retries) {
+        if (call.onInterrupted === 'throw') throw new DumpInterruptedError(def.name, attempt);
+        return out;
+      }
+    }
   }
 
-  private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}): AsyncGenerator<T> {
+  /** A dump as a stream; it cannot be re-run, so an interrupted one rejects at its end with onInterrupted 'throw'. */
+  private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): AsyncGenerator<T> {
+    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk) => { const out: T[] = []; collectObjects(chunk, out); return out; }, call)) yield* batch;
+  }
+
+  /**
+   * A dump handed over one batch per datagram (a hand-off per ~500 objects, not per object);
+   * `map` turns a datagram into the batch while it is valid. Stopping early ends the dump.
+   */
+  private async *streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array) => B, call: ReadOptions = {}): AsyncGenerator<B> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
-    for await (const m of this.socket.dump(msg)) { const o = toRtObject(m); if (o) yield o as T; }
+    const batches: B[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let interrupted = false;
+    let failure: unknown;
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort(call.signal?.reason);
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    if (call.signal?.aborted) stop.abort(call.signal.reason);
+    const done = this.socket.dumpRaw(msg, (chunk) => { batches.push(map(chunk)); wake?.(); }, { ...socketCall(call), signal: stop.signal })
+      .then((r) => { interrupted = r.interrupted; finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });
+    try {
+      for (;;) {
+        const batch = batches.shift();
+        if (batch !== undefined) { yield batch; continue; }
+        if (finished) break;
+        await new Promise<void>((r) => { wake = r; });
+        wake = undefined;
+      }
+      await done;
+      if (failure !== undefined) throw failure;
+      if (interrupted && call.onInterrupted === 'throw') throw new DumpInterruptedError(def.name, 1);
+    } finally {
+      call.signal?.removeEventListener('abort', onAbort);
+      if (!finished) stop.abort(); // the consumer stopped early: end the dump
+    }
+  }
+
+  /** Resolves the device names among `devs` (concurrently, once each) into a lookup. */
+  private async indexOf(devs: ReadonlyArray<Dev | undefined>, call: CallOptions = {}): Promise<IndexOf> {
+    const names = [...new Set(devs.filter((d): d is string => typeof d === 'string' && !/^\d+$/.test(d)))];
+    const found = new Map(await Promise.all(names.map(async (n) => [n, await this.ifindex(n, call)] as const)));
+    return (d) => (typeof d === 'number' ? d : found.get(d) ?? Number(d));
   }
 
   /** Index of a device given by name or index (an index is returned as is). */
-  async ifindex(dev: Dev): Promise<number> {
+  async ifindex(dev: Dev, call: CallOptions = {}): Promise<number> {
     if (typeof dev === 'number') return dev;
     if (/^\d+$/.test(dev)) return Number(dev);
-    return (await this.link(dev)).header.index;
+    return (await this.link(dev, call)).header.index;
   }
 
   /** All links; `kind` and `master` filter in the kernel. */
-  async links(filter: { kind?: string; master?: Dev; family?: Family } = {}): Promise<Link[]> {
+  async links(filter: { kind?: string; master?: Dev; family?: Family } = {}, call: ReadOptions = {}): Promise<Link[]> {
     const attrs: Record<string, unknown> = {};
     if (filter.kind) attrs.linkinfo = { kind: filter.kind };
-    if (filter.master !== undefined) attrs.master = await this.ifindex(filter.master);
+    if (filter.master !== undefined) attrs.master = await this.ifindex(filter.master, call);
     // family 6 asks for the AF_INET6 link dump (per-device IPv6 state), as `ip -6` does.
-    const links = await this.dumpObjects<Link>(M.RTM_GETLINK, { family: familyNumber(filter.family) }, attrs);
+    const links = await this.dumpObjects<Link>(M.RTM_GETLINK, { family: familyNumber(filter.family) }, attrs, call);
     return links.filter((l) => (!filter.kind || l.attrs.linkinfo?.kind === filter.kind));
   }
-  /** Every link, streamed as the dump arrives (memory stays flat). */
-  linkStream(): AsyncGenerator<Link> { return this.streamObjects<Link>(M.RTM_GETLINK, {}); }
+  linkStream(call: ReadOptions = {}): AsyncGenerator<Link> { return this.streamObjects<Link>(M.RTM_GETLINK, {}, {}, call); }
 
   /** One link by name or index; rejects with NetlinkError ENODEV when there is none. */
-  async link(dev: Dev): Promise<Link> {
+  async link(dev: Dev, call: CallOptions = {}): Promise<Link> {
     const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
     const msg = buildMessage(M.RTM_GETLINK, {
       flags: 0,
       fixed: byIndex ? { index: Number(dev) } : {},
       attrs: byIndex ? { extMask: 1 } : { ifname: String(dev), extMask: 1 },
     });
-    const r = await this.socket.request(msg);
+    const r = await this.socket.request(msg, { idempotent: true, ...socketCall(call) });
     const o = r.messages.map(toRtObject).find((x) => x?.kind === 'link');
     if (!o) throw new NetlinkError(19, 'RTM_GETLINK', { message: `no device ${dev}` });
     return o as Link;
   }
 
   /** Addresses; `dev` and `family` filter in the kernel where it can, and again here. */
-  async addresses(filter: { family?: Family; dev?: Dev } = {}): Promise<Address[]> {
-    const index = filter.dev !== undefined ? await this.ifindex(filter.dev) : 0;
-    const all = await this.dumpObjects<Address>(M.RTM_GETADDR, { family: familyNumber(filter.family), index });
+  async addresses(filter: { family?: Family; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Address[]> {
+    const index = filter.dev !== undefined ? await this.ifindex(filter.dev, call) : 0;
+    const all = await this.dumpObjects<Address>(M.RTM_GETADDR, { family: familyNumber(filter.family), index }, {}, call);
     return all.filter((a) => (!index || a.header.index === index) && (!filter.family || a.header.family === familyNumber(filter.family)));
   }
-  /** Every address (of one family if given), streamed as the dump arrives. */
-  addressStream(family?: Family): AsyncGenerator<Address> { return this.streamObjects<Address>(M.RTM_GETADDR, { family: familyNumber(family) }); }
+  addressStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Address> { return this.streamObjects<Address>(M.RTM_GETADDR, { family: familyNumber(family) }, {}, call); }
 
   /** Routes; table/protocol/type/dev are filtered by the kernel (strict checking) and again here. */
-  async routes(filter: RouteFilter = {}): Promise<Route[]> {
+  async routes(filter: RouteFilter = {}, call: ReadOptions = {}): Promise<Route[]> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
     try {
-      const all = await this.dumpObjects<Route>(M.RTM_GETROUTE, fixed, attrs);
+      const all = await this.dumpObjects<Route>(M.RTM_GETROUTE, fixed, attrs, call);
       return all.filter(keep);
     } catch (e) {
       // A namespace without routes has no main table yet: empty, as ip shows it.
@@ -318,11 +472,71 @@ export class Rtnl implements AsyncDisposable {
       throw e;
     }
   }
-  /** Routes matching `filter`, streamed as the dump arrives (memory stays flat). */
-  async *routeStream(filter: RouteFilter = {}): AsyncGenerator<Route> {
+  /** Routes as a stream (memory stays flat for tables of any size). */
+  async *routeStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
-    for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs)) if (keep(r)) yield r;
+    try {
+      for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs, call)) if (keep(r)) yield r;
+    } catch (e) {
+      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return;
+      throw e;
+    }
   }
+
+  /**
+   * Routes as columns: one typed array per chosen field (family-header fields as `header.NAME`,
+   * attributes by key), filled by the column extractor (WASM where it loads) as the dump arrives.
+   * Rows are every route the kernel sends for the filter's family and table.
+   */
+  async routeColumns(filter: RouteFilter = {}, fields: readonly string[] = DEFAULT_ROUTE_COLUMNS, engine?: ColumnEngine, call: ReadOptions = {}): Promise<ColumnTable & { interrupted: boolean }> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    const x = new ColumnExtractor({ message: M.RTM_NEWROUTE, fields }, engine);
+    const acc = x.collector();
+    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    try {
+      const r = await this.socket.dumpRaw(msg, (chunk) => acc.add(chunk), socketCall(call));
+      return { ...acc.result(), interrupted: r.interrupted };
+    } catch (e) {
+      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return { ...acc.result(), interrupted: false };
+      throw e;
+    }
+  }
+
+  /** Routes as column batches, one per datagram (memory stays flat); each batch is the caller's to keep. */
+  async *routeColumnStream(filter: RouteFilter = {}, fields: readonly string[] = DEFAULT_ROUTE_COLUMNS, engine?: ColumnEngine, call: ReadOptions = {}): AsyncGenerator<ColumnTable> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    const x = new ColumnExtractor({ message: M.RTM_NEWROUTE, fields }, engine);
+    try {
+      for await (const t of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => copyTable(x.extract(chunk)), call)) yield t;
+    } catch (e) {
+      if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+  }
+
+  /** Routes as a stream of lazy views. */
+  async *routeViewStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<MessageView> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    try {
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => decodeViews(chunk.slice()), call)) yield* batch;
+    } catch (e) {
+      if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+  }
+
+  /** Routes as lazy views: one small object per route, fields decoded when read. */
+  async routeViews(filter: RouteFilter = {}, call: ReadOptions = {}): Promise<MessageView[]> {
+    const { fixed, attrs } = await this.routeQuery(filter);
+    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const out: MessageView[] = [];
+    try {
+      // each datagram is copied once; its views share the copy
+      await this.socket.dumpRaw(msg, (chunk) => { for (const v of decodeViews(chunk.slice())) out.push(v); }, socketCall(call));
+    } catch (e) {
+      if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+    return out;
+  }
+
   private async routeQuery(f: RouteFilter): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown>; keep: (r: Route) => boolean }> {
     const fixed: Record<string, unknown> = { family: familyNumber(f.family) };
     const attrs: Record<string, unknown> = {};
@@ -349,55 +563,50 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /** Neighbour (ARP/NDP) entries, of one family or device if given. */
-  async neighbours(filter: { family?: Family; dev?: Dev } = {}): Promise<Neighbour[]> {
-    const ifindex = filter.dev !== undefined ? await this.ifindex(filter.dev) : 0;
+  async neighbours(filter: { family?: Family; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Neighbour[]> {
+    const ifindex = filter.dev !== undefined ? await this.ifindex(filter.dev, call) : 0;
     // The device filter is NDA_IFINDEX: strict checking refuses a non-zero ndm_ifindex in a dump.
-    const all = await this.dumpObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(filter.family) }, ifindex ? { ifindex } : {});
+    const all = await this.dumpObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(filter.family) }, ifindex ? { ifindex } : {}, call);
     return all.filter((n) => !ifindex || n.header.ifindex === ifindex);
   }
 
-  /** Every neighbour entry (of one family if given), streamed as the dump arrives. */
-  neighbourStream(family?: Family): AsyncGenerator<Neighbour> { return this.streamObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(family) }); }
-  /** Every policy routing rule (of one family if given), streamed as the dump arrives. */
-  ruleStream(family?: Family): AsyncGenerator<Rule> { return this.streamObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(family) }); }
-  /** Every nexthop object, streamed as the dump arrives. */
-  nexthopStream(): AsyncGenerator<Nexthop> { return this.streamObjects<Nexthop>(M.RTM_GETNEXTHOP, {}); }
+  neighbourStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Neighbour> { return this.streamObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(family) }, {}, call); }
+  ruleStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Rule> { return this.streamObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(family) }, {}, call); }
+  nexthopStream(call: ReadOptions = {}): AsyncGenerator<Nexthop> { return this.streamObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, {}, call); }
 
   /** Policy routing rules (`ip rule`), of one family if given. */
-  async rules(filter: { family?: Family } = {}): Promise<Rule[]> {
-    return this.dumpObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(filter.family) });
+  async rules(filter: { family?: Family } = {}, call: ReadOptions = {}): Promise<Rule[]> {
+    return this.dumpObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(filter.family) }, {}, call);
   }
 
   /** Nexthop objects: one by `id` (a get), or a dump filtered by the kernel to groups or to a device. */
-  async nexthops(filter: { id?: number; groups?: boolean; dev?: Dev } = {}): Promise<Nexthop[]> {
+  async nexthops(filter: { id?: number; groups?: boolean; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Nexthop[]> {
     if (filter.id !== undefined) {
-      const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: { id: filter.id } }));
+      const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: { id: filter.id } }), { idempotent: true, ...socketCall(call) });
       return r.messages.map(toRtObject).filter((o): o is Nexthop => o?.kind === 'nexthop');
     }
     const attrs: Record<string, unknown> = {};
     if (filter.groups) attrs.groups = true;
-    if (filter.dev !== undefined) attrs.oif = await this.ifindex(filter.dev);
-    return this.dumpObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, attrs);
+    if (filter.dev !== undefined) attrs.oif = await this.ifindex(filter.dev, call);
+    return this.dumpObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, attrs, call);
   }
 
   /** Per-device and default IP configuration (forwarding, rp_filter, ...), as `ip netconf` shows it. */
-  async netconf(filter: { family?: Family } = {}): Promise<Netconf[]> {
-    return this.dumpObjects<Netconf>(M.RTM_GETNETCONF, { family: familyNumber(filter.family) });
+  async netconf(filter: { family?: Family } = {}, call: ReadOptions = {}): Promise<Netconf[]> {
+    return this.dumpObjects<Netconf>(M.RTM_GETNETCONF, { family: familyNumber(filter.family) }, {}, call);
   }
 
-  /** The ids this namespace has assigned to other network namespaces (`ip netns list-id`). */
-  async nsids(): Promise<Nsid[]> {
-    return this.dumpObjects<Nsid>(M.RTM_GETNSID, {});
+  async nsids(call: ReadOptions = {}): Promise<Nsid[]> {
+    return this.dumpObjects<Nsid>(M.RTM_GETNSID, {}, {}, call);
   }
 
   // ---- changing: links -------------------------------------------------------------------------
 
-  private async change(def: MessageDef, flags: number, fixed: Record<string, unknown>, attrs: Record<string, unknown>): Promise<void> {
-    await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, fixed, attrs }));
+  private async change(def: MessageDef, flags: number, fixed: Record<string, unknown>, attrs: Record<string, unknown>, call: CallOptions = {}): Promise<void> {
+    await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, fixed, attrs }), socketCall(call));
   }
 
-  /** Creates a link (`ip link add`); rejects with EEXIST when the name is taken. */
-  async addLink(spec: LinkSpec): Promise<void> {
+  async addLink(spec: LinkSpec, call: CallOptions = {}): Promise<void> {
     const attrs: Record<string, unknown> = { ifname: spec.name };
     if (spec.mtu !== undefined) attrs.mtu = spec.mtu;
     if (spec.address) attrs.address = spec.address;
@@ -409,7 +618,7 @@ export class Rtnl implements AsyncDisposable {
       const fd = spec.peer.netns !== undefined ? await netnsAttr(spec.peer.netns) : undefined;
       if (fd) Object.assign(peerAttrs, fd.attrs);
       data = { ...data, peer: { header: {}, attrs: peerAttrs } };
-      try { linkinfo.data = data; attrs.linkinfo = linkinfo; return await this.createLink(attrs, spec); } finally { fd?.close(); }
+      try { linkinfo.data = data; attrs.linkinfo = linkinfo; return await this.createLink(attrs, spec, call); } finally { fd?.close(); }
     }
     if (spec.type === 'vxlan' && spec.vxlan) {
       const v = spec.vxlan;
@@ -428,25 +637,23 @@ export class Rtnl implements AsyncDisposable {
     }
     if (data) linkinfo.data = data;
     attrs.linkinfo = linkinfo;
-    await this.createLink(attrs, spec);
+    await this.createLink(attrs, spec, call);
   }
 
-  private async createLink(attrs: Record<string, unknown>, spec: LinkSpec): Promise<void> {
+  private async createLink(attrs: Record<string, unknown>, spec: LinkSpec, call: CallOptions = {}): Promise<void> {
     const fd = spec.netns !== undefined ? await netnsAttr(spec.netns) : undefined;
     try {
       if (fd) Object.assign(attrs, fd.attrs);
-      await this.change(M.RTM_NEWLINK, NLM_F.CREATE | NLM_F.EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs);
+      await this.change(M.RTM_NEWLINK, NLM_F.CREATE | NLM_F.EXCL, spec.up ? { flags: IFF_UP, change: IFF_UP } : {}, attrs, call);
     } finally { fd?.close(); }
   }
 
-  /** Deletes a link (`ip link del`); deleting one end of a veth deletes both. */
-  async deleteLink(dev: Dev): Promise<void> {
+  async deleteLink(dev: Dev, call: CallOptions = {}): Promise<void> {
     const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
-    await this.change(M.RTM_DELLINK, 0, byIndex ? { index: Number(dev) } : {}, byIndex ? {} : { ifname: dev });
+    await this.change(M.RTM_DELLINK, 0, byIndex ? { index: Number(dev) } : {}, byIndex ? {} : { ifname: dev }, call);
   }
 
-  /** Changes a link (`ip link set`): up/down, mtu, name, address, master, namespace, alias, txqlen. */
-  async setLink(dev: Dev, c: LinkChanges): Promise<void> {
+  async setLink(dev: Dev, c: LinkChanges, call: CallOptions = {}): Promise<void> {
     const index = await this.ifindex(dev);
     const fixed: Record<string, unknown> = { index };
     if (c.up !== undefined) { fixed.flags = c.up ? IFF_UP : 0; fixed.change = IFF_UP; }
@@ -460,18 +667,18 @@ export class Rtnl implements AsyncDisposable {
     const fd = c.netns !== undefined ? await netnsAttr(c.netns) : undefined;
     try {
       if (fd) Object.assign(attrs, fd.attrs);
-      await this.change(M.RTM_NEWLINK, 0, fixed, attrs);
+      await this.change(M.RTM_NEWLINK, 0, fixed, attrs, call);
     } finally { fd?.close(); }
   }
 
   // ---- addresses --------------------------------------------------------------------------------
 
-  private async addressMessage(dev: Dev, cidr: string, o: AddressOptions = {}): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown> }> {
+  private addressMessage(dev: Dev, cidr: string, o: AddressOptions, idx: IndexOf): { fixed: Record<string, unknown>; attrs: Record<string, unknown> } {
     const p = parsePrefix(cidr);
     if (!p) throw new TypeError(`'${cidr}' is not an address with an optional /prefix`);
     const family = p.address.length === 4 ? AF_INET : AF_INET6;
     const addr = cidr.split('/')[0]!;
-    const index = await this.ifindex(dev);
+    const index = idx(dev);
     const attrs: Record<string, unknown> = { local: addr, address: o.peer ?? addr };
     if (o.label) attrs.label = o.label;
     if (o.broadcast) attrs.broadcast = o.broadcast;
@@ -486,24 +693,24 @@ export class Rtnl implements AsyncDisposable {
     return { fixed: { family, prefixlen: p.prefixLength, index, scope: 0, flags: o.noDad ? IFA_F_NODAD : 0 }, attrs };
   }
   /** Adds an address in CIDR form ('10.0.0.1/24', '2001:db8::1/64'); rejects with EEXIST if present. */
-  async addAddress(dev: Dev, cidr: string, o?: AddressOptions): Promise<void> {
-    const { fixed, attrs } = await this.addressMessage(dev, cidr, o);
-    await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  async addAddress(dev: Dev, cidr: string, o: AddressOptions = {}, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.addressMessage(dev, cidr, o, await this.indexOf([dev], call));
+    await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
   /** Adds an address, or updates it (lifetimes, label, ...) if present (`ip addr replace`). */
-  async replaceAddress(dev: Dev, cidr: string, o?: AddressOptions): Promise<void> {
-    const { fixed, attrs } = await this.addressMessage(dev, cidr, o);
-    await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
+  async replaceAddress(dev: Dev, cidr: string, o: AddressOptions = {}, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.addressMessage(dev, cidr, o, await this.indexOf([dev], call));
+    await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
   /** Removes an address in CIDR form from a device. */
-  async deleteAddress(dev: Dev, cidr: string): Promise<void> {
-    const { fixed, attrs } = await this.addressMessage(dev, cidr);
-    await this.change(M.RTM_DELADDR, 0, fixed, attrs);
+  async deleteAddress(dev: Dev, cidr: string, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.addressMessage(dev, cidr, {}, await this.indexOf([dev], call));
+    await this.change(M.RTM_DELADDR, 0, fixed, attrs, call);
   }
 
   // ---- routes -----------------------------------------------------------------------------------
 
-  private async routeMessage(s: RouteSpec, forDelete = false): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown> }> {
+  private routeMessage(s: RouteSpec, forDelete: boolean, idx: IndexOf): { fixed: Record<string, unknown>; attrs: Record<string, unknown> } {
     const attrs: Record<string, unknown> = {};
     let family = 0;
     let dstLen = 0;
@@ -520,7 +727,7 @@ export class Rtnl implements AsyncDisposable {
       if (addrFamily(s.gateway) === family) attrs.gateway = s.gateway;
       else attrs.via = { family: addrFamily(s.gateway), address: s.gateway };
     }
-    if (s.dev !== undefined) attrs.oif = await this.ifindex(s.dev);
+    if (s.dev !== undefined) attrs.oif = idx(s.dev);
     if (s.metric !== undefined) attrs.priority = s.metric;
     if (s.prefsrc) attrs.prefsrc = s.prefsrc;
     if (s.src) attrs.src = s.src;
@@ -528,11 +735,11 @@ export class Rtnl implements AsyncDisposable {
     if (s.pref) attrs.pref = { low: 3, medium: 0, high: 1 }[s.pref];
     if (s.metrics) attrs.metrics = { ...s.metrics };
     if (s.multipath) {
-      attrs.multipath = await Promise.all(s.multipath.map(async (nh) => {
+      attrs.multipath = s.multipath.map((nh) => {
         const a: Record<string, unknown> = {};
         if (nh.gateway) a.gateway = nh.gateway;
-        return { flags: 0, hops: (nh.weight ?? 1) - 1, ifindex: nh.dev !== undefined ? await this.ifindex(nh.dev) : 0, attrs: a };
-      }));
+        return { flags: 0, hops: (nh.weight ?? 1) - 1, ifindex: nh.dev !== undefined ? idx(nh.dev) : 0, attrs: a };
+      });
     }
     const table = s.table !== undefined ? tableNumber(s.table) : RT_TABLE_MAIN;
     if (table >= 256) attrs.table = table;
@@ -550,51 +757,44 @@ export class Rtnl implements AsyncDisposable {
       attrs,
     };
   }
-  /** Adds a route; rejects with EEXIST when an identical route exists. */
-  async addRoute(s: RouteSpec): Promise<void> {
-    const { fixed, attrs } = await this.routeMessage(s);
-    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  async addRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
-  /** Adds a route, or replaces the one with the same destination, table, metric and tos (`ip route replace`). */
-  async replaceRoute(s: RouteSpec): Promise<void> {
-    const { fixed, attrs } = await this.routeMessage(s);
-    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
+  async replaceRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
-  /** Adds a route beside existing ones to the same destination (`ip route append`). */
-  async appendRoute(s: RouteSpec): Promise<void> {
-    const { fixed, attrs } = await this.routeMessage(s);
-    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.APPEND, fixed, attrs);
+  async appendRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.APPEND, fixed, attrs, call);
   }
-  /** Deletes the route matching `s` (destination, table and whatever else it gives). */
-  async deleteRoute(s: RouteSpec): Promise<void> {
-    const { fixed, attrs } = await this.routeMessage(s, true);
-    await this.change(M.RTM_DELROUTE, 0, fixed, attrs);
+  async deleteRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.routeMessage(s, true, await this.indexOf(routeDevs(s), call));
+    await this.change(M.RTM_DELROUTE, 0, fixed, attrs, call);
   }
 
   // ---- neighbours -------------------------------------------------------------------------------
 
-  private async neighMessage(s: NeighbourSpec, forDelete = false): Promise<{ fixed: Record<string, unknown>; attrs: Record<string, unknown> }> {
-    const ifindex = await this.ifindex(s.dev);
+  private neighMessage(s: NeighbourSpec, forDelete: boolean, idx: IndexOf): { fixed: Record<string, unknown>; attrs: Record<string, unknown> } {
+    const ifindex = idx(s.dev);
     const attrs: Record<string, unknown> = { dst: s.dst };
     if (s.lladdr) attrs.lladdr = s.lladdr;
     const state = s.state ? enumValue(nudState as unknown as import('../schema/types.js').EnumDef, s.state) : forDelete ? 0 : 0x80 /* NUD_PERMANENT */;
     const flags = (s.router ? 0x80 : 0) | (s.proxy ? 0x08 : 0);
     return { fixed: { family: addrFamily(s.dst), ifindex, state, flags, type: 0 }, attrs };
   }
-  /** Adds a neighbour entry (default state permanent); rejects with EEXIST if present. */
-  async addNeighbour(s: NeighbourSpec): Promise<void> {
-    const { fixed, attrs } = await this.neighMessage(s);
-    await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+  async addNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.neighMessage(s, false, await this.indexOf([s.dev], call));
+    await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
-  /** Adds a neighbour entry, or updates it if present (`ip neigh replace`). */
-  async replaceNeighbour(s: NeighbourSpec): Promise<void> {
-    const { fixed, attrs } = await this.neighMessage(s);
-    await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs);
+  async replaceNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.neighMessage(s, false, await this.indexOf([s.dev], call));
+    await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
-  /** Deletes the neighbour entry of `s.dst` on `s.dev`. */
-  async deleteNeighbour(s: NeighbourSpec): Promise<void> {
-    const { fixed, attrs } = await this.neighMessage(s, true);
-    await this.change(M.RTM_DELNEIGH, 0, fixed, attrs);
+  async deleteNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.neighMessage(s, true, await this.indexOf([s.dev], call));
+    await this.change(M.RTM_DELNEIGH, 0, fixed, attrs, call);
   }
 
   // ---- rules ----------------------------------------------------------------------------------------
@@ -624,21 +824,18 @@ export class Rtnl implements AsyncDisposable {
     const action = s.action ? enumValue(frAction, s.action) : forDelete && s.table === undefined ? 0 : s.goto !== undefined ? 2 : 1;
     return { fixed: { family, dstLen, srcLen, tos: s.tos ?? 0, table: table < 256 ? table : 252, action }, attrs };
   }
-  /** Adds a policy routing rule (`ip rule add`); rejects with EEXIST when an identical rule exists. */
-  async addRule(s: RuleSpec): Promise<void> {
+  async addRule(s: RuleSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.ruleMessage(s);
-    await this.change(M.RTM_NEWRULE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs);
+    await this.change(M.RTM_NEWRULE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
-  /** Deletes the first rule matching `s` (`ip rule del`). */
-  async deleteRule(s: RuleSpec): Promise<void> {
+  async deleteRule(s: RuleSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.ruleMessage(s, true);
-    await this.change(M.RTM_DELRULE, 0, fixed, attrs);
+    await this.change(M.RTM_DELRULE, 0, fixed, attrs, call);
   }
 
   // ---- nexthops -------------------------------------------------------------------------------------
 
-  /** Adds a nexthop or nexthop group (`ip nexthop add`), or replaces the one with the same id when `replace`. */
-  async addNexthop(s: NexthopSpec, replace = false): Promise<void> {
+  async addNexthop(s: NexthopSpec, replace = false, call: CallOptions = {}): Promise<void> {
     const attrs: Record<string, unknown> = { id: s.id };
     let family = familyNumber(s.family);
     if (s.gateway) { attrs.gateway = s.gateway; family ||= addrFamily(s.gateway); }
@@ -656,11 +853,57 @@ export class Rtnl implements AsyncDisposable {
       }
     }
     const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : RTPROT_BOOT;
-    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group || s.blackhole ? AF_UNSPEC : family, protocol, scope: 0 }, attrs);
+    await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group ? AF_UNSPEC : s.blackhole ? family || AF_INET : family, protocol, scope: 0 }, attrs, call);
   }
-  /** Deletes a nexthop object by id. */
-  async deleteNexthop(id: number): Promise<void> {
-    await this.change(M.RTM_DELNEXTHOP, 0, {}, { id });
+  async deleteNexthop(id: number, call: CallOptions = {}): Promise<void> {
+    await this.change(M.RTM_DELNEXTHOP, 0, {}, { id }, call);
+  }
+
+  // ---- many changes at once -----------------------------------------------------------------------
+
+  /**
+   * Applies many changes at the kernel's pace: packed many per datagram, one ACK each (see
+   * NetlinkSocket.batch for the result and the 'stop' / 'continue' semantics). Device names are
+   * resolved once per batch. A change that cannot be built (a bad prefix) fails as its own item.
+   */
+  async batch(changes: Iterable<RtChange>, opts: BatchOptions = {}): Promise<BatchResult> {
+    const list = Array.isArray(changes) ? (changes as RtChange[]) : [...changes];
+    const devs: Array<Dev | undefined> = [];
+    for (const c of list) {
+      if ('route' in c) devs.push(...routeDevs(c.route));
+      else if ('neighbour' in c) devs.push(c.neighbour.dev);
+      else if ('dev' in c) devs.push(c.dev);
+    }
+    const idx = await this.indexOf(devs, opts);
+    const self = this;
+    function* messages(): Generator<Encodable | Error> {
+      for (const c of list) {
+        try { yield self.changeMessage(c, idx); } catch (e) { yield e as Error; }
+      }
+    }
+    return this.socket.batch(messages(), opts);
+  }
+
+  private changeMessage(c: RtChange, idx: IndexOf): Encodable {
+    const build = (def: MessageDef, flags: number, m: { fixed: Record<string, unknown>; attrs: Record<string, unknown> }): Encodable =>
+      buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, ...m });
+    const { CREATE, EXCL, REPLACE, APPEND } = NLM_F;
+    switch (c.op) {
+      case 'addRoute': return build(M.RTM_NEWROUTE, CREATE | EXCL, this.routeMessage(c.route, false, idx));
+      case 'replaceRoute': return build(M.RTM_NEWROUTE, CREATE | REPLACE, this.routeMessage(c.route, false, idx));
+      case 'appendRoute': return build(M.RTM_NEWROUTE, CREATE | APPEND, this.routeMessage(c.route, false, idx));
+      case 'deleteRoute': return build(M.RTM_DELROUTE, 0, this.routeMessage(c.route, true, idx));
+      case 'addAddress': return build(M.RTM_NEWADDR, CREATE | EXCL, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
+      case 'replaceAddress': return build(M.RTM_NEWADDR, CREATE | REPLACE, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
+      case 'deleteAddress': return build(M.RTM_DELADDR, 0, this.addressMessage(c.dev, c.address, {}, idx));
+      case 'addNeighbour': return build(M.RTM_NEWNEIGH, CREATE | EXCL, this.neighMessage(c.neighbour, false, idx));
+      case 'replaceNeighbour': return build(M.RTM_NEWNEIGH, CREATE | REPLACE, this.neighMessage(c.neighbour, false, idx));
+      case 'deleteNeighbour': return build(M.RTM_DELNEIGH, 0, this.neighMessage(c.neighbour, true, idx));
+      case 'addRule': return build(M.RTM_NEWRULE, CREATE | EXCL, this.ruleMessage(c.rule));
+      case 'deleteRule': return build(M.RTM_DELRULE, 0, this.ruleMessage(c.rule, true));
+      case 'deleteLink': return build(M.RTM_DELLINK, 0, { fixed: { index: idx(c.dev) }, attrs: {} });
+      case 'deleteNexthop': return build(M.RTM_DELNEXTHOP, 0, { fixed: {}, attrs: { id: c.id } });
+    }
   }
 
   // ---- monitor ----------------------------------------------------------------------------------
@@ -669,34 +912,46 @@ export class Rtnl implements AsyncDisposable {
    * Live events for the given kinds ('all' for every kind), on a socket of its own. Overruns are
    * reported in band; with `resync: true` each overrun is followed by a fresh dump per kind.
    */
-  monitor(kinds: readonly MonitorKind[] | 'all' = 'all', opts: { resync?: boolean; receiveBufferSize?: number; signal?: AbortSignal; families?: Family[] } = {}): AsyncIterableIterator<MonitorItem> {
+  monitor(kinds: readonly MonitorKind[] | 'all' = 'all', opts: MonitorOptions = {}): AsyncIterableIterator<MonitorItem> {
     const list = kinds === 'all' ? (Object.keys(MONITOR_GROUPS) as MonitorKind[]) : [...kinds];
     let groups = list.flatMap((k) => MONITOR_GROUPS[k]);
     if (opts.families?.length === 1) {
       const v4 = new Set([5, 7, 8, 24]), v6 = new Set([9, 11, 19, 25]);
       groups = groups.filter((g) => !(opts.families![0] === 4 ? v6 : v4).has(g));
     }
+    if (this.closed) throw new Error('Rtnl is closed');
     const sock = NetlinkSocket.open({
       protocol: Protocol.ROUTE, family: rtnetlink,
       receiveBufferSize: opts.receiveBufferSize ?? 4 << 20,
       ...(this.opts.netns !== undefined ? { netns: this.opts.netns } : {}),
       ...(this.opts.capture ? { capture: this.opts.capture } : {}),
     });
-    const sub = sock.subscribe(groups, opts.signal ? { signal: opts.signal } : {});
+    // Rtnl.close() ends the monitor too.
+    this.monitors.add(sock);
+    const sub = sock.subscribe(groups, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.highWaterMark !== undefined ? { highWaterMark: opts.highWaterMark } : {}),
+      onOverrun: opts.resync ? 'discard' : 'keep',
+      closeSocket: true,
+    });
     const self = this;
     const pendingResync: MonitorResync[] = [];
+    const done = (): IteratorResult<MonitorItem> => { sock.close(); self.monitors.delete(sock); return { value: undefined, done: true }; };
     const it: AsyncIterableIterator<MonitorItem> = {
       async next(): Promise<IteratorResult<MonitorItem>> {
         for (;;) {
+          if (sock.isClosed && pendingResync.length === 0) return done();
           const queued = pendingResync.shift();
           if (queued) return { value: queued, done: false };
           let r: IteratorResult<SubscriptionItem>;
-          try { r = await sub.next(); } catch (e) { sock.close(); throw e; }
-          if (r.done) { sock.close(); return { value: undefined, done: true }; }
+          try { r = await sub.next(); } catch (e) { done(); throw e; }
+          if (r.done) return done();
           const item = r.value;
           if (item.type === 'overrun') {
             if (opts.resync) {
-              for (const k of list) pendingResync.push({ action: 'resync', kind: k, objects: await self.objectsOf(k) });
+              try {
+                for (const k of list) pendingResync.push({ action: 'resync', kind: k, objects: await self.objectsOf(k, opts.signal ? { signal: opts.signal } : {}) });
+              } catch (e) { done(); throw e; }
             }
             return { value: { action: 'overrun', reason: item.reason }, done: false };
           }
@@ -710,8 +965,8 @@ export class Rtnl implements AsyncDisposable {
       },
       async return(): Promise<IteratorResult<MonitorItem>> {
         await sub.return?.();
-        sock.close();
-        return { value: undefined, done: true };
+        pendingResync.length = 0;
+        return done();
       },
       [Symbol.asyncIterator]() { return it; },
     };
@@ -719,16 +974,16 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /** The current objects of a kind (what a resync after an overrun reads). */
-  async objectsOf(kind: MonitorKind): Promise<RtObject[]> {
+  async objectsOf(kind: MonitorKind, call: ReadOptions = {}): Promise<RtObject[]> {
     switch (kind) {
-      case 'link': return this.links();
-      case 'address': return this.addresses();
-      case 'route': return this.routes();
-      case 'neighbour': return this.neighbours();
-      case 'rule': return this.rules();
-      case 'nexthop': return this.nexthops();
-      case 'netconf': return this.netconf();
-      case 'nsid': return this.nsids();
+      case 'link': return this.links({}, call);
+      case 'address': return this.addresses({}, call);
+      case 'route': return this.routes({}, call);
+      case 'neighbour': return this.neighbours({}, call);
+      case 'rule': return this.rules({}, call);
+      case 'nexthop': return this.nexthops({}, call);
+      case 'netconf': return this.netconf({}, call);
+      case 'nsid': return this.nsids(call);
     }
   }
 }

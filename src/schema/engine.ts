@@ -19,7 +19,7 @@ const STRUCT_TAIL: unique symbol = Symbol('nlwire.structTail');
 /** The deepest nesting of attributes decoded; deeper input is a DecodeError (nesting-too-deep). */
 export const MAX_NEST_DEPTH = 32;
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 interface Hidden {
   [WIRE_ORDER]?: number[];
   [EXACT]?: Map<number, { value: unknown; bytes: Uint8Array }>;
@@ -28,7 +28,7 @@ interface Hidden {
 
 // ---- compiled sets --------------------------------------------------------------------------
 
-interface CompiledAttr { key: string; def: AttrDef }
+export interface CompiledAttr { key: string; def: AttrDef }
 interface CompiledSet {
   set: AttrSet;
   byId: Array<CompiledAttr | undefined>;
@@ -66,6 +66,11 @@ function hide(obj: object, sym: symbol, value: unknown): void {
  * kernels), a longer one keeps the extra bytes (newer kernels); both re-encode exactly.
  */
 export function decodeStruct<S extends StructDef>(def: S, b: Uint8Array, off: number, len: number = def.size): Obj {
+  return decodeStructInterpreted(def, b, off, len);
+}
+
+/** The reference struct decoder (compiled decoders fall back to it for odd sizes). */
+export function decodeStructInterpreted(def: StructDef, b: Uint8Array, off: number, len: number = def.size): Obj {
   const v = dataView(b);
   const out: Obj = {};
   let p = off;
@@ -149,18 +154,46 @@ function toNumberish(f: { type: string; enum?: import('./types.js').EnumDef; fla
 
 // ---- attribute sets: decode ---------------------------------------------------------------------
 
-interface DecodeState { depth: number; ctx: CodecContext }
+/** Where a decode is: nesting depth, what custom codecs are told, and which engine runs nests. */
+export interface DecodeState { depth: number; ctx: CodecContext; compiled?: boolean }
+
+/** A set decoder as schema/compile.ts builds them. */
+export type SetDecoderFn = (b: Uint8Array, v: DataView, start: number, end: number, hdr: Obj | undefined, depth: number) => Obj;
+let compiledFor: ((set: AttrSet) => SetDecoderFn) | undefined;
+/** Installed by schema/compile.ts: compiled decoders for every set (undefined: the interpreter). */
+export function setDecoderHook(hook: ((set: AttrSet) => SetDecoderFn) | undefined): void {
+  compiledFor = hook;
+}
 
 /**
  * Decodes the attributes in `b[start, end)` with a declared set. Unknown attributes (and repeats
  * of single-valued ones) go to `unknown`; the wire order is kept for exact re-encoding.
- * Throws DecodeError (absolute offsets within `b`) for malformed bytes.
+ * Throws DecodeError (absolute offsets within `b`) for malformed bytes. Uses the compiled
+ * decoder of the set when compiled decoders are active, else the interpreter.
  */
 export function decodeAttrs<S extends AttrSet>(
   set: S, b: Uint8Array, start = 0, end = b.length, fixedHeader?: Readonly<Obj>, depth = 0,
 ): Decoded<S['attrs']> {
-  const st: DecodeState = { depth, ctx: fixedHeader ? { offset: start, fixedHeader } : { offset: start } };
-  return decodeSetAt(compile(set), b, dataView(b), start, end, st) as Decoded<S['attrs']>;
+  if (compiledFor) return compiledFor(set)(b, dataView(b), start, end, fixedHeader as Obj | undefined, depth) as Decoded<S['attrs']>;
+  return decodeAttrsInterpreted(set, b, start, end, fixedHeader, depth);
+}
+
+/** The reference decoder: interprets the declaration field by field. */
+export function decodeAttrsInterpreted<S extends AttrSet>(
+  set: S, b: Uint8Array, start = 0, end = b.length, fixedHeader?: Readonly<Obj>, depth = 0,
+): Decoded<S['attrs']> {
+  return decodeSetInterpreted(set, b, dataView(b), start, end, fixedHeader as Obj | undefined, depth) as Decoded<S['attrs']>;
+}
+
+export function decodeSetInterpreted(set: AttrSet, b: Uint8Array, v: DataView, start: number, end: number, hdr: Obj | undefined, depth: number): Obj {
+  const st: DecodeState = { depth, ctx: hdr ? { offset: start, fixedHeader: hdr } : { offset: start } };
+  return decodeSetAt(compile(set), b, v, start, end, st);
+}
+
+/** A nested set, by the engine the enclosing decode runs on (`st.depth` already counts the nest). */
+function decodeNested(set: AttrSet, b: Uint8Array, v: DataView, start: number, end: number, st: DecodeState): Obj {
+  if (st.compiled && compiledFor) return compiledFor(set)(b, v, start, end, st.ctx.fixedHeader as Obj | undefined, st.depth);
+  return decodeSetAt(compile(set), b, v, start, end, st);
 }
 
 function decodeSetAt(cs: CompiledSet, b: Uint8Array, v: DataView, start: number, end: number, st: DecodeState): Obj {
@@ -205,6 +238,11 @@ function decodeSetAt(cs: CompiledSet, b: Uint8Array, v: DataView, start: number,
   return out;
 }
 
+/** A sub-message's value once its selector is known (for compiled decoders too). */
+export function subMessageValue(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, pOff: number, pLen: number, st: DecodeState): unknown {
+  return decodeSubMessage(a, siblings, b, v, hOff, pOff, pLen, st);
+}
+
 function decodeSubMessage(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, pOff: number, pLen: number, st: DecodeState): unknown {
   const def = a.def as Extract<AttrDef, { type: 'sub-message' }>;
   const sel = def.selectorIn === 'header' ? st.ctx.fixedHeader?.[def.selector] : siblings[def.selector];
@@ -214,11 +252,14 @@ function decodeSubMessage(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: Data
     if (pLen < fmt.size) throw new DecodeError('attr-bad-size', hOff, `${a.key}: ${pLen} bytes for struct ${fmt.name} of ${fmt.size}`);
     return decodeStruct(fmt, b, pOff, pLen);
   }
-  return decodeSetAt(compile(resolveSet(fmt as AttrSetRef)), b, v, pOff, pOff + pLen, { ...st, depth: st.depth + 1 });
+  return decodeNested(resolveSet(fmt as AttrSetRef), b, v, pOff, pOff + pLen, { ...st, depth: st.depth + 1 });
 }
 
 const INT_SIZE: Record<ScalarType, number> = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, uint: 0, sint: 0 };
 
+export function badSizeError(a: CompiledAttr, hOff: number, len: number, want: string): DecodeError {
+  return badSize(a, hOff, len, want);
+}
 function badSize(a: CompiledAttr, hOff: number, len: number, want: string): DecodeError {
   return new DecodeError('attr-bad-size', hOff, `${a.key} (type ${a.def.id}): ${len} bytes, ${a.def.type} needs ${want}`);
 }
@@ -236,6 +277,11 @@ function readScalar(t: ScalarType, v: DataView, p: number, len: number, le: bool
     case 'uint': return len === 4 ? BigInt(v.getUint32(p, le)) : len === 8 ? v.getBigUint64(p, le) : undefined;
     case 'sint': return len === 4 ? BigInt(v.getInt32(p, le)) : len === 8 ? v.getBigInt64(p, le) : undefined;
   }
+}
+
+/** One attribute's value by the interpreter (compiled decoders delegate the rarer types here). */
+export function interpretValue(a: CompiledAttr, b: Uint8Array, v: DataView, hOff: number, p: number, len: number, raw: number, st: DecodeState): unknown {
+  return decodeValue(a, b, v, hOff, p, len, raw, st);
 }
 
 function decodeValue(a: CompiledAttr, b: Uint8Array, v: DataView, hOff: number, p: number, len: number, raw: number, st: DecodeState): unknown {
@@ -277,15 +323,15 @@ function decodeValue(a: CompiledAttr, b: Uint8Array, v: DataView, hOff: number, 
       if (def.header) {
         if (len < def.header.size) throw badSize(a, hOff, len, `at least ${def.header.size} (struct ${def.header.name})`);
         const header = decodeStruct(def.header, b, p, def.header.size);
-        return { header, attrs: decodeSetAt(compile(resolveSet(def.set)), b, v, p + def.header.size, p + len, inner) };
+        return { header, attrs: decodeNested(resolveSet(def.set), b, v, p + def.header.size, p + len, inner) };
       }
-      return decodeSetAt(compile(resolveSet(def.set)), b, v, p, p + len, inner);
+      return decodeNested(resolveSet(def.set), b, v, p, p + len, inner);
     }
     case 'indexed-array': {
       const items: unknown[] = [];
       const indices: number[] = [];
       const inner = { ...st, depth: st.depth + 1 };
-      const itemSet = typeof def.item === 'string' ? undefined : compile(resolveSet(def.item));
+      const itemSet = typeof def.item === 'string' ? undefined : resolveSet(def.item);
       let off = p;
       const end = p + len;
       while (off < end) {
@@ -295,7 +341,7 @@ function decodeValue(a: CompiledAttr, b: Uint8Array, v: DataView, hOff: number, 
         if (l < NLA_HDRLEN) throw new DecodeError('attr-bad-length', off, `nla_len ${l} below 4`);
         if (l > remaining) throw new DecodeError('attr-truncated', off, `nla_len ${l} with ${remaining} bytes left`);
         indices.push(v.getUint16(off + 2, true));
-        if (itemSet) items.push(decodeSetAt(itemSet, b, v, off + NLA_HDRLEN, off + l, inner));
+        if (itemSet) items.push(decodeNested(itemSet, b, v, off + NLA_HDRLEN, off + l, inner));
         else {
           const t = def.item as ScalarType;
           const want = INT_SIZE[t];
@@ -321,6 +367,26 @@ function decodeValue(a: CompiledAttr, b: Uint8Array, v: DataView, hOff: number, 
     case 'custom':
       return def.codec.decode(b.subarray(p, p + len), { ...st.ctx, offset: p });
   }
+}
+
+/** The received bytes of a value whose canonical encoding would differ, else undefined. */
+export function nonCanonicalBytes(def: AttrDef, value: unknown, b: Uint8Array, p: number, len: number): Uint8Array | undefined {
+  return nonCanonical(def, value, b, p, len);
+}
+
+/**
+ * Keeps what the builder needs to give back the received bytes of a set whose keys alone do not
+ * say it: the wire order (read again from the bytes) and the exact bytes of odd values.
+ */
+export function attachWireOrder(o: Obj, b: Uint8Array, start: number, end: number, exact: Map<number, { value: unknown; bytes: Uint8Array }> | undefined): void {
+  const order: number[] = [];
+  for (let off = start; off < end; ) {
+    const len = b[off]! | (b[off + 1]! << 8);
+    order.push(b[off + 2]! | (b[off + 3]! << 8));
+    off += align4(len);
+  }
+  hide(o, WIRE_ORDER, order);
+  if (exact) hide(o, EXACT, exact);
 }
 
 /** For values whose canonical encoding would not give back the received bytes, keep the bytes. */

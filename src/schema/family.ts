@@ -1,11 +1,13 @@
 // Message-level declarations: which fixed header and attribute set each message type carries.
 import { type Encodable, Concat } from '../core/attr.js';
-import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, align4 } from '../core/constants.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, align4 } from '../core/constants.js';
 import { DecodeError, type ExtendedAck } from '../core/errors.js';
-import { controlTypeName, decodeHeader, type MessageHeader } from '../core/header.js';
+import { controlTypeName, dataView, decodeHeader, type MessageHeader } from '../core/header.js';
 import { MessageBuilder } from '../core/message.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { enumValue } from './define.js';
+import { jsonSafe } from '../core/json.js';
+import { compiledDecodersActive, compiledSetDecoder, compiledStructDecoder } from './compile.js';
 import { decodeAttrs, decodeStruct, encodeAttrs, encodeStructInto, structByteLength } from './engine.js';
 import type { AttrSet, Decoded, StructDef, StructValue, UnknownAttr } from './types.js';
 
@@ -71,18 +73,118 @@ export function compileFamily(f: MessageFamily): CompiledFamily {
   return c;
 }
 
+/**
+ * A decoded data message: plain data (JSON-serialisable own properties: the nlmsghdr fields,
+ * the family header in `fixed`, the attributes). `header` (the nlmsghdr as one object) and `def`
+ * (the declaration used) are getters, which neither JSON nor console.log shows.
+ */
+export class DataMessage {
+  readonly kind = 'data' as const;
+  fixed: Record<string, unknown> | undefined = undefined;
+  attrs: (Record<string, unknown> & { unknown?: UnknownAttr[] }) | undefined = undefined;
+  payload: Uint8Array | undefined = undefined;
+  readonly #def: MessageDef | undefined;
+  constructor(
+    /** Offset of the message in the decoded buffer. */
+    public offset: number,
+    public name: string,
+    /** nlmsg_len, nlmsg_type, nlmsg_flags, nlmsg_seq, nlmsg_pid. */
+    public length: number,
+    public type: number,
+    public flags: number,
+    public seq: number,
+    public pid: number,
+    def: MessageDef | undefined,
+  ) {
+    this.#def = def;
+  }
+  /** The nlmsghdr as one object. */
+  get header(): MessageHeader {
+    return { length: this.length, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid };
+  }
+  /** The declaration this message was decoded with (undefined for undeclared types). */
+  get def(): MessageDef | undefined { return this.#def; }
+  /** JSON form: 64-bit values as numbers (or decimal strings past 2^53), bytes as hex. */
+  toJSON(): unknown {
+    return jsonSafe({ kind: this.kind, name: this.name, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid, fixed: this.fixed, attrs: this.attrs, payload: this.payload });
+  }
+}
+
 /** A decoded message of any kind. */
 export type DecodedMessage =
-  | { kind: 'data'; header: MessageHeader; offset: number; name: string; def?: MessageDef; fixed?: Record<string, unknown>; attrs?: Record<string, unknown> & { unknown?: UnknownAttr[] }; payload?: Uint8Array }
+  | DataMessage
   | { kind: 'error'; header: MessageHeader; offset: number; name: 'NLMSG_ERROR'; error: number; request: MessageHeader; extack: ExtendedAck }
   | { kind: 'done'; header: MessageHeader; offset: number; name: 'NLMSG_DONE'; error: number; extack: ExtendedAck }
   | { kind: 'control'; header: MessageHeader; offset: number; name: string; payload: Uint8Array };
 
 /** Decodes one message at `offset` (its nlmsghdr already validated by the walker or here). */
-export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, offset: number, header?: MessageHeader): DecodedMessage {
-  const h = header ?? decodeHeader(b, offset);
+export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, offset: number, header?: MessageHeader, view?: DataView): DecodedMessage {
+  const v = view ?? dataView(b);
+  if (header === undefined && (b.length - offset < NLMSG_HDRLEN || v.getUint32(offset, true) < NLMSG_HDRLEN || v.getUint32(offset, true) > b.length - offset)) {
+    decodeHeader(b, offset); // throws the precise DecodeError
+  }
+  const length = header ? header.length : v.getUint32(offset, true);
+  const type = header ? header.type : v.getUint16(offset + 4, true);
   const pOff = offset + NLMSG_HDRLEN;
-  const payload = b.subarray(pOff, offset + h.length);
+  const end = offset + length;
+  if (type < 16) return decodeControl(header ?? decodeHeader(b, offset), b, offset, pOff, end);
+  const flags = header ? header.flags : v.getUint16(offset + 6, true);
+  const seq = header ? header.seq : v.getUint32(offset + 8, true);
+  const pid = header ? header.pid : v.getUint32(offset + 12, true);
+  const def = cf?.byType.get(type);
+  if (!def) {
+    const out = new DataMessage(offset, `type ${type}`, length, type, flags, seq, pid, undefined);
+    out.payload = b.slice(pOff, end);
+    return out;
+  }
+  const parts = decodeParts(cf!, def, b, v, offset, end, header);
+  const out = new DataMessage(offset, parts.def.name, length, type, flags, seq, pid, parts.def);
+  if (parts.fixed) out.fixed = parts.fixed;
+  if (parts.attrs) out.attrs = parts.attrs;
+  else if (parts.payload) out.payload = parts.payload;
+  return out;
+}
+
+/** What a declared data message decodes to (one reused object: read it before the next call). */
+export interface MessageParts {
+  def: MessageDef;
+  fixed: Record<string, unknown> | undefined;
+  attrs: Record<string, unknown> | undefined;
+  payload: Uint8Array | undefined;
+}
+const PARTS: MessageParts = { def: undefined as unknown as MessageDef, fixed: undefined, attrs: undefined, payload: undefined };
+
+/**
+ * The family header and attributes of a declared data message at `offset` (nlmsghdr validated,
+ * `end` its end), with the compiled decoders where they are active.
+ */
+export function decodeParts(cf: CompiledFamily, def: MessageDef, b: Uint8Array, v: DataView, offset: number, end: number, header?: MessageHeader): MessageParts {
+  const compiled = compiledDecodersActive();
+  const pOff = offset + NLMSG_HDRLEN;
+  let p = pOff;
+  let fixed: Record<string, unknown> | undefined;
+  if (def.header) {
+    const size = def.header.size;
+    if (end - pOff < size) {
+      throw new DecodeError('message-short-for-header', offset, `${def.name}: payload ${end - pOff} bytes, ${def.header.name} needs ${size}`);
+    }
+    fixed = compiled ? compiledStructDecoder(def.header)(b, v, p, size) : decodeStruct(def.header, b, p, size);
+    p += size;
+  }
+  const use = (def.select && def.select(fixed ?? {}, header ?? decodeHeader(b, offset))) || def;
+  PARTS.def = use;
+  PARTS.fixed = fixed;
+  PARTS.attrs = undefined;
+  PARTS.payload = undefined;
+  if (use.attrs) {
+    PARTS.attrs = (compiled ? compiledSetDecoder(use.attrs)(b, v, p, end, fixed, 0) : decodeAttrs(use.attrs, b, p, end, fixed)) as Record<string, unknown>;
+  } else if (p < end) PARTS.payload = b.slice(p, end);
+  void cf;
+  return PARTS;
+}
+
+function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: number, end: number): DecodedMessage {
+  const payload = b.subarray(pOff, end);
   if (h.type === NLMSG_ERROR) {
     const e = decodeErrorPayload(payload, h.flags, pOff);
     return { kind: 'error', header: h, offset, name: 'NLMSG_ERROR', error: e.error, request: e.request, extack: e.extack };
@@ -91,30 +193,9 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
     const d = decodeDonePayload(payload, h.flags, pOff);
     return { kind: 'done', header: h, offset, name: 'NLMSG_DONE', error: d.error, extack: d.extack };
   }
-  if (h.type === NLMSG_NOOP || h.type === NLMSG_OVERRUN || h.type < 16) {
-    return { kind: 'control', header: h, offset, name: controlTypeName(h.type) ?? `NLMSG_${h.type}`, payload: payload.slice() };
-  }
-  const def = cf?.byType.get(h.type);
-  if (!def) {
-    const size = cf?.headerSizes[h.type];
-    return { kind: 'data', header: h, offset, name: `type ${h.type}`, payload: payload.slice(), ...(size !== undefined && size !== 0xff ? {} : {}) };
-  }
-  let p = pOff;
-  let fixed: Record<string, unknown> | undefined;
-  if (def.header) {
-    if (payload.length < def.header.size) {
-      throw new DecodeError('message-short-for-header', offset, `${def.name}: payload ${payload.length} bytes, ${def.header.name} needs ${def.header.size}`);
-    }
-    fixed = decodeStruct(def.header, b, p, def.header.size);
-    p += def.header.size;
-  }
-  const use = (def.select && def.select(fixed ?? {}, h)) || def;
-  const out: DecodedMessage = { kind: 'data', header: h, offset, name: use.name, def: use };
-  if (fixed) out.fixed = fixed;
-  if (use.attrs) out.attrs = decodeAttrs(use.attrs, b, p, offset + h.length, fixed) as Record<string, unknown>;
-  else if (p < offset + h.length) out.payload = b.slice(p, offset + h.length);
-  return out;
+  return { kind: 'control', header: h, offset, name: controlTypeName(h.type) ?? `NLMSG_${h.type}`, payload: payload.length ? payload.slice() : EMPTY };
 }
+const EMPTY = new Uint8Array(0);
 
 /** Decodes every message in `b` with a family's declarations. */
 export function decodeAll(family: MessageFamily | undefined, b: Uint8Array): DecodedMessage[] {

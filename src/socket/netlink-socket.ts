@@ -7,7 +7,7 @@
 import type { Encodable } from '../core/attr.js';
 import {
   NETLINK_OPT, NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_OVERRUN, Protocol, SOL_NETLINK, SOL_SOCKET,
-  SO_RCVBUF, SO_RCVBUFFORCE, align4, protocolNumber, type ProtocolName,
+  SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, align4, protocolNumber, type ProtocolName,
 } from '../core/constants.js';
 import { errnoName } from '../core/errno.js';
 import { DecodeError, NetlinkError, NetlinkTimeoutError, type ExtendedAck } from '../core/errors.js';
@@ -16,6 +16,7 @@ import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
 import { familyForProtocol } from '../families/registry.js';
 import { locateAttribute } from './extack-resolve.js';
+import { createWalker, WalkStatus, type WalkEngine, type WalkIndex, type Walker } from '../walk/index.js';
 import { registerSocketOpener } from '../families/diag/shared.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
@@ -48,6 +49,8 @@ export interface NetlinkSocketOptions {
   strict?: boolean;
   /** SO_RCVBUF in bytes (SO_RCVBUFFORCE when permitted). Larger buffers lose fewer events. */
   receiveBufferSize?: number;
+  /** Walker that indexes received datagrams: 'wasm' (default where it loads; bytes are received into its memory) or 'js'. */
+  walker?: WalkEngine;
   /** Initial receive buffer in user space (default 64 KiB); grows when a datagram is truncated. */
   readBufferSize?: number;
   /** Default timeout of requests and of the gap between dump datagrams, ms (default 30 s). */
@@ -60,6 +63,11 @@ export interface NetlinkSocketOptions {
   binding?: NativeBinding;
   /** Receives a copy of every datagram sent and received (for pcap recording). */
   capture?: CaptureSink;
+  /**
+   * Bytes of replies allowed in flight (flow control). Default: half the receive buffer
+   * (SO_RCVBUF as the kernel reports it), so the kernel never drops an ACK for want of room.
+   */
+  replyWindow?: number;
 }
 
 let processCapture: CaptureSink | undefined;
@@ -89,6 +97,62 @@ export interface RequestOptions {
   expect?: 'ack' | 'reply';
   /** Operation name for errors (default: the declared message name, or the type number). */
   operation?: string;
+  /**
+   * The request only reads (a GET): if the kernel drops its reply (receive buffer overrun), it is
+   * sent again instead of failing with ReplyLostError. Default: true for `expect: 'reply'`.
+   */
+  idempotent?: boolean;
+}
+
+export interface BatchOptions {
+  /** 'stop' (default): send nothing more after the first error; 'continue': send every item. */
+  onError?: 'stop' | 'continue';
+  /** Per datagram, ms without an answer (default: the socket's timeout). */
+  timeout?: number;
+  signal?: AbortSignal;
+  /** Operation name for errors (default: each message's declared name). */
+  operation?: string;
+  /** Called once per item, in order of completion: `error` is undefined when the kernel ACKed it. */
+  onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
+  /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
+  maxDatagram?: number;
+}
+
+/** A failed (or skipped) batch item. `error` is a NetlinkError with the kernel's extack when the kernel refused it. */
+export interface BatchFailure { index: number; error: Error }
+
+export interface BatchResult {
+  /** Items the kernel ACKed. */
+  ok: number;
+  /** Items that failed, in index order (NetlinkError, ReplyLostError, ...). */
+  failed: BatchFailure[];
+  /** Items never sent because of onError 'stop' or an abort (BatchSkippedError each, not listed in failed). */
+  skipped: number;
+}
+
+/**
+ * The kernel dropped the reply of a change (the receive buffer overran): whether it was applied
+ * is unknown. Re-read the state to find out. Flow control makes this rare (it needs other traffic
+ * filling the receive buffer, e.g. multicast on the same socket).
+ */
+export class ReplyLostError extends Error {
+  override readonly name = 'ReplyLostError';
+  readonly code = 'ENOBUFS';
+  readonly errno = -ENOBUFS;
+  /** The change may or may not have been applied. */
+  readonly outcome = 'unknown';
+  constructor(readonly syscall: string) {
+    super(`${syscall}: the kernel dropped the reply (receive buffer overrun); the change may or may not have been applied`);
+  }
+}
+
+/** A batch item that was not sent (onError 'stop' after an earlier failure, abort, or close). */
+export class BatchSkippedError extends Error {
+  override readonly name = 'BatchSkippedError';
+  readonly code = 'ECANCELED';
+  constructor(readonly index: number, why: string) {
+    super(`batch item ${index} not sent: ${why}`);
+  }
 }
 
 /** What a request resolves with: the replies, and a warning the kernel attached to its ACK. */
@@ -134,6 +198,14 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
   /** Close the socket when the iteration ends (break, return, abort): a socket per monitor. */
   closeSocket?: boolean;
+  /**
+   * What an overrun does to the events received before it. 'keep' (default) delivers them before
+   * the overrun item. 'discard' drops them, and every event still queued in the kernel when the
+   * overrun is reported (they predate the loss): after the overrun item, only events the kernel
+   * queued after it arrive, so a consumer that re-reads the state (a dump) on 'overrun' and
+   * applies the events that follow ends equal to the kernel.
+   */
+  onOverrun?: 'keep' | 'discard';
 }
 
 /** A dump read as it arrives ({@link NetlinkSocket.dump}): iterate it once. */
@@ -149,18 +221,45 @@ interface Pending {
   operation: string;
   dump: boolean;
   expect: 'ack' | 'reply';
+  /** The message as sent (a view into its datagram), for extack resolution and resending. */
   request: Uint8Array;
   messages: DecodedMessage[];
   interrupted: boolean;
   /** Called for each data message of a dump (streaming); undefined collects into `messages`. */
   onMessage?: (m: DecodedMessage) => void;
   onRaw?: (chunk: Uint8Array) => void;
+  /** Reply bytes reserved in the flow-control window while in flight. */
+  cost: number;
+  /** May be sent again when its reply is lost (a read). */
+  idempotent: boolean;
+  resends: number;
+  /** The datagram it went out in; undefined while queued. */
+  unit: Unit | undefined;
+  settled: boolean;
   resolve: (r: RequestResult & { interrupted: boolean }) => void;
   reject: (e: Error) => void;
-  timer?: ReturnType<typeof setTimeout>;
-  timeoutMs: number;
-  cleanup: () => void;
 }
+
+/** One datagram: the requests sent together, and the timer that watches them. */
+interface Unit {
+  items: Pending[];
+  /** Items not settled yet. */
+  open: number;
+  timeoutMs: number;
+  timer?: ReturnType<typeof setTimeout>;
+  /** A reply arrived since the timer was armed (the timer re-arms instead of firing). */
+  touched: boolean;
+  /** Skip the unit's items instead of sending them (a stopped batch). */
+  cancelled?: () => Error | undefined;
+}
+
+/** Produces the next datagram of a batch when the window has room; undefined when done. */
+interface UnitSource { next(): Unit | undefined; abort(err: Error): void }
+
+/** Window bytes a reply is assumed to take in the receive queue (skb truesize, with margin). */
+const ACK_COST = 2048;
+const REPLY_COST = 16384;
+const MAX_RESENDS = 3;
 
 class AsyncQueue<T> {
   private items: T[] = [];
@@ -169,6 +268,8 @@ class AsyncQueue<T> {
   private error: Error | undefined;
   constructor(private readonly onDrain?: () => void) {}
   get length(): number { return this.items.length; }
+  /** Drops the items not consumed yet. */
+  clear(): void { this.items.length = 0; }
   push(item: T): void {
     if (this.ended) return;
     const w = this.waiters.shift();
@@ -180,6 +281,14 @@ class AsyncQueue<T> {
     this.ended = true;
     this.error = err;
     for (const w of this.waiters.splice(0)) err && this.items.length === 0 ? w.reject(err) : w.resolve({ value: undefined, done: true });
+  }
+  iterator(onReturn: () => void): AsyncIterableIterator<T> {
+    const it: AsyncIterableIterator<T> = {
+      next: () => this.next(),
+      return: async () => { onReturn(); this.end(); return { value: undefined, done: true }; },
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
   }
   next(): Promise<IteratorResult<T>> {
     if (this.items.length) {
@@ -210,20 +319,38 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly native: NativeBinding;
   private fd: number;
   private poller: Poller | undefined;
-  private readBuf: Uint8Array;
+  private readBuf: Uint8Array | undefined;
+  private readSize: number;
+  private readonly walkerEngine: WalkEngine | undefined;
+  /** Indexes every datagram in one pass; with WASM, `readBuf` is its receive slot (recvmsg writes into linear memory). */
+  private walker!: Walker;
   private readonly info = new Int32Array(RECV_INFO_LENGTH);
   private seq = Math.floor(Math.random() * 0x7fff0000) + 1;
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
-  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number }>();
+  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number; discard: boolean }>();
+  /** After an overrun: events read until the kernel queue is empty predate the loss and are dropped. */
+  private discardingEvents = false;
   private readonly rawListeners = new Set<(c: RawChunk) => void>();
+  private readonly closeListeners: Array<() => void> = [];
   private readonly timeoutMs: number;
   private readonly acceptNonKernel: boolean;
   private readonly capture: CaptureSink | undefined;
   private closed = false;
   private paused = false;
   private draining = false;
+  /** Flow control: datagrams waiting for window room, and batches producing more of them. */
+  private readonly sendQueue: Unit[] = [];
+  private readonly sources: UnitSource[] = [];
+  private pumping = false;
+  /** Reply bytes reserved by the requests in flight, and the most allowed. */
+  private inFlight = 0;
+  private replyWindow: number;
+  private readonly receiveBuffer: number;
+  private readonly maxDatagram: number;
+  /** Requests in flight when the kernel reported ENOBUFS: their replies may be lost. */
+  private readonly suspects = new Set<Pending>();
 
   private constructor(fd: number, native: NativeBinding, opts: NetlinkSocketOptions, protocol: number) {
     this.fd = fd;
@@ -233,10 +360,16 @@ export class NetlinkSocket implements AsyncDisposable {
     this.family = opts.family ?? familyForProtocol(protocol);
     this.cf = compileFamily(this.family);
     this.portId = native.getPortId(fd);
-    this.readBuf = new Uint8Array(opts.readBufferSize ?? 65536);
+    this.readSize = opts.readBufferSize ?? 65536;
+    this.walkerEngine = opts.walker;
     this.timeoutMs = opts.timeout ?? 30_000;
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
     this.capture = opts.capture ?? processCapture;
+    const sockopt = (name: number, fallback: number): number => { try { return native.getsockoptInt(fd, SOL_SOCKET, name); } catch { return fallback; } };
+    // Half the receive buffer: the other half absorbs dump chunks and estimate errors.
+    this.receiveBuffer = sockopt(SO_RCVBUF, 212992);
+    this.replyWindow = Math.max(ACK_COST * 4, opts.replyWindow ?? Math.floor(this.receiveBuffer / 2));
+    this.maxDatagram = Math.min(256 * 1024, Math.max(4096, Math.floor(sockopt(SO_SNDBUF, 212992) / 2)));
   }
 
   /** Opens, configures and binds a socket. Throws a system error (code 'EPERM', ...) on failure. */
@@ -352,7 +485,13 @@ export class NetlinkSocket implements AsyncDisposable {
   subscribe(groups: readonly number[] = [], opts: SubscribeOptions = {}): AsyncIterableIterator<SubscriptionItem> {
     for (const g of groups) this.join(g);
     const hwm = opts.highWaterMark ?? 50_000;
-    const sub = { queue: new AsyncQueue<SubscriptionItem>(() => this.resumeIfPaused()), hwm };
+    const sub = { queue: new AsyncQueue<SubscriptionItem>(() => this.resumeIfPaused()), hwm, discard: opts.onOverrun === 'discard' };
+    if (opts.signal?.aborted || this.closed) {
+      // Settles at once: the iterator is already done.
+      sub.queue.end();
+      if (opts.closeSocket) this.close();
+      return sub.queue.iterator(() => undefined);
+    }
     this.subscriptions.add(sub);
     this.ensurePolling();
     const end = (): void => {
@@ -362,12 +501,7 @@ export class NetlinkSocket implements AsyncDisposable {
       else this.maybeStopPolling();
     };
     opts.signal?.addEventListener('abort', end, { once: true });
-    const it: AsyncIterableIterator<SubscriptionItem> = {
-      next: () => sub.queue.next(),
-      return: async () => { end(); return { value: undefined, done: true }; },
-      [Symbol.asyncIterator]() { return it; },
-    };
-    return it;
+    return sub.queue.iterator(end);
   }
 
   /** Every datagram received (before decoding); returns an unsubscribe function. */
@@ -394,10 +528,16 @@ export class NetlinkSocket implements AsyncDisposable {
     this.native.close(this.fd);
     this.fd = -1;
     const err = new Error('netlink socket closed');
-    for (const p of [...this.pending.values()]) { p.cleanup(); p.reject(err); }
+    // Everything on the socket ends: requests in flight or queued, batches, dumps waiting their
+    // turn, subscriptions.
+    for (const source of this.sources.splice(0)) source.abort(err);
+    for (const p of [...this.pending.values()]) p.reject(err);
     this.pending.clear();
+    for (const u of this.sendQueue.splice(0)) for (const p of u.items) p.reject(err);
+    for (const launch of this.dumpQueue.splice(0)) launch();
     for (const s of this.subscriptions) s.queue.end();
     this.subscriptions.clear();
+    for (const l of this.closeListeners.splice(0)) l();
   }
 
   /** Closes it at the end of an `await using` block. */
@@ -420,49 +560,33 @@ export class NetlinkSocket implements AsyncDisposable {
     onMessage?: (m: DecodedMessage) => void, onRaw?: (chunk: Uint8Array) => void,
   ): Promise<RequestResult & { interrupted: boolean }> {
     if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
+    if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal, opts.operation ?? 'request'));
     return new Promise((resolve, reject) => {
       const launch = (): void => {
         if (this.closed) { reject(new Error('netlink socket is closed')); return; }
         let bytes: Uint8Array;
         try {
           bytes = message instanceof Uint8Array ? message.slice() : encodeToBytes(message);
-        } catch (e) { reject(e as Error); return; }
-        if (bytes.length < NLMSG_HDRLEN) { reject(new RangeError('a request needs at least a 16-byte nlmsghdr')); return; }
-        const v = dataView(bytes);
-        const seq = this.nextSeq();
-        let flags = v.getUint16(6, true) | NLM_F.REQUEST;
+        } catch (e) { if (dump) this.nextDump(); reject(e as Error); return; }
+        if (bytes.length < NLMSG_HDRLEN) { if (dump) this.nextDump(); reject(new RangeError('a request needs at least a 16-byte nlmsghdr')); return; }
         const expect = opts.expect ?? 'ack';
+        const v = dataView(bytes);
+        let flags = v.getUint16(6, true) | NLM_F.REQUEST;
         if (dump) flags |= NLM_F.DUMP;
         else if (expect === 'ack') flags |= NLM_F.ACK;
         v.setUint16(6, flags, true);
-        v.setUint32(8, seq, true);
-        v.setUint32(12, this.portId, true);
-        const type = v.getUint16(4, true);
-        const operation = opts.operation ?? this.operationName(type);
-        const timeoutMs = opts.timeout ?? this.timeoutMs;
+        const operation = opts.operation ?? this.operationName(v.getUint16(4, true));
+        const idempotent = opts.idempotent ?? expect === 'reply';
+        const onAbort = (): void => p.reject(abortError(opts.signal!, operation));
         const p: Pending = {
-          seq, operation, dump, expect, request: bytes, messages: [], interrupted: false,
+          seq: 0, operation, dump, expect, request: bytes, messages: [], interrupted: false,
           ...(onMessage ? { onMessage } : {}), ...(onRaw ? { onRaw } : {}),
-          resolve: (r) => { finish(); resolve(r); },
-          reject: (e) => { finish(); reject(e); },
-          timeoutMs,
-          cleanup: () => { if (p.timer) clearTimeout(p.timer); opts.signal?.removeEventListener('abort', onAbort); },
+          cost: dump ? 0 : idempotent ? REPLY_COST : ACK_COST, idempotent, resends: 0, unit: undefined, settled: false,
+          resolve: (r) => { if (this.settle(p)) { opts.signal?.removeEventListener('abort', onAbort); resolve(r); } },
+          reject: (e) => { if (this.settle(p)) { opts.signal?.removeEventListener('abort', onAbort); reject(e); } },
         };
-        const finish = (): void => {
-          p.cleanup();
-          this.pending.delete(seq);
-          if (dump) this.nextDump();
-          this.maybeStopPolling();
-        };
-        const onAbort = (): void => p.reject(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error(`${operation}: aborted`));
-        if (opts.signal?.aborted) { if (dump) this.nextDump(); onAbort(); return; }
         opts.signal?.addEventListener('abort', onAbort, { once: true });
-        this.pending.set(seq, p);
-        this.armTimer(p);
-        this.ensurePolling();
-        const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
-        if (n < 0) p.reject(systemError(-n, 'sendto'));
-        else this.capture?.record('out', this.protocol, bytes);
+        this.enqueue({ items: [p], open: 1, timeoutMs: opts.timeout ?? this.timeoutMs, touched: false });
       };
       if (dump) {
         if (this.dumpRunning) this.dumpQueue.push(launch);
@@ -471,17 +595,236 @@ export class NetlinkSocket implements AsyncDisposable {
     });
   }
 
+  /**
+   * Sends many requests, packed into as few datagrams as the send buffer and the flow-control
+   * window allow; the kernel ACKs each one. Resolves once every item has an outcome (see
+   * BatchResult). With onError 'stop', items already sent in the datagram of the failing item
+   * are still processed by the kernel (netlink does not stop mid-datagram); later datagrams are
+   * not sent and their items count as skipped.
+   */
+  batch(messages: Iterable<Encodable | Uint8Array | Error>, opts: BatchOptions = {}): Promise<BatchResult> {
+    if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
+    const stopOnError = (opts.onError ?? 'stop') === 'stop';
+    const maxDatagram = Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
+    const perUnit = Math.max(1, Math.floor(this.replyWindow / ACK_COST));
+    const timeoutMs = opts.timeout ?? this.timeoutMs;
+    const iter = messages[Symbol.iterator]();
+    const result: BatchResult = { ok: 0, failed: [], skipped: 0 };
+    let nextIndex = 0;
+    let carried: Encodable | Uint8Array | undefined;
+    let exhausted = false;
+    let inFlightItems = 0;
+    let stopReason: string | undefined;
+    let closedError: Error | undefined;
+    return new Promise<BatchResult>((resolveBatch, rejectBatch) => {
+      const finishIfDone = (): void => {
+        if (!exhausted || inFlightItems > 0) return;
+        opts.signal?.removeEventListener('abort', onAbort);
+        result.failed.sort((a, b) => a.index - b.index);
+        if (closedError) rejectBatch(closedError);
+        else resolveBatch(result);
+      };
+      const stop = (why: string): void => {
+        if (stopReason) return;
+        stopReason = why;
+        // Count what will never be sent.
+        if (carried !== undefined) { carried = undefined; result.skipped++; nextIndex++; }
+        for (let r = iter.next(); !r.done; r = iter.next()) { result.skipped++; nextIndex++; }
+        exhausted = true;
+      };
+      /** Items that were errors already (could not be built): their result, without sending. */
+      const buildFailed = (index: number, error: Error): void => {
+        result.failed.push({ index, error });
+        opts.onResult?.(index, error, []);
+        if (stopOnError) stop(`item ${index} failed`);
+      };
+      const onAbort = (): void => { stop('aborted'); for (const p of [...this.pending.values()]) if (batchItems.has(p)) p.reject(abortError(opts.signal!, p.operation)); finishIfDone(); };
+      const batchItems = new Set<Pending>();
+      const item = (index: number, request: Uint8Array, operation: string): Pending => {
+        const p: Pending = {
+          seq: 0, operation, dump: false, expect: 'ack', request, messages: [], interrupted: false,
+          cost: ACK_COST, idempotent: false, resends: 0, unit: undefined, settled: false,
+          resolve: (r) => {
+            if (!this.settle(p)) return;
+            batchItems.delete(p); inFlightItems--; result.ok++;
+            opts.onResult?.(index, undefined, r.messages);
+            finishIfDone();
+          },
+          reject: (e) => {
+            if (!this.settle(p)) return;
+            batchItems.delete(p); inFlightItems--;
+            if (e instanceof BatchSkippedError) result.skipped++;
+            else { result.failed.push({ index, error: e }); if (stopOnError) stop(`item ${index} failed`); }
+            opts.onResult?.(index, e, []);
+            finishIfDone();
+          },
+        };
+        batchItems.add(p);
+        inFlightItems++;
+        return p;
+      };
+      const next = (): Unit | undefined => {
+        if (stopReason || exhausted) return undefined;
+        const buf = new Uint8Array(maxDatagram);
+        const view = dataView(buf);
+        const items: Pending[] = [];
+        let off = 0;
+        while (items.length < perUnit) {
+          let m: Encodable | Uint8Array;
+          if (carried !== undefined) { m = carried; carried = undefined; } else {
+            const r = iter.next();
+            if (r.done) { exhausted = true; break; }
+            if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); if (stopReason) break; continue; }
+            m = r.value;
+          }
+          let len: number;
+          try { len = m instanceof Uint8Array ? m.length : m.byteLength(); } catch (e) {
+            buildFailed(nextIndex++, e as Error);
+            if (stopReason) break;
+            continue;
+          }
+          if (off + align4(len) > buf.length) {
+            if (items.length) { carried = m; break; }
+            // Larger than a datagram: send it alone in a buffer of its own.
+            const own = m instanceof Uint8Array ? m.slice() : encodeToBytes(m);
+            items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), own, 0, len));
+            break;
+          }
+          if (len < NLMSG_HDRLEN) { stop(`item ${nextIndex} is shorter than an nlmsghdr`); break; }
+          if (m instanceof Uint8Array) buf.set(m, off); else m.encodeInto(view, off);
+          items.push(this.prepareItem(item(nextIndex++, buf.subarray(off, off + len), opts.operation ?? ''), buf, off, len));
+          off += align4(len);
+        }
+        if (items.length === 0) { finishIfDone(); return undefined; }
+        return { items, open: items.length, timeoutMs, touched: false, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
+      };
+      if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      this.sources.push({ next, abort: (err) => { closedError = err; stop('socket closed'); finishIfDone(); } });
+      this.pump();
+      finishIfDone();
+    });
+  }
+
+  /** Sets REQUEST|ACK on a batch item encoded at buf[off..off+len] and names its operation. */
+  private prepareItem(p: Pending, buf: Uint8Array, off: number, len: number): Pending {
+    const v = dataView(buf);
+    v.setUint32(off, len, true);
+    v.setUint16(off + 6, v.getUint16(off + 6, true) | NLM_F.REQUEST | NLM_F.ACK, true);
+    if (!p.operation) p.operation = this.operationName(v.getUint16(off + 4, true));
+    return p;
+  }
+
+  /** Marks a pending operation settled and releases its window share; false if it already was. */
+  private settle(p: Pending): boolean {
+    if (p.settled) return false;
+    p.settled = true;
+    const u = p.unit;
+    if (u) {
+      this.pending.delete(p.seq);
+      this.inFlight -= p.cost;
+      if (--u.open === 0 && u.timer) clearTimeout(u.timer);
+    }
+    if (p.dump) this.nextDump();
+    if (u && !this.closed) this.pump();
+    this.maybeStopPolling();
+    return true;
+  }
+
+  private enqueue(u: Unit): void {
+    this.sendQueue.push(u);
+    this.pump();
+  }
+
+  /** Sends queued datagrams while the flow-control window has room (always at least one). */
+  private pump(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        let u: Unit | undefined = this.sendQueue[0];
+        if (!u) {
+          const source = this.sources[0];
+          if (!source) return;
+          u = source.next();
+          if (!u) { this.sources.shift(); continue; }
+          this.sendQueue.push(u);
+        }
+        const live = u.items.filter((p) => !p.settled);
+        if (live.length === 0) { this.sendQueue.shift(); continue; }
+        const cost = live.reduce((n, p) => n + p.cost, 0);
+        if (this.inFlight > 0 && this.inFlight + cost > this.replyWindow) return;
+        this.sendQueue.shift();
+        const why = u.cancelled?.();
+        if (why) { for (const p of live) p.reject(new BatchSkippedError(-1, why.message)); continue; }
+        this.transmit(u, live, cost);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private transmit(u: Unit, live: Pending[], cost: number): void {
+    for (const p of live) {
+      p.seq = this.nextSeq();
+      p.unit = u;
+      const v = dataView(p.request);
+      v.setUint32(8, p.seq, true);
+      v.setUint32(12, this.portId, true);
+      this.pending.set(p.seq, p);
+    }
+    u.items = live;
+    u.open = live.length;
+    this.inFlight += cost;
+    const bytes = datagramOf(live);
+    this.armTimer(u);
+    this.ensurePolling();
+    const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
+    if (n < 0) { const e = systemError(-n, 'sendto'); for (const p of live) p.reject(e); return; }
+    this.capture?.record('out', this.protocol, bytes);
+  }
+
   private nextDump(): void {
     const next = this.dumpQueue.shift();
     if (next) next();
     else this.dumpRunning = false;
   }
 
-  private armTimer(p: Pending): void {
-    if (p.timer) clearTimeout(p.timer);
-    if (p.timeoutMs > 0 && Number.isFinite(p.timeoutMs)) {
-      p.timer = setTimeout(() => p.reject(new NetlinkTimeoutError(p.operation, p.timeoutMs)), p.timeoutMs);
+  private armTimer(u: Unit): void {
+    if (u.timer) clearTimeout(u.timer);
+    if (!(u.timeoutMs > 0 && Number.isFinite(u.timeoutMs))) return;
+    u.touched = false;
+    u.timer = setTimeout(() => {
+      if (u.open === 0) return;
+      if (u.touched) { this.armTimer(u); return; }
+      for (const p of [...u.items]) if (!p.settled) p.reject(new NetlinkTimeoutError(p.operation, u.timeoutMs));
+    }, u.timeoutMs);
+  }
+
+  /**
+   * After ENOBUFS, once the receive queue is empty: the replies of the requests that were in
+   * flight when the overrun was reported and are still unanswered are lost (the kernel answers
+   * a request inside its sendmsg, so by now every reply has been queued or dropped). Reads are
+   * sent again; changes fail with ReplyLostError (their outcome is unknown).
+   */
+  private settleLost(): void {
+    const lost = [...this.suspects].filter((p) => !p.settled && p.unit);
+    this.suspects.clear();
+    // The estimate was too generous for this traffic: halve the window (the kernel had less room).
+    if (lost.length) this.replyWindow = Math.max(ACK_COST * 4, Math.floor(Math.min(this.replyWindow / 2, this.receiveBuffer / 4)));
+    for (const p of lost) {
+      if (p.idempotent && p.resends < MAX_RESENDS) {
+        const u = p.unit!;
+        this.pending.delete(p.seq);
+        this.inFlight -= p.cost;
+        if (--u.open === 0 && u.timer) clearTimeout(u.timer);
+        p.unit = undefined;
+        p.resends++;
+        p.request = p.request.slice();
+        this.sendQueue.push({ items: [p], open: 1, timeoutMs: u.timeoutMs, touched: false });
+      } else p.reject(new ReplyLostError(p.operation));
     }
+    this.pump();
   }
 
   private ensurePolling(): void {
@@ -524,19 +867,29 @@ export class NetlinkSocket implements AsyncDisposable {
     try {
       for (let i = 0; i < 256; i++) {
         if (this.closed || this.paused) return;
-        const n = this.native.recvInto(this.fd, this.readBuf, 0, this.readBuf.length, this.info);
+        const buf = this.receiveSlot();
+        const n = this.native.recvInto(this.fd, buf, 0, buf.length, this.info);
         if (n < 0) {
           const errno = -n;
-          if (errno === EAGAIN) return;
+          if (errno === EAGAIN) {
+            this.discardingEvents = false;
+            if (this.suspects.size) this.settleLost();
+            return;
+          }
           if (errno === EINTR) continue;
-          if (errno === ENOBUFS) { this.overrun('ENOBUFS'); continue; }
+          if (errno === ENOBUFS) {
+            for (const p of this.pending.values()) if (!p.dump) this.suspects.add(p);
+            this.overrun('ENOBUFS');
+            continue;
+          }
           this.failAll(systemError(errno, 'recvmsg'));
           return;
         }
         if (this.info[RecvInfo.FLAGS]! & MSG_TRUNC) {
           // The datagram is lost; make room for the next one of that size.
           const want = this.info[RecvInfo.LENGTH]!;
-          this.readBuf = new Uint8Array(Math.max(this.readBuf.length * 2, align4(want) + 4096));
+          this.readSize = Math.max(this.readSize * 2, align4(want) + 4096);
+          this.readBuf = undefined;
           this.overrun('truncated');
           continue;
         }
@@ -550,7 +903,10 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   private overrun(reason: 'ENOBUFS' | 'truncated'): void {
-    for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason });
+    for (const s of this.subscriptions) {
+      if (s.discard) { s.queue.clear(); this.discardingEvents = true; }
+      s.queue.push({ type: 'overrun', reason });
+    }
     if (reason === 'truncated') {
       // A dump chunk that did not fit cannot be recovered: fail running dumps loudly.
       for (const p of [...this.pending.values()]) {
@@ -559,8 +915,28 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
+  /**
+   * The receive area: a receive slot of the walker's linear memory where WebAssembly runs (the
+   * kernel's bytes land where the walker reads them, no copy), else a plain buffer.
+   */
+  private receiveArea(size: number): Uint8Array {
+    const slotSize = (size + 63) & ~63;
+    this.walker = createWalker({ headerSizes: this.cf!.headerSizes, slotCount: 1, slotSize, ...(this.walkerEngine ? { engine: this.walkerEngine } : {}) });
+    return this.walker.engine === 'wasm' ? this.walker.receiveSlot(0) : new Uint8Array(slotSize);
+  }
+
+  /** The receive area, made on the first read: a socket that only sends, or is opened and closed, costs no walker. */
+  private receiveSlot(): Uint8Array {
+    return this.readBuf ??= this.receiveArea(this.readSize);
+  }
+
+  /** One pass of the walker over the datagram: messages and attributes, bounds as NLMSG_OK/NLA_OK. */
+  private walkDatagram(n: number): WalkIndex {
+    return this.walker.engine === 'wasm' ? this.walker.walkSlot(0, n) : this.walker.walk(this.readBuf!.subarray(0, n));
+  }
+
   private handleDatagram(n: number): void {
-    const b = this.readBuf.subarray(0, n);
+    const b = this.readBuf!.subarray(0, n);
     const senderPort = this.info[RecvInfo.PORT_ID]! >>> 0;
     const group = this.info[RecvInfo.GROUP]!;
     const nsid = this.info[RecvInfo.NSID]!;
@@ -570,43 +946,40 @@ export class NetlinkSocket implements AsyncDisposable {
       const chunk = { bytes: b, group, portId: senderPort, nsid };
       for (const l of this.rawListeners) l(chunk);
     }
+    const index = this.walkDatagram(n);
     const v = dataView(b);
     // Raw dump consumers get the datagram whole when its first message belongs to their dump.
-    if (n >= NLMSG_HDRLEN && group === 0) {
-      const p = this.pending.get(v.getUint32(8, true));
-      if (p?.onRaw) { this.handleRawDump(p, b, v); return; }
+    if (index.messageCount > 0 && group === 0) {
+      const p = this.pending.get(v.getUint32(index.msgOffset(0) + 8, true));
+      if (p?.onRaw) { this.handleRawDump(p, b, v, index); return; }
     }
-    let off = 0;
-    while (off < n) {
-      let h: MessageHeader;
-      try {
-        h = readHeader(v, off, n);
-      } catch (e) {
-        this.malformed(e as DecodeError, group);
-        return;
-      }
-      this.handleMessage(b, off, h, group, nsid);
-      off += align4(h.length);
+    // Headers come from the index; the messages before a malformed one are still delivered.
+    const count = index.messageCount;
+    const headers: Array<MessageHeader & { offset: number }> = new Array(count);
+    for (let i = 0; i < count; i++) headers[i] = indexedHeader(index, v, i);
+    const failure = index.ok ? undefined : walkError(index);
+    for (let i = 0; i < count; i++) {
+      const h = headers[i]!;
+      this.handleMessage(b, h.offset, h, group, nsid, v);
     }
+    if (failure) this.malformed(failure, group);
   }
 
-  private handleRawDump(p: Pending, b: Uint8Array, v: DataView): void {
-    // Scan headers only: DUMP_INTR, and the final DONE / ERROR.
-    let off = 0;
-    while (off + NLMSG_HDRLEN <= b.length) {
-      const len = v.getUint32(off, true);
-      if (len < NLMSG_HDRLEN || off + len > b.length) { p.reject(new DecodeError('message-bad-length', off, 'malformed dump datagram')); return; }
-      const type = v.getUint16(off + 4, true);
-      const flags = v.getUint16(off + 6, true);
-      if (flags & NLM_F.DUMP_INTR) p.interrupted = true;
+  private handleRawDump(p: Pending, b: Uint8Array, v: DataView, index: WalkIndex): void {
+    // DUMP_INTR, and the final DONE / ERROR, read from the index.
+    const count = index.messageCount;
+    for (let i = 0; i < count; i++) {
+      const type = index.msgType(i);
+      if (index.msgFlags(i) & NLM_F.DUMP_INTR) p.interrupted = true;
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
-        if (off > 0) p.onRaw!(b.subarray(0, off));
-        this.handleMessage(b, off, readHeader(v, off, b.length), 0, -1);
+        const h = indexedHeader(index, v, i);
+        if (h.offset > 0) p.onRaw!(b.subarray(0, h.offset));
+        this.handleMessage(b, h.offset, h, 0, -1, v);
         return;
       }
-      off += align4(len);
     }
-    this.armTimer(p);
+    if (!index.ok) { p.reject(walkError(index)); return; }
+    if (p.unit) p.unit.touched = true;
     p.onRaw!(b);
   }
 
@@ -615,23 +988,28 @@ export class NetlinkSocket implements AsyncDisposable {
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
-  private handleMessage(b: Uint8Array, off: number, h: MessageHeader, group: number, nsid: number): void {
+  private handleMessage(b: Uint8Array, off: number, h: MessageHeader, group: number, nsid: number, v?: DataView): void {
     const p = h.seq !== 0 || group === 0 ? this.pending.get(h.seq) : undefined;
     // Replies to our requests carry our port id; anything else is not a reply.
     if (p && (h.pid === this.portId || h.pid === 0) && group === 0) {
-      this.handleReply(p, b, off, h);
+      this.handleReply(p, b, off, h, v);
       return;
     }
     if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
     if (this.subscriptions.size === 0) return;
+    if (this.discardingEvents) {
+      // Only subscriptions that asked for it lose these events; the others still get them.
+      if ([...this.subscriptions].every((s) => s.discard)) return;
+    }
     let message: DecodedMessage;
     try {
-      message = decodeMessageAt(this.cf, b, off, h);
+      message = decodeMessageAt(this.cf, b, off, h, v);
     } catch (e) {
       if (e instanceof DecodeError) { this.malformed(e, group || 1); return; }
       throw e;
     }
     for (const s of this.subscriptions) {
+      if (this.discardingEvents && s.discard) continue;
       s.queue.push(nsid >= 0 ? { type: 'message', message, group, nsid } : { type: 'message', message, group });
       if (s.queue.length >= s.hwm && !this.paused) {
         // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
@@ -641,9 +1019,10 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
-  private handleReply(p: Pending, b: Uint8Array, off: number, h: MessageHeader): void {
+  private handleReply(p: Pending, b: Uint8Array, off: number, h: MessageHeader, v?: DataView): void {
     const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
     if (h.flags & NLM_F.DUMP_INTR) p.interrupted = true;
+    if (p.unit) p.unit.touched = true;
     try {
       if (h.type === NLMSG_ERROR) {
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
@@ -661,8 +1040,7 @@ export class NetlinkSocket implements AsyncDisposable {
         else p.resolve({ messages: p.messages, interrupted: p.interrupted });
         return;
       }
-      this.armTimer(p);
-      const m = decodeMessageAt(this.cf, b, off, h);
+      const m = decodeMessageAt(this.cf, b, off, h, v);
       if (p.onMessage) p.onMessage(m);
       else p.messages.push(m);
       if (!p.dump && p.expect === 'reply' && !(h.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
@@ -681,12 +1059,45 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 }
 
-function readHeader(v: DataView, off: number, end: number): MessageHeader {
-  const remaining = end - off;
-  if (remaining < NLMSG_HDRLEN) throw new DecodeError('message-truncated', off, `only ${remaining} bytes left for a 16-byte nlmsghdr`);
-  const length = v.getUint32(off, true);
-  if (length < NLMSG_HDRLEN || length > remaining) throw new DecodeError('message-bad-length', off, `nlmsg_len ${length} with ${remaining} bytes left`);
-  return { length, type: v.getUint16(off + 4, true), flags: v.getUint16(off + 6, true), seq: v.getUint32(off + 8, true), pid: v.getUint32(off + 12, true) };
+function abortError(signal: AbortSignal, operation: string): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(`${operation}: aborted`);
+}
+
+/** The bytes of one datagram holding the given requests (their views when contiguous, else a copy). */
+function datagramOf(items: Pending[]): Uint8Array {
+  const first = items[0]!.request;
+  if (items.length === 1) return first;
+  const last = items[items.length - 1]!.request;
+  let contiguous = last.buffer === first.buffer;
+  let expect = first.byteOffset;
+  for (const p of items) {
+    if (!contiguous) break;
+    contiguous = p.request.buffer === first.buffer && p.request.byteOffset === expect;
+    expect = p.request.byteOffset + align4(p.request.length);
+  }
+  if (contiguous) return new Uint8Array(first.buffer, first.byteOffset, last.byteOffset + last.length - first.byteOffset);
+  const out = new Uint8Array(items.reduce((n, p) => n + align4(p.request.length), 0));
+  let off = 0;
+  for (const p of items) { out.set(p.request, off); off += align4(p.request.length); }
+  return out;
+}
+
+/** The nlmsghdr of indexed message i (length, type and flags from the index, seq and pid from the bytes). */
+function indexedHeader(index: WalkIndex, v: DataView, i: number): MessageHeader & { offset: number } {
+  const offset = index.msgOffset(i);
+  return { offset, length: index.msgLength(i), type: index.msgType(i), flags: index.msgFlags(i), seq: v.getUint32(offset + 8, true), pid: v.getUint32(offset + 12, true) };
+}
+
+const WALK_REASON: Record<number, DecodeError['reason']> = {
+  [WalkStatus.MSG_TRUNCATED]: 'message-truncated',
+  [WalkStatus.MSG_BAD_LENGTH]: 'message-bad-length',
+  [WalkStatus.MSG_SHORT_FOR_HEADER]: 'message-short-for-header',
+  [WalkStatus.ATTR_TRUNCATED]: 'attr-truncated',
+  [WalkStatus.ATTR_BAD_LENGTH]: 'attr-bad-length',
+  [WalkStatus.DEPTH]: 'nesting-too-deep',
+};
+function walkError(index: WalkIndex): DecodeError {
+  return new DecodeError(WALK_REASON[index.status] ?? 'unsupported', index.errorOffset, `malformed datagram: ${index.statusText}`);
 }
 
 export function encodeToBytes(e: Encodable): Uint8Array {

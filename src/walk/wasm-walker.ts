@@ -64,7 +64,8 @@ function wasmBytes(): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function moduleSync(): WebAssembly.Module {
+/** The compiled module (walker and column extractor), compiled once. */
+export function moduleSync(): WebAssembly.Module {
   return (compiledModule ??= new WebAssembly.Module(wasmBytes()));
 }
 

@@ -1,0 +1,365 @@
+// Columns: chosen fields of one message type as typed arrays, one row per message, for any
+// declared family. The extraction program is generated from the declaration; two engines give the
+// identical output: 'wasm' (assembly/extract.ts, raw loads and stores in linear memory) and 'js'
+// (extractJs below, the reference and the fallback where WebAssembly is unavailable).
+import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
+import { moduleSync } from '../walk/wasm-walker.js';
+import type { MessageDef } from './family.js';
+import type { AttrDef, StructField } from './types.js';
+
+export type ColumnEngine = 'wasm' | 'js';
+
+/** Field kinds a column can hold (the extractor's numbering). */
+const KIND = { u8: 1, u16: 2, u32: 3, s8: 4, s16: 5, s32: 6, ipv4: 7, ipv6: 8, flag: 9, u16be: 10, u32be: 11, ip: 12 } as const;
+type Kind = (typeof KIND)[keyof typeof KIND];
+
+/**
+ * A column of the table: u32/s32 values; addresses: IPv4 as a number, IPv6 as 16 bytes per row,
+ * and family-dependent ones (`ip`) as 16 bytes per row with an IPv4 address in the first 4.
+ */
+export type Column = Uint32Array | Int32Array | Uint8Array;
+
+/** A batch of rows: one array per chosen field, plus `present` (bit i = field i was in the message). */
+export interface ColumnTable {
+  count: number;
+  /** Field names in column order (bit i of `present` is fields[i]). */
+  fields: readonly string[];
+  columns: Record<string, Column>;
+  present: Uint32Array;
+}
+
+interface FieldPlan { name: string; source: 'header' | 'attr'; at: number; kind: Kind; bit: number }
+
+/**
+ * What to extract: the message declaration and field names, `header.NAME` for a family-header
+ * field, or an attribute key of the message's set (top level). Integers up to 32 bits, flags,
+ * IPv4 and IPv6 addresses can be columns.
+ */
+export interface ColumnSpec {
+  message: MessageDef;
+  fields: readonly string[];
+}
+
+function kindOfAttr(d: AttrDef, name: string): Kind {
+  const be = 'byteOrder' in d && d.byteOrder === 'big-endian';
+  switch (d.type) {
+    case 'u8': return KIND.u8;
+    case 'u16': return be ? KIND.u16be : KIND.u16;
+    case 'u32': return be ? KIND.u32be : KIND.u32;
+    case 's8': return KIND.s8;
+    case 's16': return KIND.s16;
+    case 's32': return KIND.s32;
+    case 'ipv4': return KIND.ipv4;
+    case 'ipv6': return KIND.ipv6;
+    case 'ip': return KIND.ip;
+    case 'flag': return KIND.flag;
+    default: throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers up to 32 bits, flags, ipv4, ipv6)`);
+  }
+}
+
+function kindOfField(f: StructField, name: string): Kind {
+  const be = f.byteOrder === 'big-endian';
+  switch (f.type) {
+    case 'u8': return KIND.u8;
+    case 'u16': return be ? KIND.u16be : KIND.u16;
+    case 'u32': return be ? KIND.u32be : KIND.u32;
+    case 's8': return KIND.s8;
+    case 's16': return KIND.s16;
+    case 's32': return KIND.s32;
+    case 'ipv4': return KIND.ipv4;
+    case 'ipv6': return KIND.ipv6;
+    default: throw new TypeError(`${name}: a ${f.type} header field cannot be a column`);
+  }
+}
+
+function plan(spec: ColumnSpec): FieldPlan[] {
+  if (spec.fields.length > 32) throw new RangeError('at most 32 columns');
+  const m = spec.message;
+  return spec.fields.map((name, i) => {
+    const bit = (1 << i) >>> 0;
+    if (name.startsWith('header.')) {
+      const key = name.slice(7);
+      if (!m.header) throw new TypeError(`${m.name} has no family header`);
+      let at = 0;
+      for (const f of m.header.fields) {
+        const size = fieldBytes(f);
+        if (f.name === key) return { name, source: 'header', at, kind: kindOfField(f, name), bit };
+        at += size;
+      }
+      throw new TypeError(`${m.header.name} has no field '${key}'`);
+    }
+    const d = m.attrs?.attrs[name];
+    if (!d) throw new TypeError(`${m.name}: no attribute named '${name}'`);
+    return { name, source: 'attr', at: d.id, kind: kindOfAttr(d, name), bit };
+  });
+}
+
+function fieldBytes(f: StructField): number {
+  switch (f.type) {
+    case 'u8': case 's8': return 1;
+    case 'u16': case 's16': return 2;
+    case 'u32': case 's32': case 'ipv4': return 4;
+    case 'u64': case 's64': case 'uint': case 'sint': return 8;
+    case 'ipv6': return 16;
+    case 'mac': return f.len ?? 6;
+    default: return f.len ?? 0;
+  }
+}
+
+const REASONS: Record<number, DecodeErrorReason> = {
+  1: 'message-truncated', 2: 'message-bad-length', 3: 'message-short-for-header', 4: 'attr-truncated', 5: 'attr-bad-length', 6: 'attr-bad-size',
+};
+const PAYLOAD: Record<Kind, number> = { 1: 1, 2: 2, 3: 4, 4: 1, 5: 2, 6: 4, 7: 4, 8: 16, 9: 0, 10: 2, 11: 4, 12: 16 };
+const wide = (k: Kind): boolean => k === KIND.ipv6 || k === KIND.ip;
+const elementBytes = (k: Kind): number => (wide(k) ? 16 : 4);
+/** Smallest message with this header: the most rows one chunk can hold. */
+const maxRows = (bytes: number, hdr: number): number => Math.ceil(bytes / (16 + hdr)) + 1;
+
+/**
+ * Extracts columns chunk by chunk. `extract(chunk)` returns a batch whose arrays are views valid
+ * until the next call (copy what you keep, or use `collect()`).
+ */
+export class ColumnExtractor {
+  readonly engine: ColumnEngine;
+  readonly fields: readonly string[];
+  private readonly plan: FieldPlan[];
+  private readonly type: number;
+  private readonly hdrSize: number;
+  private impl: Engine;
+
+  constructor(spec: ColumnSpec, engine?: ColumnEngine) {
+    this.plan = plan(spec);
+    this.fields = spec.fields;
+    this.type = spec.message.type;
+    this.hdrSize = spec.message.header?.size ?? 0;
+    const want = engine ?? (typeof WebAssembly === 'object' ? 'wasm' : 'js');
+    let impl: Engine | undefined;
+    if (want === 'wasm') {
+      try { impl = new WasmEngine(this.plan, this.type, this.hdrSize); } catch (e) { if (engine === 'wasm') throw e; }
+    }
+    this.impl = impl ?? new JsEngine(this.plan, this.type, this.hdrSize);
+    this.engine = impl ? 'wasm' : 'js';
+  }
+
+  /** Rows of one chunk of messages (other message types are skipped). Throws DecodeError. */
+  extract(chunk: Uint8Array): ColumnTable {
+    return this.impl.run(chunk);
+  }
+
+  /** Accumulates every chunk's rows into arrays it owns (for a whole dump). */
+  collector(): { add(chunk: Uint8Array): void; result(): ColumnTable } {
+    const cols = new Map<string, { kind: Kind; data: Column; }>();
+    let present = new Uint32Array(1024);
+    let count = 0;
+    for (const f of this.plan) cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+    return {
+      add: (chunk) => {
+        const t = this.extract(chunk);
+        const need = count + t.count;
+        if (need > present.length) {
+          let cap = present.length;
+          while (cap < need) cap *= 2;
+          const p2 = new Uint32Array(cap); p2.set(present.subarray(0, count)); present = p2;
+          for (const c of cols.values()) {
+            const d2 = newColumn(c.kind, cap);
+            d2.set(c.data.subarray(0, count * (wide(c.kind) ? 16 : 1)) as never);
+            c.data = d2;
+          }
+        }
+        present.set(t.present.subarray(0, t.count), count);
+        for (const [name, c] of cols) {
+          const src = t.columns[name]!;
+          const w = wide(c.kind) ? 16 : 1;
+          c.data.set(src.subarray(0, t.count * w) as never, count * w);
+        }
+        count = need;
+      },
+      result: () => {
+        const columns: Record<string, Column> = {};
+        for (const [name, c] of cols) columns[name] = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
+        return { count, fields: this.fields, columns, present: present.subarray(0, count) };
+      },
+    };
+  }
+}
+
+function newColumn(kind: Kind, rows: number): Column {
+  if (wide(kind)) return new Uint8Array(rows * 16);
+  if (kind === KIND.s8 || kind === KIND.s16 || kind === KIND.s32) return new Int32Array(rows);
+  return new Uint32Array(rows);
+}
+
+interface Engine { run(chunk: Uint8Array): ColumnTable }
+
+// ---- JS engine (the reference) -------------------------------------------------------------------
+
+class JsEngine implements Engine {
+  private cap = 0;
+  private present = new Uint32Array(0);
+  private cols: Column[] = [];
+  private readonly attrs: FieldPlan[];
+  private readonly headers: FieldPlan[];
+  constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
+    this.attrs = plan.filter((f) => f.source === 'attr');
+    this.headers = plan.filter((f) => f.source === 'header');
+  }
+  private ensure(rows: number): void {
+    if (rows <= this.cap) return;
+    this.cap = Math.max(rows, this.cap * 2);
+    this.present = new Uint32Array(this.cap);
+    this.cols = this.plan.map((f) => newColumn(f.kind, this.cap));
+  }
+  run(b: Uint8Array): ColumnTable {
+    this.ensure(maxRows(b.length, this.hdrSize));
+    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const index = new Map(this.plan.map((f, i) => [f, i] as const));
+    const store = (f: FieldPlan, kind: Kind, row: number, p: number): void => {
+      const col = this.cols[index.get(f)!]!;
+      if (kind === KIND.ipv6) { (col as Uint8Array).set(b.subarray(p, p + 16), row * 16); return; }
+      if (kind === KIND.ip) { (col as Uint8Array).set(b.subarray(p, p + 4), row * 16); return; } // 4-byte payload
+      let x: number;
+      switch (kind) {
+        case KIND.u8: x = b[p]!; break;
+        case KIND.u16: x = v.getUint16(p, true); break;
+        case KIND.u32: x = v.getUint32(p, true); break;
+        case KIND.s8: x = v.getInt8(p); break;
+        case KIND.s16: x = v.getInt16(p, true); break;
+        case KIND.s32: x = v.getInt32(p, true); break;
+        case KIND.ipv4: case KIND.u32be: x = v.getUint32(p, false); break;
+        case KIND.u16be: x = v.getUint16(p, false); break;
+        default: x = 1;
+      }
+      col[row] = x;
+    };
+    const fail = (off: number, reason: number): never => {
+      throw new DecodeError(REASONS[reason]!, off, `column extraction: ${REASONS[reason]}`);
+    };
+    let row = 0;
+    let off = 0;
+    while (off < b.length) {
+      const remaining = b.length - off;
+      if (remaining < 16) fail(off, 1);
+      const mlen = v.getUint32(off, true);
+      if (mlen < 16 || mlen > remaining) fail(off, 2);
+      if (v.getUint16(off + 4, true) === this.type) {
+        if (mlen - 16 < this.hdrSize) fail(off, 3);
+        let present = 0;
+        for (const f of this.headers) { store(f, f.kind, row, off + 16 + f.at); present |= f.bit; }
+        for (const f of this.attrs) {
+          const col = this.cols[index.get(f)!]!;
+          if (wide(f.kind)) col.fill(0, row * 16, row * 16 + 16); else col[row] = 0;
+        }
+        let at = off + 16 + this.hdrSize;
+        const end = off + mlen;
+        while (at < end) {
+          const left = end - at;
+          if (left < 4) fail(at, 4);
+          const alen = v.getUint16(at, true);
+          if (alen < 4) fail(at, 5);
+          if (alen > left) fail(at, 4);
+          const raw = v.getUint16(at + 2, true);
+          const type = raw & 0x3fff;
+          for (const f of this.attrs) {
+            if (f.at !== type) continue;
+            if ((present & f.bit) >>> 0) break;
+            let kind = f.kind;
+            if (kind === KIND.ip) {
+              if (alen === 20) kind = KIND.ipv6;
+              else if (alen !== 8) fail(at, 6);
+            } else if (alen - 4 !== PAYLOAD[kind]) fail(at, 6);
+            if (raw & 0x4000) kind = kind === KIND.u16 ? KIND.u16be : kind === KIND.u32 ? KIND.u32be : kind;
+            store(f, kind, row, at + 4);
+            present |= f.bit;
+            break;
+          }
+          at += (alen + 3) & ~3;
+        }
+        this.present[row] = present >>> 0;
+        row++;
+      }
+      off += (mlen + 3) & ~3;
+    }
+    return table(this.plan, this.cols, this.present, row);
+  }
+}
+
+function table(plan: FieldPlan[], cols: Column[], present: Uint32Array, count: number): ColumnTable {
+  const columns: Record<string, Column> = {};
+  plan.forEach((f, i) => { columns[f.name] = cols[i]!.subarray(0, count * (wide(f.kind) ? 16 : 1)); });
+  return { count, fields: plan.map((f) => f.name), columns, present: present.subarray(0, count) };
+}
+
+// ---- WASM engine ------------------------------------------------------------------------------------
+
+type ExtractExport = (base: number, len: number, prog: number, row0: number, err: number) => number;
+const PAGE = 65536;
+
+class WasmEngine implements Engine {
+  private readonly memory: WebAssembly.Memory;
+  private readonly fn: ExtractExport;
+  private inputCap = 0;
+  private rowsCap = 0;
+  private progPtr = 0;
+  private errPtr = 0;
+  private inputPtr = 0;
+  private presentPtr = 0;
+  private colPtrs: number[] = [];
+  private u8!: Uint8Array;
+  private views!: { cols: Column[]; present: Uint32Array };
+
+  constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(moduleSync(), { env: { memory: this.memory, abort: () => { throw new Error('extract.wasm aborted'); } } });
+    this.fn = instance.exports['extract'] as ExtractExport;
+    this.layout(65536);
+  }
+
+  /** Program, error slot, input area, present column, columns; all views rebuilt on growth. */
+  private layout(inputBytes: number): void {
+    const rows = maxRows(inputBytes, this.hdrSize);
+    let p = 0;
+    this.progPtr = p; p += 20 + this.plan.length * 16;
+    p = (p + 63) & ~63;
+    this.errPtr = p; p += 64;
+    this.inputPtr = p; p += (inputBytes + 63) & ~63;
+    this.presentPtr = p; p += rows * 4;
+    this.colPtrs = this.plan.map((f) => { const at = p; p += ((rows * elementBytes(f.kind)) + 63) & ~63; return at; });
+    const pages = Math.ceil(p / PAGE);
+    const now = this.memory.buffer.byteLength / PAGE;
+    if (pages > now) this.memory.grow(pages - now);
+    this.inputCap = inputBytes;
+    this.rowsCap = rows;
+    const buf = this.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    const w = new Uint32Array(buf, this.progPtr, 5 + this.plan.length * 4);
+    const headers = this.plan.filter((f) => f.source === 'header');
+    const attrs = this.plan.filter((f) => f.source === 'attr');
+    w[0] = this.type; w[1] = this.hdrSize; w[2] = headers.length; w[3] = attrs.length; w[4] = this.presentPtr;
+    let k = 5;
+    for (const f of [...headers, ...attrs]) {
+      w[k++] = f.at; w[k++] = f.kind; w[k++] = this.colPtrs[this.plan.indexOf(f)]!; w[k++] = f.bit;
+    }
+    this.views = {
+      cols: this.plan.map((f, i) => {
+        const at = this.colPtrs[i]!;
+        if (wide(f.kind)) return new Uint8Array(buf, at, rows * 16);
+        if (f.kind === KIND.s8 || f.kind === KIND.s16 || f.kind === KIND.s32) return new Int32Array(buf, at, rows);
+        return new Uint32Array(buf, at, rows);
+      }),
+      present: new Uint32Array(buf, this.presentPtr, rows),
+    };
+  }
+
+  run(b: Uint8Array): ColumnTable {
+    if (b.length > this.inputCap) this.layout(Math.max(b.length, this.inputCap * 2));
+    this.u8.set(b, this.inputPtr);
+    const n = this.fn(this.inputPtr, b.length, this.progPtr, 0, this.errPtr);
+    if (n < 0) {
+      const e = new Uint32Array(this.memory.buffer, this.errPtr, 2);
+      const reason = REASONS[e[1]!] ?? 'unsupported';
+      throw new DecodeError(reason, e[0]!, `column extraction: ${reason}`);
+    }
+    void this.rowsCap;
+    return table(this.plan, this.views.cols, this.views.present, n);
+  }
+}

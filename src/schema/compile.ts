@@ -1,0 +1,299 @@
+// Compiled decoders: every declared attribute set and struct becomes one specialised function
+// (generated JS), so decoding a message is a switch on the attribute type with the reads inlined,
+// building objects of one shape. The interpreter in engine.ts stays the reference and the
+// fallback where code generation is refused (a browser's CSP): both give equal values, equal
+// DecodeErrors and equal re-encoded bytes (test/compile.test.ts).
+import { formatHex, formatIP, formatIPv4, formatIPv6 } from '../core/addr.js';
+import { decodeUtf8 } from '../core/attr.js';
+import { NLA_F_NESTED } from '../core/constants.js';
+import { DecodeError } from '../core/errors.js';
+import { fieldSize } from './define.js';
+import {
+  MAX_NEST_DEPTH, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
+  resolveSet, setDecoderHook, subMessageValue, type DecodeState, type Obj,
+} from './engine.js';
+import type { AttrDef, AttrSet, StructDef } from './types.js';
+
+/** A compiled set decoder: attributes in `b[start, end)`, `hdr` the message's family header. */
+export type SetDecoder = (b: Uint8Array, v: DataView, start: number, end: number, hdr: Obj | undefined, depth: number) => Obj;
+/** A compiled struct decoder for `len` bytes at `p`. */
+export type StructDecoder = (b: Uint8Array, v: DataView, p: number, len: number) => Obj;
+
+const setDecoders = new WeakMap<AttrSet, SetDecoder>();
+const structDecoders = new WeakMap<StructDef, StructDecoder>();
+
+let runtimeAllows: boolean | undefined;
+/** Whether this runtime lets us generate code (a CSP may forbid `new Function`). */
+export function codegenAvailable(): boolean {
+  if (runtimeAllows === undefined) {
+    try { runtimeAllows = new Function('return 1')() === 1; } catch { runtimeAllows = false; }
+  }
+  return runtimeAllows;
+}
+
+let enabled = true;
+/** Compiled decoders on (default, where the runtime allows it) or off (the interpreter everywhere). */
+export function setCompiledDecoders(on: boolean): void {
+  enabled = on;
+  setDecoderHook(on && codegenAvailable() ? compiledSetDecoder : undefined);
+}
+/** True when decoders are compiled (not interpreted) here and now. */
+export function compiledDecodersActive(): boolean {
+  return enabled && codegenAvailable();
+}
+
+const ident = (s: string): string => JSON.stringify(s);
+
+// ---- structs ------------------------------------------------------------------------------------
+
+export function compiledStructDecoder(def: StructDef): StructDecoder {
+  let d = structDecoders.get(def);
+  if (d) return d;
+  if (!codegenAvailable()) {
+    d = (b, _v, p, len) => decodeStructInterpreted(def, b, p, len);
+  } else {
+    const parts: string[] = [];
+    let at = 0;
+    for (const f of def.fields) {
+      const size = fieldSize(f);
+      const q = `p + ${at}`;
+      const le = f.byteOrder === 'big-endian' ? 'false' : 'true';
+      let read: string | undefined;
+      switch (f.type) {
+        case 'pad': break;
+        case 'u8': read = `b[${q}]`; break;
+        case 's8': read = `v.getInt8(${q})`; break;
+        case 'u16': read = `v.getUint16(${q}, ${le})`; break;
+        case 's16': read = `v.getInt16(${q}, ${le})`; break;
+        case 'u32': read = `v.getUint32(${q}, ${le})`; break;
+        case 's32': read = `v.getInt32(${q}, ${le})`; break;
+        case 'u64': case 'uint': read = `v.getBigUint64(${q}, ${le})`; break;
+        case 's64': case 'sint': read = `v.getBigInt64(${q}, ${le})`; break;
+        case 'ipv4': read = `fmt4(b, ${q})`; break;
+        case 'ipv6': read = `fmt6(b, ${q})`; break;
+        case 'mac': read = `fmtHex(b.subarray(${q}, ${q} + ${size}))`; break;
+        default: read = `b.slice(${q}, ${q} + ${size})`;
+      }
+      if (read !== undefined) parts.push(`${ident(f.name)}: ${read}`);
+      at += size;
+    }
+    const body = `return function decode_struct(b, v, p, len) {
+  if (len !== ${def.size}) return slow(b, p, len);
+  return { ${parts.join(', ')} };
+};`;
+    const slow = (b: Uint8Array, p: number, len: number): Obj => decodeStructInterpreted(def, b, p, len);
+    d = new Function('fmt4', 'fmt6', 'fmtHex', 'slow', body)(formatIPv4, formatIPv6, formatHex, slow) as StructDecoder;
+  }
+  structDecoders.set(def, d);
+  return d;
+}
+
+// ---- attribute sets -----------------------------------------------------------------------------
+
+interface Env {
+  A: Array<{ key: string; def: AttrDef }>;
+  D: SetDecoder[];
+  S: StructDecoder[];
+}
+
+/** The compiled decoder of a set (the interpreter's when code generation is unavailable). */
+export function compiledSetDecoder(set: AttrSet): SetDecoder {
+  let d = setDecoders.get(set);
+  if (d) return d;
+  // Recursive sets reach themselves while being compiled: a trampoline stands in until done.
+  let real: SetDecoder | undefined;
+  setDecoders.set(set, (b, v, s, e, h, depth) => real!(b, v, s, e, h, depth));
+  if (codegenAvailable()) real = generateSetDecoder(set);
+  else real = (b, v, s, e, h, depth) => decodeSetInterpreted(set, b, v, s, e, h, depth);
+  setDecoders.set(set, real);
+  return real;
+}
+
+function generateSetDecoder(set: AttrSet): SetDecoder {
+  const env: Env = { A: [], D: [], S: [] };
+  const entries = Object.entries(set.attrs);
+  const cases: string[] = [];
+  const seenWords = Math.max(1, Math.ceil(entries.length / 31));
+  const subs: number[] = [];
+  entries.forEach(([key, def], i) => {
+    env.A.push({ key, def });
+    const k = ident(key);
+    const word = `s${Math.floor(i / 31)}`;
+    const bit = 1 << (i % 31);
+    const defaultRaw = def.type === 'nest' || def.type === 'indexed-array' ? (def.id | NLA_F_NESTED) : def.id;
+    const lines: string[] = [];
+    lines.push(`case ${def.id}: {`);
+    if (!def.multi) lines.push(`  if (${word} & ${bit}) { unk = keep(unk, raw, n === 0 ? EMPTY : (uc || (uc = b.slice(start, end))).subarray(p - start, p - start + n)); seenUnknown = true; lastKey = -1; break; }`, `  ${word} |= ${bit};`);
+    lines.push(`  if (raw !== ${defaultRaw} || seenUnknown || (lastKey !== ${i} && ${def.multi ? `(${word} & ${bit})` : 'false'})) canon = false;`);
+    if (def.multi) lines.push(`  ${word} |= ${bit};`);
+    if (def.type === 'sub-message') {
+      subs.push(i);
+      lines.push(`  o[${k}] = undefined; (pend || (pend = [])).push(${i}, off, p, n);`);
+    } else {
+      const value = valueCode(def, i, env);
+      lines.push(`  const x = ${value.expr};`);
+      if (value.exact) lines.push(`  ${value.exact}`);
+      if (def.multi) lines.push(`  const arr = o[${k}]; if (arr === undefined) o[${k}] = [x]; else arr.push(x);`);
+      else lines.push(`  o[${k}] = x;`);
+    }
+    lines.push(`  lastKey = ${i}; break;`, '}');
+    cases.push(...lines);
+  });
+  const seenDecl = Array.from({ length: seenWords }, (_, w) => `s${w} = 0`).join(', ');
+  const body = `return function decode_${set.name.replace(/[^A-Za-z0-9_]/g, '_')}(b, v, start, end, hdr, depth) {
+  if (depth > ${MAX_NEST_DEPTH}) throw new DecodeError('nesting-too-deep', start, 'nesting deeper than ${MAX_NEST_DEPTH}');
+  const o = new P();
+  let ${seenDecl};
+  let unk, uc, pend, exact, st;
+  let canon = true, seenUnknown = false, lastKey = -1, count = 0;
+  let off = start;
+  while (off < end) {
+    const rem = end - off;
+    if (rem < 4) throw new DecodeError('attr-truncated', off, 'only ' + rem + ' bytes left for a 4-byte nlattr');
+    const len = b[off] | (b[off + 1] << 8);
+    if (len < 4) throw new DecodeError('attr-bad-length', off, 'nla_len ' + len + ' below 4');
+    if (len > rem) throw new DecodeError('attr-truncated', off, 'nla_len ' + len + ' with ' + rem + ' bytes left');
+    const raw = b[off + 2] | (b[off + 3] << 8);
+    const p = off + 4, n = len - 4;
+    switch (raw & 0x3fff) {
+${cases.map((l) => '      ' + l).join('\n')}
+      default: unk = keep(unk, raw, n === 0 ? EMPTY : (uc || (uc = b.slice(start, end))).subarray(p - start, p - start + n)); seenUnknown = true; lastKey = -1;
+    }
+    count++;
+    off += (len + 3) & ~3;
+  }
+  if (pend !== undefined) {
+    for (let i = 0; i < pend.length; i += 4) {
+      const a = A[pend[i]];
+      o[a.key] = subMessage(a, o, b, v, pend[i + 1], pend[i + 2], pend[i + 3], st || (st = state(depth, start, hdr)));
+    }
+  }
+  if (unk !== undefined) o.unknown = unk;
+  if (!canon || exact !== undefined) attach(o, b, start, end, exact);
+  return o;
+};
+function badThrow(i, off, n, want) { throw badSize(A[i], off, n, want); }`;
+  const keep = keepUnknown;
+  const factory = new Function(
+    'P', 'DecodeError', 'A', 'D', 'S', 'keep', 'subMessage', 'state', 'attach', 'iv', 'badSize', 'nonCanon',
+    'fmt4', 'fmt6', 'fmtIP', 'fmtHex', 'ascii', 'ASC', 'EMPTY', body,
+  );
+  // A constructor per set whose prototype is Object.prototype: the objects are plain, and V8 sizes
+  // them for the set's usual attributes (in-object slack tracking) instead of growing a `{}`.
+  function P(): void { /* plain object */ }
+  P.prototype = Object.prototype;
+  return factory(
+    P, DecodeError, env.A, env.D, env.S, keep, subMessageValue, makeState, attachWireOrder, interpretValue,
+    badSizeError, nonCanonicalBytes, formatIPv4Cached, formatIPv6, formatIP, formatHex, asciiString, ASC, EMPTY,
+  ) as SetDecoder;
+}
+
+/** Code that reads one attribute's value from `b`/`v` at payload `p`, length `n`. */
+function valueCode(def: AttrDef, i: number, env: Env): { expr: string; exact?: string } {
+  const size = (want: number, text = String(want)): string => `(n !== ${want} ? badThrow(${i}, off, n, '${text}') : 0, `;
+  const le = 'byteOrder' in def && def.byteOrder === 'big-endian' ? 'false' : '(raw & 0x4000) === 0';
+  const viaInterpreter = { expr: `iv(A[${i}], b, v, off, p, n, raw, st || (st = state(depth, start, hdr)))` };
+  switch (def.type) {
+    case 'u8': return { expr: `${size(1)}b[p])` };
+    case 's8': return { expr: `${size(1)}v.getInt8(p))` };
+    case 'u16': return { expr: `${size(2)}v.getUint16(p, ${le}))` };
+    case 's16': return { expr: `${size(2)}v.getInt16(p, ${le}))` };
+    case 'u32': return { expr: `${size(4)}v.getUint32(p, ${le}))` };
+    case 's32': return { expr: `${size(4)}v.getInt32(p, ${le}))` };
+    case 'u64': return { expr: `${size(8)}v.getBigUint64(p, ${le}))` };
+    case 's64': return { expr: `${size(8)}v.getBigInt64(p, ${le}))` };
+    case 'flag': return { expr: `${size(0)}true)` };
+    case 'ipv4': return { expr: `${size(4)}fmt4(b, p))` };
+    case 'ipv6': return { expr: `${size(16)}fmt6(b, p))` };
+    case 'ip': return { expr: `(n === 4 ? fmt4(b, p) : fmtIP(b.subarray(p, p + n)))` };
+    case 'mac': return { expr: `fmtHex(b.subarray(p, p + n))` };
+    case 'binary': return { expr: `b.slice(p, p + n)` };
+    case 'string':
+      return {
+        expr: `ascii(b, p, n)`,
+        // fast path: ASCII with exactly one NUL at the end re-encodes as received
+        exact: `if (!ASC.canonical) { const bytes = nonCanon(A[${i}].def, x, b, p, n); if (bytes !== undefined) { (exact || (exact = new Map())).set(count, { value: x, bytes }); canon = false; } }`,
+      };
+    case 'uint': case 'sint':
+      return { ...viaInterpreter, exact: `{ const bytes = nonCanon(A[${i}].def, x, b, p, n); if (bytes !== undefined) { (exact || (exact = new Map())).set(count, { value: x, bytes }); canon = false; } }` };
+    case 'nest':
+      if (def.header) return viaInterpreter;
+      env.D[i] = lazySet(def.set);
+      return { expr: `D[${i}](b, v, p, p + n, hdr, depth + 1)` };
+    case 'struct':
+      env.S[i] = compiledStructDecoder(def.struct);
+      return { expr: `S[${i}](b, v, p, n)` };
+    default:
+      return viaInterpreter;
+  }
+}
+
+/** A nested set's decoder, compiled on first use (sets may refer to each other). */
+function lazySet(ref: import('./types.js').AttrSetRef): SetDecoder {
+  let d: SetDecoder | undefined;
+  return (b, v, s, e, h, depth) => (d ??= compiledSetDecoder(resolveSet(ref)))(b, v, s, e, h, depth);
+}
+
+function makeState(depth: number, start: number, hdr: Obj | undefined): DecodeState {
+  return { depth, ctx: hdr ? { offset: start, fixedHeader: hdr } : { offset: start }, compiled: true };
+}
+
+type UnknownList = Array<{ type: number; data: Uint8Array }>;
+// IPv4 text of recently seen addresses: a dump repeats its gateways and sources on every route,
+// and one string serves them all (strings are immutable, so sharing is invisible).
+const v4Keys = new Uint32Array(256);
+const v4Text: Array<string | undefined> = new Array(256).fill(undefined);
+function formatIPv4Cached(b: Uint8Array, p: number): string {
+  const x = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  const h = Math.imul(x, 0x9e3779b1) >>> 24;
+  const s = v4Text[h];
+  if (s !== undefined && v4Keys[h] === x) return s;
+  const t = formatIPv4(b, p);
+  v4Keys[h] = x;
+  v4Text[h] = t;
+  return t;
+}
+
+// Unknown attributes of one set share one copy of the set's bytes (and empty ones one empty array),
+// so that input made of many small unknown attributes costs memory in proportion to its size.
+const EMPTY = new Uint8Array(0);
+const emptyUnknown = new Map<number, { type: number; data: Uint8Array }>();
+function keepUnknown(list: UnknownList | undefined, raw: number, data: Uint8Array): UnknownList {
+  // an empty unknown attribute is a value: one frozen object per type serves every occurrence
+  let item = data === EMPTY ? emptyUnknown.get(raw) : undefined;
+  if (item === undefined) {
+    item = { type: raw, data };
+    if (data === EMPTY) emptyUnknown.set(raw, Object.freeze(item));
+  }
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
+}
+
+/**
+ * Decodes ASCII (with one trailing NUL) without TextDecoder; other bytes go through UTF-8.
+ * Sets `ASC.canonical` when the payload re-encodes exactly as received.
+ */
+const ASC = { canonical: false };
+function asciiString(b: Uint8Array, p: number, n: number): string {
+  const lim = p + n;
+  let e = p;
+  let hi = 0;
+  while (e < lim) {
+    const c = b[e]!;
+    if (c === 0) break;
+    hi |= c;
+    e++;
+  }
+  ASC.canonical = hi < 0x80 && e === lim - 1;
+  if (hi >= 0x80) return decodeUtf8(b.subarray(p, e));
+  if (e - p < 32) {
+    let s = '';
+    for (let q = p; q < e; q++) s += String.fromCharCode(b[q]!);
+    return s;
+  }
+  return String.fromCharCode.apply(null, b.subarray(p, e) as unknown as number[]);
+}
+
+// Compiled decoders serve every decode once this module is loaded (schema/family.ts loads it).
+setCompiledDecoders(true);

@@ -1,0 +1,159 @@
+// Compiled decoders == the interpreter: for every declared attribute set of the built-in families,
+// on generated attribute areas (declared types with payloads of every size, unknown types, nests
+// of random bytes) and on real captures, both give equal values or the same DecodeError, and
+// both re-encode to the same bytes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { deepStrictEqual } from 'node:assert';
+import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
+import { DecodeError } from '../src/core/errors.js';
+import { AttributeBuilder } from '../src/core/attr.js';
+import { dataView } from '../src/core/header.js';
+import { decodeAttrsInterpreted, encodeAttrs, resolveSet } from '../src/schema/engine.js';
+import { compiledSetDecoder, compiledDecodersActive, setCompiledDecoders } from '../src/schema/compile.js';
+import { decodeAll, type MessageFamily } from '../src/schema/family.js';
+import type { AttrDef, AttrSet, AttrSetRef } from '../src/schema/types.js';
+import { rtnetlink } from '../src/families/route/index.js';
+import { genericStatic } from '../src/families/genl/static.js';
+import { nfnetlinkFamily } from '../src/families/netfilter/index.js';
+import { xfrmFamily } from '../src/families/xfrm/index.js';
+import { auditFamily } from '../src/families/audit/index.js';
+import { readPcap } from '../src/pcap/pcap.js';
+
+const CI = !!process.env.CI;
+const RUNS = Number(process.env.NLWIRE_FUZZ_RUNS ?? (CI ? 12_000 : 1_500));
+
+const families: MessageFamily[] = [rtnetlink, genericStatic, nfnetlinkFamily, xfrmFamily, auditFamily];
+
+function collectSets(): AttrSet[] {
+  const seen = new Set<AttrSet>();
+  const visit = (ref: AttrSetRef | undefined): void => {
+    if (!ref) return;
+    const set = resolveSet(ref);
+    if (seen.has(set)) return;
+    seen.add(set);
+    for (const d of Object.values(set.attrs) as AttrDef[]) {
+      if (d.type === 'nest') visit(d.set);
+      else if (d.type === 'indexed-array' && typeof d.item !== 'string') visit(d.item);
+      else if (d.type === 'sub-message') for (const f of Object.values(d.formats)) if (!('kind' in f && f.kind === 'struct')) visit(f as AttrSetRef);
+    }
+  };
+  for (const f of families) for (const m of f.messages) visit(m.attrs);
+  return [...seen];
+}
+const sets = collectSets();
+
+type Outcome = { ok: true; value: unknown; bytes: Uint8Array } | { ok: false; error: string };
+function run(fn: () => Record<string, unknown>, set: AttrSet): Outcome {
+  try {
+    const value = fn();
+    const e = encodeAttrs(set, value);
+    const bytes = new Uint8Array(e.byteLength());
+    e.encodeInto(dataView(bytes), 0);
+    return { ok: true, value, bytes };
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return { ok: false, error: `${e.reason} @${e.offset}: ${e.message}` };
+  }
+}
+
+function compare(set: AttrSet, bytes: Uint8Array): void {
+  try { compareOnce(set, bytes); } catch (e) {
+    throw new Error(`${set.name} on ${Buffer.from(bytes).toString('hex')}: ${(e as Error).message}`);
+  }
+}
+function compareOnce(set: AttrSet, bytes: Uint8Array): void {
+  const v = dataView(bytes);
+  const compiled = run(() => compiledSetDecoder(set)(bytes, v, 0, bytes.length, undefined, 0), set);
+  const interpreted = run(() => decodeAttrsInterpreted(set, bytes) as Record<string, unknown>, set);
+  deepStrictEqual(compiled.ok, interpreted.ok, `${set.name}: ${JSON.stringify(compiled.ok ? 'ok' : compiled)} vs ${JSON.stringify(interpreted.ok ? 'ok' : interpreted)}`);
+  if (compiled.ok && interpreted.ok) {
+    deepStrictEqual(compiled.value, interpreted.value, `${set.name}: values differ`);
+    deepStrictEqual(compiled.bytes, interpreted.bytes, `${set.name}: re-encoded bytes differ`);
+  } else if (!compiled.ok && !interpreted.ok) {
+    assert.is(compiled.error, interpreted.error, set.name);
+  }
+}
+
+// An attribute area: declared ids (with and without NLA_F_NESTED / NET_BYTEORDER), unknown ids,
+// payloads of sizes around every declared size, and nests of random attributes.
+function areaArb(set: AttrSet): fc.Arbitrary<Uint8Array> {
+  const ids = (Object.values(set.attrs) as AttrDef[]).map((d) => d.id);
+  const type = fc.oneof(fc.constantFrom(...(ids.length ? ids : [1])), fc.integer({ min: 0, max: 300 }));
+  const flags = fc.constantFrom(0, 0, 0, 0x8000, 0x4000);
+  const payload = fc.oneof(
+    fc.uint8Array({ maxLength: 20 }),
+    fc.constantFrom(0, 1, 2, 4, 8, 16).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+    fc.string({ maxLength: 10 }).map((s) => new TextEncoder().encode(s + '\0')),
+  );
+  const leaf = fc.tuple(type, flags, payload);
+  const nested = fc.tuple(type, fc.array(leaf, { maxLength: 4 }));
+  const item = fc.oneof(leaf.map((x) => ({ leaf: x })), nested.map((x) => ({ nest: x })));
+  return fc.array(item, { maxLength: 8 }).map((items) => {
+    const b = new AttributeBuilder();
+    for (const it of items) {
+      if ('leaf' in it) { const [t, f, p] = it.leaf; b.bytes(t | f, p); }
+      else {
+        const [t, kids] = it.nest;
+        b.nested(t, (c) => { for (const [kt, kf, kp] of kids) c.bytes(kt | kf, kp); }, true);
+      }
+    }
+    return b.toBytes();
+  });
+}
+
+test('compiled decoders are active here (code generation allowed)', () => {
+  assert.ok(compiledDecodersActive());
+  assert.ok(sets.length > 100, `${sets.length} declared sets`);
+});
+
+test('every declared set: compiled == interpreted on generated attribute areas', () => {
+  const per = Math.max(10, Math.floor((RUNS * 4) / sets.length));
+  for (const set of sets) {
+    fc.assert(fc.property(areaArb(set), (bytes) => compare(set, bytes)), { numRuns: per });
+  }
+});
+
+test('every declared set: compiled == interpreted on truncated and mutated areas', () => {
+  const per = Math.max(5, Math.floor(RUNS / sets.length));
+  for (const set of sets) {
+    fc.assert(fc.property(areaArb(set), fc.nat(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), (bytes, cut, flips) => {
+      const b = bytes.slice(0, cut % (bytes.length + 1));
+      for (const [i, x] of flips) if (b.length) b[i % b.length] = x;
+      compare(set, b);
+    }), { numRuns: per });
+  }
+});
+
+const corpus: Uint8Array[] = readdirSync('test/fixtures/corpus').filter((f) => f.endsWith('.pcap'))
+  .flatMap((f) => readPcap(new Uint8Array(readFileSync(`test/fixtures/corpus/${f}`))).records.map((r) => r.data.slice()));
+
+function decodeBoth(b: Uint8Array): [unknown, unknown] {
+  const outcome = (): unknown => {
+    try { return decodeAll(rtnetlink, b); } catch (e) {
+      if (e instanceof DecodeError) return `${e.reason} @${e.offset}: ${e.message}`;
+      throw e;
+    }
+  };
+  setCompiledDecoders(true);
+  const c = outcome();
+  setCompiledDecoders(false);
+  try { return [c, outcome()]; } finally { setCompiledDecoders(true); }
+}
+
+test('real captures decode the same compiled and interpreted, also mutated', () => {
+  assert.ok(corpus.length > 10);
+  for (const b of corpus) {
+    const [c, i] = decodeBoth(b);
+    deepStrictEqual(c, i);
+  }
+  fc.assert(fc.property(fc.constantFrom(...corpus), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), (orig, flips) => {
+    const b = orig.slice();
+    for (const [i, x] of flips) if (b.length > 16) b[16 + (i % (b.length - 16))] = x;
+    const [c, i] = decodeBoth(b);
+    deepStrictEqual(c, i);
+  }), { numRuns: RUNS });
+});
+
+test.run();
