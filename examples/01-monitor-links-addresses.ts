@@ -1,7 +1,8 @@
 // Seed 1: monitor link and address changes (RTNLGRP_LINK, IPV4_IFADDR, IPV6_IFADDR) and say
 // what happened, in words. Ctrl+C exits cleanly.
 //   npx tsx examples/01-monitor-links-addresses.ts [--netns NAME] [--count N]
-import { Rtnl, flagNamesOf, iff } from 'nlwire';
+import { Rtnl, iff } from 'nlwire/route';
+import { flagNamesOf } from 'nlwire';
 import { exampleArgs } from './_args.js';
 
 const { netns, count } = exampleArgs();

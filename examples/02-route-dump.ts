@@ -1,6 +1,7 @@
 // Seed 2: dump the main routing table and show every route (the C original only counted them).
 //   npx tsx examples/02-route-dump.ts [--netns NAME] [-6]
-import { Rtnl, enumName, rtProtocol, rtScope, rtnType } from 'nlwire';
+import { Rtnl, rtProtocol, rtScope, rtnType } from 'nlwire/route';
+import { enumName } from 'nlwire';
 import { exampleArgs } from './_args.js';
 
 const { netns, rest } = exampleArgs();

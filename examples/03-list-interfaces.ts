@@ -1,6 +1,7 @@
 // Seed 3: list interfaces with index, name, type, flags, MTU and MAC address.
 //   npx tsx examples/03-list-interfaces.ts [--netns NAME]
-import { Rtnl, enumName, flagNamesOf, arphrd, iff } from 'nlwire';
+import { Rtnl, arphrd, iff } from 'nlwire/route';
+import { enumName, flagNamesOf } from 'nlwire';
 import { exampleArgs } from './_args.js';
 
 const { netns } = exampleArgs();

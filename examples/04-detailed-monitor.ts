@@ -1,7 +1,8 @@
 // Seed 4: a detailed multi-group monitor (LINK, IPV4/IPV6_IFADDR, IPV4/IPV6_ROUTE) that decodes
 // everything: link flags (UP, RUNNING, ...), operational state, addresses, routes.
 //   npx tsx examples/04-detailed-monitor.ts [--netns NAME] [--count N]
-import { Rtnl, enumName, flagNamesOf, iff, operstate, rtScope, rtProtocol } from 'nlwire';
+import { Rtnl, iff, operstate, rtScope, rtProtocol } from 'nlwire/route';
+import { enumName, flagNamesOf } from 'nlwire';
 import { exampleArgs } from './_args.js';
 
 const { netns, count } = exampleArgs();

@@ -2,7 +2,7 @@
 // edge-triggered, non-blocking recv; in Node the socket sits in the event loop (libuv), so a
 // timer keeps firing on schedule while events stream in.
 //   npx tsx examples/05-async-monitor.ts [--netns NAME] [--count N]
-import { Rtnl } from 'nlwire';
+import { Rtnl } from 'nlwire/route';
 import { exampleArgs } from './_args.js';
 
 const { netns, count } = exampleArgs();

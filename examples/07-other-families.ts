@@ -1,7 +1,10 @@
 // Beyond rtnetlink: generic netlink (a declared family and a YNL spec loaded at run time),
 // sockets (sock_diag) and the nf_tables ruleset, in one namespace.
 //   npx tsx examples/07-other-families.ts [--netns NAME] [--dev NAME]
-import { genl, ynl, diag, netfilter } from 'nlwire';
+import * as genl from 'nlwire/genl';
+import * as ynl from 'nlwire/ynl';
+import * as diag from 'nlwire/diag';
+import * as netfilter from 'nlwire/netfilter';
 import { exampleArgs } from './_args.js';
 
 const { netns, rest } = exampleArgs();

@@ -1,5 +1,6 @@
-// Runs uvu test files (TypeScript through tsx) one file per process and prints one closing
-// line "N passed, N failed" that CI can read. Usage: node scripts/run-tests.mjs DIR [pattern]
+// Runs uvu test files (TypeScript through tsx) one file per process, names each suite with its
+// counts and time as it finishes, and prints one closing line "N passed, N failed" that CI can
+// read. Usage: node scripts/run-tests.mjs DIR [pattern]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,11 @@ const files = [];
 
 let passed = 0, failed = 0, skipped = 0;
 const failedFiles = [];
+const timings = [];
+const started = performance.now();
 for (const file of files) {
+  console.log(`\n== ${file}`);
+  const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
@@ -54,8 +59,17 @@ for (const file of files) {
   if (r.status !== 0 && bad === 0) bad = 1; // a crash or timeout counts as a failure
   if (bad > 0) failedFiles.push(file);
   failed += bad;
+  const seconds = (performance.now() - t0) / 1000;
+  timings.push({ file, seconds });
+  const why = r.error ? ` (${r.error.message})` : r.status !== 0 && total === 0 ? ` (exit ${r.status ?? r.signal})` : '';
+  console.log(`== ${file}: ${bad > 0 ? 'FAIL' : 'ok'}, ${ok} passed, ${bad} failed${sk ? `, ${sk} skipped` : ''}, ${seconds.toFixed(1)} s${why}`);
 }
 if (files.length === 0) { console.log('no test files found in ' + dir); process.exit(1); }
+console.log('\nsuites by time:');
+for (const { file, seconds } of [...timings].sort((a, b) => b.seconds - a.seconds)) {
+  console.log(`  ${seconds.toFixed(1).padStart(7)} s  ${file}${failedFiles.includes(file) ? '  FAIL' : ''}`);
+}
+console.log(`  ${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s  in all`);
 if (failedFiles.length) console.log('\nfailing files:\n  ' + failedFiles.join('\n  '));
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

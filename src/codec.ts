@@ -1,5 +1,12 @@
-// nlwire/codec: the pure-TypeScript codec. No Node-only APIs: it runs in browsers too, and needs
-// neither the native addon nor (with engine 'js') WebAssembly.
+/// <reference lib="esnext.disposable" preserve="true" />
+/**
+ * `nlwire/codec`: the pure-TypeScript codec. No Node-only APIs and no socket code: it runs in
+ * browsers too, and needs neither the native addon nor (with engine 'js') WebAssembly. It decodes
+ * rtnetlink by default; other protocols decode with the declarations their entry registers, or
+ * with `decode(bytes, { family })`.
+ *
+ * @module nlwire/codec
+ */
 export * from './core/constants.js';
 export * from './core/errors.js';
 export { errnoName, errnoText, errnoNumber } from './core/errno.js';
@@ -22,4 +29,5 @@ export { decode, decodeAsync, decodeViews, decodeEach, defaultEngine, type Decod
 export { createWalker, headerTable, WalkIndex, WalkStatus, walkStatusText, type WalkEngine, type Walker } from './walk/index.js';
 export { PcapWriter, readPcap } from './pcap/pcap.js';
 export { familyForProtocol, registerFamily } from './families/registry.js';
-export * from './families/route/index.js';
+// The rtnetlink declarations as one family (the flat tables are in 'nlwire/route').
+export { rtnetlink, rtnetlinkMessages } from './families/route/index.js';

@@ -6,6 +6,7 @@ import { familyForProtocol } from './families/registry.js';
 import { MessageView } from './schema/view.js';
 import { createWalker, WalkStatus, type WalkEngine, type Walker } from './walk/index.js';
 
+/** Options of {@link decode}: the protocol (or the declarations) and the walker engine. */
 export interface DecodeOptions {
   /** Protocol of the bytes (default 'route'). */
   protocol?: ProtocolName | number;

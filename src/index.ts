@@ -1,20 +1,26 @@
-// nlwire: Linux netlink for Node.js. The codec (also as 'nlwire/codec', browser-safe), sockets,
-// rtnetlink verbs, generic netlink and the other families.
-export * from './codec.js';
+/// <reference lib="esnext.disposable" preserve="true" />
+/**
+ * `nlwire`: the core. {@link NetlinkSocket} (requests, dumps, subscriptions on any netlink
+ * protocol), `decode` and `buildMessage`, the declaration helpers families are written with, the
+ * attribute scanner and builders, and the error classes.
+ *
+ * Each family and tool has its own entry point, so that a program loads (and type-checks) only
+ * what it imports: `nlwire/route` (`Rtnl`), `nlwire/genl`, `nlwire/ynl`, `nlwire/diag`,
+ * `nlwire/netfilter`, `nlwire/xfrm`, `nlwire/audit`, `nlwire/connector`, `nlwire/uevent`,
+ * `nlwire/ip` (iproute2 renderers), `nlwire/pcap`, and `nlwire/codec` (browser-safe, no sockets).
+ *
+ * @module nlwire
+ */
 export { NetlinkSocket, type NetlinkSocketOptions, type RequestOptions, type RequestResult, type DumpOptions, type DumpResult, type DumpStream, type SubscriptionItem, type SubscribeOptions, type CaptureSink, type RawChunk } from './socket/netlink-socket.js';
-export { loadNative, nativeAvailable, type NativeBinding } from './socket/native.js';
-export { Rtnl, toRtObject, MONITOR_GROUPS, DEFAULT_ROUTE_COLUMNS, type RtnlOptions, type Dev, type Family, type RouteFilter, type LinkSpec, type LinkChanges, type AddressOptions, type RouteSpec, type NeighbourSpec, type RuleSpec, type NexthopSpec, type MonitorKind, type MonitorItem, type RouteEvent, type MonitorOverrun, type MonitorResync } from './rtnl/rtnl.js';
-export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid, RtObject, RtKind } from './rtnl/types.js';
-export { pcapFileSink } from './pcap/file.js';
-
-// Families beyond rtnetlink, one namespace each: `import { genl, ynl, diag } from 'nlwire'`.
-export * as genl from './families/genl/index.js';
-export * as ynl from './ynl/index.js';
-export * as diag from './families/diag/index.js';
-export * as netfilter from './families/netfilter/index.js';
-export * as uevent from './families/uevent/index.js';
-export * as xfrm from './families/xfrm/index.js';
-export * as audit from './families/audit/index.js';
-export * as connector from './families/connector/index.js';
-// ip's JSON and text renderings.
-export { renderLinks, renderAddresses, renderRoutes, renderNeighbours, renderRules, renderNexthops, renderNetconf, renderLinksText, renderAddressesText, renderRoutesText, renderNeighboursText, renderRulesText, renderNexthopsText, type IpRenderOptions } from './rtnl/render-ip.js';
+export { nativeAvailable } from './socket/native.js';
+export { DecodeError, NetlinkError, NetlinkTimeoutError, type DecodeErrorReason, type ExtendedAck } from './core/errors.js';
+export { Protocol, NLM_F, type ProtocolName } from './core/constants.js';
+export { decodeHeader, encodeHeader, type MessageHeader } from './core/header.js';
+export { AttributeScanner, AttributeBuilder, RawBytes, Concat, type Encodable } from './core/attr.js';
+export { MessageBuilder, splitMessages, type RawMessage } from './core/message.js';
+export type { AttrSet, StructDef, EnumDef, FlagsDef, DecodedSet, StructValue } from './schema/types.js';
+export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue } from './schema/define.js';
+export { decodeAttrs, encodeAttrs, decodeStruct } from './schema/engine.js';
+export { defineMessage, buildMessage, decodeMessageAt, compileFamily, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
+export { decode, type DecodeOptions } from './decode.js';
+export { familyForProtocol, registerFamily } from './families/registry.js';

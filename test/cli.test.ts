@@ -212,10 +212,10 @@ test('help, schema, unknown commands and bad arguments', () => {
 });
 
 test('the built CLI (dist) runs', () => {
-  assert.ok(existsSync('dist/cli.js'), 'dist/cli.js is built by npm ci (prepare)');
+  assert.ok(existsSync('dist/cli.js'), 'dist/cli.js is built by npm test (scripts/ensure-built.mjs)');
   const r = spawnSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
-  const c = spawnSync(process.execPath, ['-e', "const n=require('./dist/index.cjs'); if(typeof n.decode!=='function'||typeof n.Rtnl!=='function') process.exit(3)"], { encoding: 'utf8' });
+  const c = spawnSync(process.execPath, ['-e', "const n=require('./dist/index.js'), r=require('./dist/route.js'); if(typeof n.decode!=='function'||typeof r.Rtnl!=='function') process.exit(3)"], { encoding: 'utf8' });
   assert.is(c.status, 0, c.stderr);
 });
 

@@ -1,6 +1,7 @@
 // Address formatting and parsing: IPv4, IPv6 (RFC 5952 text form), MAC-style hex.
 // Pure functions over bytes so the codec stays usable in a browser.
 
+/** Formats 4 bytes at `off` as dotted-quad IPv4 text. */
 export function formatIPv4(b: Uint8Array, off = 0): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
@@ -34,6 +35,7 @@ export function formatIP(b: Uint8Array): string {
   return formatHex(b);
 }
 
+/** Formats bytes as lower-case hex pairs joined by `sep` (a MAC address with ':'). */
 export function formatHex(b: Uint8Array, sep = ':'): string {
   let s = '';
   for (let i = 0; i < b.length; i++) {
@@ -43,6 +45,7 @@ export function formatHex(b: Uint8Array, sep = ':'): string {
   return s;
 }
 
+/** Parses dotted-quad IPv4 text into 4 bytes; undefined if it is not one. */
 export function parseIPv4(s: string): Uint8Array | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
@@ -57,6 +60,7 @@ export function parseIPv4(s: string): Uint8Array | undefined {
   return out;
 }
 
+/** Parses IPv6 text (with '::' and an embedded IPv4 tail) into 16 bytes; undefined if it is not one. */
 export function parseIPv6(s: string): Uint8Array | undefined {
   const out = new Uint8Array(16);
   let text = s;

@@ -41,13 +41,16 @@ export class AttributeScanner {
     this.view = dataView(bytes);
   }
 
+  /** True when the current attribute has NLA_F_NESTED set. */
   get nested(): boolean {
     return (this.rawType & NLA_F_NESTED) !== 0;
   }
+  /** True when the current attribute has NLA_F_NET_BYTEORDER set (its integers are big-endian). */
   get netByteOrder(): boolean {
     return (this.rawType & NLA_F_NET_BYTEORDER) !== 0;
   }
 
+  /** Moves to the next attribute; false at the end or on malformed input (then `err` says why). */
   next(): boolean {
     if (this.err) return false;
     const off = this.next_;
@@ -93,34 +96,44 @@ export class AttributeScanner {
   bytesCopy(): Uint8Array {
     return this.bytes.slice(this.offset, this.offset + this.length);
   }
+  /** The payload as u8 (0, with `err` set, when it is too short). The integer readers honour NLA_F_NET_BYTEORDER. */
   u8(): number { return this.want(1, 'u8') ? this.view.getUint8(this.offset) : 0; }
+  /** The payload as s8. */
   s8(): number { return this.want(1, 's8') ? this.view.getInt8(this.offset) : 0; }
+  /** The payload as u16. */
   u16(): number {
     return this.want(2, 'u16') ? this.view.getUint16(this.offset, !this.netByteOrder) : 0;
   }
+  /** The payload as s16. */
   s16(): number {
     return this.want(2, 's16') ? this.view.getInt16(this.offset, !this.netByteOrder) : 0;
   }
+  /** The payload as u32. */
   u32(): number {
     return this.want(4, 'u32') ? this.view.getUint32(this.offset, !this.netByteOrder) : 0;
   }
+  /** The payload as s32. */
   s32(): number {
     return this.want(4, 's32') ? this.view.getInt32(this.offset, !this.netByteOrder) : 0;
   }
+  /** The payload as u64. */
   u64(): bigint {
     return this.want(8, 'u64') ? this.view.getBigUint64(this.offset, !this.netByteOrder) : 0n;
   }
+  /** The payload as s64. */
   s64(): bigint {
     return this.want(8, 's64') ? this.view.getBigInt64(this.offset, !this.netByteOrder) : 0n;
   }
   /** Big-endian u16 regardless of the NET_BYTEORDER flag (ports and the like). */
   be16(): number { return this.want(2, 'be16') ? this.view.getUint16(this.offset, false) : 0; }
+  /** Big-endian u32 regardless of the NET_BYTEORDER flag (IPv4 addresses as numbers, ...). */
   be32(): number { return this.want(4, 'be32') ? this.view.getUint32(this.offset, false) : 0; }
   /** The kernel's variable-width NLA_UINT: 4 or 8 bytes. */
   uint(): bigint {
     if (this.length === 4) return BigInt(this.u32());
     return this.u64();
   }
+  /** The kernel's variable-width NLA_SINT: 4 or 8 bytes, signed. */
   sint(): bigint {
     if (this.length === 4) return BigInt(this.s32());
     return this.s64();
@@ -133,10 +146,13 @@ export class AttributeScanner {
     while (end < stop && this.bytes[end] !== 0) end++;
     return decodeUtf8(this.bytes.subarray(this.offset, end));
   }
+  /** A flag attribute: its presence is the value, so true. */
   flag(): boolean {
     return this.want(0, 'flag');
   }
+  /** The payload as an IPv4 or IPv6 address (by length), in text form. */
   ip(): string { return this.err ? '' : formatIP(this.bytesView()); }
+  /** The payload as a hardware address, colon-separated hex. */
   mac(): string { return this.err ? '' : formatHex(this.bytesView()); }
   /** A scanner over the payload of the current attribute. */
   nestedScanner(): AttributeScanner {
@@ -157,6 +173,7 @@ export class AttributeScanner {
 
 /** Something that can size itself and then write itself into a buffer. */
 export interface Encodable {
+  /** Size of the encoded bytes, padding included. */
   byteLength(): number;
   /** Writes at `offset`; returns the offset after the written bytes (padding included). */
   encodeInto(view: DataView, offset: number): number;
@@ -171,33 +188,46 @@ type Item =
 export class AttributeBuilder implements Encodable {
   private readonly items: Item[] = [];
 
+  /** An attribute with `data` as its payload. */
   bytes(type: number, data: Uint8Array): this {
     this.items.push({ kind: 'bytes', type, data });
     return this;
   }
+  /** A flag attribute (empty payload). */
   flag(type: number): this { return this.bytes(type, new Uint8Array(0)); }
+  /** A NUL-terminated UTF-8 string attribute (NLA_NUL_STRING / NLA_STRING). */
   string(type: number, s: string): this {
     const u = encodeUtf8(s);
     const d = new Uint8Array(u.length + 1);
     d.set(u);
     return this.bytes(type, d);
   }
+  /** A u8 attribute (the integer writers use host byte order, as the kernel expects). */
   u8(type: number, v: number): this { return this.num(type, 1, v, false, false); }
+  /** A u16 attribute. */
   u16(type: number, v: number): this { return this.num(type, 2, v, false, false); }
+  /** A u32 attribute. */
   u32(type: number, v: number): this { return this.num(type, 4, v, false, false); }
+  /** A u64 attribute. */
   u64(type: number, v: bigint | number): this { return this.num(type, 8, BigInt(v), false, false); }
+  /** An s8 attribute. */
   s8(type: number, v: number): this { return this.num(type, 1, v, true, false); }
+  /** An s16 attribute. */
   s16(type: number, v: number): this { return this.num(type, 2, v, true, false); }
+  /** An s32 attribute. */
   s32(type: number, v: number): this { return this.num(type, 4, v, true, false); }
+  /** An s64 attribute. */
   s64(type: number, v: bigint | number): this { return this.num(type, 8, BigInt(v), true, false); }
   /** Big-endian value with NLA_F_NET_BYTEORDER set. */
   be16(type: number, v: number): this { return this.num(type | NLA_F_NET_BYTEORDER, 2, v, false, true); }
+  /** Big-endian u32 with NLA_F_NET_BYTEORDER set. */
   be32(type: number, v: number): this { return this.num(type | NLA_F_NET_BYTEORDER, 4, v, false, true); }
   /** NLA_UINT: 4 bytes when the value fits, else 8 (as the kernel's nla_put_uint). */
   uint(type: number, v: bigint | number): this {
     const b = BigInt(v);
     return b <= 0xffffffffn ? this.num(type, 4, Number(b), false, false) : this.num(type, 8, b, false, false);
   }
+  /** NLA_SINT: 4 bytes when the value fits, else 8 (as the kernel's nla_put_sint). */
   sint(type: number, v: bigint | number): this {
     const b = BigInt(v);
     return b >= -0x80000000n && b <= 0x7fffffffn ? this.num(type, 4, Number(b), true, false) : this.num(type, 8, b, true, false);
@@ -220,8 +250,10 @@ export class AttributeBuilder implements Encodable {
     return this;
   }
 
+  /** How many attributes have been added (top level). */
   get count(): number { return this.items.length; }
 
+  /** Size of the encoded attributes, padding included. */
   byteLength(): number {
     let n = 0;
     for (const it of this.items) {
@@ -254,6 +286,7 @@ export class AttributeBuilder implements Encodable {
     return off;
   }
 
+  /** Encodes the attributes into a new array. */
   toBytes(): Uint8Array {
     const out = new Uint8Array(this.byteLength());
     this.encodeInto(dataView(out), 0);
@@ -274,6 +307,7 @@ export function writeNumber(view: DataView, off: number, size: number, value: nu
 /** Raw bytes as an Encodable (a prebuilt family header, for instance). */
 export class RawBytes implements Encodable {
   constructor(readonly data: Uint8Array) {}
+  /** Size of the bytes. */
   byteLength(): number { return this.data.length; }
   encodeInto(view: DataView, offset: number): number {
     new Uint8Array(view.buffer, view.byteOffset + offset, this.data.length).set(this.data);
@@ -284,6 +318,7 @@ export class RawBytes implements Encodable {
 /** Several Encodables written one after the other (a family header, then attributes). */
 export class Concat implements Encodable {
   constructor(readonly parts: Encodable[]) {}
+  /** Sum of the parts' sizes. */
   byteLength(): number { return this.parts.reduce((n, p) => n + p.byteLength(), 0); }
   encodeInto(view: DataView, offset: number): number {
     let off = offset;

@@ -26,19 +26,29 @@ export const Protocol = {
   CRYPTO: 21,
   SMC: 22,
 } as const;
+/** A netlink protocol by name, lower case: 'route', 'generic', 'netfilter', ... */
 export type ProtocolName = Lowercase<keyof typeof Protocol>;
 
 /** Control message types (type < NLMSG_MIN_TYPE). */
 export const NLMSG_NOOP = 1;
+/** An error, or an ACK (error 0), answering a request (struct nlmsgerr). */
 export const NLMSG_ERROR = 2;
+/** The end of a multipart message (a dump). */
 export const NLMSG_DONE = 3;
+/** Data lost (reserved; the kernel does not send it). */
 export const NLMSG_OVERRUN = 4;
+/** The first type a family may use for its own messages. */
 export const NLMSG_MIN_TYPE = 0x10;
 
+/** Size of struct nlmsghdr. */
 export const NLMSG_HDRLEN = 16;
+/** Size of struct nlattr. */
 export const NLA_HDRLEN = 4;
+/** Messages are padded to this alignment. */
 export const NLMSG_ALIGNTO = 4;
+/** Attributes are padded to this alignment. */
 export const NLA_ALIGNTO = 4;
+/** Rounds `n` up to a multiple of 4 (NLMSG_ALIGN, NLA_ALIGN). */
 export function align4(n: number): number {
   return (n + 3) & ~3;
 }
@@ -71,11 +81,14 @@ export const NLM_F = {
 
 /** nla_type flag bits. */
 export const NLA_F_NESTED = 0x8000;
+/** nla_type flag: the payload is in network byte order. */
 export const NLA_F_NET_BYTEORDER = 0x4000;
+/** The attribute type without the NLA_F_* flags. */
 export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
 
 /** Socket options at level SOL_NETLINK. */
 export const SOL_NETLINK = 270;
+/** Option names at level SOL_NETLINK (NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, ...). */
 export const NETLINK_OPT = {
   ADD_MEMBERSHIP: 1,
   DROP_MEMBERSHIP: 2,
@@ -91,10 +104,15 @@ export const NETLINK_OPT = {
   GET_STRICT_CHK: 12,
 } as const;
 
+/** Socket option level of the generic socket options below. */
 export const SOL_SOCKET = 1;
+/** Receive buffer size (capped by net.core.rmem_max). */
 export const SO_RCVBUF = 8;
+/** Send buffer size (capped by net.core.wmem_max). */
 export const SO_SNDBUF = 7;
+/** Receive buffer size past rmem_max (needs CAP_NET_ADMIN). */
 export const SO_RCVBUFFORCE = 33;
+/** Send buffer size past wmem_max (needs CAP_NET_ADMIN). */
 export const SO_SNDBUFFORCE = 32;
 
 /** Extended ACK TLV types (enum nlmsgerr_attrs). */
@@ -113,6 +131,7 @@ export const NL_ATTR_TYPE = [
   'invalid', 'flag', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'binary', 'string',
   'nul-string', 'nested', 'nested-array', 'bitfield32', 'sint', 'uint',
 ] as const;
+/** Attributes of one policy entry in a policy dump (NL_POLICY_TYPE_ATTR_*). */
 export const NL_POLICY_TYPE_ATTR = {
   UNSPEC: 0,
   TYPE: 1,
@@ -129,6 +148,7 @@ export const NL_POLICY_TYPE_ATTR = {
   MASK: 12,
 } as const;
 
+/** The protocol number of a name ('route' is 0); numbers pass through. Throws TypeError for unknown names. */
 export function protocolNumber(p: ProtocolName | number): number {
   if (typeof p === 'number') return p;
   const n = (Protocol as Record<string, number>)[p.toUpperCase()];
@@ -136,6 +156,7 @@ export function protocolNumber(p: ProtocolName | number): number {
   return n;
 }
 
+/** The lower-case name of a protocol number, or the number as text when unknown. */
 export function protocolName(n: number): string {
   for (const [k, v] of Object.entries(Protocol)) if (v === n) return k.toLowerCase();
   return String(n);

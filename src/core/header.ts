@@ -10,6 +10,7 @@ export interface MessageHeader {
   pid: number;
 }
 
+/** A DataView over exactly the bytes of `b` (respecting its offset into the buffer). */
 export function dataView(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
@@ -34,6 +35,7 @@ export function decodeHeader(b: Uint8Array, offset = 0, end = b.length): Message
   };
 }
 
+/** Writes an nlmsghdr at `offset` (host byte order, little-endian here). */
 export function encodeHeader(h: MessageHeader, v: DataView, offset: number): void {
   v.setUint32(offset, h.length, true);
   v.setUint16(offset + 4, h.type, true);

@@ -37,6 +37,7 @@ export class MessageBuilder implements Encodable {
     public seq = 0,
     public pid = 0,
   ) {}
+  /** Size of the encoded message, padding included. */
   byteLength(): number {
     return align4(NLMSG_HDRLEN + (this.body?.byteLength() ?? 0));
   }
@@ -47,6 +48,7 @@ export class MessageBuilder implements Encodable {
     for (let p = end; p < aligned; p++) view.setUint8(p, 0);
     return aligned;
   }
+  /** Encodes the message into a new array. */
   toBytes(): Uint8Array {
     const out = new Uint8Array(this.byteLength());
     this.encodeInto(dataView(out), 0);

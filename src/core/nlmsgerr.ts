@@ -52,6 +52,7 @@ export interface DoneMessage {
   extack: ExtendedAck;
 }
 
+/** Decodes the payload of NLMSG_DONE: the dump's error code and, with NLM_F_ACK_TLVS, its extended ACK. */
 export function decodeDonePayload(payload: Uint8Array, flags: number, base = 0): DoneMessage {
   if (payload.length < 4) return { error: 0, extack: {} }; // some families send an empty DONE
   const error = dataView(payload).getInt32(0, true);
@@ -59,6 +60,7 @@ export function decodeDonePayload(payload: Uint8Array, flags: number, base = 0):
   return { error, extack };
 }
 
+/** Decodes the extended-ACK TLVs (NLMSGERR_ATTR_*) between `start` and `end`; `base` makes offsets absolute. */
 export function decodeExtack(b: Uint8Array, start: number, end: number, base = 0): ExtendedAck {
   const ack: ExtendedAck = {};
   const s = new AttributeScanner(b, start, end);

@@ -21,7 +21,9 @@ import type { CaptureSink } from '../socket/netlink-socket.js';
 import { NLMSG_HDRLEN, align4 } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
 
+/** pcap link type of netlink captures (Linux cooked netlink, as nlmon produces). */
 export const LINKTYPE_NETLINK = 253;
+/** The ARPHRD type in a LINKTYPE_NETLINK cooked header. */
 export const ARPHRD_NETLINK = 824;
 /** sll_pkttype of kernel -> user messages (PACKET_HOST). */
 export const PACKET_HOST = 0;
@@ -29,6 +31,7 @@ export const PACKET_HOST = 0;
 export const PACKET_OUTGOING = 4;
 /** Size of the cooked header before the netlink bytes of a LINKTYPE_NETLINK record. */
 export const NETLINK_COOKED_HEADER_LENGTH = 16;
+/** Snapshot length written to new captures: larger datagrams are cut and marked truncated. */
 export const DEFAULT_SNAPLEN = 262144;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -47,11 +50,13 @@ const IF_NAME = 2;
 const IF_TSRESOL = 9;
 const IF_TSOFFSET = 14;
 
+/** Which way a recorded datagram went: 'in' (kernel to user) or 'out'. */
 export type Direction = 'in' | 'out';
 
 // ---------------------------------------------------------------------------------------------
 // Writer
 
+/** Options of a {@link PcapWriter}. */
 export interface PcapWriterOptions {
   /** Receives every chunk as it is produced (the global header first, then one chunk per record). */
   onData?: (chunk: Uint8Array) => void;
@@ -242,6 +247,7 @@ export interface PcapRecord extends Omit<PcapRawRecord, 'data'> {
   truncated: boolean;
 }
 
+/** An interface of a capture (pcapng has one block per interface; classic pcap has one). */
 export interface PcapInterface {
   linktype: number;
   snaplen: number;
@@ -251,6 +257,7 @@ export interface PcapInterface {
   unitsPerSecond: bigint;
 }
 
+/** A parsed capture file ({@link readPcap}): its format, interfaces and records. */
 export interface PcapCapture<R> {
   format: 'pcap' | 'pcapng';
   /** Byte order the file was written in. */
@@ -261,6 +268,7 @@ export interface PcapCapture<R> {
   records: R[];
 }
 
+/** Options of {@link readPcap}. */
 export interface ReadPcapOptions {
   /** Return packets of any link type untouched (the cooked header is not stripped). */
   raw?: boolean;

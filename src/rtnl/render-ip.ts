@@ -11,6 +11,7 @@ import type { AnyRtObject } from './types.js';
 /** What an object to render must look like: a decoded family header and decoded attributes. */
 export type RenderObject = Pick<AnyRtObject, 'header' | 'attrs'> & { kind?: string };
 
+/** Which of iproute2's options the renderers follow (`-d`, `-s`, ...). */
 export interface IpRenderOptions {
   /** `-d`: details (link kinds, queues...; route/nexthop type, table, proto and scope always). */
   details?: boolean;

@@ -26,6 +26,7 @@ const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
 const RTN_UNICAST = 1;
 const IFA_F_NODAD = 0x02;
 
+/** How {@link Rtnl.open} opens its socket. */
 export interface RtnlOptions {
   /** Network namespace: a name from `ip netns`, a path (/proc/PID/ns/net) or an fd. */
   netns?: string | number;
@@ -39,9 +40,12 @@ export interface RtnlOptions {
   replyWindow?: number;
 }
 
+/** A network device by name ('eth0') or by interface index. */
 export type Dev = string | number;
+/** An address family by IP version: 4 (AF_INET) or 6 (AF_INET6). */
 export type Family = 4 | 6;
 
+/** Which routes {@link Rtnl.routes} and {@link Rtnl.routeStream} return; names are iproute2's (`table: 'main'`, `protocol: 'kernel'`, `type: 'unicast'`). */
 export interface RouteFilter {
   family?: Family;
   /** Table id or name ('main', 'local', 'all'); default: all tables. */
@@ -51,6 +55,7 @@ export interface RouteFilter {
   dev?: Dev;
 }
 
+/** A link for {@link Rtnl.addLink}: its name and kind, with the kind's parameters. */
 export interface LinkSpec {
   name: string;
   /** Link kind: 'veth', 'bridge', 'vxlan', 'macvlan', 'ifb', ... */
@@ -71,6 +76,7 @@ export interface LinkSpec {
   data?: Record<string, unknown>;
 }
 
+/** Changes for {@link Rtnl.setLink}; absent fields stay as they are. */
 export interface LinkChanges {
   up?: boolean;
   mtu?: number;
@@ -84,6 +90,7 @@ export interface LinkChanges {
   txqlen?: number;
 }
 
+/** Optional parameters of an address for {@link Rtnl.addAddress} and {@link Rtnl.replaceAddress} (lifetimes in seconds). */
 export interface AddressOptions {
   validLifetime?: number;
   preferredLifetime?: number;
@@ -95,6 +102,7 @@ export interface AddressOptions {
   metric?: number;
 }
 
+/** A route for {@link Rtnl.addRoute} and the other route changes, in iproute2's terms. */
 export interface RouteSpec {
   /** 'default' or a prefix ('10.0.0.0/8', '2001:db8::/32'); a bare address is a host route. */
   dst: string;
@@ -116,6 +124,7 @@ export interface RouteSpec {
   pref?: 'low' | 'medium' | 'high';
 }
 
+/** A neighbour (ARP or NDP) entry for {@link Rtnl.addNeighbour} and the other neighbour changes. */
 export interface NeighbourSpec {
   dst: string;
   dev: Dev;
@@ -126,6 +135,7 @@ export interface NeighbourSpec {
   proxy?: boolean;
 }
 
+/** A policy routing rule for {@link Rtnl.addRule} and {@link Rtnl.deleteRule}, in `ip rule` terms. */
 export interface RuleSpec {
   family?: Family;
   priority?: number;
@@ -148,6 +158,7 @@ export interface RuleSpec {
   tos?: number;
 }
 
+/** A nexthop object (or group) for {@link Rtnl.addNexthop}. */
 export interface NexthopSpec {
   id: number;
   gateway?: string;
@@ -161,6 +172,7 @@ export interface NexthopSpec {
   family?: Family;
 }
 
+/** The object kinds {@link Rtnl.monitor} can watch. */
 export type MonitorKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
 
 /** A change the kernel announced. */
@@ -177,6 +189,7 @@ export interface RouteEvent<T extends RtObject = RtObject> {
 export interface MonitorOverrun { action: 'overrun'; reason: string }
 /** The current state of a kind after an overrun (monitor `resync: true`). */
 export interface MonitorResync { action: 'resync'; kind: MonitorKind; objects: RtObject[] }
+/** What {@link Rtnl.monitor} yields: a change, an overrun, or the state after an overrun. */
 export type MonitorItem = RouteEvent | MonitorOverrun | MonitorResync;
 
 export interface MonitorOptions {
@@ -300,6 +313,12 @@ function socketCall(call: CallOptions): { signal?: AbortSignal; timeout?: number
   return { ...(call.signal ? { signal: call.signal } : {}), ...(call.timeout !== undefined ? { timeout: call.timeout } : {}) };
 }
 
+/**
+ * rtnetlink (NETLINK_ROUTE) over one socket: lists links, addresses, routes, neighbours, rules,
+ * nexthops, netconf and nsids as typed objects, changes them (each change resolves on the
+ * kernel's ACK and rejects with a NetlinkError carrying the kernel's message), and monitors
+ * them. Open it with {@link Rtnl.open}, close it with {@link Rtnl.close} (or `using`).
+ */
 export class Rtnl implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   private readonly opts: RtnlOptions;
@@ -333,7 +352,9 @@ export class Rtnl implements AsyncDisposable {
     for (const m of [...this.monitors]) m.close();
     this.monitors.clear();
   }
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
 
   // ---- reading -----------------------------------------------------------------------------
@@ -431,6 +452,7 @@ export class Rtnl implements AsyncDisposable {
     return o as Link;
   }
 
+  /** Addresses; `dev` and `family` filter in the kernel where it can, and again here. */
   async addresses(filter: { family?: Family; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Address[]> {
     const index = filter.dev !== undefined ? await this.ifindex(filter.dev, call) : 0;
     const all = await this.dumpObjects<Address>(M.RTM_GETADDR, { family: familyNumber(filter.family), index }, {}, call);
@@ -540,6 +562,7 @@ export class Rtnl implements AsyncDisposable {
     return { fixed, attrs, keep };
   }
 
+  /** Neighbour (ARP/NDP) entries, of one family or device if given. */
   async neighbours(filter: { family?: Family; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Neighbour[]> {
     const ifindex = filter.dev !== undefined ? await this.ifindex(filter.dev, call) : 0;
     // The device filter is NDA_IFINDEX: strict checking refuses a non-zero ndm_ifindex in a dump.
@@ -551,10 +574,12 @@ export class Rtnl implements AsyncDisposable {
   ruleStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Rule> { return this.streamObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(family) }, {}, call); }
   nexthopStream(call: ReadOptions = {}): AsyncGenerator<Nexthop> { return this.streamObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, {}, call); }
 
+  /** Policy routing rules (`ip rule`), of one family if given. */
   async rules(filter: { family?: Family } = {}, call: ReadOptions = {}): Promise<Rule[]> {
     return this.dumpObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(filter.family) }, {}, call);
   }
 
+  /** Nexthop objects: one by `id` (a get), or a dump filtered by the kernel to groups or to a device. */
   async nexthops(filter: { id?: number; groups?: boolean; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Nexthop[]> {
     if (filter.id !== undefined) {
       const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: { id: filter.id } }), { idempotent: true, ...socketCall(call) });
@@ -566,6 +591,7 @@ export class Rtnl implements AsyncDisposable {
     return this.dumpObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, attrs, call);
   }
 
+  /** Per-device and default IP configuration (forwarding, rp_filter, ...), as `ip netconf` shows it. */
   async netconf(filter: { family?: Family } = {}, call: ReadOptions = {}): Promise<Netconf[]> {
     return this.dumpObjects<Netconf>(M.RTM_GETNETCONF, { family: familyNumber(filter.family) }, {}, call);
   }
@@ -666,14 +692,17 @@ export class Rtnl implements AsyncDisposable {
     if (family === AF_INET6 && o.peer) { attrs.local = addr; attrs.address = o.peer; }
     return { fixed: { family, prefixlen: p.prefixLength, index, scope: 0, flags: o.noDad ? IFA_F_NODAD : 0 }, attrs };
   }
+  /** Adds an address in CIDR form ('10.0.0.1/24', '2001:db8::1/64'); rejects with EEXIST if present. */
   async addAddress(dev: Dev, cidr: string, o: AddressOptions = {}, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.addressMessage(dev, cidr, o, await this.indexOf([dev], call));
     await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
+  /** Adds an address, or updates it (lifetimes, label, ...) if present (`ip addr replace`). */
   async replaceAddress(dev: Dev, cidr: string, o: AddressOptions = {}, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.addressMessage(dev, cidr, o, await this.indexOf([dev], call));
     await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
+  /** Removes an address in CIDR form from a device. */
   async deleteAddress(dev: Dev, cidr: string, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.addressMessage(dev, cidr, {}, await this.indexOf([dev], call));
     await this.change(M.RTM_DELADDR, 0, fixed, attrs, call);

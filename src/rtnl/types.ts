@@ -13,17 +13,26 @@ interface Obj<K extends string, H, A> {
   attrs: DecodedSet<A>;
 }
 
+/** A network interface (RTM_NEWLINK): ifinfomsg header and IFLA_* attributes, as `ip link` shows it. */
 export type Link = Obj<'link', typeof ifinfomsg, typeof linkAttrs>;
+/** An interface address (RTM_NEWADDR): ifaddrmsg header and IFA_* attributes. */
 export type Address = Obj<'address', typeof ifaddrmsg, typeof addressAttrs>;
+/** A route (RTM_NEWROUTE): rtmsg header and RTA_* attributes. */
 export type Route = Obj<'route', typeof rtmsg, typeof routeAttrs>;
+/** A neighbour (ARP/NDP) entry (RTM_NEWNEIGH): ndmsg header and NDA_* attributes. */
 export type Neighbour = Obj<'neighbour', typeof ndmsg, typeof neighbourAttrs>;
+/** A policy routing rule (RTM_NEWRULE): fib_rule_hdr header and FRA_* attributes. */
 export type Rule = Obj<'rule', typeof fibRuleHdr, typeof ruleAttrs>;
+/** A nexthop object or group (RTM_NEWNEXTHOP): nhmsg header and NHA_* attributes. */
 export type Nexthop = Obj<'nexthop', typeof nhmsg, typeof nexthopAttrs>;
+/** IP configuration of a device or the defaults (RTM_NEWNETCONF): netconfmsg header and NETCONFA_* attributes. */
 export type Netconf = Obj<'netconf', typeof netconfmsg, typeof netconfAttrs>;
+/** A peer namespace id (RTM_NEWNSID): rtgenmsg header and NETNSA_* attributes. */
 export type Nsid = Obj<'nsid', typeof rtgenmsg, typeof nsidAttrs>;
 
 /** Any rtnetlink object nlwire decodes into typed form. */
 export type RtObject = Link | Address | Route | Neighbour | Rule | Nexthop | Netconf | Nsid;
+/** The `kind` of an {@link RtObject}: 'link', 'address', 'route', ... */
 export type RtKind = RtObject['kind'];
 
 /** A loosely typed view, for code that handles every kind alike (renderers). */

@@ -1,11 +1,13 @@
 import type { AttrDefs, AttrSet, EnumDef, FlagsDef, StructDef, StructField } from './types.js';
 
+/** Declares an enum: names and their numbers (the first name of a number is its canonical name). */
 export function defineEnum<const V extends Record<string, number>>(name: string, values: V): EnumDef<V> {
   const byValue = new Map<number, string>();
   for (const [k, v] of Object.entries(values)) if (!byValue.has(v)) byValue.set(v, k);
   return { kind: 'enum', name, values, byValue };
 }
 
+/** Declares a set of flag bits: names and their bit values. */
 export function defineFlags<const V extends Record<string, number>>(name: string, values: V): FlagsDef<V> {
   return { kind: 'flags', name, values };
 }
@@ -38,6 +40,7 @@ export function attrSet<const A extends AttrDefs>(name: string, attrs: A): AttrS
   return { kind: 'attr-set', name, attrs };
 }
 
+/** The declared name of an enum value, or undefined for a number the declaration lacks. */
 export function enumName(def: EnumDef, value: number): string | undefined {
   return def.byValue.get(value);
 }

@@ -21,6 +21,7 @@ export interface AttrDescription {
   header?: string;
 }
 export interface StructDescription { name: string; size: number; fields: Array<{ name: string; type: string; size?: number; enum?: string; flags?: string }> }
+/** A family's declarations as plain data (what `nlwire schema FAMILY` prints). */
 export interface FamilyDescription {
   name: string;
   protocol: number;
@@ -30,6 +31,7 @@ export interface FamilyDescription {
   enums: Array<{ name: string; kind: 'enum' | 'flags'; values: Record<string, number> }>;
 }
 
+/** Describes every message, attribute set, struct, enum and flags a family declares, as plain data. */
 export function describeFamily(f: MessageFamily): FamilyDescription {
   const sets = new Map<string, AttrSet>();
   const structs = new Map<string, StructDef>();

@@ -16,6 +16,7 @@ const EXACT: unique symbol = Symbol('nlwire.exact');
 /** Original size and trailing bytes of a struct whose length differs from the declaration. */
 const STRUCT_TAIL: unique symbol = Symbol('nlwire.structTail');
 
+/** The deepest nesting of attributes decoded; deeper input is a DecodeError (nesting-too-deep). */
 export const MAX_NEST_DEPTH = 32;
 
 export type Obj = Record<string, unknown>;

@@ -29,6 +29,7 @@ export interface MessageDef<H extends StructDef | undefined = StructDef | undefi
   readonly select?: (fixed: Readonly<Record<string, unknown>>, header: MessageHeader) => MessageDef | undefined;
 }
 
+/** Declares one message type: its number, family header and attribute set (types stay precise for buildMessage). */
 export function defineMessage<const H extends StructDef | undefined, const A extends AttrSet | undefined>(
   m: { name: string; type: number; header: H; attrs: A; object?: string; action?: 'new' | 'del' | 'get' | 'set' },
 ): MessageDef<H, A> {
@@ -53,6 +54,7 @@ export interface CompiledFamily {
 }
 
 const compiledFamilies = new WeakMap<MessageFamily, CompiledFamily>();
+/** Indexes a family's messages by type and by name, once per family object (cached). */
 export function compileFamily(f: MessageFamily): CompiledFamily {
   let c = compiledFamilies.get(f);
   if (c) return c;

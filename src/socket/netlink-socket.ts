@@ -25,6 +25,7 @@ const ENOBUFS = 105;
 const EINTR = 4;
 const MSG_TRUNC = 0x20;
 
+/** How {@link NetlinkSocket.open} opens and binds a socket. */
 export interface NetlinkSocketOptions {
   /** Netlink protocol: 'route', 'generic', ... or its number. */
   protocol: ProtocolName | number;
@@ -84,6 +85,7 @@ export interface CaptureSink {
   record(direction: 'in' | 'out', protocol: number, bytes: Uint8Array): void;
 }
 
+/** Options of one {@link NetlinkSocket.request}. */
 export interface RequestOptions {
   /** Milliseconds; defaults to the socket's timeout. */
   timeout?: number;
@@ -153,17 +155,20 @@ export class BatchSkippedError extends Error {
   }
 }
 
+/** What a request resolves with: the replies, and a warning the kernel attached to its ACK. */
 export interface RequestResult {
   messages: DecodedMessage[];
   /** Extended-ACK warning attached to a successful ACK (the kernel's message), if any. */
   warning?: ExtendedAck;
 }
 
+/** Options of {@link NetlinkSocket.dump} and {@link NetlinkSocket.dumpAll}. */
 export interface DumpOptions extends RequestOptions {
   /** Re-run the dump up to this many times if the kernel flags it interrupted (collect() only). */
   retryInterrupted?: number;
 }
 
+/** A whole dump ({@link NetlinkSocket.dumpAll}): every message, and whether the kernel flagged it interrupted. */
 export interface DumpResult {
   messages: DecodedMessage[];
   /** NLM_F_DUMP_INTR was set on a message: the table changed during the dump; it may be inconsistent. */
@@ -180,11 +185,13 @@ export interface RawChunk {
   nsid: number;
 }
 
+/** What {@link NetlinkSocket.subscribe} yields: a multicast message with its group (and peer nsid), or an overrun. */
 export type SubscriptionItem =
   | { type: 'message'; message: DecodedMessage; group: number; nsid?: number }
   /** The kernel dropped events (ENOBUFS, or a truncated datagram): state may be stale; resync. */
   | { type: 'overrun'; reason: 'ENOBUFS' | 'truncated' | 'queue-full' };
 
+/** Options of {@link NetlinkSocket.subscribe}. */
 export interface SubscribeOptions {
   /** Stop reading when this many items wait unconsumed (the kernel then reports ENOBUFS). Default 50,000. */
   highWaterMark?: number;
@@ -201,6 +208,7 @@ export interface SubscribeOptions {
   onOverrun?: 'keep' | 'discard';
 }
 
+/** A dump read as it arrives ({@link NetlinkSocket.dump}): iterate it once. */
 export interface DumpStream extends AsyncIterable<DecodedMessage> {
   /** True once a message of the dump carried NLM_F_DUMP_INTR (final after iteration ends). */
   readonly interrupted: boolean;
@@ -396,6 +404,7 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
+  /** True once {@link NetlinkSocket.close} has been called. */
   get isClosed(): boolean { return this.closed; }
 
   /** Joins a multicast group (by number). */
@@ -403,6 +412,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.assertOpen();
     this.native.setsockoptInt(this.fd, SOL_NETLINK, NETLINK_OPT.ADD_MEMBERSHIP, group);
   }
+  /** Leaves a multicast group (by number). */
   leave(group: number): void {
     this.assertOpen();
     this.native.setsockoptInt(this.fd, SOL_NETLINK, NETLINK_OPT.DROP_MEMBERSHIP, group);
@@ -412,6 +422,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.assertOpen();
     this.native.setsockoptInt(this.fd, level, name, value);
   }
+  /** Reads an integer socket option (level SOL_NETLINK unless given). */
   getOption(name: number, level = SOL_NETLINK): number {
     this.assertOpen();
     return this.native.getsockoptInt(this.fd, level, name);
@@ -508,6 +519,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.capture?.record('out', this.protocol, bytes);
   }
 
+  /** Closes the socket: pending requests reject, subscriptions end. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -528,7 +540,9 @@ export class NetlinkSocket implements AsyncDisposable {
     for (const l of this.closeListeners.splice(0)) l();
   }
 
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
 
   // --- internals ---------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ export const NLA_F_NESTED = 0x8000;
 export const NLA_F_NET_BYTEORDER = 0x4000;
 export const NLA_TYPE_MASK = 0x3fff;
 
+/** Why a walk stopped: OK, or the first structural fault found (the walkers agree on it byte for byte). */
 export const WalkStatus = {
   OK: 0,
   /** 0 < remaining < 16 bytes where a message header should start. */
@@ -71,6 +72,7 @@ const STATUS_TEXT: readonly string[] = [
   'index capacity reached: resume from `consumed`',
 ];
 
+/** A sentence describing a {@link WalkStatus} value. */
 export function walkStatusText(status: number): string {
   return STATUS_TEXT[status] ?? `unknown walk status ${status}`;
 }
@@ -167,23 +169,29 @@ export class WalkIndex implements WalkResult {
     this.errorMessageIndex = result[RESULT_ERROR_MESSAGE_INDEX]!;
   }
 
+  /** True when the whole input was walked without a fault. */
   get ok(): boolean {
     return this.status === WalkStatus.OK;
   }
 
+  /** The status as a sentence. */
   get statusText(): string {
     return walkStatusText(this.status);
   }
 
+  /** Byte offset of message `i`'s nlmsghdr. */
   msgOffset(i: number): number {
     return this.msgs[i * MSG_STRIDE + MSG_OFFSET]!;
   }
+  /** nlmsg_len of message `i`. */
   msgLength(i: number): number {
     return this.msgs[i * MSG_STRIDE + MSG_LENGTH]!;
   }
+  /** nlmsg_type of message `i`. */
   msgType(i: number): number {
     return this.msgs[i * MSG_STRIDE + MSG_TYPE_FLAGS]! & 0xffff;
   }
+  /** nlmsg_flags of message `i`. */
   msgFlags(i: number): number {
     return this.msgs[i * MSG_STRIDE + MSG_TYPE_FLAGS]! >>> 16;
   }
@@ -236,6 +244,7 @@ export class WalkIndex implements WalkResult {
     }
   }
 
+  /** Byte offset of attribute entry `j`'s nlattr header. */
   attrOffset(j: number): number {
     return this.attrs[j * ATTR_STRIDE + ATTR_OFFSET]!;
   }
@@ -247,12 +256,15 @@ export class WalkIndex implements WalkResult {
   attrType(j: number): number {
     return (this.attrs[j * ATTR_STRIDE + ATTR_LEN_TYPE]! >>> 16) & NLA_TYPE_MASK;
   }
+  /** nla_type of attribute `j`, flag bits included. */
   attrRawType(j: number): number {
     return this.attrs[j * ATTR_STRIDE + ATTR_LEN_TYPE]! >>> 16;
   }
+  /** True when attribute `j` has NLA_F_NESTED set. */
   attrNested(j: number): boolean {
     return (this.attrs[j * ATTR_STRIDE + ATTR_LEN_TYPE]! & (NLA_F_NESTED << 16)) !== 0;
   }
+  /** True when attribute `j` has NLA_F_NET_BYTEORDER set. */
   attrNetByteOrder(j: number): boolean {
     return (this.attrs[j * ATTR_STRIDE + ATTR_LEN_TYPE]! & (NLA_F_NET_BYTEORDER << 16)) !== 0;
   }
@@ -260,15 +272,19 @@ export class WalkIndex implements WalkResult {
   attrParent(j: number): number {
     return this.attrs[j * ATTR_STRIDE + ATTR_PARENT]!;
   }
+  /** Nesting depth of attribute `j` (0 at the top level of a message). */
   attrDepth(j: number): number {
     return this.attrs[j * ATTR_STRIDE + ATTR_DEPTH]!;
   }
+  /** Byte offset of attribute `j`'s payload. */
   attrPayloadOffset(j: number): number {
     return this.attrOffset(j) + NLA_HDRLEN;
   }
+  /** Length of attribute `j`'s payload (padding excluded). */
   attrPayloadLength(j: number): number {
     return this.attrLength(j) - NLA_HDRLEN;
   }
+  /** Attribute `j`'s payload, as a view into the walked bytes. */
   attrPayload(j: number): Uint8Array {
     const off = this.attrOffset(j) + NLA_HDRLEN;
     return this.data.subarray(off, off + this.attrLength(j) - NLA_HDRLEN);
@@ -277,9 +293,11 @@ export class WalkIndex implements WalkResult {
   attrU32(j: number): number {
     return this.dataView().getUint32(this.attrs[(j << 2) + 0]! + 4, true);
   }
+  /** Host-order (little-endian) u16 payload; the caller checks the payload length. */
   attrU16(j: number): number {
     return this.dataView().getUint16(this.attrs[(j << 2) + 0]! + 4, true);
   }
+  /** u8 payload; the caller checks the payload length. */
   attrU8(j: number): number {
     return this.data[this.attrs[(j << 2) + 0]! + 4]!;
   }

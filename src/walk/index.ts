@@ -8,6 +8,7 @@ export * from './format.js';
 export { TsWalker, walkInto } from './ts-walker.js';
 export { WasmWalker, initWasmWalker, type WasmWalkerOptions } from './wasm-walker.js';
 
+/** The walker implementations: 'wasm' (AssemblyScript, the default) and 'js' (TypeScript, identical results). */
 export type WalkEngine = 'wasm' | 'js';
 
 /** Either engine; narrow on `.engine === 'wasm'` for receive slots and scratch access. */
@@ -27,6 +28,7 @@ export interface CreateWalkerOptions {
 
 export const DEFAULT_MAX_DEPTH = 16;
 
+/** Creates a walker that checks and indexes netlink messages with the given engine, falling back to 'js' where WebAssembly is unavailable. */
 export function createWalker(options: CreateWalkerOptions): Walker {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   checkMaxDepth(maxDepth);

@@ -29,6 +29,7 @@ export interface AttrMeta {
 /** One format of a sub-message: a fixed header, an attribute set, or both (netem). */
 export interface SubMessageFormat { fixedHeader?: StructDef; set?: AttrSet }
 
+/** The value and length limits a spec's `checks` put on an attribute. */
 export interface AttrChecks { min?: bigint; max?: bigint; minLen?: number; maxLen?: number; exactLen?: number }
 
 /** One operation or notification, as listOps() reports it. */
@@ -49,6 +50,7 @@ export interface YnlOpInfo {
   doc?: string;
 }
 
+/** A converted spec: the family declaration nlwire's engine runs, with its attribute sets, operations and checks. */
 export interface YnlModel {
   spec: YnlSpec;
   family: GenlFamilyDef;

@@ -18,6 +18,7 @@ import { convertSpec, type YnlModel, type YnlOpInfo } from './convert.js';
 import { prepareAttrs, presentAttrs, presentStruct, type PresentOptions } from './present.js';
 import { checkSpec, parseSpec, type YnlSpec } from './spec.js';
 
+/** Options of {@link YnlFamily.load}. */
 export interface YnlLoadOptions {
   /** Network namespace (name from `ip netns`, path, or fd). */
   netns?: string | number;
@@ -31,12 +32,14 @@ export interface YnlLoadOptions {
 /** Request flags of netlink-raw families (ynl's --create, --excl, ...). */
 export type YnlRequestFlag = 'create' | 'excl' | 'replace' | 'append';
 
+/** Options of one {@link YnlFamily} call: request flags (netlink-raw families), timeout, cancellation. */
 export interface YnlCallOptions {
   flags?: readonly YnlRequestFlag[] | number;
   timeout?: number;
   signal?: AbortSignal;
 }
 
+/** What {@link YnlFamily.subscribe} yields: a notification (spec names) or an overrun. */
 export type YnlNotification =
   | { type: 'event'; name: string; group: string; msg: Record<string, unknown> }
   | { type: 'overrun'; reason: 'ENOBUFS' | 'truncated' | 'queue-full' };
@@ -56,6 +59,7 @@ export function compileSpec(spec: string | YnlSpec): YnlModel {
   return convertSpec(typeof spec === 'string' ? parseSpec(spec) : checkSpec(spec));
 }
 
+/** A family driven by its YNL spec at run time, as the kernel's `ynl` tool does: calls and notifications by the spec's names, attributes in and out by the spec's (kebab-case) names. Load one with {@link YnlFamily.load}. */
 export class YnlFamily implements AsyncDisposable, Disposable {
   private constructor(
     readonly model: YnlModel,
@@ -106,6 +110,7 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     }
   }
 
+  /** The family's name, as its spec gives it. */
   get name(): string { return this.model.family.name; }
 
   /** Operations and notifications of the spec, with their commands and attribute lists. */
@@ -169,8 +174,11 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     return o.list.find((x) => x.name === op)?.['fixed-header'] ?? o['fixed-header'];
   }
 
+  /** Closes the socket this family opened (a shared `genl` connection stays open). */
   close(): void { this.closeFn(); }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
 
   private async call(op: string, input: Record<string, unknown>, opts: YnlCallOptions, dump: boolean): Promise<Array<Record<string, unknown>>> {

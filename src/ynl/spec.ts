@@ -2,13 +2,19 @@
 // the parts nlwire reads, and a parser that checks them with errors naming the offending place.
 import { parse } from 'yaml';
 
+/** A spec's `protocol`: which netlink flavour the family speaks. */
 export type YnlProtocol = 'genetlink' | 'genetlink-c' | 'genetlink-legacy' | 'netlink-raw';
+/** Integer attribute and member types of a spec. */
 export type YnlScalar = 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64' | 'uint' | 'sint';
+/** Every attribute `type` a spec may give. */
 export type YnlAttrType = YnlScalar | 'unused' | 'pad' | 'flag' | 'binary' | 'bitfield32' | 'string' | 'nest'
   | 'indexed-array' | 'array-nest' | 'nest-type-value' | 'sub-message';
+/** A spec's `display-hint`: how a binary or integer value is shown. */
 export type YnlDisplayHint = 'hex' | 'mac' | 'fddi' | 'ipv4' | 'ipv6' | 'uuid';
 
+/** One entry of an enum or flags definition, with its explicit value if any. */
 export interface YnlEnumEntry { name: string; value?: number; doc?: string }
+/** One member of a struct definition. */
 export interface YnlStructMember {
   name: string;
   type: YnlScalar | 'string' | 'binary' | 'pad';
@@ -19,6 +25,7 @@ export interface YnlStructMember {
   struct?: string;
   doc?: string;
 }
+/** An entry of `definitions`: a constant, enum, flags or struct. */
 export interface YnlDefinition {
   name: string;
   type: 'const' | 'enum' | 'flags' | 'struct';
@@ -29,6 +36,7 @@ export interface YnlDefinition {
   doc?: string;
   [more: string]: unknown;
 }
+/** An attribute's `checks`: value ranges and lengths the kernel enforces. */
 export interface YnlChecks {
   min?: number | string;
   max?: number | string;
@@ -37,6 +45,7 @@ export interface YnlChecks {
   'exact-len'?: number | string;
   [more: string]: unknown;
 }
+/** One attribute of an attribute set. */
 export interface YnlAttr {
   name: string;
   type?: YnlAttrType;
@@ -56,6 +65,7 @@ export interface YnlAttr {
   doc?: string;
   [more: string]: unknown;
 }
+/** An entry of `attribute-sets` (a `subset-of` another set reuses its attributes). */
 export interface YnlAttrSet {
   name: string;
   'name-prefix'?: string;
@@ -65,12 +75,16 @@ export interface YnlAttrSet {
   doc?: string;
   [more: string]: unknown;
 }
+/** An entry of `sub-messages`: the formats an attribute takes, chosen by a selector value. */
 export interface YnlSubMessage {
   name: string;
   formats: Array<{ value: string; 'attribute-set'?: string; 'fixed-header'?: string }>;
 }
+/** The request or reply of an operation mode: its command value and attributes. */
 export interface YnlMsgPart { value?: number; attributes?: string[] }
+/** An operation's `do`, `dump` or `event` mode. */
 export interface YnlMode { request?: YnlMsgPart; reply?: YnlMsgPart; pre?: string; post?: string }
+/** One entry of `operations.list`: a call or a notification. */
 export interface YnlOperation {
   name: string;
   value?: number;
@@ -85,6 +99,7 @@ export interface YnlOperation {
   mcgrp?: string;
   [more: string]: unknown;
 }
+/** A YNL spec document (the kernel's Documentation/netlink/specs/*.yaml), as parsed. */
 export interface YnlSpec {
   name: string;
   doc?: string;

@@ -8,9 +8,12 @@ import { defineMessage, type MessageFamily } from '../../schema/family.js';
 import type { StructValue } from '../../schema/types.js';
 import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 
+/** AUDIT_GET: ask for the audit status. */
 export const AUDIT_GET = 1000;
+/** AUDIT_SET: change the audit status (enabled, pid, rate limit, ...). */
 export const AUDIT_SET = 1001;
 
+/** Flags `audit_status_mask` (linux/audit.h): bits by name. */
 export const AuditStatusMask = defineFlags('audit_status_mask', {
   ENABLED: 0x1, FAILURE: 0x2, PID: 0x4, RATE_LIMIT: 0x8, BACKLOG_LIMIT: 0x10, BACKLOG_WAIT_TIME: 0x20, LOST: 0x40, BACKLOG_WAIT_TIME_ACTUAL: 0x80,
 });
@@ -29,12 +32,15 @@ export const auditStatusStruct = defineStruct('audit_status', [
   { name: 'backlogWaitTime', type: 'u32' },
   { name: 'backlogWaitTimeActual', type: 'u32' },
 ]);
+/** The kernel's audit status (struct audit_status), field by field. */
 export type AuditStatus = StructValue<typeof auditStatusStruct>;
 
+/** Every declared audit message, by name (typed: use them with buildMessage). */
 export const auditMessages = {
   GET: defineMessage({ name: 'AUDIT_GET', type: AUDIT_GET, header: auditStatusStruct, attrs: undefined, action: 'get' }),
   SET: defineMessage({ name: 'AUDIT_SET', type: AUDIT_SET, header: auditStatusStruct, attrs: undefined, action: 'set' }),
 } as const;
+/** The audit declarations as one family, for decode() and sockets. */
 export const auditFamily: MessageFamily = { name: 'audit', protocol: Protocol.AUDIT, messages: Object.values(auditMessages) };
 
 /** The kernel's audit status (`auditctl -s`). */

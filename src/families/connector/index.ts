@@ -5,18 +5,24 @@ import { NLMSG_DONE, NLMSG_HDRLEN, Protocol } from '../../core/constants.js';
 import { dataView } from '../../core/header.js';
 import { NetlinkSocket } from '../../socket/netlink-socket.js';
 
+/** The proc connector's index (struct cb_id idx). */
 export const CN_IDX_PROC = 1;
+/** The proc connector's value (struct cb_id val). */
 export const CN_VAL_PROC = 1;
+/** Control operation: start sending process events to this socket. */
 export const PROC_CN_MCAST_LISTEN = 1;
+/** Control operation: stop sending process events. */
 export const PROC_CN_MCAST_IGNORE = 2;
 const CN_MSG_LEN = 20;
 
+/** Process event types (enum proc_cn_event: PROC_EVENT_FORK, _EXEC, _EXIT, ...). */
 export const PROC_EVENT = {
   NONE: 0, FORK: 0x1, EXEC: 0x2, UID: 0x4, GID: 0x40, SID: 0x80, PTRACE: 0x100, COMM: 0x200,
   NONZERO_EXIT: 0x20000000, COREDUMP: 0x40000000, EXIT: 0x80000000,
 } as const;
 
 interface Base { cpu: number; timestampNs: bigint }
+/** A process event: fork, exec, uid/gid change, exit, ..., with the CPU and a timestamp. */
 export type ProcEvent = Base & (
   | { type: 'ack'; err: number }
   | { type: 'fork'; parentPid: number; parentTgid: number; childPid: number; childTgid: number }
@@ -78,6 +84,7 @@ export function decodeProcEvent(b: Uint8Array): ProcEvent | undefined {
   }
 }
 
+/** Options of {@link procEvents}. */
 export interface ProcEventOptions {
   signal?: AbortSignal;
   receiveBufferSize?: number;

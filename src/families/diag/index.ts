@@ -12,7 +12,9 @@ import type { DecodedMessage } from '../../schema/family.js';
 import type { StructValue } from '../../schema/types.js';
 import { rawPayload, withSocket, type FamilyCallOptions } from './shared.js';
 
+/** The sock_diag request and reply type (one message per socket). */
 export const SOCK_DIAG_BY_FAMILY = 20;
+/** Closes a socket from outside (`ss -K`; needs CONFIG_INET_DIAG_DESTROY). */
 export const SOCK_DESTROY = 21;
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
@@ -22,6 +24,7 @@ export const TcpState = defineEnum('tcp_state', {
   ESTABLISHED: 1, SYN_SENT: 2, SYN_RECV: 3, FIN_WAIT1: 4, FIN_WAIT2: 5, TIME_WAIT: 6, CLOSE: 7,
   CLOSE_WAIT: 8, LAST_ACK: 9, LISTEN: 10, CLOSING: 11, NEW_SYN_RECV: 12, BOUND_INACTIVE: 13,
 });
+/** TCP state names, upper case as in the kernel ('LISTEN', 'ESTABLISHED', ...). */
 export type TcpStateName = keyof typeof TcpState.values;
 
 /** How `ss` prints each state. */
@@ -69,6 +72,7 @@ export const inetDiagMsg = defineStruct('inet_diag_msg', [
   { name: 'inode', type: 'u32' },
 ]);
 
+/** Struct `inet_diag_meminfo` (linux/inet_diag.h), field by field. */
 export const inetDiagMeminfo = defineStruct('inet_diag_meminfo', [
   { name: 'rmem', type: 'u32' }, { name: 'wmem', type: 'u32' }, { name: 'fmem', type: 'u32' }, { name: 'tmem', type: 'u32' },
 ]);
@@ -187,6 +191,7 @@ export interface InetSocket {
   cgroupId?: bigint;
 }
 
+/** Which inet sockets {@link listSockets} asks for: protocol, family, states, ports (filtered in the kernel). */
 export interface ListSocketsOptions extends FamilyCallOptions {
   protocol: 'tcp' | 'udp';
   family: 4 | 6;
@@ -298,6 +303,7 @@ export async function listSockets(opts: ListSocketsOptions): Promise<InetSocket[
 
 // ---- UNIX ---------------------------------------------------------------------------------------
 
+/** Struct `unix_diag_req` (linux/unix_diag.h), field by field. */
 export const unixDiagReq = defineStruct('unix_diag_req', [
   { name: 'family', type: 'u8' },
   { name: 'protocol', type: 'u8' },
@@ -308,6 +314,7 @@ export const unixDiagReq = defineStruct('unix_diag_req', [
   { name: 'cookie0', type: 'u32' },
   { name: 'cookie1', type: 'u32' },
 ]);
+/** Struct `unix_diag_msg` (linux/unix_diag.h), field by field. */
 export const unixDiagMsg = defineStruct('unix_diag_msg', [
   { name: 'family', type: 'u8' },
   { name: 'type', type: 'u8' },
@@ -317,8 +324,11 @@ export const unixDiagMsg = defineStruct('unix_diag_msg', [
   { name: 'cookie0', type: 'u32' },
   { name: 'cookie1', type: 'u32' },
 ]);
+/** Struct `unix_diag_vfs` (linux/unix_diag.h), field by field. */
 export const unixDiagVfs = defineStruct('unix_diag_vfs', [{ name: 'ino', type: 'u32' }, { name: 'dev', type: 'u32' }]);
+/** Struct `unix_diag_rqlen` (linux/unix_diag.h), field by field. */
 export const unixDiagRqlen = defineStruct('unix_diag_rqlen', [{ name: 'rqueue', type: 'u32' }, { name: 'wqueue', type: 'u32' }]);
+/** Attribute set `unix_diag_attrs` (linux/unix_diag.h). */
 export const unixDiagAttrs = attrSet('unix_diag_attrs', {
   name: { id: 0, type: 'binary' },
   vfs: { id: 1, type: 'struct', struct: unixDiagVfs },
@@ -329,9 +339,11 @@ export const unixDiagAttrs = attrSet('unix_diag_attrs', {
   shutdown: { id: 6, type: 'u8' },
   uid: { id: 7, type: 'u32' },
 });
+/** What a unix_diag request asks the kernel to include (UDIAG_SHOW_* bits). */
 export const UDIAG_SHOW = { NAME: 0x1, VFS: 0x2, PEER: 0x4, ICONS: 0x8, RQLEN: 0x10, MEMINFO: 0x20, UID: 0x40 } as const;
 const UNIX_TYPES: Record<number, 'stream' | 'dgram' | 'seqpacket'> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };
 
+/** A unix domain socket, as `ss -x` shows it. */
 export interface UnixSocket {
   type: 'stream' | 'dgram' | 'seqpacket' | string;
   state: TcpStateName | string;
@@ -350,10 +362,12 @@ export interface UnixSocket {
   shutdown?: number;
 }
 
+/** Options of {@link listUnixSockets}. */
 export interface ListUnixOptions extends FamilyCallOptions {
   states?: ReadonlyArray<TcpStateName> | number;
 }
 
+/** The unix_diag dump request for sockets in `states` (all by default), asking for every detail. */
 export function unixDiagRequest(states?: ReadonlyArray<TcpStateName> | number): MessageBuilder {
   const header = new Uint8Array(unixDiagReq.size);
   encodeStructInto(unixDiagReq, {
@@ -363,6 +377,7 @@ export function unixDiagRequest(states?: ReadonlyArray<TcpStateName> | number): 
   return new MessageBuilder(SOCK_DIAG_BY_FAMILY, 0, new RawBytes(header));
 }
 
+/** A unix_diag reply payload as a {@link UnixSocket}. */
 export function decodeUnixSocket(payload: Uint8Array): UnixSocket {
   if (payload.length < unixDiagMsg.size) throw new DecodeError('message-short-for-header', 0, `unix_diag_msg needs ${unixDiagMsg.size} bytes, got ${payload.length}`);
   const h = decodeStruct(unixDiagMsg, payload, 0) as StructValue<typeof unixDiagMsg>;
@@ -399,11 +414,13 @@ export async function listUnixSockets(opts: ListUnixOptions = {}): Promise<UnixS
 
 // ---- netlink sockets (netlink_diag) ---------------------------------------------------------------
 
+/** Struct `netlink_diag_msg` (linux/netlink_diag.h), field by field. */
 export const netlinkDiagMsg = defineStruct('netlink_diag_msg', [
   { name: 'family', type: 'u8' }, { name: 'type', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'state', type: 'u8' },
   { name: 'portid', type: 'u32' }, { name: 'dstPortid', type: 'u32' }, { name: 'dstGroup', type: 'u32' },
   { name: 'ino', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
 ]);
+/** Attribute set `netlink_diag_attrs` (linux/netlink_diag.h). */
 export const netlinkDiagAttrs = attrSet('netlink_diag_attrs', {
   meminfo: { id: 0, type: 'array', item: 'u32' },
   groups: { id: 1, type: 'array', item: 'u32' },
@@ -412,6 +429,7 @@ export const netlinkDiagAttrs = attrSet('netlink_diag_attrs', {
   flags: { id: 4, type: 'u32' },
 });
 
+/** A netlink socket, as `ss -A netlink` shows it. */
 export interface NetlinkSocketInfo {
   protocol: number;
   portId: number;

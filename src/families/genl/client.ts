@@ -13,12 +13,15 @@ import type { NetlinkSocket, RequestOptions, SubscribeOptions } from '../../sock
 import { locateAttribute } from '../../socket/extack-resolve.js';
 import { familyMessages, type GenlFamilyDef } from './define.js';
 
+/** The names of a family's operations. */
 export type OpName<F extends GenlFamilyDef> = keyof F['ops'] & string;
+/** The names of a family's notifications. */
 export type EventName<F extends GenlFamilyDef> = keyof F['events'] & string;
 /** The decoded attributes of replies to `K`. */
 export type OpAttrs<F extends GenlFamilyDef, K extends OpName<F>> = DecodedSet<F['ops'][K]['attrs']>;
 /** What a request of `K` takes: the decoded form, where enums also take names and flags lists of names. */
 export type OpInput<F extends GenlFamilyDef, K extends OpName<F>> = InputOf<SetDefs<F['ops'][K]['attrs']>>;
+/** The decoded attributes of notification `K`. */
 export type EventAttrs<F extends GenlFamilyDef, K extends EventName<F>> = DecodedSet<F['events'][K]['attrs']>;
 
 type SetDefs<S> = S extends () => infer R ? SetDefs<R> : S extends AttrSet<infer A> ? A : never;
@@ -34,6 +37,7 @@ type InputValue<D> =
   : D extends { type: 'indexed-array'; item: infer I } ? Array<I extends ScalarType ? number | bigint : InputOf<SetDefs<I>>>
   : AttrValue<D>;
 
+/** Options of one {@link GenlClient} call. */
 export interface GenlCallOptions extends Omit<RequestOptions, 'operation'> {
   /** Fields of the family's fixed header (genetlink-legacy, netlink-raw), beside cmd/version. */
   fixed?: Readonly<Record<string, unknown>>;
@@ -41,6 +45,7 @@ export interface GenlCallOptions extends Omit<RequestOptions, 'operation'> {
   flags?: number;
 }
 
+/** What {@link GenlClient.subscribe} yields: a declared notification, another message, or an overrun. */
 export type GenlNotification<F extends GenlFamilyDef> =
   | { [K in EventName<F>]: { type: 'event'; name: K; cmd: number; group: number; attrs: EventAttrs<F, K>; message: DecodedMessage } }[EventName<F>]
   /** A message of this family on the group that is not a declared notification. */
@@ -56,6 +61,7 @@ export interface ResolvedIds {
   groups: Readonly<Record<string, number>>;
 }
 
+/** Typed calls of one generic netlink family over a socket: `do` (a request), `dump`, and `subscribe` to its multicast groups, by the names its declaration gives. Get one from {@link GenericNetlink.bind}. */
 export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   /** The family's message declarations with its resolved id (for decode(), pcaps, sockets). */
   readonly family: MessageFamily;

@@ -44,9 +44,12 @@ export interface GenlEvent<S extends AttrSet = AttrSet> {
   readonly doc?: string;
 }
 
+/** A family's operations, by name. */
 export type GenlOps = Readonly<Record<string, GenlOp>>;
+/** A family's notifications, by name. */
 export type GenlEvents = Readonly<Record<string, GenlEvent>>;
 
+/** A declared generic netlink family: its name, version, operations, notifications and multicast groups. Bind it with {@link GenericNetlink.bind}. */
 export interface GenlFamilyDef<O extends GenlOps = GenlOps, E extends GenlEvents = GenlEvents> {
   readonly kind: 'genl-family';
   /** The kernel's family name ('ethtool', 'tcp_metrics'). */
@@ -63,6 +66,7 @@ export interface GenlFamilyDef<O extends GenlOps = GenlOps, E extends GenlEvents
   readonly doc?: string;
 }
 
+/** Declares a generic netlink family (the types of its ops and events stay precise for the typed client). */
 export function defineGenlFamily<const O extends GenlOps, const E extends GenlEvents = Record<never, GenlEvent>>(f: {
   name: string; version?: number; ops: O; events?: E; mcastGroups?: readonly string[]; fixedHeader?: StructDef;
   /** Prefix of the C names of the commands, e.g. 'ETHTOOL_MSG_': ops without enumName get one. */
@@ -110,6 +114,7 @@ export function setOp<S extends AttrSet>(cmd: number, attrs: S, opts: { reply?: 
   return { cmd, attrs, do: {}, ...(opts.reply !== undefined ? { reply: opts.reply } : {}), ...(opts.doc ? { doc: opts.doc } : {}) };
 }
 
+/** A notification: its command, attributes and the multicast group that carries it. */
 export function event<S extends AttrSet>(cmd: number, attrs: S, group?: string): GenlEvent<S> {
   return group ? { cmd, attrs, group } : { cmd, attrs };
 }
@@ -135,6 +140,7 @@ export function familyMessages(def: GenlFamilyDef, familyId: number): FamilyMess
   return m;
 }
 
+/** A family's message declarations once its id is known (for decode(), sockets and pcaps). */
 export interface FamilyMessages {
   family: MessageFamily;
   /** Operation name → the declaration its requests are built with. */

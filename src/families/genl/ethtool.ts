@@ -8,6 +8,7 @@ import { defineGenlFamily, event, getOp, setOp } from './define.js';
 /** ETHTOOL_FLAG_* of the request header. */
 export const ethtoolHeaderFlags = defineFlags('ethtool-header-flags', { compactBitsets: 1, omitReply: 2, stats: 4 });
 
+/** Attribute set `ethtool-header` (the kernel's ethtool netlink spec). */
 export const ethtoolHeader = attrSet('ethtool-header', {
   devIndex: { id: 1, type: 'u32' },
   devName: { id: 2, type: 'string' },
@@ -15,11 +16,13 @@ export const ethtoolHeader = attrSet('ethtool-header', {
   phyIndex: { id: 4, type: 'u32' },
 });
 
+/** Attribute set `ethtool-bitset-bit` (the kernel's ethtool netlink spec). */
 export const bitsetBit = attrSet('ethtool-bitset-bit', {
   index: { id: 1, type: 'u32' },
   name: { id: 2, type: 'string' },
   value: { id: 3, type: 'flag' },
 });
+/** Attribute set `ethtool-bitset-bits` (the kernel's ethtool netlink spec). */
 export const bitsetBits = attrSet('ethtool-bitset-bits', {
   bit: { id: 1, type: 'nest', set: bitsetBit, multi: true },
 });
@@ -38,18 +41,22 @@ export const ethtoolStringSet = defineEnum('ethtool-stringset', {
   phyTunables: 8, linkModes: 9, msgClasses: 10, wolModes: 11, sofTimestamping: 12, tsTxTypes: 13, tsRxFilters: 14,
   udpTunnelTypes: 15, statsStd: 16, statsEthPhy: 17, statsEthMac: 18, statsEthCtrl: 19, statsRmon: 20,
 });
+/** Attribute set `ethtool-string` (the kernel's ethtool netlink spec). */
 export const ethtoolString = attrSet('ethtool-string', {
   index: { id: 1, type: 'u32' },
   value: { id: 2, type: 'string' },
 });
+/** Attribute set `ethtool-strings` (the kernel's ethtool netlink spec). */
 export const ethtoolStrings = attrSet('ethtool-strings', {
   string: { id: 1, type: 'nest', set: ethtoolString, multi: true },
 });
+/** Attribute set `ethtool-stringset` (the kernel's ethtool netlink spec). */
 export const ethtoolStringset = attrSet('ethtool-stringset', {
   id: { id: 1, type: 'u32', enum: ethtoolStringSet },
   count: { id: 2, type: 'u32' },
   strings: { id: 3, type: 'nest', set: ethtoolStrings, multi: true },
 });
+/** Attribute set `ethtool-stringsets` (the kernel's ethtool netlink spec). */
 export const ethtoolStringsets = attrSet('ethtool-stringsets', {
   stringset: { id: 1, type: 'nest', set: ethtoolStringset, multi: true },
 });
@@ -72,17 +79,22 @@ function run<const N extends readonly string[], T extends IntType>(first: number
 
 const bitsetAttr = (id: number) => ({ id, type: 'nest', set: bitset } as const);
 
+/** Enum `ethtool-duplex` (the kernel's ethtool netlink spec): values by name. */
 export const duplex = defineEnum('ethtool-duplex', { half: 0, full: 1, unknown: 0xff });
+/** Enum `ethtool-port` (the kernel's ethtool netlink spec): values by name. */
 export const portType = defineEnum('ethtool-port', { tp: 0, aui: 1, mii: 2, fibre: 3, bnc: 4, da: 5, none: 0xef, other: 0xff });
 
+/** ETHTOOL_MSG_STRSET_*: the kernel's string sets (feature names, link modes, ...). */
 export const strset = withHeader('ethtool-strset', {
   stringsets: { id: 2, type: 'nest', set: ethtoolStringsets },
   countsOnly: { id: 3, type: 'flag' },
 });
+/** ETHTOOL_MSG_LINKINFO_*: port, PHY address, transceiver (`ethtool` without options). */
 export const linkinfo = withHeader('ethtool-linkinfo', {
   port: { id: 2, type: 'u8', enum: portType },
   ...run(3, 'u8', ['phyaddr', 'tpMdix', 'tpMdixCtrl', 'transceiver']),
 });
+/** ETHTOOL_MSG_LINKMODES_*: speed, duplex, autonegotiation and the advertised modes. */
 export const linkmodes = withHeader('ethtool-linkmodes', {
   autoneg: { id: 2, type: 'u8' },
   ours: bitsetAttr(3),
@@ -94,6 +106,7 @@ export const linkmodes = withHeader('ethtool-linkmodes', {
   lanes: { id: 9, type: 'u32' },
   rateMatching: { id: 10, type: 'u8' },
 });
+/** ETHTOOL_MSG_LINKSTATE_*: link detected, SQI, extended state. */
 export const linkstate = withHeader('ethtool-linkstate', {
   link: { id: 2, type: 'u8' },
   sqi: { id: 3, type: 'u32' },
@@ -102,12 +115,14 @@ export const linkstate = withHeader('ethtool-linkstate', {
   extSubstate: { id: 6, type: 'u8' },
   extDownCnt: { id: 7, type: 'u32' },
 });
+/** ETHTOOL_MSG_FEATURES_*: offload features (`ethtool -k` / `-K`). */
 export const features = withHeader('ethtool-features', {
   hw: bitsetAttr(2),
   wanted: bitsetAttr(3),
   active: bitsetAttr(4),
   nochange: bitsetAttr(5),
 });
+/** ETHTOOL_MSG_RINGS_*: ring sizes (`ethtool -g` / `-G`). */
 export const rings = withHeader('ethtool-rings', {
   ...run(2, 'u32', ['rxMax', 'rxMiniMax', 'rxJumboMax', 'txMax', 'rx', 'rxMini', 'rxJumbo', 'tx', 'rxBufLen']),
   tcpDataSplit: { id: 11, type: 'u8' },
@@ -117,8 +132,10 @@ export const rings = withHeader('ethtool-rings', {
   txPushBufLen: { id: 15, type: 'u32' },
   txPushBufLenMax: { id: 16, type: 'u32' },
 });
+/** ETHTOOL_MSG_CHANNELS_*: channel counts (`ethtool -l` / `-L`). */
 export const channels = withHeader('ethtool-channels',
   run(2, 'u32', ['rxMax', 'txMax', 'otherMax', 'combinedMax', 'rxCount', 'txCount', 'otherCount', 'combinedCount']));
+/** ETHTOOL_MSG_COALESCE_*: interrupt coalescing (`ethtool -c` / `-C`). */
 export const coalesce = withHeader('ethtool-coalesce', {
   ...run(2, 'u32', ['rxUsecs', 'rxMaxFrames', 'rxUsecsIrq', 'rxMaxFramesIrq', 'txUsecs', 'txMaxFrames', 'txUsecsIrq',
     'txMaxFramesIrq', 'statsBlockUsecs']),
@@ -128,6 +145,7 @@ export const coalesce = withHeader('ethtool-coalesce', {
   ...run(24, 'u8', ['useCqeModeTx', 'useCqeModeRx']),
 });
 
+/** The ethtool generic netlink family: typed operations and notifications for {@link GenericNetlink.bind}. */
 export const ethtool = defineGenlFamily({
   name: 'ethtool',
   version: 1,
@@ -161,6 +179,7 @@ export const ethtool = defineGenlFamily({
 
 // ---- bitsets and string sets --------------------------------------------------------------------
 
+/** An ethtool bitset, decoded: compact (value and mask) or verbose (named bits). */
 export type Bitset = DecodedSet<typeof bitset>;
 
 /**
@@ -196,6 +215,7 @@ export function bitsetFromRecord(bits: Readonly<Record<string, boolean>>): Bitse
   return { bits: { bit: Object.entries(bits).map(([name, on]) => (on ? { name, value: true as const } : { name })) } };
 }
 
+/** One offload feature's state, as `ethtool -k` shows it. */
 export interface FeatureState {
   /** In effect now. */
   active: boolean;

@@ -19,6 +19,7 @@ export const mptcpAddress = attrSet('mptcp-pm-address', {
   ifIdx: { id: 7, type: 's32' },
 });
 
+/** Attribute set `mptcp-pm` (linux/mptcp_pm.h). */
 export const mptcpAttrs = attrSet('mptcp-pm', {
   addr: { id: 1, type: 'nest', set: mptcpAddress },
   rcvAddAddrs: { id: 2, type: 'u32' },
@@ -28,6 +29,7 @@ export const mptcpAttrs = attrSet('mptcp-pm', {
   addrRemote: { id: 6, type: 'nest', set: mptcpAddress },
 });
 
+/** The MPTCP path manager family (`ip mptcp`): endpoints, limits, announcements. */
 export const mptcpPm = defineGenlFamily({
   name: 'mptcp_pm',
   version: 1,

@@ -3,6 +3,7 @@
 import { attrSet, defineEnum } from '../../schema/define.js';
 import { defineGenlFamily, event, getOp } from './define.js';
 
+/** Enum `netdev-queue-type` (the kernel's netdev spec): values by name. */
 export const netdevQueueType = defineEnum('netdev-queue-type', { rx: 0, tx: 1 });
 
 /** Bits of xdpFeatures (enum netdev_xdp_act). */
@@ -10,6 +11,7 @@ export const NETDEV_XDP_ACT = {
   basic: 1n << 0n, redirect: 1n << 1n, ndoXmit: 1n << 2n, xskZerocopy: 1n << 3n, hwOffload: 1n << 4n, rxSg: 1n << 5n, ndoXmitSg: 1n << 6n,
 } as const;
 
+/** Attribute set `netdev-dev` (the kernel's netdev spec). */
 export const netdevDev = attrSet('netdev-dev', {
   ifindex: { id: 1, type: 'u32' },
   pad: { id: 2, type: 'binary' },
@@ -19,6 +21,7 @@ export const netdevDev = attrSet('netdev-dev', {
   xskFeatures: { id: 6, type: 'u64' },
 });
 
+/** Attribute set `netdev-page-pool` (the kernel's netdev spec). */
 export const netdevPagePool = attrSet('netdev-page-pool', {
   id: { id: 1, type: 'uint' },
   ifindex: { id: 2, type: 'u32' },
@@ -29,6 +32,7 @@ export const netdevPagePool = attrSet('netdev-page-pool', {
   dmabuf: { id: 7, type: 'u32' },
 });
 
+/** Attribute set `netdev-napi` (the kernel's netdev spec). */
 export const netdevNapi = attrSet('netdev-napi', {
   ifindex: { id: 1, type: 'u32' },
   id: { id: 2, type: 'u32' },
@@ -38,6 +42,7 @@ export const netdevNapi = attrSet('netdev-napi', {
   groFlushTimeout: { id: 6, type: 'uint' },
 });
 
+/** Attribute set `netdev-queue` (the kernel's netdev spec). */
 export const netdevQueue = attrSet('netdev-queue', {
   id: { id: 1, type: 'u32' },
   ifindex: { id: 2, type: 'u32' },
@@ -46,6 +51,7 @@ export const netdevQueue = attrSet('netdev-queue', {
   dmabuf: { id: 5, type: 'u32' },
 });
 
+/** The netdev family: device features (XDP, ...), queues and NAPI instances. */
 export const netdev = defineGenlFamily({
   name: 'netdev',
   version: 1,

@@ -3,11 +3,13 @@
 import { attrSet, defineEnum } from '../../schema/define.js';
 import { defineGenlFamily, event, getOp } from './define.js';
 
+/** Enum `nl80211-iftype` (linux/nl80211.h): values by name. */
 export const nl80211Iftype = defineEnum('nl80211-iftype', {
   unspecified: 0, adhoc: 1, station: 2, ap: 3, apVlan: 4, wds: 5, monitor: 6, meshPoint: 7, p2pClient: 8,
   p2pGo: 9, p2pDevice: 10, ocb: 11, nan: 12,
 });
 
+/** Enum `nl80211-chan-width` (linux/nl80211.h): values by name. */
 export const nl80211ChannelWidth = defineEnum('nl80211-chan-width', {
   '20-noht': 0, '20': 1, '40': 2, '80': 3, '80p80': 4, '160': 5, '5': 6, '10': 7, '1': 8, '2': 9, '4': 10, '8': 11, '16': 12, '320': 13,
 });
@@ -52,6 +54,7 @@ export const nl80211Attrs = attrSet('nl80211', {
   splitWiphyDump: { id: 174, type: 'flag' },
 });
 
+/** nl80211, the wireless configuration family (interfaces, wiphys, stations, scans), as far as it is declared here. */
 export const nl80211 = defineGenlFamily({
   name: 'nl80211',
   version: 1,

@@ -22,6 +22,7 @@ export const GENL_OP_FLAGS = {
   'uns-admin-perm': 0x10,
 } as const;
 
+/** One operation of a resolved family: its command number and flags. */
 export interface GenlOpInfo {
   cmd: number;
   flags: number;
@@ -52,6 +53,7 @@ export interface GenlPolicyDump {
   policies: Map<number, Map<number, AttrPolicy>>;
 }
 
+/** How {@link GenericNetlink.open} opens its socket. */
 export interface GenericNetlinkOptions {
   /** Network namespace (name from `ip netns`, path, or fd). */
   netns?: string | number;
@@ -67,6 +69,7 @@ const GENL_NAMSIZ = 16;
 
 type CtrlAttrs = DecodedSet<typeof ctrlAttrs>;
 
+/** Generic netlink's controller (nlctrl) over one socket: resolves families by name (id, version, operations, multicast groups), dumps their policies, and binds declared families to typed clients. */
 export class GenericNetlink implements AsyncDisposable, Disposable {
   private readonly cache = new Map<string, GenlFamilyInfo>();
 
@@ -169,10 +172,13 @@ export class GenericNetlink implements AsyncDisposable, Disposable {
     return this.socket.subscribe(ids, opts);
   }
 
+  /** Closes the socket, if this object opened it. Idempotent. */
   close(): void {
     if (this.ownsSocket) this.socket.close();
   }
+  /** Closes it at the end of a `using` block. */
   [Symbol.dispose](): void { this.close(); }
+  /** Closes it at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
 }
 
@@ -189,6 +195,7 @@ function ctrlData(m: DecodedMessage): CtrlAttrs | undefined {
   return m.kind === 'data' && m.def === ctrlMessage ? m.attrs as CtrlAttrs : undefined;
 }
 
+/** The names of the GENL_* flags set on an operation ('admin-perm', 'cmd-cap-do', ...). */
 export function genlOpFlagNames(flags: number): string[] {
   return Object.entries(GENL_OP_FLAGS).filter(([, bit]) => flags & bit).map(([n]) => n);
 }

@@ -17,6 +17,7 @@ export const tcpMetricsVals = attrSet('tcp-metrics-vals', {
   rttvarUs: { id: 7, type: 'u32' },
 });
 
+/** Attribute set `tcp-metrics` (linux/tcp_metrics.h). */
 export const tcpMetricsAttrs = attrSet('tcp-metrics', {
   addrIpv4: { id: 1, type: 'ipv4' },
   addrIpv6: { id: 2, type: 'ipv6' },
@@ -34,6 +35,7 @@ export const tcpMetricsAttrs = attrSet('tcp-metrics', {
   pad: { id: 13, type: 'binary' },
 });
 
+/** The TCP metrics cache (`ip tcp_metrics`): per-destination RTT, cwnd and more. */
 export const tcpMetrics = defineGenlFamily({
   name: 'tcp_metrics',
   version: 1,

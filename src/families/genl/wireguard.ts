@@ -7,11 +7,14 @@ import { attrSet, defineFlags, defineStruct } from '../../schema/define.js';
 import type { ValueCodec } from '../../schema/types.js';
 import { defineGenlFamily, getOp, setOp } from './define.js';
 
+/** Size of a WireGuard key (Curve25519), bytes. */
 export const WG_KEY_LEN = 32;
 const AF_INET = 2;
 const AF_INET6 = 10;
 
+/** Flags `wgdevice-flags` (linux/wireguard.h): bits by name. */
 export const wgDeviceFlags = defineFlags('wgdevice-flags', { replacePeers: 1 });
+/** Flags `wgpeer-flags` (linux/wireguard.h): bits by name. */
 export const wgPeerFlags = defineFlags('wgpeer-flags', { removeMe: 1, replaceAllowedips: 2, updateOnly: 4 });
 
 /** struct __kernel_timespec */
@@ -20,6 +23,7 @@ export const kernelTimespec = defineStruct('__kernel_timespec', [
   { name: 'nsec', type: 's64' },
 ]);
 
+/** A peer endpoint (a struct sockaddr_in or sockaddr_in6), decoded. */
 export interface SockaddrValue { address: string; port: number }
 
 /** struct sockaddr_in / sockaddr_in6 as { address, port } (the port in host order). */
@@ -45,12 +49,14 @@ export const sockaddrCodec: ValueCodec<SockaddrValue> = {
   },
 };
 
+/** Attribute set `wgallowedip` (linux/wireguard.h). */
 export const wgAllowedIp = attrSet('wgallowedip', {
   family: { id: 1, type: 'u16' },
   ipaddr: { id: 2, type: 'ip' },
   cidrMask: { id: 3, type: 'u8' },
 });
 
+/** Attribute set `wgpeer` (linux/wireguard.h). */
 export const wgPeer = attrSet('wgpeer', {
   publicKey: { id: 1, type: 'binary' },
   presharedKey: { id: 2, type: 'binary' },
@@ -64,6 +70,7 @@ export const wgPeer = attrSet('wgpeer', {
   protocolVersion: { id: 10, type: 'u32' },
 });
 
+/** Attribute set `wgdevice` (linux/wireguard.h). */
 export const wgDevice = attrSet('wgdevice', {
   ifindex: { id: 1, type: 'u32' },
   ifname: { id: 2, type: 'string' },
@@ -75,6 +82,7 @@ export const wgDevice = attrSet('wgdevice', {
   peers: { id: 8, type: 'indexed-array', item: wgPeer },
 });
 
+/** The WireGuard generic netlink family (get and set a device, its peers and allowed IPs). */
 export const wireguard = defineGenlFamily({
   name: 'wireguard',
   version: 1,

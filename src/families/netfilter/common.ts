@@ -16,11 +16,14 @@ export const nfgenmsg = defineStruct('nfgenmsg', [
   { name: 'resId', type: 'u16', byteOrder: 'big-endian' },
 ]);
 
+/** nfnetlink subsystems (NFNL_SUBSYS_*): the high byte of a message type. */
 export const NFNL_SUBSYS = {
   NONE: 0, CTNETLINK: 1, CTNETLINK_EXP: 2, QUEUE: 3, ULOG: 4, OSF: 5, IPSET: 6, ACCT: 7, CTNETLINK_TIMEOUT: 8,
   CTHELPER: 9, NFTABLES: 10, NFT_COMPAT: 11, HOOK: 12,
 } as const;
+/** Opens an nfnetlink batch (a transaction for nf_tables). */
 export const NFNL_MSG_BATCH_BEGIN = 16;
+/** Closes (commits) an nfnetlink batch. */
 export const NFNL_MSG_BATCH_END = 17;
 
 /** Multicast groups (enum nfnetlink_groups). */
@@ -31,8 +34,10 @@ export const NFNLGRP = {
 
 /** Netfilter protocol families (NFPROTO_*), named as nft names them. */
 export const NfProto = defineEnum('nfproto', { unspec: 0, inet: 1, ip: 2, arp: 3, netdev: 5, bridge: 7, ip6: 10 });
+/** nf_tables family names: 'ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'. */
 export type NfFamilyName = Exclude<keyof typeof NfProto.values, 'unspec'>;
 
+/** The message type of `msg` in subsystem `subsys` (subsys << 8 | msg). */
 export function nfType(subsys: number, msg: number): number {
   return (subsys << 8) | msg;
 }

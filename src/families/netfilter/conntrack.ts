@@ -9,6 +9,7 @@ import type { DecodedSet } from '../../schema/types.js';
 import { openSocket, withSocket, type FamilyCallOptions } from '../diag/shared.js';
 import { NFNL_SUBSYS, NFNLGRP, nfgen, nfgenmsg, nfType } from './common.js';
 
+/** ctnetlink message types (IPCTNL_MSG_*), within the CTNETLINK subsystem. */
 export const IPCTNL_MSG = { CT_NEW: 0, CT_GET: 1, CT_DELETE: 2, CT_GET_CTRZERO: 3, CT_GET_STATS_CPU: 4, CT_GET_STATS: 5, CT_GET_DYING: 6, CT_GET_UNCONFIRMED: 7 } as const;
 const BE = 'big-endian' as const;
 
@@ -19,9 +20,11 @@ export const ConntrackStatus = defineFlags('ip_conntrack_status', {
   TEMPLATE: 1 << 11, UNTRACKED: 1 << 12, HELPER: 1 << 13, OFFLOAD: 1 << 14, HW_OFFLOAD: 1 << 15,
 });
 
+/** Attribute set `cta_ip` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaIpAttrs = attrSet('cta_ip', {
   v4Src: { id: 1, type: 'ipv4' }, v4Dst: { id: 2, type: 'ipv4' }, v6Src: { id: 3, type: 'ipv6' }, v6Dst: { id: 4, type: 'ipv6' },
 });
+/** Attribute set `cta_proto` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaProtoAttrs = attrSet('cta_proto', {
   num: { id: 1, type: 'u8' },
   srcPort: { id: 2, type: 'u16', byteOrder: BE },
@@ -33,11 +36,13 @@ export const ctaProtoAttrs = attrSet('cta_proto', {
   icmpv6Type: { id: 8, type: 'u8' },
   icmpv6Code: { id: 9, type: 'u8' },
 });
+/** Attribute set `cta_tuple` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaTupleAttrs = attrSet('cta_tuple', {
   ip: { id: 1, type: 'nest', set: ctaIpAttrs },
   proto: { id: 2, type: 'nest', set: ctaProtoAttrs },
   zone: { id: 3, type: 'u16', byteOrder: BE },
 });
+/** Attribute set `cta_protoinfo_tcp` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaProtoinfoTcpAttrs = attrSet('cta_protoinfo_tcp', {
   state: { id: 1, type: 'u8' },
   wscaleOriginal: { id: 2, type: 'u8' },
@@ -45,22 +50,27 @@ export const ctaProtoinfoTcpAttrs = attrSet('cta_protoinfo_tcp', {
   flagsOriginal: { id: 4, type: 'binary' },
   flagsReply: { id: 5, type: 'binary' },
 });
+/** Attribute set `cta_protoinfo` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaProtoinfoAttrs = attrSet('cta_protoinfo', {
   tcp: { id: 1, type: 'nest', set: ctaProtoinfoTcpAttrs },
   dccp: { id: 2, type: 'binary' },
   sctp: { id: 3, type: 'binary' },
 });
+/** Attribute set `cta_counters` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaCountersAttrs = attrSet('cta_counters', {
   packets: { id: 1, type: 'u64', byteOrder: BE },
   bytes: { id: 2, type: 'u64', byteOrder: BE },
   packets32: { id: 3, type: 'u32', byteOrder: BE },
   bytes32: { id: 4, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `cta_timestamp` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaTimestampAttrs = attrSet('cta_timestamp', {
   start: { id: 1, type: 'u64', byteOrder: BE },
   stop: { id: 2, type: 'u64', byteOrder: BE },
 });
+/** Attribute set `cta_help` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaHelpAttrs = attrSet('cta_help', { name: { id: 1, type: 'string' }, info: { id: 2, type: 'binary' } });
+/** Attribute set `cta` (linux/netfilter/nfnetlink_conntrack.h). */
 export const ctaAttrs = attrSet('cta', {
   tupleOrig: { id: 1, type: 'nest', set: ctaTupleAttrs },
   tupleReply: { id: 2, type: 'nest', set: ctaTupleAttrs },
@@ -92,6 +102,7 @@ export const ctaAttrs = attrSet('cta', {
 
 const ctMsg = (name: string, m: number, action: 'new' | 'del' | 'get') =>
   defineMessage({ name, type: nfType(NFNL_SUBSYS.CTNETLINK, m), header: nfgenmsg, attrs: ctaAttrs, object: 'conntrack', action });
+/** Every declared ct message, by name (typed: use them with buildMessage). */
 export const ctMessages = {
   CT_NEW: ctMsg('IPCTNL_MSG_CT_NEW', IPCTNL_MSG.CT_NEW, 'new'),
   CT_GET: ctMsg('IPCTNL_MSG_CT_GET', IPCTNL_MSG.CT_GET, 'get'),
@@ -100,13 +111,16 @@ export const ctMessages = {
   CT_GET_DYING: ctMsg('IPCTNL_MSG_CT_GET_DYING', IPCTNL_MSG.CT_GET_DYING, 'get'),
   CT_GET_UNCONFIRMED: ctMsg('IPCTNL_MSG_CT_GET_UNCONFIRMED', IPCTNL_MSG.CT_GET_UNCONFIRMED, 'get'),
 } as const;
+/** The ctnetlink declarations as one family, for decode() and sockets. */
 export const ctnetlinkFamily: MessageFamily = { name: 'ctnetlink', protocol: Protocol.NETFILTER, messages: Object.values(ctMessages), defaultHeaderSize: 4 };
 
 // ---- typed values -------------------------------------------------------------------------------
 
 const L4: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
+/** conntrack's TCP states by number (enum tcp_conntrack), as `conntrack -L` prints them. */
 export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2'] as const;
 
+/** One direction of a connection: addresses, protocol and ports (or ICMP type/code/id). */
 export interface ConntrackTuple {
   src: string;
   dst: string;
@@ -121,7 +135,9 @@ export interface ConntrackTuple {
   icmpCode?: number;
   zone?: number;
 }
+/** Packets and bytes of one direction (needs net.netfilter.nf_conntrack_acct=1). */
 export interface ConntrackCounters { packets: bigint; bytes: bigint }
+/** A conntrack entry: original and reply tuples, state, timeout, mark, counters. */
 export interface Conntrack {
   family: 4 | 6 | number;
   orig: ConntrackTuple;
@@ -188,6 +204,7 @@ export function toConntrack(m: DecodedMessage): Conntrack | undefined {
   return c;
 }
 
+/** Options of {@link listConntrack} and {@link flushConntrack}. */
 export interface ListConntrackOptions extends FamilyCallOptions {
   /** 4 or 6; default both. */
   family?: 4 | 6;
@@ -210,10 +227,12 @@ export async function flushConntrack(opts: ListConntrackOptions = {}): Promise<v
   }, ctnetlinkFamily);
 }
 
+/** A conntrack change ({@link conntrackEvents}): a new, updated or destroyed entry. */
 export type ConntrackEvent =
   | { type: 'new' | 'update' | 'destroy'; conntrack: Conntrack }
   | { type: 'overrun'; reason: string };
 
+/** Options of {@link conntrackEvents}. */
 export interface ConntrackEventOptions {
   netns?: string | number;
   /** Which events (default all three). */

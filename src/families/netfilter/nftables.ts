@@ -12,6 +12,7 @@ import type { AttrSet, DecodedSet } from '../../schema/types.js';
 import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 import { NfProto, NFNL_SUBSYS, nfgen, nfgenmsg, nfType, runBatch, type NfFamilyName } from './common.js';
 
+/** nf_tables message types (NFT_MSG_*), within the NFTABLES subsystem. */
 export const NFT_MSG = {
   NEWTABLE: 0, GETTABLE: 1, DELTABLE: 2, NEWCHAIN: 3, GETCHAIN: 4, DELCHAIN: 5, NEWRULE: 6, GETRULE: 7, DELRULE: 8,
   NEWSET: 9, GETSET: 10, DELSET: 11, NEWSETELEM: 12, GETSETELEM: 13, DELSETELEM: 14, NEWGEN: 15, GETGEN: 16, TRACE: 17,
@@ -22,12 +23,15 @@ const BE = 'big-endian' as const;
 
 // ---- data (NFTA_DATA_*) and verdicts ------------------------------------------------------------
 
+/** Enum `nft_verdict` (linux/netfilter/nf_tables.h): values by name. */
 export const NftVerdict = defineEnum('nft_verdict', { drop: 0, accept: 1, stolen: 2, queue: 3, repeat: 4, continue: -1, break: -2, jump: -3, goto: -4, return: -5 });
+/** Attribute set `nft_verdict_attributes` (linux/netfilter/nf_tables.h). */
 export const nftVerdictAttrs = attrSet('nft_verdict_attributes', {
   code: { id: 1, type: 's32', byteOrder: BE, enum: NftVerdict },
   chain: { id: 2, type: 'string' },
   chainId: { id: 3, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_data_attributes` (linux/netfilter/nf_tables.h). */
 export const nftDataAttrs = attrSet('nft_data_attributes', {
   value: { id: 1, type: 'binary' },
   verdict: { id: 2, type: 'nest', set: nftVerdictAttrs },
@@ -35,21 +39,27 @@ export const nftDataAttrs = attrSet('nft_data_attributes', {
 
 // ---- expressions --------------------------------------------------------------------------------
 
+/** Enum `nft_payload_bases` (linux/netfilter/nf_tables.h): values by name. */
 export const NftPayloadBase = defineEnum('nft_payload_bases', { ll: 0, network: 1, transport: 2, inner: 3, tunnel: 4 });
+/** Enum `nft_cmp_ops` (linux/netfilter/nf_tables.h): values by name. */
 export const NftCmpOp = defineEnum('nft_cmp_ops', { eq: 0, neq: 1, lt: 2, lte: 3, gt: 4, gte: 5 });
+/** Enum `nft_meta_keys` (linux/netfilter/nf_tables.h): values by name. */
 export const NftMetaKey = defineEnum('nft_meta_keys', {
   len: 0, protocol: 1, priority: 2, mark: 3, iif: 4, oif: 5, iifname: 6, oifname: 7, iiftype: 8, oiftype: 9, skuid: 10,
   skgid: 11, nftrace: 12, rtclassid: 13, secmark: 14, nfproto: 15, l4proto: 16, ibrname: 17, obrname: 18, pkttype: 19,
   cpu: 20, iifgroup: 21, oifgroup: 22, cgroup: 23, random: 24, secpath: 25, iifkind: 26, oifkind: 27, ibrpvid: 28,
   ibrvproto: 29, time: 30, day: 31, hour: 32, sdif: 33, sdifname: 34, broute: 35,
 });
+/** Enum `nft_ct_keys` (linux/netfilter/nf_tables.h): values by name. */
 export const NftCtKey = defineEnum('nft_ct_keys', {
   state: 0, direction: 1, status: 2, mark: 3, secmark: 4, expiration: 5, helper: 6, l3proto: 7, saddr: 8, daddr: 9,
   protocol: 10, 'proto-src': 11, 'proto-dst': 12, label: 13, packets: 14, bytes: 15, avgpkt: 16, zone: 17, event: 18,
   'ip saddr': 19, 'ip daddr': 20, 'ip6 saddr': 21, 'ip6 daddr': 22, id: 23,
 });
+/** Enum `nft_bitwise_ops` (linux/netfilter/nf_tables.h): values by name. */
 export const NftBitwiseOp = defineEnum('nft_bitwise_ops', { bool: 0, lshift: 1, rshift: 2, and: 3, or: 4, xor: 5 });
 
+/** Attribute set `nft_payload_attributes` (linux/netfilter/nf_tables.h). */
 export const payloadExpr = attrSet('nft_payload_attributes', {
   dreg: { id: 1, type: 'u32', byteOrder: BE },
   base: { id: 2, type: 'u32', byteOrder: BE, enum: NftPayloadBase },
@@ -60,20 +70,24 @@ export const payloadExpr = attrSet('nft_payload_attributes', {
   csumOffset: { id: 7, type: 'u32', byteOrder: BE },
   csumFlags: { id: 8, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_cmp_attributes` (linux/netfilter/nf_tables.h). */
 export const cmpExpr = attrSet('nft_cmp_attributes', {
   sreg: { id: 1, type: 'u32', byteOrder: BE },
   op: { id: 2, type: 'u32', byteOrder: BE, enum: NftCmpOp },
   data: { id: 3, type: 'nest', set: nftDataAttrs },
 });
+/** Attribute set `nft_meta_attributes` (linux/netfilter/nf_tables.h). */
 export const metaExpr = attrSet('nft_meta_attributes', {
   dreg: { id: 1, type: 'u32', byteOrder: BE },
   key: { id: 2, type: 'u32', byteOrder: BE, enum: NftMetaKey },
   sreg: { id: 3, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_counter_attributes` (linux/netfilter/nf_tables.h). */
 export const counterExpr = attrSet('nft_counter_attributes', {
   bytes: { id: 1, type: 'u64', byteOrder: BE },
   packets: { id: 2, type: 'u64', byteOrder: BE },
 });
+/** Attribute set `nft_log_attributes` (linux/netfilter/nf_tables.h). */
 export const logExpr = attrSet('nft_log_attributes', {
   group: { id: 1, type: 'u16', byteOrder: BE },
   prefix: { id: 2, type: 'string' },
@@ -82,10 +96,12 @@ export const logExpr = attrSet('nft_log_attributes', {
   level: { id: 5, type: 'u32', byteOrder: BE },
   flags: { id: 6, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_immediate_attributes` (linux/netfilter/nf_tables.h). */
 export const immediateExpr = attrSet('nft_immediate_attributes', {
   dreg: { id: 1, type: 'u32', byteOrder: BE },
   data: { id: 2, type: 'nest', set: nftDataAttrs },
 });
+/** Attribute set `nft_lookup_attributes` (linux/netfilter/nf_tables.h). */
 export const lookupExpr = attrSet('nft_lookup_attributes', {
   set: { id: 1, type: 'string' },
   sreg: { id: 2, type: 'u32', byteOrder: BE },
@@ -93,12 +109,14 @@ export const lookupExpr = attrSet('nft_lookup_attributes', {
   setId: { id: 4, type: 'u32', byteOrder: BE },
   flags: { id: 5, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_ct_attributes` (linux/netfilter/nf_tables.h). */
 export const ctExpr = attrSet('nft_ct_attributes', {
   dreg: { id: 1, type: 'u32', byteOrder: BE },
   key: { id: 2, type: 'u32', byteOrder: BE, enum: NftCtKey },
   direction: { id: 3, type: 'u8' },
   sreg: { id: 4, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_bitwise_attributes` (linux/netfilter/nf_tables.h). */
 export const bitwiseExpr = attrSet('nft_bitwise_attributes', {
   sreg: { id: 1, type: 'u32', byteOrder: BE },
   dreg: { id: 2, type: 'u32', byteOrder: BE },
@@ -115,12 +133,15 @@ export const EXPRESSION_SETS = {
   immediate: immediateExpr, lookup: lookupExpr, ct: ctExpr, bitwise: bitwiseExpr,
 } as const;
 type ExprSets = typeof EXPRESSION_SETS;
+/** Names of the rule expressions nlwire decodes field by field ('payload', 'cmp', 'meta', ...). */
 export type NftExpressionName = keyof ExprSets;
 
+/** Attribute set `nft_expr_attributes` (linux/netfilter/nf_tables.h). */
 export const nftExprAttrs = attrSet('nft_expr_attributes', {
   name: { id: 1, type: 'string' },
   data: { id: 2, type: 'sub-message', selector: 'name', formats: EXPRESSION_SETS },
 });
+/** Attribute set `nft_list_attributes` (linux/netfilter/nf_tables.h). */
 export const nftExprList = attrSet('nft_list_attributes', {
   elem: { id: 1, type: 'nest', set: nftExprAttrs, multi: true },
 });
@@ -132,6 +153,7 @@ export type NftExpression =
 
 // ---- tables, chains, rules, sets ------------------------------------------------------------------
 
+/** Attribute set `nft_table_attributes` (linux/netfilter/nf_tables.h). */
 export const nftTableAttrs = attrSet('nft_table_attributes', {
   name: { id: 1, type: 'string' },
   flags: { id: 2, type: 'u32', byteOrder: BE },
@@ -140,16 +162,19 @@ export const nftTableAttrs = attrSet('nft_table_attributes', {
   userdata: { id: 6, type: 'binary' },
   owner: { id: 7, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_hook_attributes` (linux/netfilter/nf_tables.h). */
 export const nftHookAttrs = attrSet('nft_hook_attributes', {
   hooknum: { id: 1, type: 'u32', byteOrder: BE },
   priority: { id: 2, type: 's32', byteOrder: BE },
   dev: { id: 3, type: 'string' },
   devs: { id: 4, type: 'binary' },
 });
+/** Attribute set `nft_counter_attributes` (linux/netfilter/nf_tables.h). */
 export const nftCounterAttrs = attrSet('nft_counter_attributes', {
   bytes: { id: 1, type: 'u64', byteOrder: BE },
   packets: { id: 2, type: 'u64', byteOrder: BE },
 });
+/** Attribute set `nft_chain_attributes` (linux/netfilter/nf_tables.h). */
 export const nftChainAttrs = attrSet('nft_chain_attributes', {
   table: { id: 1, type: 'string' },
   handle: { id: 2, type: 'u64', byteOrder: BE },
@@ -163,6 +188,7 @@ export const nftChainAttrs = attrSet('nft_chain_attributes', {
   id: { id: 11, type: 'u32', byteOrder: BE },
   userdata: { id: 12, type: 'binary' },
 });
+/** Attribute set `nft_rule_attributes` (linux/netfilter/nf_tables.h). */
 export const nftRuleAttrs = attrSet('nft_rule_attributes', {
   table: { id: 1, type: 'string' },
   chain: { id: 2, type: 'string' },
@@ -175,6 +201,7 @@ export const nftRuleAttrs = attrSet('nft_rule_attributes', {
   positionId: { id: 10, type: 'u32', byteOrder: BE },
   chainId: { id: 11, type: 'u32', byteOrder: BE },
 });
+/** Attribute set `nft_set_attributes` (linux/netfilter/nf_tables.h). */
 export const nftSetAttrs = attrSet('nft_set_attributes', {
   table: { id: 1, type: 'string' },
   name: { id: 2, type: 'string' },
@@ -192,6 +219,7 @@ export const nftSetAttrs = attrSet('nft_set_attributes', {
   objType: { id: 15, type: 'u32', byteOrder: BE },
   handle: { id: 16, type: 'u64', byteOrder: BE },
 });
+/** Attribute set `nft_gen_attributes` (linux/netfilter/nf_tables.h). */
 export const nftGenAttrs = attrSet('nft_gen_attributes', {
   id: { id: 1, type: 'u32', byteOrder: BE },
   procPid: { id: 2, type: 'u32', byteOrder: BE },
@@ -201,6 +229,7 @@ export const nftGenAttrs = attrSet('nft_gen_attributes', {
 const msg = <A extends AttrSet>(name: string, m: number, attrs: A, object: string, action: 'new' | 'del' | 'get'): MessageDef<typeof nfgenmsg, A> =>
   defineMessage({ name, type: nfType(NFNL_SUBSYS.NFTABLES, m), header: nfgenmsg, attrs, object, action });
 
+/** Every declared nft message, by name (typed: use them with buildMessage). */
 export const nftMessages = {
   NEWTABLE: msg('NFT_MSG_NEWTABLE', NFT_MSG.NEWTABLE, nftTableAttrs, 'table', 'new'),
   GETTABLE: msg('NFT_MSG_GETTABLE', NFT_MSG.GETTABLE, nftTableAttrs, 'table', 'get'),
@@ -220,21 +249,26 @@ export const nftMessages = {
 
 // ---- typed results --------------------------------------------------------------------------------
 
+/** An nf_tables table, as `nft list tables` knows it. */
 export interface NftTable { family: NfFamilyName | string; name: string; handle: bigint; flags: number; use: number }
+/** An nf_tables chain: base chains have a hook, a priority and a policy. */
 export interface NftChain {
   family: NfFamilyName | string; table: string; name: string; handle: bigint;
   /** Base chains only. */
   type?: string; hook?: string; hooknum?: number; priority?: number; policy?: string; device?: string;
   use?: number; flags?: number;
 }
+/** An nf_tables rule with its expressions in order. */
 export interface NftRule {
   family: NfFamilyName | string; table: string; chain: string; handle: bigint; position?: bigint;
   expressions: NftExpression[]; userdata?: Uint8Array;
 }
+/** An nf_tables set (its declaration; elements are not listed). */
 export interface NftSet {
   family: NfFamilyName | string; table: string; name: string; handle?: bigint; flags: number;
   keyType?: number; keyLen?: number; dataType?: number; dataLen?: number; timeout?: bigint;
 }
+/** The whole ruleset ({@link listRuleset}), as `nft list ruleset` shows it. */
 export interface NftRuleset { tables: NftTable[]; chains: NftChain[]; sets: NftSet[]; rules: NftRule[] }
 
 const HOOKS: Record<string, readonly string[]> = {
@@ -246,8 +280,11 @@ const HOOKS: Record<string, readonly string[]> = {
   netdev: ['ingress', 'egress'],
 };
 
+/** The nft name of a family number ('ip', 'ip6', 'inet', ...), or the number as text. */
 export function familyName(n: number): NfFamilyName | string { return enumName(NfProto, n) ?? String(n); }
+/** The name of a hook number in a family ('input', 'forward', 'ingress', ...). */
 export function hookName(family: string, n: number): string { return HOOKS[family]?.[n] ?? String(n); }
+/** The number of a hook given by name (numbers pass through). */
 export function hookNumber(family: string, name: string | number): number {
   if (typeof name === 'number') return name;
   const i = HOOKS[family]?.indexOf(name) ?? -1;
@@ -260,6 +297,7 @@ function dataOf<T>(m: DecodedMessage): { family: number; attrs: T } | undefined 
   return { family: m.fixed.family as number, attrs: m.attrs as T };
 }
 
+/** A rule's expression list as {@link NftExpression} objects, each with its name and decoded data. */
 export function decodeExpressions(list: DecodedSet<typeof nftExprList> | undefined): NftExpression[] {
   return (list?.elem ?? []).map((e) => {
     const name = e.name ?? '';
@@ -268,11 +306,13 @@ export function decodeExpressions(list: DecodedSet<typeof nftExprList> | undefin
   });
 }
 
+/** The table a NEWTABLE message describes (undefined for other messages). */
 export function toTable(m: DecodedMessage): NftTable | undefined {
   const d = dataOf<DecodedSet<typeof nftTableAttrs>>(m);
   if (!d) return undefined;
   return { family: familyName(d.family), name: d.attrs.name ?? '', handle: d.attrs.handle ?? 0n, flags: d.attrs.flags ?? 0, use: d.attrs.use ?? 0 };
 }
+/** The chain a NEWCHAIN message describes (undefined for other messages). */
 export function toChain(m: DecodedMessage): NftChain | undefined {
   const d = dataOf<DecodedSet<typeof nftChainAttrs>>(m);
   if (!d) return undefined;
@@ -288,6 +328,7 @@ export function toChain(m: DecodedMessage): NftChain | undefined {
   if (a.flags !== undefined) c.flags = a.flags;
   return c;
 }
+/** The rule a NEWRULE message describes (undefined for other messages). */
 export function toRule(m: DecodedMessage): NftRule | undefined {
   const d = dataOf<DecodedSet<typeof nftRuleAttrs>>(m);
   if (!d) return undefined;
@@ -297,6 +338,7 @@ export function toRule(m: DecodedMessage): NftRule | undefined {
   if (a.userdata) r.userdata = a.userdata;
   return r;
 }
+/** The set a NEWSET message describes (undefined for other messages). */
 export function toSet(m: DecodedMessage): NftSet | undefined {
   const d = dataOf<DecodedSet<typeof nftSetAttrs>>(m);
   if (!d) return undefined;
@@ -315,6 +357,7 @@ function getDump(m: number, family = 0): MessageBuilder {
   return new MessageBuilder(nfType(NFNL_SUBSYS.NFTABLES, m), 0, nfgen(family));
 }
 
+/** Options of {@link listRuleset}. */
 export interface ListRulesetOptions extends FamilyCallOptions {
   /** Only this family (default: all). */
   family?: NfFamilyName;
@@ -341,6 +384,7 @@ export const nftablesFamily: MessageFamily = { name: 'nftables', protocol: Proto
 
 // ---- changes ----------------------------------------------------------------------------------
 
+/** A chain for {@link addChain}: a base chain when `hook` is given. */
 export interface NftChainSpec {
   family: NfFamilyName;
   table: string;
@@ -401,14 +445,21 @@ export function changeItem(c: Change): { type: number; flags: number; body: Conc
 export async function nftApply(changes: readonly Change[], opts: FamilyCallOptions = {}): Promise<void> {
   await withSocket(Protocol.NETFILTER, opts, (sock) => runBatch(sock, changes.map(changeItem), NFNL_SUBSYS.NFTABLES, opts.timeout));
 }
+/** One change of an nf_tables batch ({@link nftApply}). */
 export type NftChange = Change;
 
+/** Creates a table (`nft add table FAMILY NAME`), in one batch transaction. */
 export const addTable = (family: NfFamilyName, name: string, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'add-table', family, name }], opts);
+/** Deletes a table and everything in it (`nft delete table`). */
 export const deleteTable = (family: NfFamilyName, name: string, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'del-table', family, name }], opts);
+/** Creates a chain (`nft add chain`). */
 export const addChain = (chain: NftChainSpec, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'add-chain', chain }], opts);
+/** Deletes an empty chain (`nft delete chain`). */
 export const deleteChain = (family: NfFamilyName, table: string, name: string, opts: FamilyCallOptions = {}): Promise<void> => nftApply([{ op: 'del-chain', family, table, name }], opts);
+/** Appends a rule made of `expressions` to a chain (`nft add rule`). */
 export const addRule = (family: NfFamilyName, table: string, chain: string, expressions: readonly NftExpressionInput[], opts: FamilyCallOptions = {}): Promise<void> =>
   nftApply([{ op: 'add-rule', family, table, chain, expressions }], opts);
+/** Deletes a rule by its handle (`nft delete rule ... handle N`). */
 export const deleteRule = (family: NfFamilyName, table: string, chain: string, handle: bigint, opts: FamilyCallOptions = {}): Promise<void> =>
   nftApply([{ op: 'del-rule', family, table, chain, handle }], opts);
 

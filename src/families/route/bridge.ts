@@ -159,6 +159,7 @@ const mrpInStateAttrs = attrSet('bridge-mrp-in-state', { inId: { id: 1, type: 'u
 const mrpStartInTestAttrs = attrSet('bridge-mrp-start-in-test', {
   inId: { id: 1, type: 'u32' }, interval: { id: 2, type: 'u32' }, maxMiss: { id: 3, type: 'u32' }, period: { id: 4, type: 'u32' },
 });
+/** Attribute set `bridge-mrp` (linux/if_bridge.h). */
 export const bridgeMrpAttrs = attrSet('bridge-mrp', {
   instance: { id: 1, type: 'nest', set: mrpInstanceAttrs },
   portState: { id: 2, type: 'nest', set: mrpPortStateAttrs },
@@ -198,6 +199,7 @@ const cfmCcPeerStatusAttrs = attrSet('bridge-cfm-cc-peer-status', {
   rdi: { id: 4, type: 'u32' }, portTlvValue: { id: 5, type: 'u8' }, ifTlvValue: { id: 6, type: 'u8' },
   seen: { id: 7, type: 'u32' }, tlvSeen: { id: 8, type: 'u32' }, seqUnexpSeen: { id: 9, type: 'u32' },
 });
+/** Attribute set `bridge-cfm` (linux/if_bridge.h). */
 export const bridgeCfmAttrs = attrSet('bridge-cfm', {
   mepCreate: { id: 1, type: 'nest', set: cfmMepCreateAttrs },
   mepDelete: { id: 2, type: 'nest', set: cfmMepDeleteAttrs },
@@ -218,6 +220,7 @@ export const bridgeCfmAttrs = attrSet('bridge-cfm', {
 });
 
 const mstEntryAttrs = attrSet('bridge-mst-entry', { msti: { id: 1, type: 'u16' }, state: { id: 2, type: 'u8' } });
+/** Attribute set `bridge-mst` (linux/if_bridge.h). */
 export const bridgeMstAttrs = attrSet('bridge-mst', { entry: { id: 1, type: 'nest', set: mstEntryAttrs, multi: true } });
 
 /** IFLA_AF_SPEC of AF_BRIDGE link messages, and the AF_BRIDGE entry of the per-family IFLA_AF_SPEC. */

@@ -53,10 +53,15 @@ export const addressFamily = defineEnum('address-family', {
   x25: 9, inet6: 10, rose: 11, decnet: 12, netbeui: 13, security: 14, key: 15, netlink: 16,
   packet: 17, can: 29, mpls: 28, mctp: 45,
 });
+/** Address family numbers (linux/socket.h) used in family headers: any family. */
 export const AF_UNSPEC = 0;
+/** IPv4. */
 export const AF_INET = 2;
+/** Bridge (fdb, vlan and bridge port messages). */
 export const AF_BRIDGE = 7;
+/** IPv6. */
 export const AF_INET6 = 10;
+/** MPLS. */
 export const AF_MPLS = 28;
 
 /** ifi_type (ARPHRD_*, linux/if_arp.h). */

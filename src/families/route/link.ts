@@ -115,6 +115,7 @@ const vfStatsAttrs = attrSet('link-vf-stats', {
   rxDropped: { id: 7, type: 'u64' }, txDropped: { id: 8, type: 'u64' },
 });
 const vfVlanListAttrs = attrSet('link-vf-vlan-list', { info: { id: 1, type: 'struct', struct: vfVlanInfo, multi: true } });
+/** Attribute set `link-vf-info` (linux/if_link.h). */
 export const vfInfoAttrs = attrSet('link-vf-info', {
   mac: { id: 1, type: 'struct', struct: vfMac },
   vlan: { id: 2, type: 'struct', struct: vfVlan },

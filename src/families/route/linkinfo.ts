@@ -50,6 +50,7 @@ export const vlanAttrs = attrSet('linkinfo-vlan', {
   protocol: { id: 5, type: 'u16', byteOrder: 'big-endian' },
 });
 
+/** Enum `macvlan-mode` (linux/if_link.h): values by name. */
 export const macvlanMode = defineEnum('macvlan-mode', { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 });
 const macvlanMacaddrDataAttrs = attrSet('linkinfo-macvlan-macaddr-data', { macaddr: { id: 4, type: 'mac', multi: true } });
 /** macvlan and macvtap (IFLA_MACVLAN_*). */
@@ -278,6 +279,7 @@ const bondAdInfoAttrs = attrSet('linkinfo-bond-ad-info', {
   partnerKey: { id: 4, type: 'u16' },
   partnerMac: { id: 5, type: 'mac' },
 });
+/** Enum `bond-mode` (linux/if_link.h): values by name. */
 export const bondMode = defineEnum('bond-mode', {
   'balance-rr': 0, 'active-backup': 1, 'balance-xor': 2, broadcast: 3, '802.3ad': 4, 'balance-tlb': 5, 'balance-alb': 6,
 });

@@ -209,6 +209,7 @@ export interface RouteVia {
   /** Dotted or RFC 5952 text for AF_INET/AF_INET6, colon-separated hex otherwise. */
   address: string;
 }
+/** RTA_VIA (a gateway of another address family, such as IPv4 via IPv6): family and address. */
 export const viaCodec: ValueCodec<RouteVia> = {
   name: 'rtvia',
   decode(p, ctx) {

@@ -5,8 +5,10 @@ import { datagramStream } from '../../socket/datagram-stream.js';
 import { Protocol } from '../../core/constants.js';
 import { NetlinkSocket, type RawChunk } from '../../socket/netlink-socket.js';
 
+/** The multicast group the kernel sends uevents on (udev re-broadcasts on group 2). */
 export const UEVENT_GROUP_KERNEL = 1;
 
+/** A kernel uevent: action, device path, and every KEY=VALUE of its environment. */
 export interface Uevent {
   /** 'add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'. */
   action: string;
@@ -52,6 +54,7 @@ export function formatUevent(action: string, devpath: string, env: Record<string
   return new TextEncoder().encode(s);
 }
 
+/** Options of {@link uevents}: the namespace (uevents are per network namespace for net devices), cancellation, buffer size. */
 export interface UeventOptions {
   netns?: string | number;
   signal?: AbortSignal;

@@ -12,19 +12,27 @@ import { defineMessage, type DecodedMessage, type MessageFamily } from '../../sc
 import type { DecodedSet, StructValue, ValueCodec } from '../../schema/types.js';
 import { openSocket, withSocket, type FamilyCallOptions } from '../diag/shared.js';
 
+/** xfrm message types (XFRM_MSG_*). */
 export const XFRM_MSG = {
   NEWSA: 0x10, DELSA: 0x11, GETSA: 0x12, NEWPOLICY: 0x13, DELPOLICY: 0x14, GETPOLICY: 0x15, ALLOCSPI: 0x16,
   ACQUIRE: 0x17, EXPIRE: 0x18, UPDPOLICY: 0x19, UPDSA: 0x1a, POLEXPIRE: 0x1b, FLUSHSA: 0x1c, FLUSHPOLICY: 0x1d,
   NEWAE: 0x1e, GETAE: 0x1f, REPORT: 0x20, MIGRATE: 0x21, NEWSADINFO: 0x22, GETSADINFO: 0x23, NEWSPDINFO: 0x24,
   GETSPDINFO: 0x25, MAPPING: 0x26, SETDEFAULT: 0x27, GETDEFAULT: 0x28,
 } as const;
+/** xfrm multicast groups (XFRMNLGRP_*): what a subscription joins ({@link policyEvents} joins POLICY). */
 export const XFRMNLGRP = { ACQUIRE: 1, EXPIRE: 2, SA: 3, POLICY: 4, AEVENTS: 5, REPORT: 6, MIGRATE: 7, MAPPING: 8 } as const;
+/** XFRM_INF: 'no limit' in lifetime configurations. */
 export const XFRM_INF = 0xffffffffffffffffn;
 
+/** Enum `xfrm_policy_dir` (linux/xfrm.h): values by name. */
 export const XfrmDir = defineEnum('xfrm_policy_dir', { in: 0, out: 1, fwd: 2 });
+/** Enum `xfrm_policy_action` (linux/xfrm.h): values by name. */
 export const XfrmAction = defineEnum('xfrm_policy_action', { allow: 0, block: 1 });
+/** Enum `xfrm_mode` (linux/xfrm.h): values by name. */
 export const XfrmMode = defineEnum('xfrm_mode', { transport: 0, tunnel: 1, ro: 2, in_trigger: 3, beet: 4 });
+/** Enum `xfrm_proto` (linux/xfrm.h): values by name. */
 export const XfrmProto = defineEnum('xfrm_proto', { esp: 50, ah: 51, comp: 108, route2: 43, hao: 60, 'ipsec-any': 255 });
+/** Policy directions: 'in', 'out', 'fwd'. */
 export type XfrmDirName = keyof typeof XfrmDir.values;
 
 const BE = 'big-endian' as const;
@@ -124,7 +132,9 @@ export const xfrmUserTmpl = defineStruct('xfrm_user_tmpl', [
   { name: 'ealgos', type: 'u32' },
   { name: 'calgos', type: 'u32' },
 ]);
+/** Struct `xfrm_mark` (linux/xfrm.h), field by field. */
 export const xfrmMark = defineStruct('xfrm_mark', [{ name: 'v', type: 'u32' }, { name: 'm', type: 'u32' }]);
+/** Struct `xfrm_encap_tmpl` (linux/xfrm.h), field by field. */
 export const xfrmEncapTmpl = defineStruct('xfrm_encap_tmpl', [
   { name: 'type', type: 'u16' },
   { name: 'sport', type: 'u16', byteOrder: BE },
@@ -132,6 +142,7 @@ export const xfrmEncapTmpl = defineStruct('xfrm_encap_tmpl', [
   { name: 'pad', type: 'pad', len: 2 },
   { name: 'oa', type: 'binary', len: 16 },
 ]);
+/** Struct `xfrm_userpolicy_type` (linux/xfrm.h), field by field. */
 export const xfrmUserpolicyType = defineStruct('xfrm_userpolicy_type', [
   { name: 'type', type: 'u8' }, { name: 'reserved1', type: 'pad', len: 1 }, { name: 'reserved2', type: 'pad', len: 1 },
 ]);
@@ -200,6 +211,7 @@ function decodeStructValue<S extends import('../../schema/types.js').StructDef>(
   return decodeStruct(s, b, 0, b.length) as StructValue<S>;
 }
 
+/** Attribute set `xfrma` (linux/xfrm.h). */
 export const xfrmAttrs = attrSet('xfrma', {
   algAuth: { id: 1, type: 'custom', codec: algoCodec('xfrm_algo') },
   algCrypt: { id: 2, type: 'custom', codec: algoCodec('xfrm_algo') },
@@ -237,6 +249,7 @@ export const xfrmAttrs = attrSet('xfrma', {
 
 const m = <H extends import('../../schema/types.js').StructDef | undefined>(name: string, type: number, header: H, object: string, action: 'new' | 'del' | 'get') =>
   defineMessage({ name, type, header, attrs: xfrmAttrs, object, action });
+/** Every declared xfrm message, by name (typed: use them with buildMessage). */
 export const xfrmMessages = {
   NEWSA: m('XFRM_MSG_NEWSA', XFRM_MSG.NEWSA, xfrmUsersaInfo, 'sa', 'new'),
   DELSA: m('XFRM_MSG_DELSA', XFRM_MSG.DELSA, xfrmUsersaId, 'sa', 'del'),
@@ -274,15 +287,18 @@ function prefix(s: string): { bytes: Uint8Array; family: number; len: number } {
   return { bytes, family, len };
 }
 
+/** Which traffic a policy or SA applies to: addresses with prefixes, ports, protocol, device. */
 export interface XfrmSelector {
   family: 4 | 6 | 0;
   src: string; srcPrefix: number; dst: string; dstPrefix: number;
   sport: number; dport: number; proto: number; ifindex: number;
 }
+/** A template of a policy: which SA (protocol, mode, endpoints, reqid) the traffic must go through. */
 export interface XfrmTemplate {
   src: string; dst: string; family: 4 | 6 | 0; proto: string; spi: number; reqid: number; mode: string;
   share: number; optional: boolean; aalgos: number; ealgos: number; calgos: number;
 }
+/** An IPsec policy, as `ip xfrm policy list` shows it. */
 export interface XfrmPolicy {
   selector: XfrmSelector;
   dir: XfrmDirName | string;
@@ -295,6 +311,7 @@ export interface XfrmPolicy {
   ifId?: number;
   lifetime: { hardAddExpiresSeconds: bigint; softAddExpiresSeconds: bigint };
 }
+/** An IPsec security association (SA), as `ip xfrm state list` shows it (keys included). */
 export interface XfrmSA {
   src: string; dst: string; family: 4 | 6 | 0;
   spi: number; proto: string; mode: string; reqid: number; seq: number; replayWindow: number; flags: number;
@@ -319,6 +336,7 @@ export function toSelector(h: SelectorValue, fallbackFamily = AF_INET): XfrmSele
   };
 }
 
+/** A policy from the decoded xfrm_userpolicy_info header and the attributes of its message. */
 export function toPolicy(info: StructValue<typeof xfrmUserpolicyInfo>, a: DecodedSet<typeof xfrmAttrs>): XfrmPolicy {
   const p: XfrmPolicy = {
     selector: toSelector(info), dir: enumName(XfrmDir, info.dir) ?? String(info.dir), action: enumName(XfrmAction, info.action) ?? String(info.action),
@@ -335,6 +353,7 @@ export function toPolicy(info: StructValue<typeof xfrmUserpolicyInfo>, a: Decode
   return p;
 }
 
+/** An SA from the decoded xfrm_usersa_info header and the attributes of its message. */
 export function toSA(h: StructValue<typeof xfrmUsersaInfo>, a: DecodedSet<typeof xfrmAttrs>): XfrmSA {
   const sa: XfrmSA = {
     src: addr(h.saddr, h.family), dst: addr(h.daddr, h.family), family: famNum(h.family), spi: h.spi,
@@ -375,6 +394,7 @@ export function messageToPolicy(msg: DecodedMessage): XfrmPolicy | undefined {
 
 // ---- requests -----------------------------------------------------------------------------------
 
+/** A policy for {@link addPolicy} and {@link deletePolicy}. */
 export interface PolicySpec {
   /** '10.0.0.0/24' (or an address); both sides must be the same family. */
   src: string;
@@ -471,6 +491,7 @@ export async function listSAs(opts: FamilyCallOptions = {}): Promise<XfrmSA[]> {
   }, xfrmFamily);
 }
 
+/** What {@link allocSpi} reserves an SPI for, and the range to pick it from. */
 export interface AllocSpiSpec {
   src: string;
   dst: string;
@@ -498,6 +519,7 @@ export async function allocSpi(spec: AllocSpiSpec, opts: FamilyCallOptions = {})
   }, xfrmFamily);
 }
 
+/** Identifies one SA: destination, SPI and protocol (default 'esp'). */
 export interface SaId { dst: string; spi: number; proto?: 'esp' | 'ah' | 'comp' }
 function saIdBody(id: SaId): RawBytes {
   const d = addrBytes(id.dst);
@@ -519,6 +541,7 @@ export async function deleteSA(id: SaId, opts: FamilyCallOptions = {}): Promise<
   await withSocket(Protocol.XFRM, opts, async (sock) => { await sock.request(new MessageBuilder(XFRM_MSG.DELSA, 0, saIdBody(id)), { operation: 'XFRM_MSG_DELSA' }); }, xfrmFamily);
 }
 
+/** What {@link policyEvents} yields: a policy added, updated or deleted, a flush, or an overrun. */
 export type XfrmPolicyEvent =
   | { type: 'new' | 'update' | 'delete' | 'expire'; policy: XfrmPolicy }
   | { type: 'flush' }

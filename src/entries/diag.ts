@@ -1,0 +1,9 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+/**
+ * `nlwire/diag`: sock_diag (NETLINK_SOCK_DIAG), the sockets `ss` lists: inet (TCP, UDP over IPv4
+ * and IPv6), unix and netlink sockets, with kernel-side state and port filters.
+ *
+ * @module nlwire/diag
+ */
+import '../socket/netlink-socket.js'; // the family calls open sockets
+export * from '../families/diag/index.js';

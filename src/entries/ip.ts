@@ -1,0 +1,7 @@
+/**
+ * `nlwire/ip`: renders rtnetlink objects (from `nlwire/route`) exactly as iproute2 prints them:
+ * `ip -j` JSON (`renderLinks`, ...) and `ip` text (`renderLinksText`, ...).
+ *
+ * @module nlwire/ip
+ */
+export { renderLinks, renderAddresses, renderRoutes, renderNeighbours, renderRules, renderNexthops, renderNetconf, renderLinksText, renderAddressesText, renderRoutesText, renderNeighboursText, renderRulesText, renderNexthopsText, renderAddressEvent, renderAddressEventText, type IpRenderOptions, type RenderObject } from '../rtnl/render-ip.js';

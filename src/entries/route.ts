@@ -1,0 +1,11 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+/**
+ * `nlwire/route`: rtnetlink (NETLINK_ROUTE). {@link Rtnl} lists, changes and monitors links,
+ * addresses, routes, neighbours, rules and nexthops; beside it every rtnetlink declaration
+ * (message types, family headers, attribute sets, enums and flags such as `iff` or `rtScope`).
+ *
+ * @module nlwire/route
+ */
+export { Rtnl, toRtObject, MONITOR_GROUPS, DEFAULT_ROUTE_COLUMNS, type RtnlOptions, type Dev, type Family, type RouteFilter, type LinkSpec, type LinkChanges, type AddressOptions, type RouteSpec, type NeighbourSpec, type RuleSpec, type NexthopSpec, type MonitorKind, type MonitorItem, type RouteEvent, type MonitorOverrun, type MonitorResync } from '../rtnl/rtnl.js';
+export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid, RtObject, RtKind } from '../rtnl/types.js';
+export * from '../families/route/index.js';
