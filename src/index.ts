@@ -15,6 +15,7 @@ export * as netfilter from './families/netfilter/index.js';
 export * as uevent from './families/uevent/index.js';
 export * as xfrm from './families/xfrm/index.js';
 export * as audit from './families/audit/index.js';
+export * as crypto from './families/crypto/index.js';
 export * as connector from './families/connector/index.js';
 // Large routing tables: route views, column batches, columns, streaming ip -j JSON.
 export * as fastRoutes from './rtnl/fast-routes.js';

@@ -6,7 +6,7 @@
 // "N passed, N failed"; it fails with the reason when it cannot run (no qemu, no guest kernel,
 // boot or run timeout).  Usage: node scripts/vm/run.mjs [PATTERN]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +31,9 @@ function step(what, cmd, args, opts = {}) {
 const qemu = spawnSync('qemu-system-x86_64', ['--version']);
 if (qemu.error || qemu.status !== 0) fail('qemu-system-x86_64 not found: apt-get install qemu-system-x86');
 if (!existsSync(join(repo, 'dist/cli.js'))) fail('dist/ is not built: npm run build');
+// The guest runs dist/cli.js: refuse to test a build older than the sources.
+const newest = (dir) => Math.max(0, ...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, String(f))).mtimeMs));
+if (newest(join(repo, 'src')) > statSync(join(repo, 'dist/cli.js')).mtimeMs) fail('dist/ is older than src/: npm run build');
 mkdirSync(cache, { recursive: true });
 
 // 1. The guest kernel (uncompressed) and the initramfs.
