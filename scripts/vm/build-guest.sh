@@ -10,7 +10,7 @@ kver=${KVER:-$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' |
 fail() { echo "build-guest: $*" >&2; exit 1; }
 [ -n "$kver" ] || fail "no guest kernel in /boot: apt-get install linux-image-amd64"
 [ -d "/lib/modules/$kver" ] || fail "no /lib/modules/$kver for the guest kernel"
-command -v busybox >/dev/null && busybox --list | grep -qx insmod || fail "busybox-static is needed: apt-get install busybox-static"
+command -v busybox >/dev/null && busybox --list | grep -x insmod >/dev/null || fail "busybox-static is needed: apt-get install busybox-static"
 mkdir -p "$out"
 
 # Rebuild only when the kernel or the init script changed.

@@ -123,6 +123,8 @@ function toAlg(m: DecodedMessage): CryptoAlg | undefined {
   const rep = { ...((which ? a[which] : undefined) as Record<string, string | number> | undefined ?? { type: 'unknown' }) };
   const type = String(rep.type);
   delete rep.type;
+  // skciphers have had no IV generator since 4.x: the kernel fills "<none>" and /proc omits it
+  if (which === 'blkcipher') delete rep.geniv;
   return {
     name: cString(f.name as Uint8Array), driver: cString(f.driverName as Uint8Array), module: cString(f.moduleName as Uint8Array),
     priority: Number(a.priority ?? 0), refcnt: Number(f.refcnt ?? 0),
