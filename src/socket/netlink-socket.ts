@@ -111,6 +111,13 @@ export interface BatchOptions {
   onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
   /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
   maxDatagram?: number;
+  /**
+   * 'errors' (default): only the last message of each datagram asks for an ACK; the kernel
+   * reports the others only when they fail (it always does), and since it processes a datagram
+   * in order, that last ACK proves every earlier item without an error succeeded. The results
+   * are the same as with 'each' (every message asks for an ACK), with far fewer replies to read.
+   */
+  acks?: 'each' | 'errors';
 }
 
 /** A failed (or skipped) batch item. `error` is a NetlinkError with the kernel's extack when the kernel refused it. */
@@ -222,6 +229,8 @@ interface Pending {
   /** May be sent again when its reply is lost (a read). */
   idempotent: boolean;
   resends: number;
+  /** The batch it belongs to (an identity token). */
+  batch?: object;
   /** The datagram it went out in; undefined while queued. */
   unit: Unit | undefined;
   settled: boolean;
@@ -240,6 +249,8 @@ interface Unit {
   touched: boolean;
   /** Skip the unit's items instead of sending them (a stopped batch). */
   cancelled?: () => Error | undefined;
+  /** Only the last item asks for an ACK: its answer settles the unanswered others as ACKed. */
+  ackLast?: boolean;
 }
 
 /** Produces the next datagram of a batch when the window has room; undefined when done. */
@@ -329,6 +340,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly sendQueue: Unit[] = [];
   private readonly sources: UnitSource[] = [];
   private pumping = false;
+  private pumpWanted = false;
   /** Reply bytes reserved by the requests in flight, and the most allowed. */
   private inFlight = 0;
   private replyWindow: number;
@@ -583,6 +595,7 @@ export class NetlinkSocket implements AsyncDisposable {
   batch(messages: Iterable<Encodable | Uint8Array | Error>, opts: BatchOptions = {}): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
     const stopOnError = (opts.onError ?? 'stop') === 'stop';
+    const ackLast = (opts.acks ?? 'errors') === 'errors';
     const maxDatagram = Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
     const perUnit = Math.max(1, Math.floor(this.replyWindow / ACK_COST));
     const timeoutMs = opts.timeout ?? this.timeoutMs;
@@ -616,28 +629,32 @@ export class NetlinkSocket implements AsyncDisposable {
         opts.onResult?.(index, error, []);
         if (stopOnError) stop(`item ${index} failed`);
       };
-      const onAbort = (): void => { stop('aborted'); for (const p of [...this.pending.values()]) if (batchItems.has(p)) p.reject(abortError(opts.signal!, p.operation)); finishIfDone(); };
-      const batchItems = new Set<Pending>();
+      const onAbort = (): void => {
+        stop('aborted');
+        for (const p of [...this.pending.values()]) if (p.batch === batchTag) p.reject(abortError(opts.signal!, p.operation));
+        finishIfDone();
+      };
+      const batchTag = {};
       const item = (index: number, request: Uint8Array, operation: string): Pending => {
         const p: Pending = {
           seq: 0, operation, dump: false, expect: 'ack', request, messages: [], interrupted: false,
           cost: ACK_COST, idempotent: false, resends: 0, unit: undefined, settled: false,
           resolve: (r) => {
             if (!this.settle(p)) return;
-            batchItems.delete(p); inFlightItems--; result.ok++;
+            inFlightItems--; result.ok++;
             opts.onResult?.(index, undefined, r.messages);
             finishIfDone();
           },
           reject: (e) => {
             if (!this.settle(p)) return;
-            batchItems.delete(p); inFlightItems--;
+            inFlightItems--;
             if (e instanceof BatchSkippedError) result.skipped++;
             else { result.failed.push({ index, error: e }); if (stopOnError) stop(`item ${index} failed`); }
             opts.onResult?.(index, e, []);
             finishIfDone();
           },
         };
-        batchItems.add(p);
+        p.batch = batchTag;
         inFlightItems++;
         return p;
       };
@@ -674,7 +691,7 @@ export class NetlinkSocket implements AsyncDisposable {
           off += align4(len);
         }
         if (items.length === 0) { finishIfDone(); return undefined; }
-        return { items, open: items.length, timeoutMs, touched: false, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
+        return { items, open: items.length, timeoutMs, touched: false, ackLast, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
       };
       if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -704,8 +721,12 @@ export class NetlinkSocket implements AsyncDisposable {
       if (--u.open === 0 && u.timer) clearTimeout(u.timer);
     }
     if (p.dump) this.nextDump();
-    if (u && !this.closed) this.pump();
-    this.maybeStopPolling();
+    if (u && !this.closed) {
+      // While reading replies, send once after the read loop rather than after each reply.
+      if (this.draining) this.pumpWanted = true;
+      else this.pump();
+    }
+    if (this.pending.size === 0) this.maybeStopPolling();
     return true;
   }
 
@@ -753,6 +774,13 @@ export class NetlinkSocket implements AsyncDisposable {
     }
     u.items = live;
     u.open = live.length;
+    if (u.ackLast) {
+      for (let i = 0; i < live.length; i++) {
+        const v = dataView(live[i]!.request);
+        const flags = v.getUint16(6, true);
+        v.setUint16(6, i === live.length - 1 ? flags | NLM_F.ACK : flags & ~NLM_F.ACK, true);
+      }
+    }
     this.inFlight += cost;
     const bytes = datagramOf(live);
     this.armTimer(u);
@@ -875,6 +903,7 @@ export class NetlinkSocket implements AsyncDisposable {
       setImmediate(() => this.drain());
     } finally {
       this.draining = false;
+      if (this.pumpWanted) { this.pumpWanted = false; this.pump(); }
     }
   }
 
@@ -984,6 +1013,12 @@ export class NetlinkSocket implements AsyncDisposable {
     if (p.unit) p.unit.touched = true;
     try {
       if (h.type === NLMSG_ERROR) {
+        const u = p.unit;
+        if (u?.ackLast && u.items[u.items.length - 1] === p) {
+          // The datagram's last message is answered: the kernel has processed all of it, and
+          // reported every earlier failure before this (in order). The rest succeeded.
+          for (const q of u.items) if (q !== p && !q.settled) q.resolve({ messages: q.messages, interrupted: false });
+        }
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (e.error === 0) {
           const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p, e.extack) : undefined;
