@@ -7,7 +7,7 @@
 // Each run adds N /32 routes via a gateway to a fresh namespace (a veth with 10.0.0.1/24):
 //   ip -batch      `ip -n NS -batch FILE`, FILE holding `route add A/32 via 10.0.0.2` lines (whole process)
 //   nlwire batch   Rtnl.batch() of the same changes, in this process (changes built in the timing)
-//   nlwire -batch  `node dist/cli.js -n NS -batch FILE` (whole process, when dist/cli.js exists)
+//   nlwire -batch -force  `node dist/cli.js -n NS -batch FILE -force` (whole process, when dist/cli.js exists)
 // Variants alternate within a run; times are medians. Prints one JSON object per line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ async function changes(): Promise<void> {
       const lines: string[] = [];
       for (let i = 0; i < n; i++) lines.push(`route add ${v4(i)}/32 via 10.0.0.2`);
       writeFileSync(file, lines.join('\n') + '\n');
-      const times: Record<string, number[]> = { 'ip -batch': [], 'nlwire batch': [], ...(withCli ? { 'nlwire -batch': [] } : {}) };
+      const times: Record<string, number[]> = { 'ip -batch': [], 'nlwire batch': [], ...(withCli ? { 'nlwire -batch -force': [] } : {}) };
       const variants = Object.keys(times);
       for (let run = 0; run < runs; run++) {
         // Rotate the order so no variant always runs first.
@@ -83,7 +83,7 @@ async function changes(): Promise<void> {
           try {
             let t: number;
             if (v === 'ip -batch') t = processRun('ip', ['-n', ns, '-batch', file]);
-            else if (v === 'nlwire -batch') t = processRun(process.execPath, [cli, '-n', ns, '-batch', file]);
+            else if (v === 'nlwire -batch -force') t = processRun(process.execPath, [cli, '-n', ns, '-batch', file, '-force']);
             else t = await nlwireBatch(ns, n);
             const got = routeCount(ns);
             if (got !== n) throw new Error(`${v}: the kernel holds ${got} of ${n} routes`);

@@ -13,6 +13,7 @@ import { monitorCommand, MONITOR_HELP } from './monitor.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
+import { batchCommand, BATCH_HELP } from './batch.js';
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -35,6 +36,8 @@ Other commands:
   main                   show interfaces, addresses and routes, then monitor (npm start)
 
 Options:
+  -b, -batch FILE    read commands from FILE ('-': standard input), one per line, as ip -batch;
+                     -force: do not stop at the first failing line
   -n, --netns NAME   run in network namespace NAME (ip netns), or a path like /proc/PID/ns/net
   -j, --json         JSON output (like ip -j);  -p, --pretty  indented JSON
   -d, --details      more detail (like ip -d);  -s, --stats   statistics (like ip -s)
@@ -55,6 +58,8 @@ Examples:
 export async function run(argv: string[], io: CliIO = processIO): Promise<number> {
   const ctx: CliContext = { io, json: false, pretty: false, details: false, stats: false, numeric: false, timestamps: false };
   let i = 0;
+  let batchFile: string | undefined;
+  let force = false;
   try {
     for (; i < argv.length; i++) {
       const a = argv[i]!;
@@ -76,13 +81,29 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         case '-t': case '--timestamp': ctx.timestamps = true; break;
         case '--engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
         case '--pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
-        case '-h': case '--help': case '-help': io.stdout(HELP); return 0;
+        case '-b': case '-batch': case '--batch': batchFile = val(); break;
+        case '-force': case '--force': force = true; break;
+        case '-h': case '--help': case '-help': io.stdout(batchFile !== undefined ? BATCH_HELP : HELP); return 0;
         case '-V': case '--version': io.stdout('nlwire 0.1.0\n'); return 0;
         default: throw new UsageError(`unknown option '${a}' (see nlwire --help)`);
       }
     }
-    const cmd = argv[i];
-    const rest = argv.slice(i + 1);
+    if (batchFile !== undefined) {
+      if (i < argv.length) throw new UsageError(`-batch takes its commands from ${batchFile === '-' ? 'standard input' : batchFile}, not the command line`);
+      return await batchCommand(batchFile, force, ctx, (line, lineCtx) => dispatch(line, lineCtx), (e) => reportError(e, io));
+    }
+    return await dispatch(argv.slice(i), ctx);
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+/** Runs one command (OBJECT/COMMAND and its arguments, global options already parsed). */
+async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
+  const io = ctx.io;
+  {
+    const cmd = argv[0];
+    const rest = argv.slice(1);
     const wantsHelp = rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
     if (cmd === undefined) { io.stderr(HELP); return 2; }
     if (cmd === 'help') { io.stdout(HELP); return 0; }
@@ -113,8 +134,6 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
       default:
         throw new UsageError(`unknown command '${cmd}' (see nlwire --help)`);
     }
-  } catch (e) {
-    return reportError(e, io);
   }
 }
 

@@ -108,7 +108,8 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   if (['list', 'lst', 'ls', 'sh'].includes(verb)) verb = 'show';
   if (verb === 'delete') verb = 'del';
   if (verb === 'help') { ctx.io.stdout(HELP[object]); return 0; }
-  using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
+  using owned = ctx.rtnl ? undefined : Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
+  const rt = ctx.rtnl ?? owned!;
   const w = new Words(rest, `${object} ${verb}`);
   if (verb === 'show') return await show(object, w, rt, ctx); // awaited: `using` closes rt on return
   switch (object) {
