@@ -118,6 +118,12 @@ export interface BatchOptions {
    * are the same as with 'each' (every message asks for an ACK), with far fewer replies to read.
    */
   acks?: 'each' | 'errors';
+  /**
+   * A transaction frame (nfnetlink's NFNL_MSG_BATCH_BEGIN / _END): sent unacknowledged before and
+   * after the items, all in ONE datagram (RangeError if they do not fit the send buffer), so
+   * that the kernel applies all of them or none. Implies acks 'each'.
+   */
+  frame?: { begin: Uint8Array; end: Uint8Array };
 }
 
 /** A failed (or skipped) batch item. `error` is a NetlinkError with the kernel's extack when the kernel refused it. */
@@ -251,6 +257,8 @@ interface Unit {
   cancelled?: () => Error | undefined;
   /** Only the last item asks for an ACK: its answer settles the unanswered others as ACKed. */
   ackLast?: boolean;
+  /** Unacknowledged messages around the items (a transaction), see BatchOptions.frame. */
+  frame?: { begin: Uint8Array; end: Uint8Array };
 }
 
 /** Produces the next datagram of a batch when the window has room; undefined when done. */
@@ -346,6 +354,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private replyWindow: number;
   private readonly receiveBuffer: number;
   private readonly maxDatagram: number;
+  /** The largest datagram the send buffer takes (a transaction must fit). */
+  private readonly maxSendBytes: number;
   /** Requests in flight when the kernel reported ENOBUFS: their replies may be lost. */
   private readonly suspects = new Set<Pending>();
 
@@ -365,7 +375,9 @@ export class NetlinkSocket implements AsyncDisposable {
     // Half the receive buffer: the other half absorbs dump chunks and estimate errors.
     this.receiveBuffer = sockopt(SO_RCVBUF, 212992);
     this.replyWindow = Math.max(ACK_COST * 4, opts.replyWindow ?? Math.floor(this.receiveBuffer / 2));
-    this.maxDatagram = Math.min(256 * 1024, Math.max(4096, Math.floor(sockopt(SO_SNDBUF, 212992) / 2)));
+    const sndbuf = sockopt(SO_SNDBUF, 212992);
+    this.maxDatagram = Math.min(256 * 1024, Math.max(4096, Math.floor(sndbuf / 2)));
+    this.maxSendBytes = Math.max(4096, sndbuf - 1024);
   }
 
   /** Opens, configures and binds a socket. Throws a system error (code 'EPERM', ...) on failure. */
@@ -595,9 +607,11 @@ export class NetlinkSocket implements AsyncDisposable {
   batch(messages: Iterable<Encodable | Uint8Array | Error>, opts: BatchOptions = {}): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
     const stopOnError = (opts.onError ?? 'stop') === 'stop';
-    const ackLast = (opts.acks ?? 'errors') === 'errors';
-    const maxDatagram = Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
-    const perUnit = Math.max(1, Math.floor(this.replyWindow / ACK_COST));
+    const frame = opts.frame;
+    const ackLast = !frame && (opts.acks ?? 'errors') === 'errors';
+    // A framed batch is one datagram whatever its size: atomicity needs it.
+    const maxDatagram = frame ? Number.MAX_SAFE_INTEGER : Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
+    const perUnit = frame ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(this.replyWindow / ACK_COST));
     const timeoutMs = opts.timeout ?? this.timeoutMs;
     const iter = messages[Symbol.iterator]();
     const result: BatchResult = { ok: 0, failed: [], skipped: 0 };
@@ -660,6 +674,7 @@ export class NetlinkSocket implements AsyncDisposable {
       };
       const next = (): Unit | undefined => {
         if (stopReason || exhausted) return undefined;
+        if (frame) return framedUnit();
         const buf = new Uint8Array(maxDatagram);
         const view = dataView(buf);
         const items: Pending[] = [];
@@ -692,6 +707,24 @@ export class NetlinkSocket implements AsyncDisposable {
         }
         if (items.length === 0) { finishIfDone(); return undefined; }
         return { items, open: items.length, timeoutMs, touched: false, ackLast, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
+      };
+      const framedUnit = (): Unit | undefined => {
+        const items: Pending[] = [];
+        for (let r = iter.next(); !r.done; r = iter.next()) {
+          if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); continue; }
+          const own = r.value instanceof Uint8Array ? r.value.slice() : encodeToBytes(r.value);
+          items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), own, 0, own.length));
+        }
+        exhausted = true;
+        if (result.failed.length) { for (const p of items) p.reject(new BatchSkippedError(-1, 'an item of the transaction could not be built')); return undefined; }
+        if (items.length === 0) { finishIfDone(); return undefined; }
+        const size = frame!.begin.length + frame!.end.length + items.reduce((n, p) => n + align4(p.request.length), 0);
+        if (size > this.maxSendBytes) {
+          const e = new RangeError(`a transaction of ${size} bytes does not fit the send buffer (${this.maxSendBytes} bytes); raise SO_SNDBUF`);
+          for (const p of items) p.reject(e);
+          return undefined;
+        }
+        return { items, open: items.length, timeoutMs, touched: false, frame: { begin: frame!.begin.slice(), end: frame!.end.slice() } };
       };
       if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -782,7 +815,19 @@ export class NetlinkSocket implements AsyncDisposable {
       }
     }
     this.inFlight += cost;
-    const bytes = datagramOf(live);
+    let bytes = datagramOf(live);
+    if (u.frame) {
+      const framed = new Uint8Array(u.frame.begin.length + bytes.length + u.frame.end.length);
+      framed.set(u.frame.begin, 0);
+      framed.set(bytes, u.frame.begin.length);
+      framed.set(u.frame.end, u.frame.begin.length + bytes.length);
+      for (const at of [0, framed.length - u.frame.end.length]) {
+        const v = dataView(framed.subarray(at));
+        v.setUint32(8, this.nextSeq(), true);
+        v.setUint32(12, this.portId, true);
+      }
+      bytes = framed;
+    }
     this.armTimer(u);
     this.ensurePolling();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
