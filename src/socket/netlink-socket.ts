@@ -14,9 +14,8 @@ import { DecodeError, NetlinkError, NetlinkTimeoutError, type ExtendedAck } from
 import { dataView, type MessageHeader } from '../core/header.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
-import { familyForProtocol } from '../families/registry.js';
+import { familyForProtocol } from '../schema/registry.js';
 import { locateAttribute } from './extack-resolve.js';
-import { registerSocketOpener } from '../families/diag/shared.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
 const EAGAIN = 11;
@@ -1145,5 +1144,3 @@ export function systemError(errno: number, syscall: string): Error & { code: str
   return e;
 }
 
-// Family modules open sockets through this (they must not import this module: see diag/shared).
-registerSocketOpener((o) => NetlinkSocket.open(o));
