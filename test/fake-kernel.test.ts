@@ -45,6 +45,12 @@ test('10,000 concurrent requests and a batch with a failing item: every one sett
     const b = await socket.batch(Array.from({ length: 5000 }, (_, i) => msg(50, 0, body(i))), { onError: 'continue' });
     assert.is(b.ok, 4999);
     assert.equal(b.failed.map((f) => [f.index, (f.error as NetlinkError).code]), [[7, 'EINVAL']]);
+    const each = await socket.batch(Array.from({ length: 3000 }, (_, i) => msg(50, 0, body(i))), { onError: 'continue', acks: 'each' });
+    assert.is(each.ok, 2999);
+    const stopped = await socket.batch(Array.from({ length: 3000 }, (_, i) => msg(50, 0, body(i))), { onError: 'stop', maxDatagram: 64 });
+    assert.equal(stopped.failed.map((f) => f.index), [7]);
+    assert.is(stopped.ok + stopped.skipped + 1, 3000);
+    assert.ok(stopped.skipped > 2900);
   } finally { socket.close(); }
 });
 
