@@ -1,12 +1,9 @@
-// The built-in families, registered as the default declarations of their protocols (importing
-// this module is what makes decode() and sockets know them).
-import { familyForProtocol, registerFamily } from '../schema/registry.js';
-import { rtnetlink } from './route/index.js';
-import { genericStatic } from './genl/static.js';
-import { nfnetlinkFamily } from './netfilter/index.js';
-import { xfrmFamily } from './xfrm/index.js';
-import { auditFamily } from './audit/index.js';
+// The built-in families: importing this module registers each of them (every family module
+// registers its own declarations when imported) as the default of its protocol.
+import './route/index.js';
+import './genl/static.js';
+import './netfilter/index.js';
+import './xfrm/index.js';
+import './audit/index.js';
 
-for (const f of [rtnetlink, genericStatic, nfnetlinkFamily, xfrmFamily, auditFamily]) registerFamily(f);
-
-export { familyForProtocol, registerFamily };
+export { familyForProtocol, registerFamily } from '../schema/registry.js';
