@@ -7,7 +7,8 @@ import { NetlinkError } from '../src/core/errors.js';
 import { MessageBuilder } from '../src/core/message.js';
 import { RawBytes } from '../src/core/attr.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { ack, dump, error, fakeSocket, reply } from '../src/testing/index.js';
+import { ack, dump, error, fakeSocket, replayPcap, reply } from '../src/testing/index.js';
+import { PcapWriter } from '../src/pcap/pcap.js';
 import type { MessageFamily } from '../src/schema/family.js';
 
 const RAW: MessageFamily = { name: 'raw', protocol: 0, messages: [] };
@@ -74,6 +75,24 @@ test('Rtnl over the fake kernel: a verb gets the kernel error', async () => {
     assert.is((e as NetlinkError).code, 'EEXIST');
     assert.is(kernel.requests[0]!.header.type, 20);
   } finally { rt.close(); }
+});
+
+test('replaying a recorded pcap answers the same requests the same way', async () => {
+  const rec = new PcapWriter();
+  const live = fakeSocket((req) => (req.header.type === 101 ? dump([reply(100, new Uint8Array([9, 0, 0, 0]))]) : [error(req, 17, { message: 'exists' })]), { family: RAW, capture: rec });
+  await live.socket.dumpAll(msg(101));
+  await live.socket.request(msg(60)).catch(() => undefined);
+  live.socket.close();
+  const { socket } = fakeSocket(replayPcap(rec.toBytes()), { family: RAW });
+  try {
+    const d = await socket.dumpAll(msg(101));
+    assert.is(d.messages.length, 1);
+    const e = await socket.request(msg(60)).then(() => undefined, (x: unknown) => x);
+    assert.is((e as NetlinkError).code, 'EEXIST');
+    assert.is((e as NetlinkError).extack.message, 'exists');
+    const wrong = await socket.request(msg(61)).then(() => undefined, (x: unknown) => x);
+    assert.match((wrong as Error).message, /replay/);
+  } finally { socket.close(); }
 });
 
 test.run();

@@ -7,6 +7,7 @@ import { NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, align4, protocolNumber, t
 import { dataView, type MessageHeader } from '../core/header.js';
 import { NetlinkSocket, encodeToBytes, type NetlinkSocketOptions } from '../socket/netlink-socket.js';
 import { RecvInfo, type NativeBinding, type PollCallback, type Poller } from '../socket/native.js';
+import { readPcap } from '../pcap/pcap.js';
 
 const EAGAIN = 11;
 const NLMSGERR_ATTR_MSG = 1;
@@ -192,4 +193,38 @@ function tlv(type: number, value: Uint8Array): Uint8Array {
   v.setUint16(2, type, true);
   out.set(value, 4);
   return out;
+}
+
+/**
+ * A handler that replays a recorded conversation (a pcap as `--pcap-out` or PcapWriter writes
+ * it): the n-th request gets the replies that answered the n-th recorded request (matched by
+ * sequence number in the recording). A request of another type than recorded gets EINVAL with
+ * a message saying what was expected, so a test fails loudly when the code's traffic changes.
+ */
+export function replayPcap(pcap: Uint8Array, opts: { protocol?: number } = {}): FakeHandler {
+  const records = readPcap(pcap).records.filter((r) => opts.protocol === undefined || r.protocol === opts.protocol);
+  const requests: MessageHeader[] = [];
+  const replies = new Map<number, Uint8Array[]>();
+  for (const r of records) {
+    const v = dataView(r.data);
+    for (let off = 0; off + NLMSG_HDRLEN <= r.data.length;) {
+      const len = v.getUint32(off, true);
+      if (len < NLMSG_HDRLEN || off + len > r.data.length) break;
+      const h: MessageHeader = { length: len, type: v.getUint16(off + 4, true), flags: v.getUint16(off + 6, true), seq: v.getUint32(off + 8, true), pid: v.getUint32(off + 12, true) };
+      if (r.direction === 'out') requests.push(h);
+      else if (r.direction === 'in' && h.seq !== 0) {
+        const list = replies.get(h.seq) ?? [];
+        list.push(r.data.slice(off, off + len));
+        replies.set(h.seq, list);
+      }
+      off += align4(len);
+    }
+  }
+  let next = 0;
+  return (req) => {
+    const recorded = requests[next++];
+    if (!recorded) return [error(req, 22, { message: `replay: the recording has only ${requests.length} requests` })];
+    if (recorded.type !== req.header.type) return [error(req, 22, { message: `replay: request ${next} has type ${req.header.type}, the recording has ${recorded.type}` })];
+    return (replies.get(recorded.seq) ?? []).map((b) => b.slice());
+  };
 }
