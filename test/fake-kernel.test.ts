@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NLM_F } from '../src/core/constants.js';
-import { NetlinkError } from '../src/core/errors.js';
+import { DecodeError, NetlinkError } from '../src/core/errors.js';
 import { MessageBuilder } from '../src/core/message.js';
 import { RawBytes } from '../src/core/attr.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
@@ -92,6 +92,19 @@ test('replaying a recorded pcap answers the same requests the same way', async (
     assert.is((e as NetlinkError).extack.message, 'exists');
     const wrong = await socket.request(msg(61)).then(() => undefined, (x: unknown) => x);
     assert.match((wrong as Error).message, /replay/);
+  } finally { socket.close(); }
+});
+
+test('a malformed reply fails its request with a DecodeError and its offset, not a timeout', async () => {
+  const bad = reply(70, new Uint8Array(4));
+  new DataView(bad.buffer).setUint32(0, 200, true); // nlmsg_len past the end of the datagram
+  const { socket } = fakeSocket((req) => (req.header.type === 70 ? [bad] : []), { family: RAW, timeout: 60_000 });
+  try {
+    const e = await socket.request(msg(70)).then(() => undefined, (x: unknown) => x);
+    assert.instance(e, DecodeError);
+    assert.is((e as DecodeError).reason, 'message-bad-length');
+    assert.is((e as DecodeError).offset, 0);
+    await socket.request(msg(71)); // the socket keeps working
   } finally { socket.close(); }
 });
 

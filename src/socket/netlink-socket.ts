@@ -987,7 +987,9 @@ export class NetlinkSocket implements AsyncDisposable {
       try {
         h = readHeader(v, off, n);
       } catch (e) {
-        this.malformed(e as DecodeError, group);
+        // The header names its request when at least its seq field is there.
+        const seq = group === 0 && n - off >= 12 ? v.getUint32(off + 8, true) : 0;
+        this.malformed(e as DecodeError, group, seq ? this.pending.get(seq) : undefined);
         return;
       }
       this.handleMessage(b, off, h, group, nsid);
@@ -1015,8 +1017,13 @@ export class NetlinkSocket implements AsyncDisposable {
     p.onRaw!(b);
   }
 
-  private malformed(err: DecodeError, group: number): void {
+  /**
+   * Malformed bytes fail what they belong to with the DecodeError (its offset within the
+   * datagram): the request they name, else the running dump; events become an overrun.
+   */
+  private malformed(err: DecodeError, group: number, owner?: Pending): void {
     if (group) for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason: 'truncated' });
+    if (owner) { owner.reject(err); return; }
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
