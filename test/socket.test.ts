@@ -9,6 +9,8 @@ import { NetlinkError, NetlinkTimeoutError } from '../src/core/errors.js';
 import { MessageBuilder } from '../src/core/message.js';
 import { parseIP } from '../src/core/addr.js';
 import { NetlinkSocket } from '../src/socket/netlink-socket.js';
+// The built-in declarations (the socket itself imports no family): extack names, decoding.
+import '../src/families/registry.js';
 import type { DecodedMessage, MessageFamily } from '../src/schema/family.js';
 
 // Raw payloads: these tests check the socket layer, not the rtnetlink declarations.

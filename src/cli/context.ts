@@ -1,3 +1,4 @@
+import type { Rtnl } from '../rtnl/rtnl.js';
 import type { CaptureSink } from '../socket/netlink-socket.js';
 import type { WalkEngine } from '../walk/index.js';
 import type { CliIO } from './io.js';
@@ -18,4 +19,6 @@ export interface CliContext {
   engine?: WalkEngine;
   /** Set by --pcap-out: every socket the command opens records its traffic here. */
   capture?: CaptureSink;
+  /** An open Rtnl that commands use instead of opening their own (nlwire -batch shares one). */
+  rtnl?: Rtnl;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // nlwire: the command-line tool. `nlwire --help` lists the commands.
+import '../entries/sockets.js';
 import { DecodeError, NetlinkError } from '../core/errors.js';
 import { errnoText } from '../core/errno.js';
 import { pcapFileSink } from '../pcap/file.js';
@@ -15,6 +16,7 @@ import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
 import { cryptoCommand, CRYPTO_HELP } from './crypto.js';
+import { batchCommand, BATCH_HELP } from './batch.js';
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -45,6 +47,8 @@ Options:
   -t, --timestamp    timestamps in monitor output
   --engine wasm|js   walker engine for decoding (default wasm)
   --pcap-out FILE    record this command's netlink traffic as a pcap for Wireshark
+  -b, -batch FILE    read commands from FILE ('-': standard input), one per line, as ip -batch;
+                     -force: do not stop at the first failing line
   -h, --help         this help; 'nlwire OBJECT --help' for an object's commands
 
 Examples:
@@ -65,7 +69,7 @@ const IP_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-Numeric', 'numeric'], ['-all', 'all'], ['-echo', 'echo'],
 ];
 /** nlwire's own options, matched exactly (before ip's). */
-const OWN_OPTIONS = new Set(['--netns', '--json', '--pretty', '--details', '--stats', '--numeric', '--timestamp', '--engine', '--pcap-out', '--help', '-h', '--version', '-V', '-n', '-j', '-p', '-d', '-s', '-N', '-t']);
+const OWN_OPTIONS = new Set(['--netns', '--json', '--pretty', '--details', '--stats', '--numeric', '--timestamp', '--engine', '--pcap-out', '--help', '-h', '--version', '-V', '-n', '-j', '-p', '-d', '-s', '-N', '-t', '-b']);
 
 /** The command word to the command it names: nlwire's own exactly, then ip's objects by ip's prefix rule. */
 function resolveCommand(word: string): string | undefined {
@@ -79,6 +83,8 @@ const IP_TO_OBJECT: Record<string, RouteObjectName> = {
 export async function run(argv: string[], io: CliIO = processIO): Promise<number> {
   const ctx: CliContext = { io, json: false, pretty: false, details: false, stats: 0, numeric: false, timestamps: false };
   let i = 0;
+  let batchFile: string | undefined;
+  let force = false;
   try {
     for (; i < argv.length; i++) {
       const a = argv[i]!;
@@ -114,7 +120,9 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         case 't': case 'timestamp': ctx.timestamps = true; break;
         case 'engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
         case 'pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
-        case 'h': case 'help': io.stdout(HELP); return 0;
+        case 'batch': case 'b': batchFile = val(); break;
+        case 'force': force = true; break;
+        case 'h': case 'help': io.stdout(batchFile !== undefined ? BATCH_HELP : HELP); return 0;
         case 'V': case 'version': io.stdout('nlwire 0.1.0\n'); return 0;
         case 'color': break; // accepted; nlwire prints no colour yet (which is also what ip does off a terminal and under NO_COLOR)
         case undefined:
@@ -123,8 +131,22 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
           throw new UsageError(`option ${a} (ip ${opt}) is not implemented by nlwire yet`);
       }
     }
-    const word = argv[i];
-    const rest = argv.slice(i + 1);
+    if (batchFile !== undefined) {
+      if (i < argv.length) throw new UsageError(`-batch takes its commands from ${batchFile === '-' ? 'standard input' : batchFile}, not the command line`);
+      return await batchCommand(batchFile, force, ctx, (line, lineCtx) => dispatch(line, lineCtx), (e) => reportError(e, io));
+    }
+    return await dispatch(argv.slice(i), ctx);
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+/** Runs one command (OBJECT/COMMAND and its arguments, global options already parsed). */
+async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
+  const io = ctx.io;
+  {
+    const word = argv[0];
+    const rest = argv.slice(1);
     const wantsHelp = rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
     if (word === undefined) { io.stderr(HELP); return 255; }
     const cmd = resolveCommand(word);
@@ -160,8 +182,6 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
       default:
         throw new UsageError(`"ip ${cmd}" is not implemented by nlwire (see nlwire --help)`);
     }
-  } catch (e) {
-    return reportError(e, io);
   }
 }
 

@@ -76,7 +76,8 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   const verb = args[0] === undefined ? 'show' : verbOf(VERB_OBJECT[object], args[0]);
   const rest = args.slice(1);
   if (verb === 'help') { ctx.io.stdout(HELP[object]); return 0; }
-  using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
+  using owned = ctx.rtnl ? undefined : Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
+  const rt = ctx.rtnl ?? owned!;
   if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
   await changeCommand(object, verb, rest, rt, ctx.family);
   return 0;

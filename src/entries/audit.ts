@@ -5,5 +5,5 @@
  *
  * @module nlwire/audit
  */
-import '../socket/netlink-socket.js'; // the family calls open sockets
+import './sockets.js'; // the family calls open sockets
 export * from '../families/audit/index.js';

@@ -5,5 +5,5 @@
  *
  * @module nlwire/diag
  */
-import '../socket/netlink-socket.js'; // the family calls open sockets
+import './sockets.js'; // the family calls open sockets
 export * from '../families/diag/index.js';

@@ -6,5 +6,5 @@
  *
  * @module nlwire/genl
  */
-import '../socket/netlink-socket.js'; // the family calls open sockets
+import './sockets.js'; // the family calls open sockets
 export * from '../families/genl/index.js';

@@ -5,5 +5,5 @@
  *
  * @module nlwire/netfilter
  */
-import '../socket/netlink-socket.js'; // the family calls open sockets
+import './sockets.js'; // the family calls open sockets
 export * from '../families/netfilter/index.js';

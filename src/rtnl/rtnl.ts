@@ -345,6 +345,14 @@ export class Rtnl implements AsyncDisposable {
     return new Rtnl(socket, opts);
   }
 
+  /**
+   * Rtnl verbs over a socket you opened (e.g. nlwire/testing's fake kernel). It is closed with
+   * the Rtnl. Monitors still open sockets of their own (with `opts`).
+   */
+  static over(socket: NetlinkSocket, opts: RtnlOptions = {}): Rtnl {
+    return new Rtnl(socket, opts);
+  }
+
   /** Closes the socket and every monitor: their iterators end, pending calls reject. */
   close(): void {
     this.closed = true;

@@ -14,10 +14,9 @@ import { DecodeError, NetlinkError, NetlinkTimeoutError, type ExtendedAck } from
 import { dataView, type MessageHeader } from '../core/header.js';
 import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
-import { familyForProtocol } from '../families/registry.js';
+import { familyForProtocol } from '../schema/registry.js';
 import { locateAttribute } from './extack-resolve.js';
 import { createWalker, WalkStatus, type WalkEngine, type WalkIndex, type Walker } from '../walk/index.js';
-import { registerSocketOpener } from '../families/diag/shared.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
 const EAGAIN = 11;
@@ -116,6 +115,19 @@ export interface BatchOptions {
   onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
   /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
   maxDatagram?: number;
+  /**
+   * 'errors' (default): only the last message of each datagram asks for an ACK; the kernel
+   * reports the others only when they fail (it always does), and since it processes a datagram
+   * in order, that last ACK proves every earlier item without an error succeeded. The results
+   * are the same as with 'each' (every message asks for an ACK), with far fewer replies to read.
+   */
+  acks?: 'each' | 'errors';
+  /**
+   * A transaction frame (nfnetlink's NFNL_MSG_BATCH_BEGIN / _END): sent unacknowledged before and
+   * after the items, all in ONE datagram (RangeError if they do not fit the send buffer), so
+   * that the kernel applies all of them or none. Implies acks 'each'.
+   */
+  frame?: { begin: Uint8Array; end: Uint8Array };
 }
 
 /** A failed (or skipped) batch item. `error` is a NetlinkError with the kernel's extack when the kernel refused it. */
@@ -233,6 +245,8 @@ interface Pending {
   /** May be sent again when its reply is lost (a read). */
   idempotent: boolean;
   resends: number;
+  /** The batch it belongs to (an identity token). */
+  batch?: object;
   /** The datagram it went out in; undefined while queued. */
   unit: Unit | undefined;
   settled: boolean;
@@ -251,6 +265,10 @@ interface Unit {
   touched: boolean;
   /** Skip the unit's items instead of sending them (a stopped batch). */
   cancelled?: () => Error | undefined;
+  /** Only the last item asks for an ACK: its answer settles the unanswered others as ACKed. */
+  ackLast?: boolean;
+  /** Unacknowledged messages around the items (a transaction), see BatchOptions.frame. */
+  frame?: { begin: Uint8Array; end: Uint8Array };
 }
 
 /** Produces the next datagram of a batch when the window has room; undefined when done. */
@@ -344,11 +362,14 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly sendQueue: Unit[] = [];
   private readonly sources: UnitSource[] = [];
   private pumping = false;
+  private pumpWanted = false;
   /** Reply bytes reserved by the requests in flight, and the most allowed. */
   private inFlight = 0;
   private replyWindow: number;
   private readonly receiveBuffer: number;
   private readonly maxDatagram: number;
+  /** The largest datagram the send buffer takes (a transaction must fit). */
+  private readonly maxSendBytes: number;
   /** Requests in flight when the kernel reported ENOBUFS: their replies may be lost. */
   private readonly suspects = new Set<Pending>();
 
@@ -369,7 +390,9 @@ export class NetlinkSocket implements AsyncDisposable {
     // Half the receive buffer: the other half absorbs dump chunks and estimate errors.
     this.receiveBuffer = sockopt(SO_RCVBUF, 212992);
     this.replyWindow = Math.max(ACK_COST * 4, opts.replyWindow ?? Math.floor(this.receiveBuffer / 2));
-    this.maxDatagram = Math.min(256 * 1024, Math.max(4096, Math.floor(sockopt(SO_SNDBUF, 212992) / 2)));
+    const sndbuf = sockopt(SO_SNDBUF, 212992);
+    this.maxDatagram = Math.min(256 * 1024, Math.max(4096, Math.floor(sndbuf / 2)));
+    this.maxSendBytes = Math.max(4096, sndbuf - 1024);
   }
 
   /** Opens, configures and binds a socket. Throws a system error (code 'EPERM', ...) on failure. */
@@ -605,8 +628,11 @@ export class NetlinkSocket implements AsyncDisposable {
   batch(messages: Iterable<Encodable | Uint8Array | Error>, opts: BatchOptions = {}): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
     const stopOnError = (opts.onError ?? 'stop') === 'stop';
-    const maxDatagram = Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
-    const perUnit = Math.max(1, Math.floor(this.replyWindow / ACK_COST));
+    const frame = opts.frame;
+    const ackLast = !frame && (opts.acks ?? 'errors') === 'errors';
+    // A framed batch is one datagram whatever its size: atomicity needs it.
+    const maxDatagram = frame ? Number.MAX_SAFE_INTEGER : Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
+    const perUnit = frame ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(this.replyWindow / ACK_COST));
     const timeoutMs = opts.timeout ?? this.timeoutMs;
     const iter = messages[Symbol.iterator]();
     const result: BatchResult = { ok: 0, failed: [], skipped: 0 };
@@ -638,33 +664,38 @@ export class NetlinkSocket implements AsyncDisposable {
         opts.onResult?.(index, error, []);
         if (stopOnError) stop(`item ${index} failed`);
       };
-      const onAbort = (): void => { stop('aborted'); for (const p of [...this.pending.values()]) if (batchItems.has(p)) p.reject(abortError(opts.signal!, p.operation)); finishIfDone(); };
-      const batchItems = new Set<Pending>();
+      const onAbort = (): void => {
+        stop('aborted');
+        for (const p of [...this.pending.values()]) if (p.batch === batchTag) p.reject(abortError(opts.signal!, p.operation));
+        finishIfDone();
+      };
+      const batchTag = {};
       const item = (index: number, request: Uint8Array, operation: string): Pending => {
         const p: Pending = {
           seq: 0, operation, dump: false, expect: 'ack', request, messages: [], interrupted: false,
           cost: ACK_COST, idempotent: false, resends: 0, unit: undefined, settled: false,
           resolve: (r) => {
             if (!this.settle(p)) return;
-            batchItems.delete(p); inFlightItems--; result.ok++;
+            inFlightItems--; result.ok++;
             opts.onResult?.(index, undefined, r.messages);
             finishIfDone();
           },
           reject: (e) => {
             if (!this.settle(p)) return;
-            batchItems.delete(p); inFlightItems--;
+            inFlightItems--;
             if (e instanceof BatchSkippedError) result.skipped++;
             else { result.failed.push({ index, error: e }); if (stopOnError) stop(`item ${index} failed`); }
             opts.onResult?.(index, e, []);
             finishIfDone();
           },
         };
-        batchItems.add(p);
+        p.batch = batchTag;
         inFlightItems++;
         return p;
       };
       const next = (): Unit | undefined => {
         if (stopReason || exhausted) return undefined;
+        if (frame) return framedUnit();
         const buf = new Uint8Array(maxDatagram);
         const view = dataView(buf);
         const items: Pending[] = [];
@@ -696,7 +727,25 @@ export class NetlinkSocket implements AsyncDisposable {
           off += align4(len);
         }
         if (items.length === 0) { finishIfDone(); return undefined; }
-        return { items, open: items.length, timeoutMs, touched: false, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
+        return { items, open: items.length, timeoutMs, touched: false, ackLast, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
+      };
+      const framedUnit = (): Unit | undefined => {
+        const items: Pending[] = [];
+        for (let r = iter.next(); !r.done; r = iter.next()) {
+          if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); continue; }
+          const own = r.value instanceof Uint8Array ? r.value.slice() : encodeToBytes(r.value);
+          items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), own, 0, own.length));
+        }
+        exhausted = true;
+        if (result.failed.length) { for (const p of items) p.reject(new BatchSkippedError(-1, 'an item of the transaction could not be built')); return undefined; }
+        if (items.length === 0) { finishIfDone(); return undefined; }
+        const size = frame!.begin.length + frame!.end.length + items.reduce((n, p) => n + align4(p.request.length), 0);
+        if (size > this.maxSendBytes) {
+          const e = new RangeError(`a transaction of ${size} bytes does not fit the send buffer (${this.maxSendBytes} bytes); raise SO_SNDBUF`);
+          for (const p of items) p.reject(e);
+          return undefined;
+        }
+        return { items, open: items.length, timeoutMs, touched: false, frame: { begin: frame!.begin.slice(), end: frame!.end.slice() } };
       };
       if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -726,8 +775,12 @@ export class NetlinkSocket implements AsyncDisposable {
       if (--u.open === 0 && u.timer) clearTimeout(u.timer);
     }
     if (p.dump) this.nextDump();
-    if (u && !this.closed) this.pump();
-    this.maybeStopPolling();
+    if (u && !this.closed) {
+      // While reading replies, send once after the read loop rather than after each reply.
+      if (this.draining) this.pumpWanted = true;
+      else this.pump();
+    }
+    if (this.pending.size === 0) this.maybeStopPolling();
     return true;
   }
 
@@ -775,8 +828,27 @@ export class NetlinkSocket implements AsyncDisposable {
     }
     u.items = live;
     u.open = live.length;
+    if (u.ackLast) {
+      for (let i = 0; i < live.length; i++) {
+        const v = dataView(live[i]!.request);
+        const flags = v.getUint16(6, true);
+        v.setUint16(6, i === live.length - 1 ? flags | NLM_F.ACK : flags & ~NLM_F.ACK, true);
+      }
+    }
     this.inFlight += cost;
-    const bytes = datagramOf(live);
+    let bytes = datagramOf(live);
+    if (u.frame) {
+      const framed = new Uint8Array(u.frame.begin.length + bytes.length + u.frame.end.length);
+      framed.set(u.frame.begin, 0);
+      framed.set(bytes, u.frame.begin.length);
+      framed.set(u.frame.end, u.frame.begin.length + bytes.length);
+      for (const at of [0, framed.length - u.frame.end.length]) {
+        const v = dataView(framed.subarray(at));
+        v.setUint32(8, this.nextSeq(), true);
+        v.setUint32(12, this.portId, true);
+      }
+      bytes = framed;
+    }
     this.armTimer(u);
     this.ensurePolling();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
@@ -899,6 +971,7 @@ export class NetlinkSocket implements AsyncDisposable {
       setImmediate(() => this.drain());
     } finally {
       this.draining = false;
+      if (this.pumpWanted) { this.pumpWanted = false; this.pump(); }
     }
   }
 
@@ -962,7 +1035,12 @@ export class NetlinkSocket implements AsyncDisposable {
       const h = headers[i]!;
       this.handleMessage(b, h.offset, h, group, nsid, v);
     }
-    if (failure) this.malformed(failure, group);
+    if (failure) {
+      // the malformed message names its request when at least its seq field is there
+      const at = count ? headers[count - 1]!.offset + align4(headers[count - 1]!.length) : 0;
+      const seq = group === 0 && n - at >= 12 ? v.getUint32(at + 8, true) : 0;
+      this.malformed(failure, group, seq ? this.pending.get(seq) : undefined);
+    }
   }
 
   private handleRawDump(p: Pending, b: Uint8Array, v: DataView, index: WalkIndex): void {
@@ -983,8 +1061,13 @@ export class NetlinkSocket implements AsyncDisposable {
     p.onRaw!(b);
   }
 
-  private malformed(err: DecodeError, group: number): void {
+  /**
+   * Malformed bytes fail what they belong to with the DecodeError (its offset within the
+   * datagram): the request they name, else the running dump; events become an overrun.
+   */
+  private malformed(err: DecodeError, group: number, owner?: Pending): void {
     if (group) for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason: 'truncated' });
+    if (owner) { owner.reject(err); return; }
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
@@ -1025,6 +1108,12 @@ export class NetlinkSocket implements AsyncDisposable {
     if (p.unit) p.unit.touched = true;
     try {
       if (h.type === NLMSG_ERROR) {
+        const u = p.unit;
+        if (u?.ackLast && u.items[u.items.length - 1] === p) {
+          // The datagram's last message is answered: the kernel has processed all of it, and
+          // reported every earlier failure before this (in order). The rest succeeded.
+          for (const q of u.items) if (q !== p && !q.settled) q.resolve({ messages: q.messages, interrupted: false });
+        }
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (e.error === 0) {
           const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p, e.extack) : undefined;
@@ -1116,5 +1205,3 @@ export function systemError(errno: number, syscall: string): Error & { code: str
   return e;
 }
 
-// Family modules open sockets through this (they must not import this module: see diag/shared).
-registerSocketOpener((o) => NetlinkSocket.open(o));

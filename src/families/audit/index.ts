@@ -1,6 +1,7 @@
 // Audit (NETLINK_AUDIT): the audit status (AUDIT_GET → struct audit_status). UAPI: linux/audit.h.
 // Needs CAP_AUDIT_CONTROL in the initial user namespace. The kernel answers an AUDIT_GET that asks
 // for an ACK with the ACK *before* the reply, so the request asks for the reply only.
+import { registerFamily } from '../../schema/registry.js';
 import { Protocol } from '../../core/constants.js';
 import { MessageBuilder } from '../../core/message.js';
 import { defineFlags, defineStruct } from '../../schema/define.js';
@@ -60,3 +61,6 @@ export function auditStatusText(s: AuditStatus): string {
     `lost ${s.lost}`, `backlog ${s.backlog}`, `backlog_wait_time ${s.backlogWaitTime ?? 0}`, `backlog_wait_time_actual ${s.backlogWaitTimeActual ?? 0}`,
   ].join('\n');
 }
+
+// Importing this module makes these the default declarations of the protocol.
+registerFamily(auditFamily);

@@ -11,6 +11,7 @@ import { MessageBuilder } from '../../core/message.js';
 import { attrSet, defineStruct } from '../../schema/define.js';
 import { defineMessage, type DecodedMessage, type MessageFamily } from '../../schema/family.js';
 import type { ValueCodec } from '../../schema/types.js';
+import { registerFamily } from '../../schema/registry.js';
 import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 
 export const CRYPTO_MSG = { NEWALG: 0x10, DELALG: 0x11, UPDATEALG: 0x12, GETALG: 0x13, DELRNG: 0x14, GETSTAT: 0x15 } as const;
@@ -90,6 +91,7 @@ export const cryptoMessages = {
   GETSTAT: defineMessage({ name: 'CRYPTO_MSG_GETSTAT', type: CRYPTO_MSG.GETSTAT, header: cryptoUserAlg, attrs: cryptoAttrs }),
 } as const;
 export const cryptoFamily: MessageFamily = { name: 'crypto', protocol: Protocol.CRYPTO, messages: Object.values(cryptoMessages) };
+registerFamily(cryptoFamily);
 
 /** One algorithm, with the fields /proc/crypto shows that the kernel reports over netlink. */
 export interface CryptoAlg {

@@ -1,5 +1,6 @@
 // Generic netlink messages whose type number is fixed: nlctrl (GENL_ID_CTRL = 0x10). Other genl
 // families get their number at run time (resolved with nlctrl), see genl/resolve.ts.
+import { registerFamily } from '../../schema/registry.js';
 import { attrSet, defineStruct } from '../../schema/define.js';
 import { defineMessage, type MessageFamily } from '../../schema/family.js';
 import { Protocol } from '../../core/constants.js';
@@ -77,3 +78,6 @@ export const genericStatic: MessageFamily = {
   messages: [ctrlMessage],
   defaultHeaderSize: 4,
 };
+
+// Importing this module makes these the default declarations of the protocol.
+registerFamily(genericStatic);

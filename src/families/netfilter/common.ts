@@ -1,10 +1,9 @@
 // nfnetlink basics (linux/netfilter/nfnetlink.h): the nfgenmsg header, subsystems, batches.
-import { Concat, type Encodable } from '../../core/attr.js';
-import { NLM_F, NLMSG_ERROR, NLMSG_HDRLEN, align4 } from '../../core/constants.js';
-import { NetlinkError, NetlinkTimeoutError } from '../../core/errors.js';
+import type { Encodable } from '../../core/attr.js';
+import { NLM_F } from '../../core/constants.js';
+import { NetlinkError } from '../../core/errors.js';
 import { dataView } from '../../core/header.js';
 import { MessageBuilder } from '../../core/message.js';
-import { decodeErrorPayload } from '../../core/nlmsgerr.js';
 import { defineEnum, defineStruct } from '../../schema/define.js';
 import { encodeStructInto } from '../../schema/engine.js';
 import type { NetlinkSocket } from '../../socket/netlink-socket.js';
@@ -60,53 +59,28 @@ export interface BatchItem {
 }
 
 /**
- * Sends messages in one NFNL_MSG_BATCH_BEGIN/END transaction (as nft does) and waits for the
- * ACK of each. The first error rejects with NetlinkError (the kernel aborts the whole batch).
+ * Sends messages in one NFNL_MSG_BATCH_BEGIN/END transaction (as nft does) through the socket's
+ * batch mechanism (one datagram, one ACK each). The first error rejects with NetlinkError (the
+ * kernel then aborts the whole transaction: nothing of it is applied).
  */
-export function runBatch(sock: NetlinkSocket, items: readonly BatchItem[], subsys: number = NFNL_SUBSYS.NFTABLES, timeoutMs = 10_000): Promise<void> {
-  const seqs = new Map<number, string>();
-  const msgs: MessageBuilder[] = [new MessageBuilder(NFNL_MSG_BATCH_BEGIN, NLM_F.REQUEST, nfgen(0, subsys), sock.nextSeq())];
-  for (const it of items) {
-    const seq = sock.nextSeq();
-    seqs.set(seq, it.operation);
-    msgs.push(new MessageBuilder(it.type, it.flags | NLM_F.REQUEST | NLM_F.ACK, it.body, seq));
-  }
-  msgs.push(new MessageBuilder(NFNL_MSG_BATCH_END, NLM_F.REQUEST, nfgen(0, subsys), sock.nextSeq()));
-  const all = new Concat(msgs);
-  const bytes = new Uint8Array(all.byteLength());
-  all.encodeInto(dataView(bytes), 0);
-  if (seqs.size === 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    let off: (() => void) | undefined;
-    const timer = setTimeout(() => { off?.(); reject(new NetlinkTimeoutError('nfnetlink batch', timeoutMs)); }, timeoutMs);
-    const finish = (err?: Error): void => {
-      clearTimeout(timer);
-      off?.();
-      if (err) reject(err); else resolve();
-    };
-    off = sock.onRaw((chunk) => {
-      const b = chunk.bytes;
-      const v = dataView(b);
-      let p = 0;
-      while (p + NLMSG_HDRLEN <= b.length) {
-        const len = v.getUint32(p, true);
-        if (len < NLMSG_HDRLEN || p + len > b.length) return;
-        const type = v.getUint16(p + 4, true);
-        const seq = v.getUint32(p + 8, true);
-        const op = seqs.get(seq);
-        if (type === NLMSG_ERROR && op !== undefined) {
-          const e = decodeErrorPayload(b.subarray(p + NLMSG_HDRLEN, p + len), v.getUint16(p + 6, true));
-          if (e.error !== 0) { finish(new NetlinkError(e.error, op, e.extack, e.request)); return; }
-          seqs.delete(seq);
-          if (seqs.size === 0) { finish(); return; }
-        }
-        p += align4(len);
-      }
-    });
-    try {
-      sock.sendTo(bytes);
-    } catch (e) {
-      finish(e as Error);
-    }
+export async function runBatch(sock: NetlinkSocket, items: readonly BatchItem[], subsys: number = NFNL_SUBSYS.NFTABLES, timeoutMs = 10_000): Promise<void> {
+  if (items.length === 0) return;
+  const frameMessage = (type: number): Uint8Array => {
+    const m = new MessageBuilder(type, NLM_F.REQUEST, nfgen(0, subsys), 0);
+    const b = new Uint8Array(m.byteLength());
+    m.encodeInto(dataView(b), 0);
+    return b;
+  };
+  const r = await sock.batch(items.map((it) => new MessageBuilder(it.type, it.flags, it.body, 0)), {
+    frame: { begin: frameMessage(NFNL_MSG_BATCH_BEGIN), end: frameMessage(NFNL_MSG_BATCH_END) },
+    onError: 'continue',
+    timeout: timeoutMs,
+    onResult: () => undefined,
   });
+  const first = r.failed[0];
+  if (!first) return;
+  const e = first.error;
+  // Name the failing operation as the declarations of this module do.
+  if (e instanceof NetlinkError) throw new NetlinkError(e.errno, items[first.index]!.operation, e.extack, e.request);
+  throw e;
 }

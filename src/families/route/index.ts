@@ -1,4 +1,5 @@
 // rtnetlink (NETLINK_ROUTE): every RTM_* message type with its family header and attribute set.
+import { registerFamily } from '../../schema/registry.js';
 import { defineMessage, type MessageDef, type MessageFamily } from '../../schema/family.js';
 import type { AttrSet, StructDef } from '../../schema/types.js';
 import { addressAttrs, addrlabelAttrs, ifaddrlblmsg, prefixAttrs, prefixmsg } from './address.js';
@@ -85,3 +86,6 @@ export * from './route.js';
 export * from './rule.js';
 export * from './stats.js';
 export * from './tc.js';
+
+// Importing this module makes these the default declarations of the protocol.
+registerFamily(rtnetlink);

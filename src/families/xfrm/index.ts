@@ -1,5 +1,6 @@
 // XFRM (NETLINK_XFRM): IPsec policies and SAs. UAPI: linux/xfrm.h.
 // C structs are flattened into engine structs (selector fields are prefixed `sel`).
+import { registerFamily } from '../../schema/registry.js';
 import { formatIPv4, formatIPv6, parseIP } from '../../core/addr.js';
 import { Concat, RawBytes, decodeUtf8, encodeUtf8 } from '../../core/attr.js';
 import { Protocol } from '../../core/constants.js';
@@ -592,3 +593,6 @@ export function saText(sa: XfrmSA): string {
   return out;
 }
 
+
+// Importing this module makes these the default declarations of the protocol.
+registerFamily(xfrmFamily);

@@ -1,0 +1,111 @@
+// nlwire/testing's fake kernel: the socket's request, dump, batch and subscription paths with no
+// kernel at all (these tests need no root and no namespace).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NLM_F } from '../src/core/constants.js';
+import { DecodeError, NetlinkError } from '../src/core/errors.js';
+import { MessageBuilder } from '../src/core/message.js';
+import { RawBytes } from '../src/core/attr.js';
+import { Rtnl } from '../src/rtnl/rtnl.js';
+import { ack, dump, error, fakeSocket, replayPcap, reply } from '../src/testing/index.js';
+import { PcapWriter } from '../src/pcap/pcap.js';
+import type { MessageFamily } from '../src/schema/family.js';
+
+const RAW: MessageFamily = { name: 'raw', protocol: 0, messages: [] };
+const msg = (type: number, flags = 0, body: Uint8Array = new Uint8Array(4)): MessageBuilder => new MessageBuilder(type, flags, new RawBytes(body));
+
+test('request: ACK, and an error with the kernel message', async () => {
+  const { socket, kernel } = fakeSocket((req) => (req.header.type === 99 ? [error(req, 17, { message: 'already there' })] : []), { family: RAW });
+  try {
+    await socket.request(msg(98));
+    const e = await socket.request(msg(99)).then(() => undefined, (x: unknown) => x);
+    assert.instance(e, NetlinkError);
+    assert.is((e as NetlinkError).code, 'EEXIST');
+    assert.is((e as NetlinkError).extack.message, 'already there');
+    assert.is(kernel.requests.length, 2);
+    assert.ok(kernel.requests[0]!.header.flags & NLM_F.ACK);
+  } finally { socket.close(); }
+});
+
+test('dump: messages then DONE; DUMP_INTR is reported', async () => {
+  const { socket } = fakeSocket(() => dump([reply(100, new Uint8Array([1, 0, 0, 0])), reply(100, new Uint8Array([2, 0, 0, 0]))], { interrupted: true }), { family: RAW });
+  try {
+    const r = await socket.dumpAll(msg(101));
+    assert.is(r.messages.length, 2);
+    assert.is(r.interrupted, true);
+  } finally { socket.close(); }
+});
+
+test('10,000 concurrent requests and a batch with a failing item: every one settles with its own result', async () => {
+  const { socket } = fakeSocket((req) => (new DataView(req.payload.buffer, req.payload.byteOffset).getUint32(0, true) === 7 ? [error(req, 22)] : [ack(req)]), { family: RAW });
+  try {
+    const body = (i: number): Uint8Array => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, i, true); return b; };
+    const r = await Promise.allSettled(Array.from({ length: 10_000 }, (_, i) => socket.request(msg(50, 0, body(i)))));
+    assert.is(r.filter((x) => x.status === 'rejected').length, 1);
+    assert.is(r[7]!.status, 'rejected');
+    const b = await socket.batch(Array.from({ length: 5000 }, (_, i) => msg(50, 0, body(i))), { onError: 'continue' });
+    assert.is(b.ok, 4999);
+    assert.equal(b.failed.map((f) => [f.index, (f.error as NetlinkError).code]), [[7, 'EINVAL']]);
+    const each = await socket.batch(Array.from({ length: 3000 }, (_, i) => msg(50, 0, body(i))), { onError: 'continue', acks: 'each' });
+    assert.is(each.ok, 2999);
+    const stopped = await socket.batch(Array.from({ length: 3000 }, (_, i) => msg(50, 0, body(i))), { onError: 'stop', maxDatagram: 64 });
+    assert.equal(stopped.failed.map((f) => f.index), [7]);
+    assert.is(stopped.ok + stopped.skipped + 1, 3000);
+    assert.ok(stopped.skipped > 2900);
+  } finally { socket.close(); }
+});
+
+test('subscriptions get multicast events; close() ends them', async () => {
+  const { socket, kernel } = fakeSocket(() => [], { family: RAW });
+  const sub = socket.subscribe([]);
+  kernel.multicast(5, reply(20, new Uint8Array(8)));
+  const first = await sub.next();
+  assert.is(first.done, false);
+  assert.is(first.value?.type === 'message' && first.value.group, 5);
+  const pending = sub.next();
+  socket.close();
+  assert.equal(await pending, { value: undefined, done: true });
+});
+
+test('Rtnl over the fake kernel: a verb gets the kernel error', async () => {
+  const { socket, kernel } = fakeSocket((req) => (req.header.type === 20 /* RTM_NEWADDR */ ? [error(req, 17)] : []));
+  const rt = Rtnl.over(socket);
+  try {
+    const e = await rt.addAddress(3, '192.0.2.1/24').then(() => undefined, (x: unknown) => x);
+    assert.is((e as NetlinkError).code, 'EEXIST');
+    assert.is(kernel.requests[0]!.header.type, 20);
+  } finally { rt.close(); }
+});
+
+test('replaying a recorded pcap answers the same requests the same way', async () => {
+  const rec = new PcapWriter();
+  const live = fakeSocket((req) => (req.header.type === 101 ? dump([reply(100, new Uint8Array([9, 0, 0, 0]))]) : [error(req, 17, { message: 'exists' })]), { family: RAW, capture: rec });
+  await live.socket.dumpAll(msg(101));
+  await live.socket.request(msg(60)).catch(() => undefined);
+  live.socket.close();
+  const { socket } = fakeSocket(replayPcap(rec.toBytes()), { family: RAW });
+  try {
+    const d = await socket.dumpAll(msg(101));
+    assert.is(d.messages.length, 1);
+    const e = await socket.request(msg(60)).then(() => undefined, (x: unknown) => x);
+    assert.is((e as NetlinkError).code, 'EEXIST');
+    assert.is((e as NetlinkError).extack.message, 'exists');
+    const wrong = await socket.request(msg(61)).then(() => undefined, (x: unknown) => x);
+    assert.match((wrong as Error).message, /replay/);
+  } finally { socket.close(); }
+});
+
+test('a malformed reply fails its request with a DecodeError and its offset, not a timeout', async () => {
+  const bad = reply(70, new Uint8Array(4));
+  new DataView(bad.buffer).setUint32(0, 200, true); // nlmsg_len past the end of the datagram
+  const { socket } = fakeSocket((req) => (req.header.type === 70 ? [bad] : []), { family: RAW, timeout: 60_000 });
+  try {
+    const e = await socket.request(msg(70)).then(() => undefined, (x: unknown) => x);
+    assert.instance(e, DecodeError);
+    assert.is((e as DecodeError).reason, 'message-bad-length');
+    assert.is((e as DecodeError).offset, 0);
+    await socket.request(msg(71)); // the socket keeps working
+  } finally { socket.close(); }
+});
+
+test.run();
