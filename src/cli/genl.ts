@@ -173,7 +173,7 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--json needs a JSON object');
     attrs = parsed as Record<string, unknown>;
   }
-  await using fam = await YnlFamily.load(a.spec!, { ...(io.netns ? { netns: io.netns } : {}), pads: a.processUnknown });
+  await using fam = await YnlFamily.load(a.spec!, { ...(io.netns ? { netns: io.netns } : {}), processUnknown: a.processUnknown });
   const callOpts = a.flags.length ? { flags: a.flags } : {};
   // One JSON value per request as the kernel's CLI prints it, or one line per message.
   const print = (replies: Array<Record<string, unknown>>, dump: boolean): void => {

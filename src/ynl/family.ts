@@ -25,8 +25,11 @@ export interface YnlLoadOptions {
   /** Share a generic netlink connection (its cache and socket) instead of opening one. */
   genl?: GenericNetlink;
   timeout?: number;
-  /** Show 'pad' attributes too (as bytes), as the kernel's CLI does with --process-unknown. */
-  pads?: boolean;
+  /**
+   * As the kernel CLI's --process-unknown: 'pad' attributes are shown too (as bytes). Attributes
+   * the spec lacks are always shown, as UnknownAttr(N).
+   */
+  processUnknown?: boolean;
 }
 
 /** Request flags of netlink-raw families (ynl's --create, --excl, ...). */
@@ -51,7 +54,7 @@ const FLAG_BITS: Record<YnlRequestFlag, number> = { create: NLM_F.CREATE, excl: 
 const GENL_FIELDS = new Set(['cmd', 'version', 'reserved']);
 
 function presentOpts(o: YnlLoadOptions): PresentOptions {
-  return o.pads ? { pads: true } : {};
+  return o.processUnknown ? { pads: true } : {};
 }
 
 /** Parses and converts a spec (YAML text, or an already parsed document) without any socket. */

@@ -210,9 +210,9 @@ function formatUuid(b: Uint8Array): string {
 export function kernelJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
   if (v instanceof Uint8Array) return JSON.stringify(formatHex(v, ''));
   if (Array.isArray(v)) return '[' + v.map(kernelJson).join(', ') + ']';
   return '{' + Object.entries(v as Obj).filter(([, x]) => x !== undefined).map(([k, x]) => `${kernelJson(k)}: ${kernelJson(x)}`).join(', ') + '}';

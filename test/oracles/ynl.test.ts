@@ -21,7 +21,7 @@ let ns: TestNetns;
 /** The netlink-raw and genl specs this kernel answers, by file name. */
 let implemented: string[] = [];
 
-test.before(async () => { try { // uvu does not report an error thrown here: print it
+async function setup(): Promise<void> {
   requireTool('python3', 'python3');
   const r = spawnSync('bash', [join(root, 'scripts/kernel-ynl.sh')], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the kernel's YNL is needed: ${r.stderr.trim()}`);
@@ -35,8 +35,10 @@ test.before(async () => { try { // uvu does not report an error thrown here: pri
   for (const f of specFiles()) {
     const spec = compileSpec(readFileSync(join(specDir(), f), 'utf8')).spec;
     if (spec.protocol === 'netlink-raw' || families.has(spec.name)) implemented.push(f);
-  } } catch (e) { console.error(e); throw e; }
-});
+  }
+}
+// uvu does not show an error thrown by a before hook: print it.
+test.before(() => setup().catch((e: unknown) => { console.error(e); throw e; }));
 test.after(() => ns?.delete());
 
 const specDir = (): string => join(kernel, 'Documentation/netlink/specs');
@@ -84,10 +86,16 @@ function buildState(n: TestNetns): void {
   ].join('\n')]);
 }
 
+/** Request attributes of dumps the kernel answers per device (tc classes, filters, chains). */
+function dumpInputs(file: string, op: string): string[] {
+  if (file !== 'tc.yaml' || op === 'getqdisc') return ['{}'];
+  return ['vb', 'va'].map((l) => JSON.stringify({ ifindex: ns.ipJson<Array<{ ifindex: number }>>('link', 'show', l)[0]!.ifindex }));
+}
+
 type Outcome = { kind: 'data'; value: unknown } | { kind: 'error'; message: string } | { kind: 'crash'; message: string };
 
-function kernelCli(spec: string, op: string, doJson?: string): Outcome {
-  const mode = doJson === undefined ? ['--dump', op] : ['--do', op, '--json', doJson];
+function kernelCli(spec: string, op: string, doJson?: string, dumpJson = '{}'): Outcome {
+  const mode = doJson === undefined ? ['--dump', op, '--json', dumpJson] : ['--do', op, '--json', doJson];
   const r = spawnSync('ip', ['netns', 'exec', ns.name, '/usr/bin/python3', join(kernel, 'tools/net/ynl/cli.py'),
     '--spec', join(specDir(), spec), ...mode, '--output-json', '--process-unknown'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   // A dump answered with an extack warning prints 'Netlink warning:' lines before the JSON.
@@ -97,9 +105,9 @@ function kernelCli(spec: string, op: string, doJson?: string): Outcome {
   return { kind: 'crash', message: r.stderr.trim().split('\n').pop() ?? '' };
 }
 
-async function nlwireCli(spec: string, op: string): Promise<Outcome> {
+async function nlwireCli(spec: string, op: string, dumpJson = '{}'): Promise<Outcome> {
   let out = '', err = '';
-  const code = await genlCommand(['--spec', join(specDir(), spec), '--dump', op, '--output-json', '--process-unknown'],
+  const code = await genlCommand(['--spec', join(specDir(), spec), '--dump', op, '--json', dumpJson, '--output-json', '--process-unknown'],
     { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, netns: ns.name });
   if (code === 0) return { kind: 'data', value: JSON.parse(out) };
   const m = /^Netlink error: (.*)$/m.exec(err);
@@ -120,7 +128,8 @@ function leaves(v: unknown, path: string, out: Map<string, string>): void {
 }
 
 /** What differs between two processes asking (who asked) or moves between two dumps (clocks). */
-const VOLATILE = /\.(proc-pid|proc-name|cstamp|tstamp|age|[a-z-]*timer)$/;
+// Link traffic counters move too: the namespace's own IPv6 router solicitations, DAD, MLD.
+const VOLATILE = /\.(proc-pid|proc-name|cstamp|tstamp|age|[a-z-]*timer)$|\.(stats|stats64)\.[a-z-]+$/;
 
 interface Counts { ops: number; agree: number; fields: number; equal: number; unprintable: number; detail: string[] }
 
@@ -140,8 +149,16 @@ test('every operation this kernel implements prints what the kernel CLI prints',
     const model = compileSpec(readFileSync(join(specDir(), file), 'utf8'));
     for (const op of model.ops) {
       if (op.kind !== 'call' || op.reply === undefined) continue;
-      let k = kernelCli(file, op.name);
-      const ours = await nlwireCli(file, op.name);
+      for (const input of dumpInputs(file, op.name)) {
+      let k = kernelCli(file, op.name, undefined, input);
+      const ours = await nlwireCli(file, op.name, input);
+      if (k.kind === 'crash' && /No message format for/.test(k.message) && file === 'tc.yaml' && ours.kind === 'data') {
+        // A tc kind the spec's stats sub-message lacks (htb's xstats): nlwire keeps its bytes.
+        c.unprintable++;
+        assert.ok((ours.value as Array<Record<string, unknown>>).every((x) => typeof (x.stats2 as Record<string, unknown> | undefined)?.app !== 'object'), `${file} ${op.name}: unknown app stats kept as hex`);
+        c.detail.push(`  ${file} ${op.name} ${input}: the kernel CLI cannot print it (${k.message}); nlwire keeps stats2.app as hex`);
+        continue;
+      }
       if (k.kind === 'crash' && /No message format for/.test(k.message) && ours.kind === 'data') {
         // The kernel's CLI stops on a link kind its spec lacks (vxlan): compare link by link what
         // it can print, and check that nlwire kept the rest as bytes.
@@ -175,6 +192,7 @@ test('every operation this kernel implements prints what the kernel CLI prints',
         if (bad++ < 3) c.detail.push(`  ${file} ${op.name} ${p}: kernel CLI ${a.get(p) ?? '(absent)'}, nlwire ${b.get(p) ?? '(absent)'}`);
       }
       if (!bad) c.agree++;
+      }
     }
   }
   console.log(`  operations agreeing: ${c.agree} of ${c.ops} (${implemented.length} specs; ${c.unprintable} the kernel CLI cannot print); fields equal: ${c.equal} of ${c.fields}`);

@@ -162,12 +162,16 @@ export const nftTableAttrs = attrSet('nft_table_attributes', {
   userdata: { id: 6, type: 'binary' },
   owner: { id: 7, type: 'u32', byteOrder: BE },
 });
+/** NFTA_HOOK_DEVS: the devices of a netdev-family hook, NFTA_DEVICE_NAME each. */
+export const nftHookDevAttrs = attrSet('nft_devices_attributes', {
+  name: { id: 1, type: 'string', multi: true },
+});
 /** Attribute set `nft_hook_attributes` (linux/netfilter/nf_tables.h). */
 export const nftHookAttrs = attrSet('nft_hook_attributes', {
   hooknum: { id: 1, type: 'u32', byteOrder: BE },
   priority: { id: 2, type: 's32', byteOrder: BE },
   dev: { id: 3, type: 'string' },
-  devs: { id: 4, type: 'binary' },
+  devs: { id: 4, type: 'nest', set: nftHookDevAttrs },
 });
 /** Attribute set `nft_counter_attributes` (linux/netfilter/nf_tables.h). */
 export const nftCounterAttrs = attrSet('nft_counter_attributes', {
@@ -188,18 +192,33 @@ export const nftChainAttrs = attrSet('nft_chain_attributes', {
   id: { id: 11, type: 'u32', byteOrder: BE },
   userdata: { id: 12, type: 'binary' },
 });
+export const nftRuleCompatAttrs = attrSet('nft_rule_compat_attributes', {
+  proto: { id: 1, type: 'u32', byteOrder: BE },
+  flags: { id: 2, type: 'u32', byteOrder: BE },
+});
 /** Attribute set `nft_rule_attributes` (linux/netfilter/nf_tables.h). */
 export const nftRuleAttrs = attrSet('nft_rule_attributes', {
   table: { id: 1, type: 'string' },
   chain: { id: 2, type: 'string' },
   handle: { id: 3, type: 'u64', byteOrder: BE },
   expressions: { id: 4, type: 'nest', set: nftExprList },
-  compat: { id: 5, type: 'binary' },
+  compat: { id: 5, type: 'nest', set: nftRuleCompatAttrs },
   position: { id: 6, type: 'u64', byteOrder: BE },
   userdata: { id: 7, type: 'binary' },
   id: { id: 9, type: 'u32', byteOrder: BE },
   positionId: { id: 10, type: 'u32', byteOrder: BE },
   chainId: { id: 11, type: 'u32', byteOrder: BE },
+});
+export const nftSetFieldAttrs = attrSet('nft_set_field_attributes', {
+  len: { id: 1, type: 'u32', byteOrder: BE },
+});
+/** NFTA_SET_DESC_CONCAT: one NFTA_LIST_ELEM per field of a concatenated key. */
+export const nftSetConcatAttrs = attrSet('nft_set_desc_concat', {
+  elem: { id: 1, type: 'nest', set: nftSetFieldAttrs, multi: true },
+});
+export const nftSetDescAttrs = attrSet('nft_set_desc_attributes', {
+  size: { id: 1, type: 'u32', byteOrder: BE },
+  concat: { id: 2, type: 'nest', set: nftSetConcatAttrs },
 });
 /** Attribute set `nft_set_attributes` (linux/netfilter/nf_tables.h). */
 export const nftSetAttrs = attrSet('nft_set_attributes', {
@@ -211,7 +230,7 @@ export const nftSetAttrs = attrSet('nft_set_attributes', {
   dataType: { id: 6, type: 'u32', byteOrder: BE },
   dataLen: { id: 7, type: 'u32', byteOrder: BE },
   policy: { id: 8, type: 'u32', byteOrder: BE },
-  desc: { id: 9, type: 'binary' },
+  desc: { id: 9, type: 'nest', set: nftSetDescAttrs },
   id: { id: 10, type: 'u32', byteOrder: BE },
   timeout: { id: 11, type: 'u64', byteOrder: BE },
   gcInterval: { id: 12, type: 'u32', byteOrder: BE },
