@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // One ESM build with shared chunks: every entry (and `require()` on Node >= 20.19) sees the same
 // module instances, so there is one copy of every class. Declarations come from tsc
 // (tsconfig.build.json), one .d.ts per source file, so a consumer loads only what it imports.
-const families = ['route', 'genl', 'ynl', 'diag', 'netfilter', 'xfrm', 'audit', 'connector', 'uevent', 'ip', 'pcap'];
+const families = ['route', 'genl', 'ynl', 'diag', 'netfilter', 'xfrm', 'audit', 'crypto', 'connector', 'uevent', 'ip', 'pcap'];
 const entries: Record<string, string> = {
   index: 'src/index.ts',
   codec: 'src/codec.ts',

@@ -18,10 +18,12 @@ const answer = new Promise<string>((resolve, reject) => {
     const len = new DataView(c.bytes.buffer, c.bytes.byteOffset).getUint32(0, true);
     clearTimeout(timer);
     stop();
-    resolve(new TextDecoder().decode(c.bytes.subarray(16, len)).replace(/\0+$/, ''));
+    // the text ends at the first NUL (the kernel module echoes the request's payload after it)
+    resolve(new TextDecoder().decode(c.bytes.subarray(16, len)).split('\0')[0] ?? '');
   });
 });
-sock.sendTo(new MessageBuilder(0x10, 0, new RawBytes(text), 1, sock.portId).toBytes(), port);
+// NLM_F_REQUEST: the kernel's netlink_rcv_skb() passes on only requests.
+sock.sendTo(new MessageBuilder(0x10, 1, new RawBytes(text), 1, sock.portId).toBytes(), port);
 console.log(`sent "Hello from user space" to port ${port} (protocol ${protocol}) from port ${sock.portId}`);
 try {
   console.log(`received: "${await answer}"`);

@@ -29,6 +29,8 @@ const files = [];
     if (statSync(p).isDirectory()) {
       // oracle tests run only through `npm run test:oracles`
       if (top && name === 'oracles' && dir === 'test') continue;
+      // guest-kernel tests run only through `npm run test:vm`
+      if (top && name === 'vm' && dir === 'test') continue;
       if (name === 'fixtures' || name === 'helpers') continue;
       collect(p, false);
     } else if (pattern.test(name)) files.push(p);
@@ -42,7 +44,7 @@ const started = performance.now();
 for (const file of files) {
   console.log(`\n== ${file}`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+  const r = spawnSync(process.execPath, [...(file.endsWith('.mjs') ? [] : ['--import', 'tsx']), file], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },

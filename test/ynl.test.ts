@@ -7,7 +7,7 @@ import { NLM_F } from '../src/core/constants.js';
 import { familyMessages } from '../src/families/genl/define.js';
 import { buildMessage, decodeAll } from '../src/schema/family.js';
 import { compileSpec } from '../src/ynl/family.js';
-import { prepareAttrs, presentAttrs } from '../src/ynl/present.js';
+import { kernelJson, prepareAttrs, presentAttrs } from '../src/ynl/present.js';
 import { YnlSpecError } from '../src/ynl/spec.js';
 import type { YnlModel } from '../src/ynl/convert.js';
 
@@ -159,7 +159,7 @@ function roundTrip(model: YnlModel, op: string, input: Record<string, unknown>, 
   const [m] = decodeAll(family, bytes);
   if (m?.kind !== 'data') throw new Error('not decoded');
   assert.is(m.name, op);
-  return { bytes, out: presentAttrs(model, m.def!.attrs!, m.attrs!) };
+  return { bytes, out: presentAttrs(model, def.attrs!, m.attrs!) };
 }
 
 test('every attribute type encodes from ynl JSON and decodes back to it', () => {
@@ -171,7 +171,10 @@ test('every attribute type encodes from ynl JSON and decodes back to it', () => 
     bf: { value: 1, selector: 5 }, kind: 'alpha', data: { x: 9 }, tv: { slot: 3, a: 4 }, count: 1n << 33n,
   };
   const { out, bytes } = roundTrip(zoo, 'get', input, { zone: 77 });
-  assert.equal(out, { ...input, uuid: '00112233-4455-6677-8899-aabbccddeeff', bf: { value: ['a'], selector: ['a', 'c'] } });
+  assert.equal(out, {
+    ...input, uuid: '00112233-4455-6677-8899-aabbccddeeff', bf: { value: ['a'], selector: ['a', 'c'] },
+    list: [{ 0: { a: 1 } }, { 1: { b: 'y' } }], // the kernel CLI's form: the index of each item
+  });
   // the fixed header follows genlmsghdr
   assert.is(new DataView(bytes.buffer).getUint32(20, true), 77);
 });
@@ -193,14 +196,54 @@ test('requests are checked against the spec', () => {
   assert.equal(prepareAttrs(zoo, main, { many: 4 }), { many: [4] }, 'a single value of a multi-attr');
 });
 
-test('pad attributes are hidden, unknown ones only on request', () => {
+test('requests take the kernel CLI\'s forms: hex for bytes, integers for addresses', () => {
+  const main = set(zoo, 'main');
+  assert.equal(prepareAttrs(zoo, main, { uuid: '0011 2233', mac: '020000000001', v6: 0x20010db8n << 96n }), {
+    uuid: Uint8Array.of(0, 0x11, 0x22, 0x33), mac: Uint8Array.of(2, 0, 0, 0, 0, 1), v6: Uint8Array.of(0x20, 1, 0x0d, 0xb8, ...new Uint8Array(12)),
+  });
+  assert.equal(prepareAttrs(zoo, main, { v4: 0xc0000201 }), { v4: 0xc0000201 });
+  assert.throws(() => prepareAttrs(zoo, main, { mac: 'zz' }), /cannot use "zz" as bytes/);
+});
+
+test('display hints are applied by length: an ipv4 hint on 16 bytes is an IPv6 address', () => {
+  const { out } = roundTrip(zoo, 'get', { v6: Uint8Array.of(10, 0, 0, 1) });
+  assert.is(out.v6, '10.0.0.1');
+  const odd = roundTrip(zoo, 'get', { v6: Uint8Array.of(1, 2, 3) }).out;
+  assert.equal(odd.v6, Uint8Array.of(1, 2, 3), 'an odd length keeps the bytes instead of failing the message');
+});
+
+test('kernelJson is Python\'s json.dumps', () => {
+  assert.is(kernelJson([{ a: 1, b: Uint8Array.of(0xab, 1), c: 1n << 63n, d: ['x'], e: null, f: 'é' }]), '[{"a": 1, "b": "ab01", "c": 9223372036854775808, "d": ["x"], "e": null, "f": "\\u00e9"}]');
+});
+
+test('every spec form: a struct used before it is defined, a placeholder operation', () => {
+  const m = compileSpec(`
+name: fwd
+definitions:
+  - { name: outer, type: struct, members: [ { name: in, type: binary, struct: inner }, { name: z, type: u8 } ] }
+  - { name: inner, type: struct, members: [ { name: x, type: u16 } ] }
+attribute-sets:
+  - { name: s, attributes: [ { name: o, type: binary, struct: outer } ] }
+operations:
+  list:
+    - { name: unspec, value: 0 }
+    - { name: get, attribute-set: s, do: { reply: { attributes: [ o ] } } }
+`);
+  assert.is(m.structs.get('outer')!.size, 3);
+  assert.is(m.family.ops.get!.cmd, 1);
+  assert.not.ok('unspec' in m.family.ops);
+  const { out } = roundTrip(m, 'get', { o: { in: Uint8Array.of(5, 0), z: 7 } });
+  assert.equal(out.o, { in: { x: 5 }, z: 7 }, 'a nested struct member decoded as the kernel CLI does');
+});
+
+test('pad attributes are shown only on request, unknown ones always (as UnknownAttr(N))', () => {
   const { family, requests } = familyMessages(zoo.family, 0x42);
   const def = requests.get('get')!;
   const bytes = buildMessage(def, { flags: 0, seq: 1, fixed: { cmd: 1, version: 1 }, attrs: { num: 3, pad: new Uint8Array(4), unknown: [{ type: 99, data: Uint8Array.of(1) }] } }).toBytes();
   const [m] = decodeAll(family, bytes);
   if (m?.kind !== 'data') throw new Error('not decoded');
-  assert.equal(presentAttrs(zoo, def.attrs!, m.attrs!), { num: 3 });
-  assert.equal(presentAttrs(zoo, def.attrs!, m.attrs!, true), { num: 3, unknown: [{ type: 99, data: Uint8Array.of(1) }] });
+  assert.equal(presentAttrs(zoo, def.attrs!, m.attrs!), { num: 3, 'UnknownAttr(99)': Uint8Array.of(1) });
+  assert.equal(presentAttrs(zoo, def.attrs!, m.attrs!, { pads: true }), { num: 3, pad: new Uint8Array(4), 'UnknownAttr(99)': Uint8Array.of(1) });
 });
 
 test('notifications: multicast messages (seq 0) select the notification of their command', () => {
@@ -232,11 +275,11 @@ test('netlink-raw specs: message type is the command, the fixed header is the fa
   const { family, requests } = familyMessages(raw.family, 0);
   const req = requests.get('getlink')!;
   assert.is(req.type, 18);
-  const bytes = buildMessage({ ...req, type: 16 }, { flags: 0, seq: 3, fixed: { 'ifi-index': 4, 'ifi-flags': 1 }, attrs: { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' } }).toBytes();
+  const bytes = buildMessage({ ...req, type: 16 }, { flags: 0, seq: 3, fixed: { 'ifi-index': 4, 'ifi-flags': 1 }, attrs: prepareAttrs(raw, req.attrs!, { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' }) }).toBytes();
   const [m] = decodeAll(family, bytes);
   assert.is(m?.name, 'getlink');
   assert.equal(m?.kind === 'data' && m.fixed, { 'ifi-family': 0, 'ifi-type': 0, 'ifi-index': 4, 'ifi-flags': 1, 'ifi-change': 0 });
-  assert.equal(m?.kind === 'data' && presentAttrs(raw, m.def!.attrs!, m.attrs!), { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' });
+  assert.equal(m?.kind === 'data' && presentAttrs(raw, req.attrs!, m.attrs!), { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' });
 });
 
 test.run();

@@ -1,8 +1,10 @@
 // nlwire genl: generic netlink from the command line. nlctrl queries (ctrl list/get/policy) and
 // any family driven by a YNL spec, the way the kernel's ynl CLI does (JSON in, JSON out).
-import { NetlinkError } from '../core/errors.js';
+import { errnoText } from '../core/errno.js';
+import { NetlinkError, type AttrPolicy } from '../core/errors.js';
 import { GenericNetlink, type GenlFamilyInfo, type GenlPolicyDump } from '../families/genl/resolve.js';
-import { YnlFamily, compileSpec } from '../ynl/family.js';
+import { YnlFamily, compileSpec, type YnlRequestFlag } from '../ynl/family.js';
+import { kernelJson } from '../ynl/present.js';
 import { YnlSpecError } from '../ynl/spec.js';
 import { readFile } from 'node:fs/promises';
 import { stringify } from './format.js';
@@ -30,8 +32,17 @@ Options:
   --timeout MS       stop waiting for notifications after MS milliseconds
   --list-ops         the operations and notifications of the spec
   --op CMD           ctrl policy: only this command (a number, or an operation name with --spec)
-  --process-unknown  show attributes the spec does not describe
+  --create, --excl, --replace, --append
+                     request flags (NLM_F_CREATE, ...), as the kernel's CLI takes them
+  --output-json      print exactly what the kernel's cli.py --output-json prints: one JSON
+                     value per request (a dump is one list, a request without reply null)
+  --process-unknown  also show pad attributes (attributes the spec lacks are always shown,
+                     as UnknownAttr(N))
   --pretty           indented JSON
+
+Values are the kernel CLI's: enums and flags by name, addresses and MACs as text, other bytes
+as hex. In --json, binary attributes take hex strings and addresses take text or integers.
+An empty dump prints [].
 `;
 
 export interface GenlIO {
@@ -52,11 +63,13 @@ interface Args {
   op?: string;
   pretty: boolean;
   processUnknown: boolean;
+  outputJson: boolean;
+  flags: YnlRequestFlag[];
   positional: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { subscribe: [], listOps: false, pretty: false, processUnknown: false, positional: [] };
+  const a: Args = { subscribe: [], listOps: false, pretty: false, processUnknown: false, outputJson: false, flags: [], positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const val = (): string => {
@@ -86,6 +99,9 @@ function parseArgs(argv: string[]): Args {
       case '--op': a.op = val(); break;
       case '--pretty': case '-p': a.pretty = true; break;
       case '--process-unknown': a.processUnknown = true; break;
+      case '--no-process-unknown': a.processUnknown = false; break;
+      case '--output-json': a.outputJson = true; break;
+      case '--create': case '--excl': case '--replace': case '--append': a.flags.push(arg.slice(2) as YnlRequestFlag); break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`genl: unknown option '${arg}' (see nlwire genl --help)`);
         a.positional.push(arg);
@@ -157,24 +173,29 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--json needs a JSON object');
     attrs = parsed as Record<string, unknown>;
   }
-  await using fam = await YnlFamily.load(a.spec!, { ...(io.netns ? { netns: io.netns } : {}), processUnknown: a.processUnknown });
+  await using fam = await YnlFamily.load(a.spec!, { ...(io.netns ? { netns: io.netns } : {}), pads: a.processUnknown });
+  const callOpts = a.flags.length ? { flags: a.flags } : {};
+  // One JSON value per request as the kernel's CLI prints it, or one line per message.
+  const print = (replies: Array<Record<string, unknown>>, dump: boolean): void => {
+    if (a.outputJson) io.stdout(kernelJson(dump ? replies : replies.length === 0 ? null : replies.length === 1 ? replies[0] : replies) + '\n');
+    else if (dump && !replies.length) out([]);
+    else for (const r of replies) out(r);
+  };
   // Join first, so that notifications caused by the request are seen.
   const stop = new AbortController();
   const sub = a.subscribe.length ? fam.subscribe(a.subscribe, { signal: stop.signal }) : undefined;
   const timer = a.timeout !== undefined && sub ? setTimeout(() => stop.abort(), a.timeout) : undefined;
   try {
-    if (a.do) {
-      for (const r of await fam.doAll(a.do, attrs)) out(r);
-    } else if (a.dump) {
-      for (const r of await fam.dump(a.dump, attrs)) out(r);
-    }
+    if (a.do) print(await fam.doAll(a.do, attrs, callOpts), false);
+    else if (a.dump) print(await fam.dump(a.dump, attrs, callOpts), true);
     if (sub) {
       let seen = 0;
       while (a.count === undefined || seen < a.count) {
         const n = await sub.next();
         if (n.done) break;
         if (n.value.type === 'overrun') { io.stderr(`nlwire: notifications lost (${n.value.reason})\n`); continue; }
-        out({ name: n.value.name, group: n.value.group, msg: n.value.msg });
+        const ntf = { name: n.value.name, group: n.value.group, msg: n.value.msg };
+        if (a.outputJson) io.stdout(kernelJson(ntf) + '\n'); else out(ntf);
         seen++;
       }
     }
@@ -185,30 +206,41 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
   return 0;
 }
 
+/** A family as nlctrl's spec names its attributes (what the kernel's CLI prints for getfamily). */
 function familyJson(f: GenlFamilyInfo): Record<string, unknown> {
   return {
-    name: f.name, id: f.id, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
-    ops: f.ops.map((o) => ({ cmd: o.cmd, flags: o.flagNames })),
-    mcastGroups: f.mcastGroups,
+    'family-name': f.name, 'family-id': f.id, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
+    ops: f.ops.map((o) => ({ id: o.cmd, flags: o.flagNames })),
+    'mcast-groups': Object.entries(f.mcastGroups).map(([name, id]) => ({ name, id })),
   };
 }
 
+/** nlctrl's policy-attrs names (the kernel's CLI names an extack policy the same way). */
+const POLICY_KEYS: Record<keyof AttrPolicy, string> = {
+  type: 'type', minValue: 'min-value', maxValue: 'max-value', minLength: 'min-length', maxLength: 'max-length',
+  policyIndex: 'policy-idx', maxType: 'policy-maxtype', bitfield32Mask: 'bitfield32-mask', mask: 'mask',
+};
+
+/** A policy dump with nlctrl's names: op-policy (command → do/dump policy) and policy (index → attribute → policy). */
 function policyJson(p: GenlPolicyDump): Record<string, unknown> {
   const ops: Record<string, unknown> = {};
   for (const [cmd, v] of p.ops) ops[cmd] = v;
   const policies: Record<string, Record<string, unknown>> = {};
   for (const [idx, attrs] of p.policies) {
     const o: Record<string, unknown> = {};
-    for (const [type, pol] of attrs) o[type] = pol;
+    for (const [type, pol] of attrs) {
+      o[type] = Object.fromEntries(Object.entries(pol).map(([k, v]) => [POLICY_KEYS[k as keyof AttrPolicy] ?? k, v]));
+    }
     policies[idx] = o;
   }
-  return { family: p.family, id: p.id, ops, policies };
+  return { 'family-name': p.family, 'family-id': p.id, 'op-policy': ops, policy: policies };
 }
 
 function report(e: unknown, io: GenlIO): number {
   if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 2; }
   if (e instanceof NetlinkError) {
-    io.stderr(`Error: ${e.message}\n`);
+    // The kernel CLI's first line (strerror of the netlink errno), then nlwire's detail.
+    io.stderr(`Netlink error: ${errnoText(-e.errno)}\nError: ${e.message}\n`);
     return 1;
   }
   if (e instanceof YnlSpecError) { io.stderr(`nlwire: bad spec: ${e.message}\n`); return 1; }

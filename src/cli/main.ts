@@ -14,6 +14,7 @@ import { monitorCommand, MONITOR_HELP } from './monitor.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
+import { cryptoCommand, CRYPTO_HELP } from './crypto.js';
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -33,6 +34,7 @@ Other commands:
   nft | conntrack        nf_tables ruleset; conntrack -L / -E
   xfrm                   IPsec policies (list/add/del/monitor), state allocspi
   uevent | proc | audit  hotplug events; fork/exec/exit events; audit status
+  crypto show            the kernel's crypto algorithms (NETLINK_CRYPTO)
   main                   show interfaces, addresses and routes, then monitor (npm start)
 
 Options:
@@ -149,6 +151,9 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
       case 'ss': case 'nft': case 'conntrack': case 'uevent': case 'xfrm': case 'audit': case 'proc':
         if (wantsHelp) { io.stdout(FAMILIES_HELP); return 0; }
         return await familiesCommand(cmd as FamiliesObject, rest, { stdout: io.stdout, stderr: io.stderr }, ctx.netns, ctx.json);
+      case 'crypto':
+        if (wantsHelp) { io.stdout(CRYPTO_HELP); return 0; }
+        return await cryptoCommand(rest, { stdout: io.stdout, stderr: io.stderr }, ctx.json);
       case 'main':
         if (wantsHelp) { io.stdout(MAIN_HELP); return 0; }
         return await mainJob(rest, ctx);

@@ -93,7 +93,8 @@ const ERRNO: ReadonlyArray<readonly [number, string, string]> = [
   [92, 'ENOPROTOOPT', 'Protocol not available'],
   [93, 'EPROTONOSUPPORT', 'Protocol not supported'],
   [94, 'ESOCKTNOSUPPORT', 'Socket type not supported'],
-  [95, 'EOPNOTSUPP', 'Operation not supported on transport endpoint'],
+  // The UAPI comment says 'on transport endpoint'; netlink uses it for 'not supported', as strerror names it.
+  [95, 'EOPNOTSUPP', 'Operation not supported'],
   [96, 'EPFNOSUPPORT', 'Protocol family not supported'],
   [97, 'EAFNOSUPPORT', 'Address family not supported by protocol'],
   [98, 'EADDRINUSE', 'Address already in use'],

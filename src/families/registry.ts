@@ -6,6 +6,7 @@ import { genericStatic } from './genl/static.js';
 import { nfnetlinkFamily } from './netfilter/index.js';
 import { xfrmFamily } from './xfrm/index.js';
 import { auditFamily } from './audit/index.js';
+import { cryptoFamily } from './crypto/index.js';
 
 /** Fixed-header sizes of protocols whose messages are not all declared (for walking attributes). */
 const DEFAULT_HEADER: Record<number, number | undefined> = {
@@ -19,6 +20,7 @@ const byProtocol = new Map<number, MessageFamily>([
   [Protocol.NETFILTER, nfnetlinkFamily],
   [Protocol.XFRM, xfrmFamily],
   [Protocol.AUDIT, auditFamily],
+  [Protocol.CRYPTO, cryptoFamily],
 ]);
 
 /** The declared family for a protocol, or a bare one (control messages, raw payloads) otherwise. */

@@ -7,6 +7,7 @@
 // (IFA_PROTO, IFLA_GSO_IPV4_MAX_SIZE, IFLA_BR_FDB_N_LEARNED, NHA_GROUP_STATS...) are left out.
 import { formatIPv4, formatIPv6, parseHex } from '../core/addr.js';
 import type { AnyRtObject } from './types.js';
+import { LINKINFO_DATA_PRINTERS, LINKINFO_SLAVE_PRINTERS } from './render-linkinfo.js';
 
 /** What an object to render must look like: a decoded family header and decoded attributes. */
 export type RenderObject = Pick<AnyRtObject, 'header' | 'attrs'> & { kind?: string };
@@ -675,10 +676,12 @@ const KIND_PRINTERS: Record<string, (p: Printer, d: Attrs, names: Names) => void
   macvtap: (p, d) => printMacvlan(p, d),
   vlan: (p, d) => printVlan(p, d),
   vrf: (p, d) => printVrf(p, d),
+  ...LINKINFO_DATA_PRINTERS,
 };
 const SLAVE_PRINTERS: Record<string, (p: Printer, d: Attrs, names: Names) => void> = {
   bridge: printBridgeSlave,
   vrf: (p, d) => u(p, 'table', 'table %s ', d.table),
+  ...LINKINFO_SLAVE_PRINTERS,
 };
 
 function printLinkinfo(p: Printer, li: Attrs, names: Names): void {

@@ -78,3 +78,40 @@ export const binaryArrayCodec: ValueCodec<Uint8Array[]> = {
     return off;
   },
 };
+
+/**
+ * indexed-array of nests, decoded as the kernel's CLI shows it: one { index: attributes } per
+ * item, since the index (the nested attribute's type) can carry meaning (nlctrl numbers from 1).
+ * Items given without an index are numbered from 0 on encode.
+ */
+export function indexedNestCodec(set: AttrSetRef): ValueCodec<Array<Record<string, Record<string, unknown>>>> {
+  const items = (value: ReadonlyArray<Record<string, unknown>>): Array<[number, Record<string, unknown>]> =>
+    value.map((item, i) => {
+      const keys = Object.keys(item);
+      if (keys.length === 1 && /^\d+$/.test(keys[0]!) && typeof item[keys[0]!] === 'object') return [Number(keys[0]), item[keys[0]!] as Record<string, unknown>];
+      return [i, item];
+    });
+  return {
+    name: 'indexed-array(nest)',
+    decode(p, ctx) {
+      const out: Array<Record<string, Record<string, unknown>>> = [];
+      const s = new AttributeScanner(p);
+      while (s.next()) out.push({ [s.type]: decodeAttrs(resolveSet(set), p, s.offset, s.offset + s.length) });
+      if (s.err) throw new DecodeError(s.err.reason, ctx.offset + s.err.offset, s.err.message);
+      return out;
+    },
+    byteLength(value) {
+      return items(value).reduce((n, [, attrs]) => n + NLA_HDRLEN + encodeAttrs(resolveSet(set), attrs).byteLength(), 0);
+    },
+    encodeInto(value, view, offset) {
+      let off = offset;
+      for (const [index, attrs] of items(value)) {
+        const inner = encodeAttrs(resolveSet(set), attrs);
+        view.setUint16(off, NLA_HDRLEN + inner.byteLength(), true);
+        view.setUint16(off + 2, index | NLA_F_NESTED, true);
+        off = inner.encodeInto(view, off + NLA_HDRLEN);
+      }
+      return off;
+    },
+  };
+}

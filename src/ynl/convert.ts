@@ -6,7 +6,7 @@
 import { attrSet, defineEnum, defineFlags, defineStruct } from '../schema/define.js';
 import type { AttrDef, AttrSet, AttrSetRef, EnumDef, FlagsDef, ScalarType, StructDef, StructField } from '../schema/types.js';
 import { constantCase, type GenlEvent, type GenlFamilyDef, type GenlOp, type GenlOpMode } from '../families/genl/define.js';
-import { binaryArrayCodec, nestTypeValueCodec } from './codecs.js';
+import { binaryArrayCodec, indexedNestCodec, nestTypeValueCodec } from './codecs.js';
 import {
   YnlSpecError, type YnlAttr, type YnlAttrSet, type YnlChecks, type YnlDefinition, type YnlDisplayHint, type YnlMode, type YnlOperation, type YnlSpec,
 } from './spec.js';
@@ -20,9 +20,14 @@ export interface AttrMeta {
   hint?: YnlDisplayHint;
   /** The spec's `checks`, resolved to numbers (what the kernel will validate). */
   checks?: AttrChecks;
-  /** A 'pad' attribute: never shown. */
+  /** A 'pad' attribute: shown only in the kernel CLI's form. */
   pad?: boolean;
+  /** The spec's attribute (merged with its parent's for subsets): sub-messages, nests, hints. */
+  spec: YnlAttr;
 }
+
+/** One format of a sub-message: a fixed header, an attribute set, or both (netem). */
+export interface SubMessageFormat { fixedHeader?: StructDef; set?: AttrSet }
 
 /** The value and length limits a spec's `checks` put on an attribute. */
 export interface AttrChecks { min?: bigint; max?: bigint; minLen?: number; maxLen?: number; exactLen?: number }
@@ -54,6 +59,10 @@ export interface YnlModel {
   meta: WeakMap<AttrSet, ReadonlyMap<string, AttrMeta>>;
   enums: ReadonlyMap<string, EnumDef | FlagsDef>;
   structs: ReadonlyMap<string, StructDef>;
+  /** The spec's struct definitions by name (member enums, hints and nested structs). */
+  structSpecs: ReadonlyMap<string, YnlDefinition>;
+  /** Sub-messages by name: selector value → format. */
+  subMessages: ReadonlyMap<string, ReadonlyMap<string, SubMessageFormat>>;
   consts: ReadonlyMap<string, number | string>;
   /** The protocol header after genlmsghdr (or the netlink-raw family header), if any. */
   fixedHeader?: StructDef;
@@ -73,6 +82,8 @@ class Converter {
   private readonly enumKinds = new Map<string, 'enum' | 'flags'>();
   private readonly enumAsFlags = new Map<string, FlagsDef>();
   private readonly structs = new Map<string, StructDef>();
+  /** Struct definitions not built yet: a struct may use one defined further down. */
+  private readonly pendingStructs = new Map<string, YnlDefinition>();
   private readonly sets = new Map<string, AttrSet>();
   private readonly meta = new WeakMap<AttrSet, ReadonlyMap<string, AttrMeta>>();
   /** Resolved ids and merged attribute specs of every set (subsets inherit from their parent). */
@@ -83,15 +94,25 @@ class Converter {
   constructor(private readonly spec: YnlSpec) {}
 
   run(): YnlModel {
-    for (const d of this.spec.definitions ?? []) this.definition(d);
+    const defs = this.spec.definitions ?? [];
+    for (const d of defs) if (d.type === 'struct') this.pendingStructs.set(d.name, d);
+    for (const d of defs) if (d.type !== 'struct') this.definition(d);
+    for (const d of defs) if (d.type === 'struct') this.struct(d.name, `definitions.${d.name}`);
     this.layoutSets();
     for (const s of this.spec['attribute-sets']) this.buildSet(s);
     this.checkRefs();
     const fixedName = this.spec.operations['fixed-header'];
     const fixedHeader = fixedName ? this.struct(fixedName, 'operations.fixed-header') : undefined;
     const { family, ops } = this.operations(fixedHeader);
+    const structSpecs = new Map(defs.filter((d) => d.type === 'struct').map((d) => [d.name, d]));
+    const subMessages = new Map((this.spec['sub-messages'] ?? []).map((sm) => [sm.name, new Map(sm.formats.map((f) => {
+      const fmt: SubMessageFormat = {};
+      if (f['fixed-header']) fmt.fixedHeader = this.struct(f['fixed-header'], `sub-messages.${sm.name}.${f.value}`);
+      if (f['attribute-set']) fmt.set = this.sets.get(f['attribute-set'])!;
+      return [String(f.value), fmt];
+    }))]));
     return {
-      spec: this.spec, family, sets: this.sets, meta: this.meta, enums: this.enums, structs: this.structs, consts: this.consts, ops,
+      spec: this.spec, family, sets: this.sets, meta: this.meta, enums: this.enums, structs: this.structs, structSpecs, subMessages, consts: this.consts, ops,
       ...(fixedHeader ? { fixedHeader } : {}),
     };
   }
@@ -176,9 +197,14 @@ class Converter {
   }
 
   private struct(name: string, where: string): StructDef {
-    const s = this.structs.get(name);
-    if (!s) throw new YnlSpecError(where, `no struct definition named '${name}'`);
-    return s;
+    const built = this.structs.get(name);
+    if (built) return built;
+    const d = this.pendingStructs.get(name);
+    if (!d) throw new YnlSpecError(where, `no struct definition named '${name}'`);
+    // Built on first use; deleting first turns a struct that contains itself into an error.
+    this.pendingStructs.delete(name);
+    this.definition(d);
+    return this.structs.get(name)!;
   }
 
   private flagsOf(name: string, asFlags: boolean, where: string): { enum?: EnumDef; flags?: FlagsDef } {
@@ -241,7 +267,7 @@ class Converter {
     for (const { attr, id } of this.layouts.get(s.name)!) {
       const where = `attribute-sets.${s.name}.${attr.name}`;
       if (attr.type === 'unused' || attr.type === undefined) continue;
-      const m: AttrMeta = { type: attr.type };
+      const m: AttrMeta = { type: attr.type, spec: attr };
       if (attr.enum) Object.assign(m, this.flagsOf(attr.enum, attr['enum-as-flags'] === true, where));
       if (attr['display-hint']) m.hint = attr['display-hint'];
       if (attr.checks) m.checks = this.checks(attr.checks, where);
@@ -277,14 +303,15 @@ class Converter {
         if (a.struct) return { id, type: 'struct', struct: this.struct(a.struct, where), ...doc };
         const sub = a['sub-type'];
         if (sub && SCALARS.has(sub) && sub !== 'uint' && sub !== 'sint') return { id, type: 'array', item: sub as ScalarType, ...doc };
-        if (m.hint === 'ipv4' || m.hint === 'ipv6' || m.hint === 'mac') return { id, type: m.hint, ...doc };
+        // Display hints are applied when presenting, by length as the kernel's CLI does (an ipv4
+        // hint on 16 bytes shows an IPv6 address): the engine keeps the bytes.
         return { id, type: 'binary', ...doc };
       }
       case 'nest':
         return { id, type: 'nest', set: this.setRef(a['nested-attributes'], where), ...doc };
       case 'indexed-array': case 'array-nest': {
         const sub = a.type === 'array-nest' ? 'nest' : a['sub-type'] ?? 'nest';
-        if (sub === 'nest') return { id, type: 'indexed-array', item: this.setRef(a['nested-attributes'], where), ...doc };
+        if (sub === 'nest') return { id, type: 'custom', codec: indexedNestCodec(this.setRef(a['nested-attributes'], where)), ...doc } as AttrDef;
         if (SCALARS.has(sub)) return { id, type: 'indexed-array', item: sub as ScalarType, ...doc };
         if (sub === 'binary') return { id, type: 'custom', codec: binaryArrayCodec, ...doc } as AttrDef;
         throw new YnlSpecError(where, `indexed-array of '${sub}' is not supported`);
@@ -298,6 +325,8 @@ class Converter {
         if (!a.selector) throw new YnlSpecError(where, 'a sub-message needs a selector');
         const formats: Record<string, AttrSetRef | StructDef> = {};
         for (const f of sm.formats) {
+          // A header followed by attributes (netem) stays bytes here; present() decodes both.
+          if (f['attribute-set'] && f['fixed-header']) continue;
           if (f['attribute-set']) formats[String(f.value)] = this.setRef(f['attribute-set'], `sub-messages.${sm.name}.${f.value}`);
           else if (f['fixed-header']) formats[String(f.value)] = this.struct(f['fixed-header'], `sub-messages.${sm.name}.${f.value}`);
         }
@@ -348,6 +377,8 @@ class Converter {
         throw new YnlSpecError(where, 'an operation needs do, dump, notify or event (directional model)');
       }
       const setName = op['attribute-set'] ?? (op.notify ? byName.get(op.notify)?.['attribute-set'] : undefined);
+      // A placeholder (fou's and mptcp_pm's 'unspec' = 0) only reserves its id, as in the kernel's CLI.
+      if (!setName && !call && !isEvent) continue;
       if (!setName) throw new YnlSpecError(where, 'no attribute-set (nor a notify target that has one)');
       const set = this.sets.get(setName);
       if (!set) throw new YnlSpecError(where, `no attribute set named '${setName}'`);

@@ -7,7 +7,7 @@
 // The spec is converted to engine declarations (convert.ts) and driven by the same GenlClient as
 // the shipped TS declarations; keys stay the spec's kebab-case names.
 import { readFile } from 'node:fs/promises';
-import { NLM_F } from '../core/constants.js';
+import { NLM_F, Protocol } from '../core/constants.js';
 import { GenlClient, type GenlCallOptions } from '../families/genl/client.js';
 import { familyMessages } from '../families/genl/define.js';
 import { GenericNetlink } from '../families/genl/resolve.js';
@@ -15,7 +15,7 @@ import type { DecodedMessage } from '../schema/family.js';
 import type { AttrSet, StructDef } from '../schema/types.js';
 import { NetlinkSocket, type SubscribeOptions } from '../socket/netlink-socket.js';
 import { convertSpec, type YnlModel, type YnlOpInfo } from './convert.js';
-import { prepareAttrs, presentAttrs } from './present.js';
+import { prepareAttrs, presentAttrs, presentStruct, type PresentOptions } from './present.js';
 import { checkSpec, parseSpec, type YnlSpec } from './spec.js';
 
 /** Options of {@link YnlFamily.load}. */
@@ -25,8 +25,8 @@ export interface YnlLoadOptions {
   /** Share a generic netlink connection (its cache and socket) instead of opening one. */
   genl?: GenericNetlink;
   timeout?: number;
-  /** Keep attributes the spec does not describe (under 'unknown'), like ynl --process-unknown. */
-  processUnknown?: boolean;
+  /** Show 'pad' attributes too (as bytes), as the kernel's CLI does with --process-unknown. */
+  pads?: boolean;
 }
 
 /** Request flags of netlink-raw families (ynl's --create, --excl, ...). */
@@ -44,9 +44,15 @@ export type YnlNotification =
   | { type: 'event'; name: string; group: string; msg: Record<string, unknown> }
   | { type: 'overrun'; reason: 'ENOBUFS' | 'truncated' | 'queue-full' };
 
+/** nlctrl's fixed family id, also the id of its 'notify' group. */
+const GENL_ID_CTRL = 0x10;
 const FLAG_BITS: Record<YnlRequestFlag, number> = { create: NLM_F.CREATE, excl: NLM_F.EXCL, replace: NLM_F.REPLACE, append: NLM_F.APPEND };
 /** genlmsghdr's fields, never shown among a message's attributes. */
 const GENL_FIELDS = new Set(['cmd', 'version', 'reserved']);
+
+function presentOpts(o: YnlLoadOptions): PresentOptions {
+  return o.pads ? { pads: true } : {};
+}
 
 /** Parses and converts a spec (YAML text, or an already parsed document) without any socket. */
 export function compileSpec(spec: string | YnlSpec): YnlModel {
@@ -59,7 +65,7 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     readonly model: YnlModel,
     readonly client: GenlClient,
     private readonly closeFn: () => void,
-    private readonly keepUnknown = false,
+    private readonly presentOpts: PresentOptions = {},
   ) {}
 
   /**
@@ -78,7 +84,18 @@ export class YnlFamily implements AsyncDisposable, Disposable {
         ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
         ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
       });
-      return new YnlFamily(model, new GenlClient(sock, def, { id: 0, groups: def.raw.groups }), () => sock.close(), opts.processUnknown);
+      return new YnlFamily(model, new GenlClient(sock, def, { id: 0, groups: def.raw.groups }), () => sock.close(), presentOpts(opts));
+    }
+    if (def.name === 'nlctrl') {
+      // nlctrl has a fixed id (GENL_ID_CTRL) and its own built-in declaration on shared genl
+      // sockets: a socket of its own decodes its messages with this spec's names.
+      const sock = NetlinkSocket.open({
+        protocol: Protocol.GENERIC,
+        family: familyMessages(def, GENL_ID_CTRL).family,
+        ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
+        ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+      });
+      return new YnlFamily(model, new GenlClient(sock, def, { id: GENL_ID_CTRL, groups: { notify: GENL_ID_CTRL } }), () => sock.close(), presentOpts(opts));
     }
     const genl = opts.genl ?? GenericNetlink.open({
       ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
@@ -86,7 +103,7 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     });
     try {
       const client = await genl.bind(def);
-      return new YnlFamily(model, client, () => { if (!opts.genl) genl.close(); }, opts.processUnknown);
+      return new YnlFamily(model, client, () => { if (!opts.genl) genl.close(); }, presentOpts(opts));
     } catch (e) {
       if (!opts.genl) genl.close();
       throw e;
@@ -135,14 +152,26 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     return it;
   }
 
-  /** A decoded message of this family in ynl's shape (fixed-header fields first, then attributes). */
+  /**
+   * A decoded message of this family as the kernel's CLI shows it: its attributes, then the
+   * fields of its fixed header (genlmsghdr's own fields left out).
+   */
   present(m: DecodedMessage): Record<string, unknown> {
     if (m.kind !== 'data') return {};
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(m.fixed ?? {})) if (this.model.family.raw || !GENL_FIELDS.has(k)) out[k] = v;
-    const set = m.def?.attrs;
-    if (set && m.attrs) Object.assign(out, presentAttrs(this.model, set, m.attrs, this.keepUnknown));
+    const family = this.model.family;
+    const set = (family.ops[m.name] ?? family.events[m.name])?.attrs;
+    const out: Record<string, unknown> = set && m.attrs ? presentAttrs(this.model, set, m.attrs, this.presentOpts) : {};
+    const fixed: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(m.fixed ?? {})) if (family.raw || !GENL_FIELDS.has(k)) fixed[k] = v;
+    const header = this.headerName(m.name);
+    Object.assign(out, header ? presentStruct(this.model, header, fixed) : fixed);
     return out;
+  }
+
+  /** The spec's name of the fixed header of operation `op`'s messages. */
+  private headerName(op: string): string | undefined {
+    const o = this.model.spec.operations;
+    return o.list.find((x) => x.name === op)?.['fixed-header'] ?? o['fixed-header'];
   }
 
   /** Closes the socket this family opened (a shared `genl` connection stays open). */
@@ -158,13 +187,20 @@ export class YnlFamily implements AsyncDisposable, Disposable {
       const known = Object.keys(this.model.family.ops);
       throw new TypeError(`${this.name}: no operation '${op}' (operations: ${known.join(', ')})`);
     }
-    const mode = dump ? def.dump : def.do;
-    if (!mode) throw new TypeError(`${this.name}: operation '${op}' has no ${dump ? 'dump' : 'do'} mode`);
+    // A dump of a do-only operation is sent as asked: the kernel's CLI does so, and kernels
+    // answer some (nftables gettable, tc getqdisc) that their spec marks do-only.
+    if (!dump && !def.do) throw new TypeError(`${this.name}: operation '${op}' has no do mode`);
     const { fixed, attrs } = this.split(input, def.fixedHeader ?? this.model.fixedHeader);
     const co: GenlCallOptions & { dump?: boolean } = { dump, fixed };
     if (opts.timeout !== undefined) co.timeout = opts.timeout;
     if (opts.signal) co.signal = opts.signal;
     if (opts.flags !== undefined) co.flags = typeof opts.flags === 'number' ? opts.flags : opts.flags.reduce((n, f) => n | FLAG_BITS[f], 0);
+    if (dump && !def.dump) {
+      // Such a kernel may answer the dump as a do (nftables getgen: one reply and an ACK), so
+      // ask for the ACK too: the DONE of a real dump or the ACK ends it.
+      co.dump = false;
+      co.flags = (co.flags ?? 0) | NLM_F.DUMP;
+    }
     const ms = await this.client.send(op, prepareAttrs(this.model, def.attrs as AttrSet, attrs, op), co);
     return ms.map((m) => this.present(m));
   }

@@ -199,5 +199,7 @@ interface Directions { req: Map<number, MessageDef>; rsp: Map<number, MessageDef
 
 function pick(d: Directions, cmd: number, h: MessageHeader): MessageDef | undefined {
   if (h.flags & NLM_F.REQUEST) return d.req.get(cmd);
-  return h.seq === 0 ? d.ntf.get(cmd) ?? d.rsp.get(cmd) : d.rsp.get(cmd) ?? d.ntf.get(cmd);
+  // A kernel message of a command that has no reply nor notification declared (rtnetlink's
+  // RTM_DELLINK notification) has the request's layout.
+  return (h.seq === 0 ? d.ntf.get(cmd) ?? d.rsp.get(cmd) : d.rsp.get(cmd) ?? d.ntf.get(cmd)) ?? d.req.get(cmd);
 }

@@ -1,0 +1,156 @@
+// Link kinds the host kernel lacks (their modules load in the guest): created, changed and
+// deleted through Rtnl and ip, and `nlwire -j -d link show` equal to `ip -j -d link show`.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rtnl } from '../../src/entries/route.js';
+import { modprobe, nlwire, sh, shJson, vmDir } from './_guest.js';
+
+type Json = Record<string, unknown>;
+
+/** The links of `ip -j -d link show` and nlwire's, by name, and the paths where they differ. */
+function compareLinkShow(...args: string[]): { differences: string[]; names: string[] } {
+  const ip = shJson<Json[]>('ip', '-j', '-d', 'link', 'show', ...args);
+  const nl = JSON.parse(nlwire('-j', '-d', 'link', 'show', ...args)) as Json[];
+  writeFileSync(join(vmDir(), 'results', `link-show-${args.join('-') || 'all'}.json`), JSON.stringify({ ip, nlwire: nl }, null, 1));
+  const differences: string[] = [];
+  diff(ip, nl, '', differences);
+  return { differences, names: ip.map((l) => String(l.ifname)) };
+}
+
+function diff(a: unknown, b: unknown, path: string, out: string[]): void {
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const label = Array.isArray(a) ? `${path}[${(a[Number(k)] as Json | undefined)?.ifname ?? k}]` : `${path}.${k}`;
+      diff((a as Json)[k], (b as Json)[k], label, out);
+    }
+    return;
+  }
+  if (a !== b) out.push(`${path}: ip ${JSON.stringify(a)} nlwire ${JSON.stringify(b)}`);
+}
+
+function assertSame(...args: string[]): void {
+  const { differences } = compareLinkShow(...args);
+  assert.equal(differences, [], `nlwire -j -d link show ${args.join(' ')} differs from ip:\n  ${differences.join('\n  ')}`);
+}
+
+/** Waits (up to 20 s) for a link's carrier to come up, so that ip and nlwire see the same state. */
+async function settled(dev: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (shJson<Json[]>('ip', '-j', 'link', 'show', 'dev', dev)[0]?.operstate === 'UP') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${dev} did not come up`);
+}
+
+const ipLink = (...args: string[]): string => sh('ip', 'link', ...args);
+
+test('modules of the link kinds load', () => {
+  modprobe('dummy', '8021q', 'bonding', 'vrf', 'ip_gre', 'ip6_gre', 'ipip', 'sit', 'geneve', 'macsec', 'wireguard');
+});
+
+test('dummy through Rtnl: create, change, delete', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'dm0', type: 'dummy', mtu: 1400, up: true });
+  let l = await rt.link('dm0');
+  assert.is(l.attrs.mtu, 1400);
+  await rt.setLink('dm0', { mtu: 1300, alias: 'a dummy' });
+  l = await rt.link('dm0');
+  assert.is(l.attrs.mtu, 1300);
+  assertSame('dev', 'dm0');
+  await rt.deleteLink('dm0');
+  assert.not.ok((await rt.links({ kind: 'dummy' })).some((x) => x.attrs.ifname === 'dm0'));
+});
+
+test('bond through Rtnl (active-backup, miimon) with two dummy slaves; ip agrees', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'bd0', type: 'bond', data: { mode: 'active-backup', miimon: 100 } });
+  await rt.addLink({ name: 'bs0', type: 'dummy' });
+  await rt.addLink({ name: 'bs1', type: 'dummy' });
+  await rt.setLink('bs0', { master: 'bd0' });
+  await rt.setLink('bs1', { master: 'bd0' });
+  await rt.setLink('bd0', { up: true });
+  await settled('bd0');
+  const bond = shJson<Json[]>('ip', '-j', '-d', 'link', 'show', 'dev', 'bd0')[0]!;
+  const info = (bond.linkinfo as Json).info_data as Json;
+  assert.is(info.mode, 'active-backup');
+  assert.is(info.miimon, 100);
+  const slave = shJson<Json[]>('ip', '-j', '-d', 'link', 'show', 'dev', 'bs0')[0]!;
+  assert.is((slave.linkinfo as Json).info_slave_kind, 'bond');
+  assertSame('dev', 'bd0');
+  assertSame('dev', 'bs0');
+  assertSame('dev', 'bs1');
+});
+
+test('bond modes: each one set through Rtnl reads back from ip', async () => {
+  await using rt = await Rtnl.open();
+  for (const mode of ['balance-rr', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb']) {
+    await rt.addLink({ name: 'bm0', type: 'bond', data: { mode } });
+    const info = (shJson<Json[]>('ip', '-j', '-d', 'link', 'show', 'dev', 'bm0')[0]!.linkinfo as Json).info_data as Json;
+    assert.is(info.mode, mode);
+    assertSame('dev', 'bm0');
+    await rt.deleteLink('bm0');
+  }
+});
+
+test('vrf through Rtnl, with a port', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'vrf10', type: 'vrf', data: { table: 10 }, up: true });
+  await rt.addLink({ name: 'vp0', type: 'dummy', master: 'vrf10' });
+  assertSame('dev', 'vrf10');
+  assertSame('dev', 'vp0');
+});
+
+test('vlan (802.1Q and 802.1ad) made by ip, changed by Rtnl', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'vl-p', type: 'dummy', up: true });
+  ipLink('add', 'link', 'vl-p', 'name', 'vl10', 'type', 'vlan', 'id', '10');
+  ipLink('add', 'link', 'vl-p', 'name', 'vl20', 'type', 'vlan', 'protocol', '802.1ad', 'id', '20');
+  await rt.setLink('vl10', { mtu: 1200, up: true });
+  assertSame('dev', 'vl10');
+  assertSame('dev', 'vl20');
+});
+
+test('tunnels through Rtnl: gre, gretap, ip6gre, ipip, sit', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'gre1', type: 'gre', data: { local: '192.0.2.1', remote: '192.0.2.2', ttl: 64 } });
+  await rt.addLink({ name: 'gtap1', type: 'gretap', data: { local: '192.0.2.1', remote: '192.0.2.3' } });
+  await rt.addLink({ name: 'g6', type: 'ip6gre', data: { local: '2001:db8::1', remote: '2001:db8::2' } });
+  await rt.addLink({ name: 'ipip1', type: 'ipip', data: { local: '192.0.2.1', remote: '192.0.2.4' } });
+  await rt.addLink({ name: 'sit1', type: 'sit', data: { local: '192.0.2.1', remote: '192.0.2.5', ttl: 32 } });
+  for (const d of ['gre1', 'gtap1', 'g6', 'ipip1', 'sit1']) assertSame('dev', d);
+  // the fallback devices the modules made
+  for (const d of ['gre0', 'gretap0', 'ip6gre0', 'tunl0', 'sit0']) assertSame('dev', d);
+});
+
+test('geneve and macsec', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'gnv0', type: 'geneve', data: { id: 42, remote: '192.0.2.9' } });
+  await rt.addLink({ name: 'ms-p', type: 'dummy', up: true });
+  ipLink('add', 'link', 'ms-p', 'name', 'ms0', 'type', 'macsec', 'port', '11', 'encrypt', 'on');
+  assertSame('dev', 'gnv0');
+  assertSame('dev', 'ms0');
+});
+
+test('wireguard link through Rtnl', async () => {
+  await using rt = await Rtnl.open();
+  await rt.addLink({ name: 'wg0', type: 'wireguard', mtu: 1420 });
+  assertSame('dev', 'wg0');
+});
+
+test('the whole `-j -d link show` equals ip', () => {
+  assertSame();
+});
+
+test('deleting them all through Rtnl', async () => {
+  await using rt = await Rtnl.open();
+  for (const d of ['bd0', 'bs0', 'bs1', 'vrf10', 'vp0', 'vl10', 'vl20', 'vl-p', 'gre1', 'gtap1', 'g6', 'ipip1', 'sit1', 'gnv0', 'ms0', 'ms-p', 'wg0']) {
+    await rt.deleteLink(d).catch((e: Error) => { if (!/ENODEV/.test(String(e))) throw e; });
+  }
+  const left = shJson<Json[]>('ip', '-j', 'link', 'show').map((l) => String(l.ifname));
+  for (const d of ['bd0', 'gre1', 'wg0', 'ms0', 'vl10']) assert.not.ok(left.includes(d), `${d} is gone`);
+});
+
+test.run();
