@@ -6,7 +6,7 @@
  *
  * Each family and tool has its own entry point, so that a program loads (and type-checks) only
  * what it imports: `nlwire/route` (`Rtnl`), `nlwire/genl`, `nlwire/ynl`, `nlwire/diag`,
- * `nlwire/netfilter`, `nlwire/xfrm`, `nlwire/audit`, `nlwire/connector`, `nlwire/uevent`,
+ * `nlwire/netfilter`, `nlwire/xfrm`, `nlwire/audit`, `nlwire/crypto`, `nlwire/connector`, `nlwire/uevent`,
  * `nlwire/ip` (iproute2 renderers), `nlwire/pcap`, and `nlwire/codec` (browser-safe, no sockets).
  *
  * @module nlwire

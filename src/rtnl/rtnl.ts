@@ -444,6 +444,7 @@ export class Rtnl implements AsyncDisposable {
     const links = await this.dumpObjects<Link>(M.RTM_GETLINK, { family: familyNumber(filter.family) }, attrs, call);
     return links.filter((l) => (!filter.kind || l.attrs.linkinfo?.kind === filter.kind));
   }
+  /** Every link, streamed as the dump arrives (memory stays flat). */
   linkStream(call: ReadOptions = {}): AsyncGenerator<Link> { return this.streamObjects<Link>(M.RTM_GETLINK, {}, {}, call); }
 
   /** One link by name or index; rejects with NetlinkError ENODEV when there is none. */
@@ -466,6 +467,7 @@ export class Rtnl implements AsyncDisposable {
     const all = await this.dumpObjects<Address>(M.RTM_GETADDR, { family: familyNumber(filter.family), index }, {}, call);
     return all.filter((a) => (!index || a.header.index === index) && (!filter.family || a.header.family === familyNumber(filter.family)));
   }
+  /** Every address (of one family if given), streamed as the dump arrives. */
   addressStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Address> { return this.streamObjects<Address>(M.RTM_GETADDR, { family: familyNumber(family) }, {}, call); }
 
   /** Routes; table/protocol/type/dev are filtered by the kernel (strict checking) and again here. */
@@ -578,8 +580,11 @@ export class Rtnl implements AsyncDisposable {
     return all.filter((n) => !ifindex || n.header.ifindex === ifindex);
   }
 
+  /** Every neighbour entry (of one family if given), streamed as the dump arrives. */
   neighbourStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Neighbour> { return this.streamObjects<Neighbour>(M.RTM_GETNEIGH, { family: familyNumber(family) }, {}, call); }
+  /** Every policy routing rule (of one family if given), streamed as the dump arrives. */
   ruleStream(family?: Family, call: ReadOptions = {}): AsyncGenerator<Rule> { return this.streamObjects<Rule>(M.RTM_GETRULE, { family: familyNumber(family) }, {}, call); }
+  /** Every nexthop object, streamed as the dump arrives. */
   nexthopStream(call: ReadOptions = {}): AsyncGenerator<Nexthop> { return this.streamObjects<Nexthop>(M.RTM_GETNEXTHOP, {}, {}, call); }
 
   /** Policy routing rules (`ip rule`), of one family if given. */
@@ -604,6 +609,7 @@ export class Rtnl implements AsyncDisposable {
     return this.dumpObjects<Netconf>(M.RTM_GETNETCONF, { family: familyNumber(filter.family) }, {}, call);
   }
 
+  /** The ids this namespace has assigned to other network namespaces (`ip netns list-id`). */
   async nsids(call: ReadOptions = {}): Promise<Nsid[]> {
     return this.dumpObjects<Nsid>(M.RTM_GETNSID, {}, {}, call);
   }
@@ -614,6 +620,7 @@ export class Rtnl implements AsyncDisposable {
     await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, fixed, attrs }), socketCall(call));
   }
 
+  /** Creates a link (`ip link add`); rejects with EEXIST when the name is taken. */
   async addLink(spec: LinkSpec, call: CallOptions = {}): Promise<void> {
     const attrs: Record<string, unknown> = { ifname: spec.name };
     if (spec.mtu !== undefined) attrs.mtu = spec.mtu;
@@ -656,11 +663,13 @@ export class Rtnl implements AsyncDisposable {
     } finally { fd?.close(); }
   }
 
+  /** Deletes a link (`ip link del`); deleting one end of a veth deletes both. */
   async deleteLink(dev: Dev, call: CallOptions = {}): Promise<void> {
     const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
     await this.change(M.RTM_DELLINK, 0, byIndex ? { index: Number(dev) } : {}, byIndex ? {} : { ifname: dev }, call);
   }
 
+  /** Changes a link (`ip link set`): up/down, mtu, name, address, master, namespace, alias, txqlen. */
   async setLink(dev: Dev, c: LinkChanges, call: CallOptions = {}): Promise<void> {
     const index = await this.ifindex(dev);
     const fixed: Record<string, unknown> = { index };
@@ -765,18 +774,22 @@ export class Rtnl implements AsyncDisposable {
       attrs,
     };
   }
+  /** Adds a route; rejects with EEXIST when an identical route exists. */
   async addRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
+  /** Adds a route, or replaces the one with the same destination, table, metric and tos (`ip route replace`). */
   async replaceRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
+  /** Adds a route beside existing ones to the same destination (`ip route append`). */
   async appendRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.APPEND, fixed, attrs, call);
   }
+  /** Deletes the route matching `s` (destination, table and whatever else it gives). */
   async deleteRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.routeMessage(s, true, await this.indexOf(routeDevs(s), call));
     await this.change(M.RTM_DELROUTE, 0, fixed, attrs, call);
@@ -792,14 +805,17 @@ export class Rtnl implements AsyncDisposable {
     const flags = (s.router ? 0x80 : 0) | (s.proxy ? 0x08 : 0);
     return { fixed: { family: addrFamily(s.dst), ifindex, state, flags, type: 0 }, attrs };
   }
+  /** Adds a neighbour entry (default state permanent); rejects with EEXIST if present. */
   async addNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.neighMessage(s, false, await this.indexOf([s.dev], call));
     await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
+  /** Adds a neighbour entry, or updates it if present (`ip neigh replace`). */
   async replaceNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.neighMessage(s, false, await this.indexOf([s.dev], call));
     await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
+  /** Deletes the neighbour entry of `s.dst` on `s.dev`. */
   async deleteNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.neighMessage(s, true, await this.indexOf([s.dev], call));
     await this.change(M.RTM_DELNEIGH, 0, fixed, attrs, call);
@@ -832,10 +848,12 @@ export class Rtnl implements AsyncDisposable {
     const action = s.action ? enumValue(frAction, s.action) : forDelete && s.table === undefined ? 0 : s.goto !== undefined ? 2 : 1;
     return { fixed: { family, dstLen, srcLen, tos: s.tos ?? 0, table: table < 256 ? table : 252, action }, attrs };
   }
+  /** Adds a policy routing rule (`ip rule add`); rejects with EEXIST when an identical rule exists. */
   async addRule(s: RuleSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.ruleMessage(s);
     await this.change(M.RTM_NEWRULE, NLM_F.CREATE | NLM_F.EXCL, fixed, attrs, call);
   }
+  /** Deletes the first rule matching `s` (`ip rule del`). */
   async deleteRule(s: RuleSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.ruleMessage(s, true);
     await this.change(M.RTM_DELRULE, 0, fixed, attrs, call);
@@ -843,6 +861,7 @@ export class Rtnl implements AsyncDisposable {
 
   // ---- nexthops -------------------------------------------------------------------------------------
 
+  /** Adds a nexthop or nexthop group (`ip nexthop add`), or replaces the one with the same id when `replace`. */
   async addNexthop(s: NexthopSpec, replace = false, call: CallOptions = {}): Promise<void> {
     const attrs: Record<string, unknown> = { id: s.id };
     let family = familyNumber(s.family);
@@ -863,6 +882,7 @@ export class Rtnl implements AsyncDisposable {
     const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : RTPROT_BOOT;
     await this.change(M.RTM_NEWNEXTHOP, NLM_F.CREATE | (replace ? NLM_F.REPLACE : NLM_F.EXCL), { family: s.group ? AF_UNSPEC : s.blackhole ? family || AF_INET : family, protocol, scope: 0 }, attrs, call);
   }
+  /** Deletes a nexthop object by id. */
   async deleteNexthop(id: number, call: CallOptions = {}): Promise<void> {
     await this.change(M.RTM_DELNEXTHOP, 0, {}, { id }, call);
   }

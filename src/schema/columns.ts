@@ -7,6 +7,7 @@ import { moduleSync } from '../walk/wasm-walker.js';
 import type { MessageDef } from './family.js';
 import type { AttrDef, StructField } from './types.js';
 
+/** Which column extractor runs: the WebAssembly one, or the identical JavaScript one. */
 export type ColumnEngine = 'wasm' | 'js';
 
 /** Field kinds a column can hold (the extractor's numbering). */
@@ -147,7 +148,12 @@ export class ColumnExtractor {
   }
 
   /** Accumulates every chunk's rows into arrays it owns (for a whole dump). */
-  collector(): { add(chunk: Uint8Array): void; result(): ColumnTable } {
+  collector(): {
+    /** Extracts one chunk's rows and appends them. */
+    add(chunk: Uint8Array): void;
+    /** The accumulated columns. */
+    result(): ColumnTable;
+  } {
     const cols = new Map<string, { kind: Kind; data: Column; }>();
     let present = new Uint32Array(1024);
     let count = 0;

@@ -18,9 +18,13 @@ export class MessageView {
     private readonly cf: CompiledFamily | undefined,
   ) {}
 
+  /** nlmsg_len. */
   get length(): number { const b = this.bytes, o = this.offset; return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0; }
+  /** nlmsg_type. */
   get type(): number { return this.bytes[this.offset + 4]! | (this.bytes[this.offset + 5]! << 8); }
+  /** nlmsg_flags. */
   get flags(): number { return this.bytes[this.offset + 6]! | (this.bytes[this.offset + 7]! << 8); }
+  /** The declared message name ('RTM_NEWROUTE'), or 'type N' when undeclared. */
   get name(): string { return this.def?.name ?? `type ${this.type}`; }
 
   /** The family header, decoded on first read. */
@@ -63,5 +67,6 @@ export class MessageView {
   toMessage(): DecodedMessage {
     return decodeMessageAt(this.cf, this.bytes, this.offset);
   }
+  /** The message as plain data, as JSON.stringify writes it. */
   toJSON(): unknown { return this.toMessage(); }
 }

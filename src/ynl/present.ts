@@ -13,6 +13,7 @@ import type { YnlDisplayHint } from './spec.js';
 
 type Obj = Record<string, unknown>;
 
+/** How decoded attributes are presented with the spec's names. */
 export interface PresentOptions {
   /** Show 'pad' attributes (as bytes), as the kernel's CLI does with --process-unknown. */
   pads?: boolean;

@@ -14,6 +14,7 @@ import type { ValueCodec } from '../../schema/types.js';
 import { registerFamily } from '../../schema/registry.js';
 import { withSocket, type FamilyCallOptions } from '../diag/shared.js';
 
+/** crypto_user message types (CRYPTO_MSG_*, linux/cryptouser.h). */
 export const CRYPTO_MSG = { NEWALG: 0x10, DELALG: 0x11, UPDATEALG: 0x12, GETALG: 0x13, DELRNG: 0x14, GETSTAT: 0x15 } as const;
 /** CRYPTO_MAX_NAME: the size of every name field. */
 const NAME = 64;
@@ -82,6 +83,7 @@ export const cryptoAttrs = attrSet('crypto', {
 });
 const REPORTS = ['larval', 'hash', 'blkcipher', 'aead', 'compress', 'rng', 'cipher', 'akcipher', 'kpp', 'acomp'] as const;
 
+/** Every declared crypto_user message, by name (typed: use them with buildMessage). */
 export const cryptoMessages = {
   NEWALG: defineMessage({ name: 'CRYPTO_MSG_NEWALG', type: CRYPTO_MSG.NEWALG, header: cryptoUserAlg, attrs: cryptoAttrs, object: 'alg', action: 'new' }),
   DELALG: defineMessage({ name: 'CRYPTO_MSG_DELALG', type: CRYPTO_MSG.DELALG, header: cryptoUserAlg, attrs: cryptoAttrs, object: 'alg', action: 'del' }),
@@ -90,6 +92,7 @@ export const cryptoMessages = {
   DELRNG: defineMessage({ name: 'CRYPTO_MSG_DELRNG', type: CRYPTO_MSG.DELRNG, header: undefined, attrs: undefined }),
   GETSTAT: defineMessage({ name: 'CRYPTO_MSG_GETSTAT', type: CRYPTO_MSG.GETSTAT, header: cryptoUserAlg, attrs: cryptoAttrs }),
 } as const;
+/** The crypto_user declarations as one family, for decode() and sockets. */
 export const cryptoFamily: MessageFamily = { name: 'crypto', protocol: Protocol.CRYPTO, messages: Object.values(cryptoMessages) };
 registerFamily(cryptoFamily);
 
