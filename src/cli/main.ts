@@ -14,6 +14,7 @@ import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
 import { cryptoCommand, CRYPTO_HELP } from './crypto.js';
+import { captureCommand, CAPTURE_HELP } from './capture.js';
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -34,6 +35,7 @@ Other commands:
   xfrm                   IPsec policies (list/add/del/monitor), state allocspi
   uevent | proc | audit  hotplug events; fork/exec/exit events; audit status
   crypto show            the kernel's crypto algorithms (NETLINK_CRYPTO)
+  capture                every process's netlink traffic, live, over nlmon (-w FILE.pcap)
   main                   show interfaces, addresses and routes, then monitor (npm start)
 
 Options:
@@ -109,6 +111,9 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
       case 'ss': case 'nft': case 'conntrack': case 'uevent': case 'xfrm': case 'audit': case 'proc':
         if (wantsHelp) { io.stdout(FAMILIES_HELP); return 0; }
         return await familiesCommand(cmd as FamiliesObject, rest, { stdout: io.stdout, stderr: io.stderr }, ctx.netns, ctx.json);
+      case 'capture':
+        if (wantsHelp) { io.stdout(CAPTURE_HELP); return 0; }
+        return await captureCommand(rest, io, ctx.json, ctx.netns);
       case 'crypto':
         if (wantsHelp) { io.stdout(CRYPTO_HELP); return 0; }
         return await cryptoCommand(rest, { stdout: io.stdout, stderr: io.stderr }, ctx.json);
