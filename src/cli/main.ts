@@ -17,6 +17,7 @@ import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
 import { cryptoCommand, CRYPTO_HELP } from './crypto.js';
 import { batchCommand, BATCH_HELP } from './batch.js';
+import { captureCommand, CAPTURE_HELP } from './capture.js';
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -37,6 +38,7 @@ Other commands:
   xfrm                   IPsec policies (list/add/del/monitor), state allocspi
   uevent | proc | audit  hotplug events; fork/exec/exit events; audit status
   crypto show            the kernel's crypto algorithms (NETLINK_CRYPTO)
+  capture                every process's netlink traffic, live, over nlmon (-w FILE.pcap)
   main                   show interfaces, addresses and routes, then monitor (npm start)
 
 Options:
@@ -73,7 +75,7 @@ const OWN_OPTIONS = new Set(['--netns', '--json', '--pretty', '--details', '--st
 
 /** The command word to the command it names: nlwire's own exactly, then ip's objects by ip's prefix rule. */
 function resolveCommand(word: string): string | undefined {
-  if (['decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'xfrm', 'audit', 'proc', 'main', 'nh'].includes(word)) return word === 'nh' ? 'nexthop' : word;
+  if (['decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'xfrm', 'audit', 'proc', 'main', 'crypto', 'capture', 'nh'].includes(word)) return word === 'nh' ? 'nexthop' : word;
   return IP_OBJECTS.find((o) => matches(word, o));
 }
 const IP_TO_OBJECT: Record<string, RouteObjectName> = {
@@ -150,7 +152,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     const wantsHelp = rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
     if (word === undefined) { io.stderr(HELP); return 255; }
     const cmd = resolveCommand(word);
-    if (cmd === undefined) unknownObject(word, [...IP_OBJECTS, 'decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'audit', 'proc', 'main']);
+    if (cmd === undefined) unknownObject(word, [...IP_OBJECTS, 'decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'audit', 'proc', 'main', 'crypto', 'capture']);
     if (cmd === 'help') { io.stdout(HELP); return 0; }
     const object = IP_TO_OBJECT[cmd];
     if (object) {
@@ -173,6 +175,9 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       case 'ss': case 'nft': case 'conntrack': case 'uevent': case 'xfrm': case 'audit': case 'proc':
         if (wantsHelp) { io.stdout(FAMILIES_HELP); return 0; }
         return await familiesCommand(cmd as FamiliesObject, rest, { stdout: io.stdout, stderr: io.stderr }, ctx.netns, ctx.json);
+      case 'capture':
+        if (wantsHelp) { io.stdout(CAPTURE_HELP); return 0; }
+        return await captureCommand(rest, io, ctx.json, ctx.netns);
       case 'crypto':
         if (wantsHelp) { io.stdout(CRYPTO_HELP); return 0; }
         return await cryptoCommand(rest, { stdout: io.stdout, stderr: io.stderr }, ctx.json);

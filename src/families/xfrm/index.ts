@@ -596,3 +596,87 @@ export function saText(sa: XfrmSA): string {
 
 // Importing this module makes these the default declarations of the protocol.
 registerFamily(xfrmFamily);
+// ---- SAs with keys ------------------------------------------------------------------------------
+
+export interface SaSpec {
+  src: string;
+  dst: string;
+  proto: 'esp' | 'ah' | 'comp';
+  spi: number;
+  mode?: 'transport' | 'tunnel' | 'beet';
+  reqid?: number;
+  replayWindow?: number;
+  /** Combined mode (ESP): e.g. { name: 'rfc4106(gcm(aes))', key, icvLen: 128 } (icvLen in bits). */
+  aead?: XfrmAlgorithm;
+  /** Integrity: e.g. { name: 'hmac(sha256)', key, truncLen: 128 } (sent as XFRMA_ALG_AUTH_TRUNC). */
+  auth?: XfrmAlgorithm;
+  /** Encryption: e.g. { name: 'cbc(aes)', key }. */
+  crypt?: XfrmAlgorithm;
+  /** The traffic selector (default: any, of the SA's family). */
+  selector?: { src: string; dst: string; proto?: number; sport?: number; dport?: number };
+  mark?: { value: number; mask?: number };
+}
+
+/** Adds an SA (`ip xfrm state add`); `update: true` changes an existing one (`ip xfrm state update`). */
+export async function addSA(spec: SaSpec, opts: FamilyCallOptions & { update?: boolean } = {}): Promise<void> {
+  const s = addrBytes(spec.src), d = addrBytes(spec.dst);
+  const any = d.family === AF_INET ? '0.0.0.0/0' : '::/0';
+  const fixed: Record<string, unknown> = {
+    ...selectorFields(spec.selector ?? { src: any, dst: any }), ...INF_LIFETIME,
+    daddr: d.bytes, saddr: s.bytes, family: d.family, spi: spec.spi >>> 0, proto: enumValue(XfrmProto, spec.proto),
+    mode: enumValue(XfrmMode, spec.mode ?? 'transport'), reqid: spec.reqid ?? 0, replayWindow: spec.replayWindow ?? 0,
+  };
+  const attrs: Record<string, unknown> = {};
+  if (spec.aead) attrs.algAead = spec.aead;
+  if (spec.auth) attrs.algAuthTrunc = { truncLen: 96, ...spec.auth };
+  if (spec.crypt) attrs.algCrypt = spec.crypt;
+  if (spec.mark) attrs.mark = { v: spec.mark.value, m: spec.mark.mask ?? 0xffffffff };
+  const type = opts.update ? XFRM_MSG.UPDSA : XFRM_MSG.NEWSA;
+  await withSocket(Protocol.XFRM, opts, async (sock) => {
+    await sock.request(new MessageBuilder(type, 0, new Concat([new RawBytes(structBytes(xfrmUsersaInfo, fixed)), encodeAttrs(xfrmAttrs, attrs)])),
+      { operation: opts.update ? 'XFRM_MSG_UPDSA' : 'XFRM_MSG_NEWSA' });
+  }, xfrmFamily);
+}
+
+/** IPPROTO numbers of xfrm_usersa_flush, 0 (IPSEC_PROTO_ANY... as ip sends it) for every SA. */
+const FLUSH_PROTO: Record<'esp' | 'ah' | 'comp' | 'any', number> = { esp: 50, ah: 51, comp: 108, any: 255 };
+
+/** Removes every SA, or those of one protocol (`ip xfrm state flush [proto P]`). */
+export async function flushSAs(proto: 'esp' | 'ah' | 'comp' | 'any' = 'any', opts: FamilyCallOptions = {}): Promise<void> {
+  // struct xfrm_usersa_flush { __u8 proto; }, padded to 4 bytes by the message
+  const body = new Uint8Array(4);
+  body[0] = FLUSH_PROTO[proto];
+  await withSocket(Protocol.XFRM, opts, async (sock) => {
+    await sock.request(new MessageBuilder(XFRM_MSG.FLUSHSA, 0, new RawBytes(body)), { operation: 'XFRM_MSG_FLUSHSA' });
+  }, xfrmFamily);
+}
+
+export type XfrmSaEvent =
+  | { type: 'new' | 'update' | 'delete' | 'expire'; sa: XfrmSA }
+  | { type: 'flush' }
+  | { type: 'overrun'; reason: string };
+
+/** SA events (XFRMNLGRP_SA), like `ip xfrm monitor state`. Closes its socket when iteration ends. */
+export async function* saEvents(opts: { netns?: string | number; signal?: AbortSignal } = {}): AsyncGenerator<XfrmSaEvent, void, undefined> {
+  const sock = await openSocket({ protocol: Protocol.XFRM, family: xfrmFamily, groups: [XFRMNLGRP.SA], ...(opts.netns !== undefined ? { netns: opts.netns } : {}) });
+  try {
+    for await (const item of sock.subscribe([], opts.signal ? { signal: opts.signal } : {})) {
+      if (item.type === 'overrun') { yield { type: 'overrun', reason: item.reason }; continue; }
+      const msg = item.message;
+      if (msg.kind !== 'data') continue;
+      const t = msg.header.type;
+      if (t === XFRM_MSG.FLUSHSA) { yield { type: 'flush' }; continue; }
+      if (t === XFRM_MSG.DELSA) {
+        // a deletion carries an xfrm_usersa_id then XFRMA_SA with the whole SA
+        const whole = (msg.attrs as { sa?: StructValue<typeof xfrmUsersaInfo> } | undefined)?.sa;
+        const sa = whole ? toSA(whole, {}) : undefined;
+        if (sa) yield { type: 'delete', sa };
+        continue;
+      }
+      const sa = messageToSA(msg);
+      if (sa) yield { type: t === XFRM_MSG.UPDSA ? 'update' : 'new', sa };
+    }
+  } finally {
+    sock.close();
+  }
+}
