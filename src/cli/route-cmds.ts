@@ -178,7 +178,9 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
     }
     case 'route': {
       // ip lists every family for `table all`, IPv4 otherwise (unless -6).
-      const routes = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(devIndex !== undefined ? { dev: devIndex } : {}), ...(proto !== undefined ? { protocol: proto } : {}), ...(type !== undefined ? { type } : {}) });
+      const found = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(devIndex !== undefined ? { dev: devIndex } : {}), ...(proto !== undefined ? { protocol: proto } : {}), ...(type !== undefined ? { type } : {}) });
+      // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
+      const routes = devIndex === undefined ? found : found.filter((r) => r.attrs.oif === devIndex);
       const o = { ...opts, table: tableSel, filtered: { dev: devIndex !== undefined, protocol: proto !== undefined }, ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
       return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
     }
@@ -209,11 +211,12 @@ async function streamRoutesJson(ctx: CliContext, t: number | 'all' | 'main', fam
     const o = m ? toRtObject(m) : undefined;
     return o?.kind === 'route' ? JSON.stringify(toJsonValue(R.renderRoutes([o], renderOpts)[0])) : undefined;
   };
+  let last = '';
   await writeRoutesJson({
     table: t as 'main', family: family === 6 ? 'inet6' : t === 'all' && !family ? 'all' : 'inet', linkNames: names, fallback,
     ...(ctx.netns ? { netns: ctx.netns } : {}),
-  }, (s) => ctx.io.stdout(s));
-  ctx.io.stdout('\n');
+  }, (s) => { if (s) { ctx.io.stdout(s); last = s; } });
+  if (!last.endsWith('\n')) ctx.io.stdout('\n'); // ip ends its JSON with one newline
   return 0;
 }
 
