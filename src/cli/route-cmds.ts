@@ -11,6 +11,7 @@ import { toRtObject } from '../rtnl/rtnl.js';
 import { linkNames, writeRoutesJson } from '../rtnl/fast-routes.js';
 import { IpExit, UsageError } from './io.js';
 import { changeCommand } from './ip-change.js';
+import { flush, routeGet } from './ip-query.js';
 import { matches, verbOf, Words } from './ip-words.js';
 import { invarg, parseProtocol, parseRouteType, parseTable, unsignedOr } from './values.js';
 
@@ -80,6 +81,8 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   if (verb === 'help') { ctx.io.stdout(HELP[object]); return 0; }
   using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
+  if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
+  if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
   await changeCommand(object, verb, rest, rt, ctx.family);
   return 0;
 }
