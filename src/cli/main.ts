@@ -11,6 +11,7 @@ import { IP_OBJECTS, matches, suggestion, unknownObject } from './ip-words.js';
 import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
 import { routeObjectCommand, routeObjectHelp, type RouteObjectName } from './route-cmds.js';
 import { monitorCommand, MONITOR_HELP } from './monitor.js';
+import { netnsCommand } from './netns.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
@@ -134,6 +135,8 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
       return await routeObjectCommand(object, rest, ctx);
     }
     switch (cmd) {
+      case 'netns':
+        return await netnsCommand(rest, ctx);
       case 'monitor':
         if (wantsHelp) { io.stdout(MONITOR_HELP); return 0; }
         return await monitorCommand(rest, ctx);
