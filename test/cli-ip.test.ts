@@ -122,6 +122,59 @@ test('show with filters: text and JSON byte for byte as ip', twins(async (ours) 
   }
 }));
 
+test('route get and flush: the kernel\'s answer and the deletions as ip', twins(async (ours, theirs) => {
+  for (const ns of [ours, theirs]) {
+    ns.ip('link', 'set', 'va', 'up');
+    ns.ip('link', 'set', 'vb', 'up');
+    ns.batch(['addr add 10.7.0.1/24 dev va', 'addr add 10.7.0.2/24 dev va', 'addr add 10.8.0.1/24 dev vb', 'addr add 2001:db8:7::1/64 dev va nodad',
+      'route add 10.20.0.0/16 via 10.7.0.5 proto bird', 'route add 10.21.0.0/16 dev vb', 'route add 10.22.0.0/16 via 10.7.0.5 table 100',
+      'neigh add 10.7.0.9 lladdr 02:00:00:00:00:09 dev va nud reachable', 'neigh add 10.7.0.10 lladdr 02:00:00:00:00:0a dev va']);
+  }
+  const gets = [['route', 'get', '10.20.1.1'], ['route', 'get', 'fibmatch', '10.20.1.1'], ['route', 'get', '10.7.0.9', 'from', '10.7.0.2'],
+    ['route', 'get', '127.0.0.1'], ['-j', 'route', 'get', '10.21.0.1', 'mark', '0x10', 'uid', '5'], ['-6', 'route', 'get', '2001:db8:7::9'],
+    ['route', 'get', '10.7.0.9', 'iif', 'vb', 'from', '10.8.0.9'], ['route', 'get', '10.7.0.9', 'oif', 'nosuch'], ['route', 'get', '10.7.0.9', 'mark', '1e3'], ['route', 'get']];
+  for (const g of gets) {
+    const a = await nlwire(ours.name, g), b = ip(ours.name, g);
+    assert.is(a.code, b.code, g.join(' '));
+    assert.is(a.out + a.err, b.out + b.err, g.join(' '));
+  }
+  for (const f of [['route', 'flush', 'proto', 'bird'], ['route', 'flush', 'dev', 'vb'], ['route', 'flush', 'table', '100'], ['addr', 'flush', 'dev', 'vb'],
+    ['neigh', 'flush', 'dev', 'va'], ['route', 'flush', 'table', 'nosuch'], ['addr', 'flush', 'dev', 'nosuch'], ['neigh', 'flush']]) {
+    const a = await nlwire(ours.name, f), b = ip(theirs.name, f);
+    assert.is(a.code, b.code, f.join(' '));
+    assert.is(a.err, b.err, f.join(' '));
+  }
+  for (const what of [['route', 'show', 'table', 'all'], ['addr', 'show'], ['neigh', 'show']]) {
+    assert.is(twinNormal(ip(ours.name, what).out), twinNormal(ip(theirs.name, what).out), what.join(' '));
+  }
+}));
+
+test('netns: add, list, exec, identify, delete as ip', async () => {
+  const name = `nlw-nsx-${process.pid}`;
+  const cli = (...a: string[]): Promise<{ code: number; out: string; err: string }> => {
+    let out = '', err = '';
+    const io: CliIO = { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, readStdin: async () => new Uint8Array() };
+    return run(a, io).then((code) => ({ code, out, err }));
+  };
+  try {
+    assert.is((await cli('netns', 'add', name)).code, 0);
+    assert.ok(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.split(' ')[0] === name), 'ip sees it');
+    assert.ok((await cli('netns', 'list')).out.split('\n').some((l) => l.split(' ')[0] === name));
+    const dup = await cli('netns', 'add', name);
+    assert.is(dup.code, 1);
+    assert.is(dup.err, `Cannot create namespace file "/run/netns/${name}": File exists\n`);
+    const ex = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'netns', 'exec', name, 'sh', '-c', 'readlink /proc/self/ns/net; exit 3'], { encoding: 'utf8' });
+    assert.is(ex.status, 3, 'exec exits with the command\'s status');
+    const inNs = spawnSync('ip', ['netns', 'exec', name, 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).stdout;
+    assert.is(ex.stdout, inNs, 'exec runs the command in the namespace');
+    assert.is((await cli('netns', 'identify', String(process.pid))).out, spawnSync('ip', ['netns', 'identify', String(process.pid)], { encoding: 'utf8' }).stdout);
+    assert.is((await cli('netns', 'exec', 'nlw-no-such-ns', 'true')).code, 255);
+  } finally {
+    assert.is((await cli('netns', 'del', name)).code, 0);
+  }
+  assert.is((await cli('netns', 'del', name)).err, `Cannot remove namespace file "/run/netns/${name}": No such file or directory\n`);
+});
+
 test('a closed pipe ends the command quietly (no EPIPE stack trace)', twins(async (ours) => {
   ours.batch(Array.from({ length: 3000 }, (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 dev lo`));
   const cli = `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts`;

@@ -90,12 +90,11 @@ export async function netnsCommand(args: string[], ctx: CliContext): Promise<num
       try { st = statSync(`/proc/${pid}/ns/net`); } catch (e) {
         throw new IpExit(`Cannot open network namespace: ${errText(e)}\n`, 1);
       }
-      for (const name of names()) {
-        try {
-          const s = statSync(`${NETNS_RUN_DIR}/${name}`);
-          if (s.dev === st.dev && s.ino === st.ino) ctx.io.stdout(`${name}\n`);
-        } catch { /* gone meanwhile */ }
-      }
+      // As ip: one line, the namespace's name or nothing.
+      const match = names().find((name) => {
+        try { const s = statSync(`${NETNS_RUN_DIR}/${name}`); return s.dev === st.dev && s.ino === st.ino; } catch { return false; }
+      });
+      ctx.io.stdout(`${match ?? ''}\n`);
       return 0;
     }
     case 'help':
