@@ -25,6 +25,10 @@ Linux netlink from Node.js: what 'ip' shows and does, as a library and this comm
 Objects (as in ip): link, address (addr), route, neigh, rule, nexthop
   show [filters]         list them (ip-style text; -j gives the same JSON as 'ip -j')
   add|del|set|replace    change them, in ip's grammar
+  get | flush            route get ADDRESS (the kernel's answer); flush addresses, routes, neighbours
+  netns                  list | add | delete | exec NAME CMD... | identify [PID] (ip's /run/netns)
+Values are read as ip reads them (0x hex, 0 octal, ip's names and ranges); ip's abbreviations
+work (nlwire r a ..., nlwire l s DEV up); errors exit as ip's do (usage 255, kernel 2).
 Other commands:
   monitor                live NEW/DEL events, one line each (-j: NDJSON)
   decode                 decode netlink bytes (hex, pcap, stdin) to text or JSON

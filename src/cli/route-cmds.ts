@@ -32,6 +32,7 @@ Examples:
   nlwire link set v0 up mtu 1400 master br0
 `,
   address: `Usage: nlwire address show [dev NAME]
+       nlwire address flush dev NAME [scope S] [to PREFIX]
        nlwire address add|replace|del PREFIX dev NAME [valid_lft SECS] [preferred_lft SECS]
                                   [label LABEL] [broadcast ADDR] [peer ADDR] [nodad] [metric N]
 Examples:
@@ -39,6 +40,9 @@ Examples:
   nlwire addr add 10.0.0.1/24 dev v0 valid_lft 300 preferred_lft 200
 `,
   route: `Usage: nlwire route show [table ID|all] [dev NAME] [proto P] [type T]
+       nlwire route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N]
+             [ipproto P] [sport N] [dport N] [tos T]
+       nlwire route flush [table ID|all] [dev NAME] [proto P] [scope S] [PREFIX]
        nlwire route add|replace|append|del [TYPE] PREFIX|default [via ADDR] [dev NAME] [table ID]
              [metric N] [proto P] [scope S] [src ADDR] [nhid ID] [mtu N] [advmss N] [pref low|medium|high]
              [nexthop via ADDR dev NAME weight N]...
@@ -49,6 +53,7 @@ Examples:
   nlwire route add default nexthop via 10.0.0.1 dev a weight 1 nexthop via 10.0.1.1 dev b weight 2
 `,
   neigh: `Usage: nlwire neigh show [dev NAME]
+       nlwire neigh flush dev NAME [PREFIX]
        nlwire neigh add|replace|del ADDR [lladdr MAC] dev NAME [nud permanent|reachable|stale|noarp] [router] [proxy]
 Example:
   nlwire neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0
