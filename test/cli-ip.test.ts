@@ -111,10 +111,11 @@ test('show with filters: text and JSON byte for byte as ip', twins(async (ours) 
     ['route', 'show', 'dev', 'va'], ['route', 'show', 'dev', 'vb'], ['route', 'show', 'proto', 'bird'], ['-6', 'route', 'show', 'proto', 'bird'],
     ['route', 'show', 'table', '100'], ['route', 'show', 'table', 'all', 'proto', 'static'], ['-6', 'route', 'show', 'dev', 'va'],
     ['route', 'show', 'type', 'unicast'], ['rule', 'show'], ['addr', 'show', 'dev', 'va'], ['-4', 'addr', 'show', 'dev', 'va'],
+    ['route', 'show'], ['addr', 'show'], ['-6', 'addr', 'show'], ['link', 'show'], ['-d', 'link', 'show', 'dev', 'va'], ['neigh', 'show'],
   ];
   for (const c of cases) {
-    for (const json of [false, true]) {
-      const args = json ? ['-j', ...c] : c;
+    for (const mode of ['text', 'json', 'oneline']) {
+      const args = mode === 'json' ? ['-j', ...c] : mode === 'oneline' ? ['-o', ...c] : c;
       const a = await nlwire(ns, args), b = ip(ns, args);
       assert.is(a.code, b.code, args.join(' '));
       assert.is(a.out.replace(/"(valid|preferred)_life_time":\d+/g, ''), b.out.replace(/"(valid|preferred)_life_time":\d+/g, ''), `nlwire ${args.join(' ')}`);

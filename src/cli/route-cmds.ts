@@ -100,7 +100,11 @@ function renderOpts(ctx: CliContext, links: Link[]): R.IpRenderOptions {
 
 function emit(ctx: CliContext, json: unknown[], text: () => string): number {
   if (ctx.json) ctx.io.stdout(stringify(json, ctx.pretty) + '\n');
-  else { const t = text(); if (t) ctx.io.stdout(t.endsWith('\n') ? t : t + '\n'); }
+  else {
+    let t = text();
+    if (ctx.oneline) t = t.replace(/\n(?=[ \t])/g, '\\'); // continuation lines join their object's line
+    if (t) ctx.io.stdout(t.endsWith('\n') ? t : t + '\n');
+  }
   return 0;
 }
 
@@ -182,7 +186,9 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
       const addrs = await rt.addresses({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
       const o = { ...opts, devices: links, ...(family ? { family } : {}) };
-      return emit(ctx, R.renderAddresses(ls, addrs, o), () => R.renderAddressesText(ls, addrs, o));
+      // ip -o: one line per address, led by its device, in link order.
+      const oneline = (): string => ls.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
+      return emit(ctx, R.renderAddresses(ls, addrs, o), () => (ctx.oneline ? oneline() : R.renderAddressesText(ls, addrs, o)));
     }
     case 'route': {
       // ip lists every family for `table all`, IPv4 otherwise (unless -6).
