@@ -114,8 +114,9 @@ test('show with filters: text and JSON byte for byte as ip', twins(async (ours) 
     ['route', 'show'], ['addr', 'show'], ['-6', 'addr', 'show'], ['link', 'show'], ['-d', 'link', 'show', 'dev', 'va'], ['neigh', 'show'],
   ];
   for (const c of cases) {
-    for (const mode of ['text', 'json', 'oneline']) {
-      const args = mode === 'json' ? ['-j', ...c] : mode === 'oneline' ? ['-o', ...c] : c;
+    const brief = c.includes('link') || c.includes('addr');
+    for (const mode of ['text', 'json', 'oneline', ...(brief ? ['brief', 'brief-json'] : [])]) {
+      const args = mode === 'json' ? ['-j', ...c] : mode === 'oneline' ? ['-o', ...c] : mode === 'brief' ? ['-br', ...c] : mode === 'brief-json' ? ['-j', '-br', ...c] : c;
       const a = await nlwire(ns, args), b = ip(ns, args);
       assert.is(a.code, b.code, args.join(' '));
       assert.is(a.out.replace(/"(valid|preferred)_life_time":\d+/g, ''), b.out.replace(/"(valid|preferred)_life_time":\d+/g, ''), `nlwire ${args.join(' ')}`);

@@ -17,6 +17,8 @@ export interface CliContext {
   timestamps: boolean;
   /** -o / -oneline: each object on one line, its line breaks written as '\\' (ip's _SL_). */
   oneline?: boolean;
+  /** -br / -brief: ip's one-line summary of links and addresses. */
+  brief?: boolean;
   engine?: WalkEngine;
   /** Set by --pcap-out: every socket the command opens records its traffic here. */
   capture?: CaptureSink;

@@ -116,6 +116,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         }
         case 't': case 'timestamp': ctx.timestamps = true; break;
         case 'oneline': ctx.oneline = true; break;
+        case 'brief': ctx.brief = true; break;
         case 'engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
         case 'pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
         case 'h': case 'help': io.stdout(HELP); return 0;

@@ -177,6 +177,7 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       if (kind) ls = ls.filter((l) => l.attrs.linkinfo?.kind === kind);
       if (master) { const m = await existingDevice(rt, master, 'does-not-exist'); ls = ls.filter((l) => l.attrs.master === m); }
       if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
+      if (ctx.brief) return emit(ctx, R.renderLinksBrief(ls, { ...opts, devices: links }), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
       return emit(ctx, R.renderLinks(ls, opts), () => R.renderLinksText(ls, opts));
     }
     case 'address': {
@@ -186,6 +187,10 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
       const addrs = await rt.addresses({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
       const o = { ...opts, devices: links, ...(family ? { family } : {}) };
+      if (ctx.brief) {
+        const bl = devIndex !== undefined ? links.filter((l) => l.header.index === devIndex) : upOnly ? links.filter((l) => (l.header.flags & 1) !== 0) : links;
+        return emit(ctx, R.renderAddressesBrief(bl, addrs, o), () => R.renderAddressesBriefText(bl, addrs, o));
+      }
       // ip -o: one line per address, led by its device, in link order.
       const oneline = (): string => ls.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
       return emit(ctx, R.renderAddresses(ls, addrs, o), () => (ctx.oneline ? oneline() : R.renderAddressesText(ls, addrs, o)));
