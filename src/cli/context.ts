@@ -16,6 +16,10 @@ export interface CliContext {
   numeric: boolean;
   family?: 4 | 6;
   timestamps: boolean;
+  /** -o / -oneline: each object on one line, its line breaks written as '\\' (ip's _SL_). */
+  oneline?: boolean;
+  /** -br / -brief: ip's one-line summary of links and addresses. */
+  brief?: boolean;
   engine?: WalkEngine;
   /** Set by --pcap-out: every socket the command opens records its traffic here. */
   capture?: CaptureSink;

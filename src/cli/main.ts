@@ -12,6 +12,7 @@ import { IP_OBJECTS, matches, suggestion, unknownObject } from './ip-words.js';
 import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
 import { routeObjectCommand, routeObjectHelp, type RouteObjectName } from './route-cmds.js';
 import { monitorCommand, MONITOR_HELP } from './monitor.js';
+import { netnsCommand } from './netns.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
@@ -28,6 +29,10 @@ Linux netlink from Node.js: what 'ip' shows and does, as a library and this comm
 Objects (as in ip): link, address (addr), route, neigh, rule, nexthop
   show [filters]         list them (ip-style text; -j gives the same JSON as 'ip -j')
   add|del|set|replace    change them, in ip's grammar
+  get | flush            route get ADDRESS (the kernel's answer); flush addresses, routes, neighbours
+  netns                  list | add | delete | exec NAME CMD... | identify [PID] (ip's /run/netns)
+Values are read as ip reads them (0x hex, 0 octal, ip's names and ranges); ip's abbreviations
+work (nlwire r a ..., nlwire l s DEV up); errors exit as ip's do (usage 255, kernel 2).
 Other commands:
   monitor                live NEW/DEL events, one line each (-j: NDJSON)
   decode                 decode netlink bytes (hex, pcap, stdin) to text or JSON
@@ -120,6 +125,8 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
           break;
         }
         case 't': case 'timestamp': ctx.timestamps = true; break;
+        case 'oneline': ctx.oneline = true; break;
+        case 'brief': ctx.brief = true; break;
         case 'engine': { const v = val(); if (v !== 'wasm' && v !== 'js') throw new UsageError(`--engine is wasm or js, not '${v}'`); ctx.engine = v; break; }
         case 'pcap-out': ctx.capture = pcapFileSink(val()); captureAllSockets(ctx.capture); break;
         case 'batch': case 'b': batchFile = val(); break;
@@ -160,6 +167,8 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       return await routeObjectCommand(object, rest, ctx);
     }
     switch (cmd) {
+      case 'netns':
+        return await netnsCommand(rest, ctx);
       case 'monitor':
         if (wantsHelp) { io.stdout(MONITOR_HELP); return 0; }
         return await monitorCommand(rest, ctx);

@@ -9,6 +9,7 @@ import { stringify, toJsonValue } from './format.js';
 import { toRtObject } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
 import { changeCommand } from './ip-change.js';
+import { flush, routeGet } from './ip-query.js';
 import { matches, verbOf, Words } from './ip-words.js';
 import { invarg, parseProtocol, parseRouteType, parseTable, unsignedOr } from './values.js';
 
@@ -29,6 +30,7 @@ Examples:
   nlwire link set v0 up mtu 1400 master br0
 `,
   address: `Usage: nlwire address show [dev NAME]
+       nlwire address flush dev NAME [scope S] [to PREFIX]
        nlwire address add|replace|del PREFIX dev NAME [valid_lft SECS] [preferred_lft SECS]
                                   [label LABEL] [broadcast ADDR] [peer ADDR] [nodad] [metric N]
 Examples:
@@ -36,6 +38,9 @@ Examples:
   nlwire addr add 10.0.0.1/24 dev v0 valid_lft 300 preferred_lft 200
 `,
   route: `Usage: nlwire route show [table ID|all] [dev NAME] [proto P] [type T]
+       nlwire route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N]
+             [ipproto P] [sport N] [dport N] [tos T]
+       nlwire route flush [table ID|all] [dev NAME] [proto P] [scope S] [PREFIX]
        nlwire route add|replace|append|del [TYPE] PREFIX|default [via ADDR] [dev NAME] [table ID]
              [metric N] [proto P] [scope S] [src ADDR] [nhid ID] [mtu N] [advmss N] [pref low|medium|high]
              [nexthop via ADDR dev NAME weight N]...
@@ -46,6 +51,7 @@ Examples:
   nlwire route add default nexthop via 10.0.0.1 dev a weight 1 nexthop via 10.0.1.1 dev b weight 2
 `,
   neigh: `Usage: nlwire neigh show [dev NAME]
+       nlwire neigh flush dev NAME [PREFIX]
        nlwire neigh add|replace|del ADDR [lladdr MAC] dev NAME [nud permanent|reachable|stale|noarp] [router] [proxy]
 Example:
   nlwire neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0
@@ -79,6 +85,8 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   using owned = ctx.rtnl ? undefined : Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const rt = ctx.rtnl ?? owned!;
   if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
+  if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
+  if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
   await changeCommand(object, verb, rest, rt, ctx.family);
   return 0;
 }
@@ -91,7 +99,11 @@ function renderOpts(ctx: CliContext, links: Link[]): R.IpRenderOptions {
 
 function emit(ctx: CliContext, json: unknown[], text: () => string): number {
   if (ctx.json) ctx.io.stdout(stringify(json, ctx.pretty) + '\n');
-  else { const t = text(); if (t) ctx.io.stdout(t.endsWith('\n') ? t : t + '\n'); }
+  else {
+    let t = text();
+    if (ctx.oneline) t = t.replace(/\n(?=[ \t])/g, '\\'); // continuation lines join their object's line
+    if (t) ctx.io.stdout(t.endsWith('\n') ? t : t + '\n');
+  }
   return 0;
 }
 
@@ -164,6 +176,7 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       if (kind) ls = ls.filter((l) => l.attrs.linkinfo?.kind === kind);
       if (master) { const m = await existingDevice(rt, master, 'does-not-exist'); ls = ls.filter((l) => l.attrs.master === m); }
       if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
+      if (ctx.brief) return emit(ctx, R.renderLinksBrief(ls, { ...opts, devices: links }), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
       return emit(ctx, R.renderLinks(ls, opts), () => R.renderLinksText(ls, opts));
     }
     case 'address': {
@@ -173,11 +186,19 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
       if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
       const addrs = await rt.addresses({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
       const o = { ...opts, devices: links, ...(family ? { family } : {}) };
-      return emit(ctx, R.renderAddresses(ls, addrs, o), () => R.renderAddressesText(ls, addrs, o));
+      if (ctx.brief) {
+        const bl = devIndex !== undefined ? links.filter((l) => l.header.index === devIndex) : upOnly ? links.filter((l) => (l.header.flags & 1) !== 0) : links;
+        return emit(ctx, R.renderAddressesBrief(bl, addrs, o), () => R.renderAddressesBriefText(bl, addrs, o));
+      }
+      // ip -o: one line per address, led by its device, in link order.
+      const oneline = (): string => ls.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
+      return emit(ctx, R.renderAddresses(ls, addrs, o), () => (ctx.oneline ? oneline() : R.renderAddressesText(ls, addrs, o)));
     }
     case 'route': {
       // ip lists every family for `table all`, IPv4 otherwise (unless -6).
-      const routes = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(devIndex !== undefined ? { dev: devIndex } : {}), ...(proto !== undefined ? { protocol: proto } : {}), ...(type !== undefined ? { type } : {}) });
+      const found = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(devIndex !== undefined ? { dev: devIndex } : {}), ...(proto !== undefined ? { protocol: proto } : {}), ...(type !== undefined ? { type } : {}) });
+      // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
+      const routes = devIndex === undefined ? found : found.filter((r) => r.attrs.oif === devIndex);
       const o = { ...opts, table: tableSel, filtered: { dev: devIndex !== undefined, protocol: proto !== undefined }, ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
       return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
     }

@@ -317,7 +317,7 @@ function printLinkFlags(p: Printer, flags: number, mdown: boolean): void {
   else p.fp(`<${items.join(',')}> `);
 }
 
-function printNameAndLink(p: Printer, o: RenderObject, names: Names): boolean {
+function printNameAndLink(p: Printer, o: RenderObject, names: Names, brief = false): boolean {
   const a = o.attrs;
   let name = str(a.ifname) ?? `if${hdr(o, 'index')}`;
   let mdown = false;
@@ -339,7 +339,8 @@ function printNameAndLink(p: Printer, o: RenderObject, names: Names): boolean {
     else link = 'NONE';
     if (link) name = `${name}@${link}`;
   }
-  p.any('ifname', '%s: ', name);
+  if (brief) p.any('ifname', '%s ', name, name.padEnd(16)); // ip -br: "%-16s "
+  else p.any('ifname', '%s: ', name);
   return mdown;
 }
 
@@ -1441,4 +1442,66 @@ export function renderNetconfText(links: readonly RenderObject[], confs: readonl
 /** Text is kept as ip prints it, trailing blanks included. */
 function tidy(s: string): string {
   return s;
+}
+
+// ---- brief (-br) ------------------------------------------------------------------------------------
+
+/** ip -br's head of a link line: the name (and link) padded to 16, the operational state to 14. */
+function printBriefHead(p: Printer, l: RenderObject, names: Names): boolean {
+  const mdown = printNameAndLink(p, l, names, true);
+  const ops = num(l.attrs.operstate) ?? 0;
+  const state = OPER_STATES[ops] ?? `state ${hex(ops)}`;
+  p.any('operstate', '%s ', state, state.padEnd(14));
+  return mdown;
+}
+
+function printLinkBrief(p: Printer, l: RenderObject, names: Names): void {
+  p.open(null);
+  const mdown = printBriefHead(p, l, names);
+  const addr = str(l.attrs.address);
+  if (addr !== undefined) p.any('address', '%s ', addr);
+  printLinkFlags(p, hdr(l, 'flags'), mdown);
+  p.fp('\n');
+  p.close();
+}
+/** `ip -j -br link show`. */
+export function renderLinksBrief(links: readonly RenderObject[], opts: IpRenderOptions = {}): unknown[] {
+  const names = new Names(opts, opts.devices ?? links);
+  return print(true, (p) => { for (const l of links) printLinkBrief(p, l, names); }).out;
+}
+/** `ip -br link show`. */
+export function renderLinksBriefText(links: readonly RenderObject[], opts: IpRenderOptions = {}): string {
+  const names = new Names(opts, opts.devices ?? links);
+  return print(false, (p) => { for (const l of links) printLinkBrief(p, l, names); }).text;
+}
+
+function printAddressesBrief(p: Printer, links: readonly RenderObject[], addrs: readonly RenderObject[], opts: IpRenderOptions): void {
+  const names = new Names(opts, opts.devices ?? links);
+  for (const l of links) {
+    const index = hdr(l, 'index');
+    const mine = addrs.filter((a) => hdr(a, 'index') === index && addrFamilyWanted(opts, hdr(a, 'family')));
+    if (opts.family && mine.length === 0) continue; // ip -4/-6 -br: only links with such addresses
+    p.open(null);
+    printBriefHead(p, l, names);
+    p.openArr('addr_info');
+    for (const a of mine) {
+      const local = str(a.attrs.local) ?? str(a.attrs.address) ?? '';
+      p.open(null);
+      p.js('local', local);
+      p.js('prefixlen', hdr(a, 'prefixlen'));
+      p.fp(`${local}/${hdr(a, 'prefixlen')} `);
+      p.close();
+    }
+    p.closeArr();
+    p.fp('\n');
+    p.close();
+  }
+}
+/** `ip -j -br addr show`. */
+export function renderAddressesBrief(links: readonly RenderObject[], addrs: readonly RenderObject[], opts: IpRenderOptions = {}): unknown[] {
+  return print(true, (p) => printAddressesBrief(p, links, addrs, opts)).out;
+}
+/** `ip -br addr show`. */
+export function renderAddressesBriefText(links: readonly RenderObject[], addrs: readonly RenderObject[], opts: IpRenderOptions = {}): string {
+  return print(false, (p) => printAddressesBrief(p, links, addrs, opts)).text;
 }
