@@ -11,7 +11,7 @@
  *
  * @module nlwire
  */
-export { NetlinkSocket, ReplyLostError, BatchSkippedError, type NetlinkSocketOptions, type RequestOptions, type RequestResult, type DumpOptions, type DumpResult, type DumpStream, type SubscriptionItem, type SubscribeOptions, type CaptureSink, type RawChunk } from './socket/netlink-socket.js';
+export { NetlinkSocket, type NetlinkSocketOptions, type RequestOptions, type RequestResult, type DumpOptions, type DumpResult, type DumpStream, type SubscriptionItem, type SubscribeOptions, type CaptureSink, type RawChunk } from './socket/netlink-socket.js';
 export { nativeAvailable } from './socket/native.js';
 export { DecodeError, NetlinkError, NetlinkTimeoutError, type DecodeErrorReason, type ExtendedAck } from './core/errors.js';
 export { Protocol, NLM_F, type ProtocolName } from './core/constants.js';
@@ -23,5 +23,4 @@ export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, fl
 export { decodeAttrs, encodeAttrs, decodeStruct } from './schema/engine.js';
 export { defineMessage, buildMessage, decodeMessageAt, compileFamily, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
 export { decode, type DecodeOptions } from './decode.js';
-export { familyForProtocol, registerFamily } from './families/registry.js';
-import './entries/sockets.js';
+export { familyForProtocol, registerFamily } from './schema/registry.js';

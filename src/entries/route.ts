@@ -7,5 +7,6 @@
  * @module nlwire/route
  */
 export { Rtnl, toRtObject, MONITOR_GROUPS, DEFAULT_ROUTE_COLUMNS, DumpInterruptedError, type RtChange, type CallOptions, type ReadOptions, type MonitorOptions, type RtnlOptions, type Dev, type Family, type RouteFilter, type LinkSpec, type LinkChanges, type AddressOptions, type RouteSpec, type NeighbourSpec, type RuleSpec, type NexthopSpec, type MonitorKind, type MonitorItem, type RouteEvent, type MonitorOverrun, type MonitorResync } from '../rtnl/rtnl.js';
+export { ReplyLostError, BatchSkippedError, type BatchOptions, type BatchResult, type BatchFailure } from '../socket/netlink-socket.js';
 export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid, RtObject, RtKind } from '../rtnl/types.js';
 export * from '../families/route/index.js';

@@ -192,6 +192,7 @@ export interface MonitorResync { action: 'resync'; kind: MonitorKind; objects: R
 /** What {@link Rtnl.monitor} yields: a change, an overrun, or the state after an overrun. */
 export type MonitorItem = RouteEvent | MonitorOverrun | MonitorResync;
 
+/** How a monitor reads: its signal, and whether an overrun brings a resync snapshot. */
 export interface MonitorOptions {
   /**
    * After each overrun, a fresh dump per kind ('resync' items). Contract: events received before

@@ -103,6 +103,7 @@ export interface RequestOptions {
   idempotent?: boolean;
 }
 
+/** How a batch of requests is sent: stop at the first error or continue, ACKs, framing. */
 export interface BatchOptions {
   /** 'stop' (default): send nothing more after the first error; 'continue': send every item. */
   onError?: 'stop' | 'continue';
@@ -133,6 +134,7 @@ export interface BatchOptions {
 /** A failed (or skipped) batch item. `error` is a NetlinkError with the kernel's extack when the kernel refused it. */
 export interface BatchFailure { index: number; error: Error }
 
+/** What a batch did: how many items the kernel applied, which failed (index and error), and how many were skipped. */
 export interface BatchResult {
   /** Items the kernel ACKed. */
   ok: number;

@@ -192,6 +192,7 @@ export const nftChainAttrs = attrSet('nft_chain_attributes', {
   id: { id: 11, type: 'u32', byteOrder: BE },
   userdata: { id: 12, type: 'binary' },
 });
+/** NFTA_RULE_COMPAT: the protocol and flags of an x_tables rule run through nft_compat. */
 export const nftRuleCompatAttrs = attrSet('nft_rule_compat_attributes', {
   proto: { id: 1, type: 'u32', byteOrder: BE },
   flags: { id: 2, type: 'u32', byteOrder: BE },
@@ -209,6 +210,7 @@ export const nftRuleAttrs = attrSet('nft_rule_attributes', {
   positionId: { id: 10, type: 'u32', byteOrder: BE },
   chainId: { id: 11, type: 'u32', byteOrder: BE },
 });
+/** One field of a concatenated set key: NFTA_SET_FIELD_LEN. */
 export const nftSetFieldAttrs = attrSet('nft_set_field_attributes', {
   len: { id: 1, type: 'u32', byteOrder: BE },
 });
@@ -216,6 +218,7 @@ export const nftSetFieldAttrs = attrSet('nft_set_field_attributes', {
 export const nftSetConcatAttrs = attrSet('nft_set_desc_concat', {
   elem: { id: 1, type: 'nest', set: nftSetFieldAttrs, multi: true },
 });
+/** NFTA_SET_DESC: the set's size and the fields of a concatenated key. */
 export const nftSetDescAttrs = attrSet('nft_set_desc_attributes', {
   size: { id: 1, type: 'u32', byteOrder: BE },
   concat: { id: 2, type: 'nest', set: nftSetConcatAttrs },

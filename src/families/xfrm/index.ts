@@ -598,6 +598,7 @@ export function saText(sa: XfrmSA): string {
 registerFamily(xfrmFamily);
 // ---- SAs with keys ------------------------------------------------------------------------------
 
+/** An SA to add (`ip xfrm state add`): addresses, protocol, SPI, mode and keys. */
 export interface SaSpec {
   src: string;
   dst: string;
@@ -651,6 +652,7 @@ export async function flushSAs(proto: 'esp' | 'ah' | 'comp' | 'any' = 'any', opt
   }, xfrmFamily);
 }
 
+/** An SA change announced on XFRMNLGRP_SA: new, deleted (or expired), or all flushed. */
 export type XfrmSaEvent =
   | { type: 'new' | 'update' | 'delete' | 'expire'; sa: XfrmSA }
   | { type: 'flush' }
