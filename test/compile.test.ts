@@ -60,7 +60,9 @@ function run(fn: () => Record<string, unknown>, set: AttrSet): Outcome {
 
 function compare(set: AttrSet, bytes: Uint8Array): void {
   try { compareOnce(set, bytes); } catch (e) {
-    throw new Error(`${set.name} on ${Buffer.from(bytes).toString('hex')}: ${(e as Error).message}`);
+    const msg = `${set.name} on ${Buffer.from(bytes).toString("hex")}: ${(e as Error).message}`;
+    if (process.env.NLWIRE_DEBUG) console.error(msg);
+    throw new Error(msg);
   }
 }
 function compareOnce(set: AttrSet, bytes: Uint8Array): void {

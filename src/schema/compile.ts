@@ -217,9 +217,14 @@ function valueCode(def: AttrDef, i: number, env: Env): { expr: string; exact?: s
     case 'uint': case 'sint':
       return { ...viaInterpreter, exact: `{ const bytes = nonCanon(A[${i}].def, x, b, p, n); if (bytes !== undefined) { (exact || (exact = new Map())).set(count, { value: x, bytes }); canon = false; } }` };
     case 'nest':
-      if (def.header) return viaInterpreter;
+      if (def.header) return { ...viaInterpreter, exact: EXACT_CHECK(i) };
       env.D[i] = lazySet(def.set);
-      return { expr: `D[${i}](b, v, p, p + n, hdr, depth + 1)` };
+      return {
+        expr: `D[${i}](b, v, p, p + n, hdr, depth + 1)`,
+        exact: EXACT_CHECK(i),
+      };
+    case 'indexed-array':
+      return { ...viaInterpreter, exact: EXACT_CHECK(i) };
     case 'struct':
       env.S[i] = compiledStructDecoder(def.struct);
       return { expr: `S[${i}](b, v, p, n)` };
@@ -227,6 +232,10 @@ function valueCode(def: AttrDef, i: number, env: Env): { expr: string; exact?: s
       return viaInterpreter;
   }
 }
+
+/** Keeps the received bytes of a value whose canonical encoding would differ (an unpadded last attribute of a nest). */
+const EXACT_CHECK = (i: number): string =>
+  `{ const bytes = nonCanon(A[${i}].def, x, b, p, n); if (bytes !== undefined) { (exact || (exact = new Map())).set(count, { value: x, bytes }); canon = false; } }`;
 
 /** A nested set's decoder, compiled on first use (sets may refer to each other). */
 function lazySet(ref: import('./types.js').AttrSetRef): SetDecoder {

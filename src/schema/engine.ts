@@ -391,6 +391,13 @@ export function attachWireOrder(o: Obj, b: Uint8Array, start: number, end: numbe
 
 /** For values whose canonical encoding would not give back the received bytes, keep the bytes. */
 function nonCanonical(def: AttrDef, value: unknown, b: Uint8Array, p: number, len: number): Uint8Array | undefined {
+  if (def.type === 'nest' || def.type === 'indexed-array') {
+    // a nest whose last attribute is not padded to 4 bytes: the builder would pad it
+    let off = def.type === 'nest' && def.header ? p + def.header.size : p;
+    const end = p + len;
+    while (off + 4 <= end) off += align4(b[off]! | (b[off + 1]! << 8)) || 4;
+    return off === end ? undefined : b.slice(p, end);
+  }
   if (def.type === 'string') {
     const u = encodeUtf8(value as string);
     if (len === u.length + 1 && b[p + len - 1] === 0 && bytesEqual(u, b, p)) return undefined;

@@ -228,7 +228,8 @@ export const viaCodec: ValueCodec<RouteVia> = {
   },
 };
 function viaAddressBytes(v: RouteVia): Uint8Array {
-  const a = v.family === AF_INET || v.family === AF_INET6 ? parseIP(v.address) : parseHex(v.address);
+  // an address of another length than its family's was decoded as hex: it encodes back as hex
+  const a = v.family === AF_INET || v.family === AF_INET6 ? parseIP(v.address) ?? (v.address.includes(':') && /^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(v.address) ? parseHex(v.address) : undefined) : parseHex(v.address);
   if (!a) throw new TypeError(`via: '${v.address}' is not an address of family ${v.family}`);
   return a;
 }
