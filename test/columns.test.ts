@@ -83,4 +83,27 @@ test('columns refuse fields that cannot be columns', () => {
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['nosuch'] }), /no attribute/);
 });
 
+
+test('the WASM collector (rows appended in its own memory) equals the JS one across growth and large chunks', () => {
+  for (const spec of specs) {
+    const rowsOf = (b: Uint8Array): number => { try { return new ColumnExtractor(spec, 'js').extract(b).count; } catch { return 0; } };
+    const chunks = corpus.filter((b) => rowsOf(b) > 0);
+    const w = new ColumnExtractor(spec, 'wasm').collector();
+    const j = new ColumnExtractor(spec, 'js').collector();
+    // many rounds of the corpus (well past the first layouts), then one chunk larger than the input area
+    let rows = 0;
+    while (rows < 12_000) for (const b of chunks) { w.add(b); j.add(b); rows += rowsOf(b); }
+    const big = new Uint8Array(chunks.reduce((n, b) => n + b.length, 0) * 3);
+    let at = 0;
+    for (let r = 0; r < 3; r++) for (const b of chunks) { big.set(b, at); at += b.length; }
+    w.add(big); j.add(big);
+    const a = w.result(), b = j.result();
+    assert.ok(a.count > 10_000, `rows ${a.count}`);
+    assert.is(a.count, b.count);
+    deepStrictEqual(Array.from(a.present), Array.from(b.present));
+    for (const k of spec.fields) deepStrictEqual(Array.from(a.columns[k]!), Array.from(b.columns[k]!), k);
+    assert.throws(() => w.add(chunks[0]!), /after result/);
+  }
+});
+
 test.run();

@@ -147,13 +147,29 @@ export class ColumnExtractor {
     return this.impl.run(chunk);
   }
 
-  /** Accumulates every chunk's rows into arrays it owns (for a whole dump). */
+  /**
+   * Accumulates every chunk's rows (for a whole dump). With the WASM engine the rows are appended
+   * in the collector's own linear memory and `result()` gives views of it, so no row is copied;
+   * `result()` ends the collection.
+   */
   collector(): {
     /** Extracts one chunk's rows and appends them. */
     add(chunk: Uint8Array): void;
     /** The accumulated columns. */
     result(): ColumnTable;
   } {
+    if (this.engine === 'wasm') {
+      const w = new WasmEngine(this.plan, this.type, this.hdrSize);
+      let count = 0;
+      let done = false;
+      return {
+        add: (chunk) => {
+          if (done) throw new Error('ColumnExtractor collector: add() after result()');
+          count += w.append(chunk, count);
+        },
+        result: () => { done = true; return w.tableOf(count); },
+      };
+    }
     const cols = new Map<string, { kind: Kind; data: Column; }>();
     let present = new Uint32Array(1024);
     let count = 0;
@@ -299,73 +315,100 @@ function table(plan: FieldPlan[], cols: Column[], present: Uint32Array, count: n
 
 type ExtractExport = (base: number, len: number, prog: number, row0: number, err: number) => number;
 const PAGE = 65536;
+const align64 = (n: number): number => (n + 63) & ~63;
+
+/** Where everything lives in the engine's linear memory. */
+interface Layout { prog: number; table: number; err: number; input: number; present: number; cols: number[]; end: number; inputCap: number; rowsCap: number }
 
 class WasmEngine implements Engine {
   private readonly memory: WebAssembly.Memory;
   private readonly fn: ExtractExport;
-  private inputCap = 0;
-  private rowsCap = 0;
-  private progPtr = 0;
-  private errPtr = 0;
-  private inputPtr = 0;
-  private presentPtr = 0;
-  private colPtrs: number[] = [];
+  private readonly headers: FieldPlan[];
+  private readonly attrs: FieldPlan[];
+  private readonly tableLen: number;
+  private at!: Layout;
   private u8!: Uint8Array;
-  private views!: { cols: Column[]; present: Uint32Array };
 
   constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(moduleSync(), { env: { memory: this.memory, abort: () => { throw new Error('extract.wasm aborted'); } } });
     this.fn = instance.exports['extract'] as ExtractExport;
-    this.layout(65536);
+    this.headers = plan.filter((f) => f.source === 'header');
+    this.attrs = plan.filter((f) => f.source === 'attr');
+    // attribute types above 0x3fff cannot occur (the type field has 14 bits)
+    this.tableLen = this.attrs.length ? Math.max(...this.attrs.map((f) => f.at)) + 1 : 0;
+    this.place(65536, maxRows(65536, hdrSize));
   }
 
-  /** Program, error slot, input area, present column, columns; all views rebuilt on growth. */
-  private layout(inputBytes: number): void {
-    const rows = maxRows(inputBytes, this.hdrSize);
+  private layoutFor(inputCap: number, rowsCap: number): Layout {
     let p = 0;
-    this.progPtr = p; p += 20 + this.plan.length * 16;
-    p = (p + 63) & ~63;
-    this.errPtr = p; p += 64;
-    this.inputPtr = p; p += (inputBytes + 63) & ~63;
-    this.presentPtr = p; p += rows * 4;
-    this.colPtrs = this.plan.map((f) => { const at = p; p += ((rows * elementBytes(f.kind)) + 63) & ~63; return at; });
-    const pages = Math.ceil(p / PAGE);
+    const prog = p; p += 28 + this.plan.length * 16;
+    const table = p; p += this.tableLen;
+    p = align64(p);
+    const err = p; p += 64;
+    const input = p; p += align64(inputCap);
+    const present = p; p += align64(rowsCap * 4);
+    const cols = this.plan.map((f) => { const c = p; p += align64(rowsCap * elementBytes(f.kind)); return c; });
+    return { prog, table, err, input, present, cols, end: p, inputCap, rowsCap };
+  }
+
+  /** Lays the memory out for `inputCap` bytes of input and `rowsCap` rows, moving the rows kept so far. */
+  private place(inputCap: number, rowsCap: number, keepRows = 0): void {
+    const old = this.at;
+    const next = this.layoutFor(inputCap, rowsCap);
+    const pages = Math.ceil(next.end / PAGE);
     const now = this.memory.buffer.byteLength / PAGE;
     if (pages > now) this.memory.grow(pages - now);
-    this.inputCap = inputBytes;
-    this.rowsCap = rows;
-    const buf = this.memory.buffer;
-    this.u8 = new Uint8Array(buf);
-    const w = new Uint32Array(buf, this.progPtr, 5 + this.plan.length * 4);
-    const headers = this.plan.filter((f) => f.source === 'header');
-    const attrs = this.plan.filter((f) => f.source === 'attr');
-    w[0] = this.type; w[1] = this.hdrSize; w[2] = headers.length; w[3] = attrs.length; w[4] = this.presentPtr;
-    let k = 5;
-    for (const f of [...headers, ...attrs]) {
-      w[k++] = f.at; w[k++] = f.kind; w[k++] = this.colPtrs[this.plan.indexOf(f)]!; w[k++] = f.bit;
+    this.u8 = new Uint8Array(this.memory.buffer);
+    if (old && keepRows > 0) {
+      // every region only moves up: move the last one first
+      for (let i = this.plan.length - 1; i >= 0; i--) {
+        this.u8.copyWithin(next.cols[i]!, old.cols[i]!, old.cols[i]! + keepRows * elementBytes(this.plan[i]!.kind));
+      }
+      this.u8.copyWithin(next.present, old.present, old.present + keepRows * 4);
     }
-    this.views = {
-      cols: this.plan.map((f, i) => {
-        const at = this.colPtrs[i]!;
-        if (wide(f.kind)) return new Uint8Array(buf, at, rows * 16);
-        if (f.kind === KIND.s8 || f.kind === KIND.s16 || f.kind === KIND.s32) return new Int32Array(buf, at, rows);
-        return new Uint32Array(buf, at, rows);
-      }),
-      present: new Uint32Array(buf, this.presentPtr, rows),
-    };
+    this.at = next;
+    const w = new Uint32Array(this.memory.buffer, next.prog, 7 + this.plan.length * 4);
+    w[0] = this.type; w[1] = this.hdrSize; w[2] = this.headers.length; w[3] = this.attrs.length; w[4] = next.present;
+    w[5] = next.table; w[6] = this.tableLen;
+    let k = 7;
+    for (const f of [...this.headers, ...this.attrs]) {
+      w[k++] = f.at; w[k++] = f.kind; w[k++] = next.cols[this.plan.indexOf(f)]!; w[k++] = f.bit;
+    }
+    const table = this.u8.subarray(next.table, next.table + this.tableLen);
+    table.fill(0);
+    this.attrs.forEach((f, i) => { if (table[f.at] === 0) table[f.at] = i + 1; });
   }
 
-  run(b: Uint8Array): ColumnTable {
-    if (b.length > this.inputCap) this.layout(Math.max(b.length, this.inputCap * 2));
-    this.u8.set(b, this.inputPtr);
-    const n = this.fn(this.inputPtr, b.length, this.progPtr, 0, this.errPtr);
+  /** Extracts `b`'s rows starting at row `row0` (earlier rows stay); returns how many. */
+  append(b: Uint8Array, row0: number): number {
+    const rows = row0 + maxRows(b.length, this.hdrSize);
+    if (b.length > this.at.inputCap || rows > this.at.rowsCap) {
+      this.place(Math.max(b.length, this.at.inputCap), Math.max(rows, this.at.rowsCap * 4), row0);
+    }
+    this.u8.set(b, this.at.input);
+    const n = this.fn(this.at.input, b.length, this.at.prog, row0, this.at.err);
     if (n < 0) {
-      const e = new Uint32Array(this.memory.buffer, this.errPtr, 2);
+      const e = new Uint32Array(this.memory.buffer, this.at.err, 2);
       const reason = REASONS[e[1]!] ?? 'unsupported';
       throw new DecodeError(reason, e[0]!, `column extraction: ${reason}`);
     }
-    void this.rowsCap;
-    return table(this.plan, this.views.cols, this.views.present, n);
+    return n;
+  }
+
+  /** Views of the first `count` rows (valid until the memory is laid out again). */
+  tableOf(count: number): ColumnTable {
+    const buf = this.memory.buffer;
+    const cols = this.plan.map((f, i): Column => {
+      const at = this.at.cols[i]!;
+      if (wide(f.kind)) return new Uint8Array(buf, at, count * 16);
+      if (f.kind === KIND.s8 || f.kind === KIND.s16 || f.kind === KIND.s32) return new Int32Array(buf, at, count);
+      return new Uint32Array(buf, at, count);
+    });
+    return table(this.plan, cols, new Uint32Array(buf, this.at.present, count), count);
+  }
+
+  run(b: Uint8Array): ColumnTable {
+    return this.tableOf(this.append(b, 0));
   }
 }
