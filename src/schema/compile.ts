@@ -103,10 +103,124 @@ export function compiledSetDecoder(set: AttrSet): SetDecoder {
   // Recursive sets reach themselves while being compiled: a trampoline stands in until done.
   let real: SetDecoder | undefined;
   setDecoders.set(set, (b, v, s, e, h, depth) => real!(b, v, s, e, h, depth));
-  if (codegenAvailable()) real = generateSetDecoder(set);
+  if (codegenAvailable()) real = learningDecoder(set, generateSetDecoder(set));
   else real = (b, v, s, e, h, depth) => decodeSetInterpreted(set, b, v, s, e, h, depth);
   setDecoders.set(set, real);
   return real;
+}
+
+/** How many decodes a set may take to show a shape worth specialising for. */
+const LEARN_CALLS = 16;
+
+/**
+ * A set's decoder that learns its common shape: the first decodes go through the general decoder,
+ * and once a result is plain (every attribute once, of a simple type, in declaration-free wire order,
+ * nothing unknown or non-canonical), a decoder specialised for exactly that sequence of attributes
+ * takes over. It builds the object as one literal, which V8 can allocate straight into old space
+ * when a dump keeps every object (allocation-site pretenuring), and hands any other message to the
+ * general decoder, which gives the identical result (or DecodeError) as before.
+ */
+function learningDecoder(set: AttrSet, general: SetDecoder): SetDecoder {
+  let calls = 0;
+  let cur: SetDecoder = (b, v, s, e, h, depth) => {
+    const o = general(b, v, s, e, h, depth);
+    const keys = plainShape(set, o);
+    if (keys !== undefined) cur = generateShapedDecoder(set, keys, general);
+    else if (++calls >= LEARN_CALLS) cur = general;
+    return o;
+  };
+  return (b, v, s, e, h, depth) => cur(b, v, s, e, h, depth);
+}
+
+const SHAPED_TYPES = new Set(['u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'flag', 'ipv4', 'ipv6', 'ip', 'mac', 'binary', 'string', 'nest', 'struct']);
+const MAX_SHAPED_KEYS = 64;
+
+/** The keys of a decoded object when it has a shape the specialised decoder can reproduce. */
+function plainShape(set: AttrSet, o: Obj): string[] | undefined {
+  if (Object.getOwnPropertySymbols(o).length) return undefined; // wire order or exact bytes kept
+  const keys = Object.keys(o);
+  if (keys.length > MAX_SHAPED_KEYS) return undefined;
+  for (const k of keys) {
+    const d = set.attrs[k];
+    if (!d || d.multi || !SHAPED_TYPES.has(d.type) || (d.type === 'nest' && d.header)) return undefined;
+  }
+  return keys;
+}
+
+/**
+ * The decoder for one sequence of attributes (`keys`, in wire order): any deviation (another
+ * attribute, another order, a flag bit, an odd size, bytes that would not re-encode as received)
+ * hands the whole set to `general`.
+ */
+function generateShapedDecoder(set: AttrSet, keys: string[], general: SetDecoder): SetDecoder {
+  const env: Env = { A: [], D: [], S: [] };
+  const G = 'return G(b, v, start, end, hdr, depth);';
+  const cases: string[] = [];
+  keys.forEach((key, pos) => {
+    const def = set.attrs[key]!;
+    env.A.push({ key, def });
+    const raw = def.type === 'nest' ? (def.id | NLA_F_NESTED) : def.id;
+    const size = (want: number): string => `if (n !== ${want}) ${G}`;
+    let read: string;
+    switch (def.type) {
+      case 'u8': read = `${size(1)} x${pos} = b[p];`; break;
+      case 's8': read = `${size(1)} x${pos} = v.getInt8(p);`; break;
+      case 'u16': read = `${size(2)} x${pos} = v.getUint16(p, ${le(def)});`; break;
+      case 's16': read = `${size(2)} x${pos} = v.getInt16(p, ${le(def)});`; break;
+      case 'u32': read = `${size(4)} x${pos} = v.getUint32(p, ${le(def)});`; break;
+      case 's32': read = `${size(4)} x${pos} = v.getInt32(p, ${le(def)});`; break;
+      case 'u64': read = `${size(8)} x${pos} = v.getBigUint64(p, ${le(def)});`; break;
+      case 's64': read = `${size(8)} x${pos} = v.getBigInt64(p, ${le(def)});`; break;
+      case 'flag': read = `${size(0)} x${pos} = true;`; break;
+      case 'ipv4': read = `${size(4)} x${pos} = fmt4(b, p);`; break;
+      case 'ipv6': read = `${size(16)} x${pos} = fmt6(b, p);`; break;
+      case 'ip': read = `if (n === 4) x${pos} = fmt4(b, p); else if (n === 16) x${pos} = fmt6(b, p); else ${G}`; break;
+      case 'mac': read = `x${pos} = fmtHex(b.subarray(p, p + n));`; break;
+      case 'binary': read = `x${pos} = b.slice(p, p + n);`; break;
+      case 'string': read = `x${pos} = ascii(b, p, n); if (!ASC.canonical) ${G}`; break;
+      case 'struct':
+        env.S[pos] = compiledStructDecoder(def.struct);
+        read = `x${pos} = S[${pos}](b, v, p, n);`;
+        break;
+      case 'nest':
+        env.D[pos] = lazySet(def.set);
+        read = `x${pos} = D[${pos}](b, v, p, p + n, hdr, depth + 1); if (nonCanon(A[${pos}].def, x${pos}, b, p, n) !== undefined) ${G}`;
+        break;
+      default: throw new Error(`unshaped type ${def.type}`);
+    }
+    cases.push(`case ${raw}: if (pos !== ${pos}) ${G} ${read} break;`);
+  });
+  const locals = keys.length ? `let ${keys.map((_, i) => `x${i}`).join(', ')};` : '';
+  const literal = keys.map((k, i) => `${ident(k)}: x${i}`).join(', ');
+  const body = `return function decode_${set.name.replace(/[^A-Za-z0-9_]/g, '_')}_shaped(b, v, start, end, hdr, depth) {
+  if (depth > ${MAX_NEST_DEPTH}) ${G}
+  ${locals}
+  let pos = 0, off = start;
+  while (off < end) {
+    const rem = end - off;
+    if (rem < 4) ${G}
+    const len = b[off] | (b[off + 1] << 8);
+    if (len < 4 || len > rem) ${G}
+    const raw = b[off + 2] | (b[off + 3] << 8);
+    const p = off + 4, n = len - 4;
+    switch (raw) {
+${cases.map((l) => '      ' + l).join('\n')}
+      default: ${G}
+    }
+    pos++;
+    off += (len + 3) & ~3;
+  }
+  if (pos !== ${keys.length}) ${G}
+  return { ${literal} };
+};`;
+  return new Function('G', 'A', 'D', 'S', 'nonCanon', 'fmt4', 'fmt6', 'fmtHex', 'ascii', 'ASC', body)(
+    general, env.A, env.D, env.S, nonCanonicalBytes, formatIPv4Cached, formatIPv6, formatHex, asciiString, ASC,
+  ) as SetDecoder;
+}
+
+/** The byte order of an integer attribute: declared big-endian, else NLA_F_NET_BYTEORDER decides (never set on a shaped path). */
+function le(def: AttrDef): string {
+  return 'byteOrder' in def && def.byteOrder === 'big-endian' ? 'false' : 'true';
 }
 
 function generateSetDecoder(set: AttrSet): SetDecoder {

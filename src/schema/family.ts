@@ -137,12 +137,44 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
     out.payload = b.slice(pOff, end);
     return out;
   }
+  if (def.select === undefined && compiledDecodersActive()) return directDecoder(def)(b, v, offset, length, flags, seq, pid);
   const parts = decodeParts(cf!, def, b, v, offset, end, header);
   const out = new DataMessage(offset, parts.def.name, length, type, flags, seq, pid, parts.def);
   if (parts.fixed) out.fixed = parts.fixed;
   if (parts.attrs) out.attrs = parts.attrs;
   else if (parts.payload) out.payload = parts.payload;
   return out;
+}
+
+type DirectDecoder = (b: Uint8Array, v: DataView, offset: number, length: number, flags: number, seq: number, pid: number) => DataMessage;
+const directDecoders = new WeakMap<MessageDef, DirectDecoder>();
+/**
+ * The whole decode of one declared message type without a selector, with its compiled header and
+ * set decoders bound once (a dump decodes thousands of messages of one type).
+ */
+function directDecoder(def: MessageDef): DirectDecoder {
+  let d = directDecoders.get(def);
+  if (d) return d;
+  const hdr = def.header;
+  const size = hdr ? hdr.size : 0;
+  const decodeHdr = hdr ? compiledStructDecoder(hdr) : undefined;
+  const decodeSet = def.attrs ? compiledSetDecoder(def.attrs) : undefined;
+  const { name, type } = def;
+  d = (b, v, offset, length, flags, seq, pid) => {
+    const end = offset + length;
+    const p = offset + NLMSG_HDRLEN;
+    const out = new DataMessage(offset, name, length, type, flags, seq, pid, def);
+    let fixed: Record<string, unknown> | undefined;
+    if (decodeHdr !== undefined) {
+      if (end - p < size) throw new DecodeError('message-short-for-header', offset, `${name}: payload ${end - p} bytes, ${hdr!.name} needs ${size}`);
+      out.fixed = fixed = decodeHdr(b, v, p, size);
+    }
+    if (decodeSet !== undefined) out.attrs = decodeSet(b, v, p + size, end, fixed, 0);
+    else if (p + size < end) out.payload = b.slice(p + size, end);
+    return out;
+  };
+  directDecoders.set(def, d);
+  return d;
 }
 
 /** What a declared data message decodes to (one reused object: read it before the next call). */
