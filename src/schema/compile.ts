@@ -366,12 +366,18 @@ type UnknownList = Array<{ type: number; data: Uint8Array }>;
 // and one string serves them all (strings are immutable, so sharing is invisible).
 const v4Keys = new Uint32Array(256);
 const v4Text: Array<string | undefined> = new Array(256).fill(undefined);
+let v4High: Array<string | undefined> | undefined;
+let v4Low: Array<string | undefined> | undefined;
 function formatIPv4Cached(b: Uint8Array, p: number): string {
   const x = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   const h = Math.imul(x, 0x9e3779b1) >>> 24;
   const s = v4Text[h];
   if (s !== undefined && v4Keys[h] === x) return s;
-  const t = formatIPv4(b, p);
+  // the text is made of two cached halves ("a.b." and "c.d"): one new string per address
+  const hi = x >>> 16, lo = x & 0xffff;
+  v4High ??= new Array<string | undefined>(65536);
+  v4Low ??= new Array<string | undefined>(65536);
+  const t = (v4High[hi] ??= `${hi >>> 8}.${hi & 255}.`) + (v4Low[lo] ??= `${lo >>> 8}.${lo & 255}`);
   v4Keys[h] = x;
   v4Text[h] = t;
   return t;
