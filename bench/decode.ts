@@ -50,7 +50,7 @@ async function child(): Promise<void> {
   const runs = Number(arg('runs', '5'));
   const file = arg('file', '');
   const ns = arg('ns', '');
-  const { decode, decodeViews } = await import('../src/decode.js');
+  const { decode, decodeViews, appendViews } = await import('../src/decode.js');
   const { setCompiledDecoders } = await import('../src/schema/compile.js');
   const { ColumnExtractor } = await import('../src/schema/columns.js');
   const { Rtnl } = await import('../src/rtnl/rtnl.js');
@@ -80,9 +80,10 @@ async function child(): Promise<void> {
         count = out.length; keep = out; break;
       }
       case 'views': {
-        const out: unknown[] = [];
-        for (const c of chunks) { const m = decodeViews(c); for (let i = 0; i < m.length; i++) out.push(m[i]); }
-        count = out.length; keep = out; break;
+        // one list over every chunk, as Rtnl.routeViews() gathers a dump
+        const list = decodeViews(chunks[0]!);
+        for (let i = 1; i < chunks.length; i++) appendViews(list, chunks[i]!);
+        count = list.length; keep = list; break;
       }
       case 'columns-wasm': case 'columns-js': {
         const x = new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWROUTE, fields }, variant === 'columns-wasm' ? 'wasm' : 'js');

@@ -21,11 +21,11 @@ export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, fl
 export { decodeAttrs, decodeAttrsInterpreted, encodeAttrs, decodeStruct, encodeStructInto, WIRE_ORDER, MAX_NEST_DEPTH } from './schema/engine.js';
 export { setCompiledDecoders, compiledDecodersActive, codegenAvailable } from './schema/compile.js';
 export { ColumnExtractor, type ColumnSpec, type ColumnTable, type Column, type ColumnEngine } from './schema/columns.js';
-export { MessageView } from './schema/view.js';
+export { MessageView, MessageViews } from './schema/view.js';
 export { jsonSafe } from './core/json.js';
 export { defineMessage, buildMessage, decodeAll, decodeMessageAt, compileFamily, DataMessage, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
 export { describeFamily, type FamilyDescription } from './schema/describe.js';
-export { decode, decodeAsync, decodeViews, decodeEach, defaultEngine, type DecodeOptions, type EachMessage } from './decode.js';
+export { decode, decodeAsync, decodeViews, appendViews, decodeEach, defaultEngine, type DecodeOptions, type EachMessage } from './decode.js';
 export { createWalker, headerTable, WalkIndex, WalkStatus, walkStatusText, type WalkEngine, type Walker } from './walk/index.js';
 export { PcapWriter, readPcap } from './pcap/pcap.js';
 export { familyForProtocol, registerFamily } from './families/registry.js';

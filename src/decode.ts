@@ -3,7 +3,7 @@ import { protocolNumber, type ProtocolName } from './core/constants.js';
 import { DecodeError, type DecodeErrorReason } from './core/errors.js';
 import { compileFamily, decodeMessageAt, decodeParts, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
 import { familyForProtocol } from './families/registry.js';
-import { MessageView } from './schema/view.js';
+import { MessageViews } from './schema/view.js';
 import { createWalker, WalkStatus, type WalkEngine, type Walker } from './walk/index.js';
 
 /** Options of {@link decode}: the protocol (or the declarations) and the walker engine. */
@@ -79,16 +79,22 @@ function familyOf(options: DecodeOptions): MessageFamily {
 
 /**
  * Lazy views of every message in `bytes`: validated by the walker, decoded only when read. The
- * views read `bytes` itself, which must not change while they are used.
+ * list holds one offset per message; the views read `bytes` itself, which must not change while
+ * they are used.
  */
-export function decodeViews(bytes: Uint8Array, options: DecodeOptions = {}): MessageView[] {
+export function decodeViews(bytes: Uint8Array, options: DecodeOptions = {}): MessageViews {
   const family = familyOf(options);
-  const cf = compileFamily(family);
-  const out: MessageView[] = [];
-  forEachWindow(bytes, walkerFor(family, options.engine), 0, Infinity, (start, index) => {
-    for (let i = 0; i < index.messageCount; i++) out.push(new MessageView(bytes, start + index.msgOffset(i), cf.byType.get(index.msgType(i)), cf));
-  });
+  const out = new MessageViews(compileFamily(family));
+  appendViews(out, bytes, options);
   return out;
+}
+
+/** Adds the messages of `bytes` (validated by the walker) to a view list: how a dump's datagrams are gathered. */
+export function appendViews(list: MessageViews, bytes: Uint8Array, options: DecodeOptions = {}): void {
+  const add = list.addBuffer(bytes);
+  forEachWindow(bytes, walkerFor(familyOf(options), options.engine), 0, Infinity, (start, index) => {
+    for (let i = 0; i < index.messageCount; i++) add(start + index.msgOffset(i));
+  });
 }
 
 /**

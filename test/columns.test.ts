@@ -106,4 +106,27 @@ test('the WASM collector (rows appended in its own memory) equals the JS one acr
   }
 });
 
+
+test('view lists: one offset per message, views made when read, equal to decode() across buffers', async () => {
+  const { decodeViews, appendViews } = await import('../src/decode.js');
+  const chunks = corpus.filter((b) => { try { decode(b); return true; } catch { return false; } });
+  const list = decodeViews(chunks[0]!);
+  for (let i = 1; i < chunks.length; i++) appendViews(list, chunks[i]!);
+  const objects = chunks.flatMap((b) => decode(b));
+  assert.is(list.length, objects.length);
+  let i = 0;
+  for (const v of list) {
+    const o = objects[i]!;
+    assert.is(v.type, o.kind === 'data' ? o.type : o.header.type);
+    deepStrictEqual(v.toMessage(), o);
+    deepStrictEqual(list.at(i)!.toMessage(), o);
+    i++;
+  }
+  deepStrictEqual(list.at(-1)!.toMessage(), objects.at(-1));
+  assert.is(list.at(list.length), undefined);
+  assert.is(list.at(-list.length - 1), undefined);
+  assert.is(list.map((v) => v.offset).length, objects.length);
+  assert.throws(() => decodeViews(new Uint8Array([20, 0, 0, 0, 16, 0])), (e: unknown) => e instanceof DecodeError);
+});
+
 test.run();

@@ -5,7 +5,7 @@ import { parseIP, parsePrefix } from '../core/addr.js';
 import { NLM_F, Protocol } from '../core/constants.js';
 import { NetlinkError } from '../core/errors.js';
 import { enumValue } from '../schema/define.js';
-import { buildMessage, type DecodedMessage, type MessageDef } from '../schema/family.js';
+import { buildMessage, compileFamily, type DecodedMessage, type MessageDef } from '../schema/family.js';
 import type { StructDef, AttrSet } from '../schema/types.js';
 import {
   rtnetlinkMessages as M, rtnetlink, rtProtocol, rtScope, rtTable, rtnType, nudState, frAction, macvlanMode,
@@ -14,8 +14,8 @@ import { NetlinkSocket, type BatchOptions, type BatchResult, type CaptureSink, t
 import type { Encodable } from '../core/attr.js';
 import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
-import type { MessageView } from '../schema/view.js';
-import { decodeEach, decodeViews } from '../decode.js';
+import { MessageViews, type MessageView } from '../schema/view.js';
+import { appendViews, decodeEach, decodeViews } from '../decode.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
 const AF_INET = 2, AF_INET6 = 10, AF_UNSPEC = 0, AF_BRIDGE = 7;
@@ -535,13 +535,13 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /** Routes as lazy views: one small object per route, fields decoded when read. */
-  async routeViews(filter: RouteFilter = {}, call: ReadOptions = {}): Promise<MessageView[]> {
+  async routeViews(filter: RouteFilter = {}, call: ReadOptions = {}): Promise<MessageViews> {
     const { fixed, attrs } = await this.routeQuery(filter);
     const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
-    const out: MessageView[] = [];
+    const out = new MessageViews(compileFamily(rtnetlink));
     try {
-      // each datagram is copied once; its views share the copy
-      await this.socket.dumpRaw(msg, (chunk) => { for (const v of decodeViews(chunk.slice())) out.push(v); }, socketCall(call));
+      // each datagram is copied once; the list keeps the copies and one offset per route
+      await this.socket.dumpRaw(msg, (chunk) => appendViews(out, chunk.slice()), socketCall(call));
     } catch (e) {
       if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }

@@ -1,6 +1,7 @@
-// Lazy views: one small object per message over the received bytes; nothing is decoded until a
-// field is read. `attr(key)` decodes one attribute; `fixed` and `attrs` decode (and keep) the
-// whole family header or attribute set with the same compiled decoders as the objects.
+// Lazy views: a list of messages over the received bytes that holds one 4-byte offset per message
+// until a message is read; then a small view object reads its fields. `attr(key)` decodes one
+// attribute; `fixed` and `attrs` decode (and keep) the whole family header or attribute set with
+// the same compiled decoders as the objects.
 import { NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../core/constants.js';
 import { dataView } from '../core/header.js';
 import { compiledSetDecoder, compiledStructDecoder } from './compile.js';
@@ -69,4 +70,76 @@ export class MessageView {
   }
   /** The message as plain data, as JSON.stringify writes it. */
   toJSON(): unknown { return this.toMessage(); }
+}
+
+/**
+ * Lazy views of many messages (a dump): the bytes (one buffer per received datagram) and one
+ * offset per message; `at(i)` or iteration makes a {@link MessageView} when a message is read, so
+ * a million routes cost their bytes and 4 MB of offsets until then.
+ */
+export class MessageViews implements Iterable<MessageView> {
+  #bufs: Uint8Array[] = [];
+  /** Index of the first message of each buffer (ascending). */
+  #firsts: number[] = [];
+  #offsets = new Uint32Array(256);
+  #count = 0;
+  readonly #cf: CompiledFamily | undefined;
+  /** @internal Use decodeViews() or Rtnl.routeViews(). */
+  constructor(cf: CompiledFamily | undefined) { this.#cf = cf; }
+
+  /** How many messages. */
+  get length(): number { return this.#count; }
+
+  /** @internal Adds a buffer and the offsets of its messages (already validated). */
+  addBuffer(bytes: Uint8Array): (offset: number) => void {
+    this.#bufs.push(bytes);
+    this.#firsts.push(this.#count);
+    return (offset) => {
+      if (this.#count === this.#offsets.length) {
+        const next = new Uint32Array(this.#offsets.length * 2);
+        next.set(this.#offsets);
+        this.#offsets = next;
+      }
+      this.#offsets[this.#count++] = offset;
+    };
+  }
+
+  /** The view of message `i` (negative counts from the end, as Array.prototype.at), or undefined. */
+  at(i: number): MessageView | undefined {
+    const n = this.#count;
+    const k = Math.trunc(i) < 0 ? Math.trunc(i) + n : Math.trunc(i);
+    if (!(k >= 0 && k < n)) return undefined;
+    // the buffer holding message k: the last one whose first message is <= k
+    const f = this.#firsts;
+    let lo = 0, hi = f.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (f[mid]! <= k) lo = mid; else hi = mid - 1; }
+    const b = this.#bufs[lo]!;
+    const off = this.#offsets[k]!;
+    return new MessageView(b, off, this.#cf?.byType.get(b[off + 4]! | (b[off + 5]! << 8)), this.#cf);
+  }
+
+  /** Every message's view, in order. */
+  *[Symbol.iterator](): IterableIterator<MessageView> {
+    const bufs = this.#bufs, f = this.#firsts;
+    for (let j = 0; j < bufs.length; j++) {
+      const b = bufs[j]!, end = j + 1 < f.length ? f[j + 1]! : this.#count;
+      for (let k = f[j]!; k < end; k++) {
+        const off = this.#offsets[k]!;
+        yield new MessageView(b, off, this.#cf?.byType.get(b[off + 4]! | (b[off + 5]! << 8)), this.#cf);
+      }
+    }
+  }
+
+  /** Every view, as an array (one object per message from here on). */
+  toArray(): MessageView[] { return Array.from(this); }
+  /** Array.prototype.map over the views. */
+  map<T>(fn: (view: MessageView, index: number) => T): T[] { const out: T[] = []; let i = 0; for (const v of this) out.push(fn(v, i++)); return out; }
+  /** Array.prototype.filter over the views. */
+  filter(fn: (view: MessageView, index: number) => boolean): MessageView[] { const out: MessageView[] = []; let i = 0; for (const v of this) if (fn(v, i++)) out.push(v); return out; }
+  /** Array.prototype.find over the views. */
+  find(fn: (view: MessageView, index: number) => boolean): MessageView | undefined { let i = 0; for (const v of this) if (fn(v, i++)) return v; return undefined; }
+  /** Array.prototype.forEach over the views. */
+  forEach(fn: (view: MessageView, index: number) => void): void { let i = 0; for (const v of this) fn(v, i++); }
+  /** JSON form: the messages as plain objects. */
+  toJSON(): unknown { return this.map((v) => v.toJSON()); }
 }
