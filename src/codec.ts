@@ -17,7 +17,7 @@ export { decodeErrorPayload, decodeDonePayload, decodeExtack, decodeErrorMessage
 export { formatIP, formatIPv4, formatIPv6, formatHex, parseIP, parseIPv4, parseIPv6, parsePrefix } from './core/addr.js';
 export { parseHex, toHex } from './core/hex.js';
 export * from './schema/types.js';
-export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue } from './schema/define.js';
+export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue, looseKey } from './schema/define.js';
 export { decodeAttrs, decodeAttrsInterpreted, encodeAttrs, decodeStruct, encodeStructInto, WIRE_ORDER, MAX_NEST_DEPTH } from './schema/engine.js';
 export { setCompiledDecoders, compiledDecodersActive, codegenAvailable } from './schema/compile.js';
 export { ColumnExtractor, type ColumnSpec, type ColumnTable, type Column, type ColumnEngine } from './schema/columns.js';
@@ -25,6 +25,7 @@ export { MessageView, MessageViews } from './schema/view.js';
 export { jsonSafe } from './core/json.js';
 export { defineMessage, buildMessage, decodeAll, decodeMessageAt, compileFamily, DataMessage, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
 export { describeFamily, type FamilyDescription } from './schema/describe.js';
+export { names, attrNames, structNames, type Names, type NamedInput } from './schema/names.js';
 export { decode, decodeAsync, decodeViews, appendViews, decodeEach, defaultEngine, type DecodeOptions, type EachMessage } from './decode.js';
 export { createWalker, headerTable, WalkIndex, WalkStatus, walkStatusText, type WalkEngine, type Walker } from './walk/index.js';
 export { PcapWriter, readPcap } from './pcap/pcap.js';

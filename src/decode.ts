@@ -141,7 +141,7 @@ function decodeRange(bytes: Uint8Array, options: DecodeOptions, from: number, ma
 }
 
 /** What decodeEach() hands over for every data message: no message object is made. */
-export type EachMessage = (def: MessageDef, fixed: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined, type: number, flags: number) => void;
+export type EachMessage = (def: MessageDef, header: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined, type: number, flags: number) => void;
 
 /**
  * The leanest object decode: for every declared data message of `bytes`, `each` gets the
@@ -162,7 +162,7 @@ export function decodeEach(bytes: Uint8Array, options: DecodeOptions, each: Each
       const off = start + index.msgOffset(i);
       const flags = index.msgFlags(i);
       const p = decodeParts(cf, def, bytes, view, off, off + index.msgLength(i));
-      each(p.def, p.fixed, p.attrs, type, flags);
+      each(p.def, p.header, p.attrs, type, flags);
     }
   });
 }

@@ -106,7 +106,7 @@ test('every rtnetlink message: build -> decode -> equal, decode -> build -> iden
     fc.assert(fc.property(structArb(def.header), setArb(def.attrs, 0), (fixed, attrs) => {
       let bytes: Uint8Array;
       try {
-        bytes = buildMessage(def, { flags: 0, fixed, attrs }).toBytes();
+        bytes = buildMessage(def, { flags: 0, header: fixed, attrs }).toBytes();
       } catch (e) {
         if (e instanceof RangeError && /65535/.test(e.message)) return; // too big for one attribute
         throw e;
@@ -115,7 +115,7 @@ test('every rtnetlink message: build -> decode -> equal, decode -> build -> iden
       assert.ok(m && m.kind === 'data');
       if (m.kind !== 'data') return;
       // IPv6 text is normalised by the decoder; compare through a second encode instead.
-      const again = buildMessage(def, { flags: 0, fixed: m.fixed!, attrs: m.attrs! }).toBytes();
+      const again = buildMessage(def, { flags: 0, header: m.header!, attrs: m.attrs! }).toBytes();
       assert.equal(again, bytes, `${def.name}: decode -> build differs`);
       const [m2] = decodeAll(rtnetlink, again);
       assert.equal(canonical(m2 && m2.kind === 'data' ? m2.attrs : undefined), canonical(m.attrs));
@@ -198,8 +198,8 @@ test('the corpus decodes the same with both engines, and re-encodes byte for byt
     assert.equal(canonical(w), canonical(j));
     for (const m of w) {
       if (m.kind !== 'data' || !m.def || !m.def.header) continue;
-      const again = buildMessage(m.def as MessageDef<StructDef, AttrSet>, { flags: m.header.flags, seq: m.header.seq, pid: m.header.pid, fixed: m.fixed!, attrs: m.attrs ?? {} }).toBytes();
-      assert.equal(again, b.subarray(m.offset, m.offset + ((m.header.length + 3) & ~3)), `${m.name} re-encodes differently`);
+      const again = buildMessage(m.def as MessageDef<StructDef, AttrSet>, { flags: m.nlmsg.flags, seq: m.nlmsg.seq, pid: m.nlmsg.pid, header: m.header!, attrs: m.attrs ?? {} }).toBytes();
+      assert.equal(again, b.subarray(m.offset, m.offset + ((m.nlmsg.length + 3) & ~3)), `${m.name} re-encodes differently`);
     }
   }
 });

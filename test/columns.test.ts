@@ -64,7 +64,7 @@ test('columns equal the object decoders on every route and link message of the c
         if (m.kind !== 'data') return;
         spec.fields.forEach((f, i) => {
           const present = (t.present[r]! >>> i) & 1;
-          const value = f.startsWith('header.') ? m.fixed?.[f.slice(7)] : m.attrs?.[f];
+          const value = f.startsWith('header.') ? m.header?.[f.slice(7)] : m.attrs?.[f];
           assert.is(!!present, value !== undefined, `${m.name} ${f} presence`);
           if (value === undefined) return;
           const c = t.columns[f]!;
@@ -117,7 +117,7 @@ test('view lists: one offset per message, views made when read, equal to decode(
   let i = 0;
   for (const v of list) {
     const o = objects[i]!;
-    assert.is(v.type, o.kind === 'data' ? o.type : o.header.type);
+    assert.is(v.type, o.kind === 'data' ? o.type : o.nlmsg.type);
     deepStrictEqual(v.toMessage(), o);
     deepStrictEqual(list.at(i)!.toMessage(), o);
     i++;

@@ -6,6 +6,21 @@ import * as assert from 'uvu/assert';
 import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
+import type { MonitorItem } from '../src/rtnl/rtnl.js';
+import type { Link } from '../src/rtnl/types.js';
+
+// Type-level (checked by `npm run typecheck`, never run): monitor events narrow by kind.
+export function narrowsByKind(ev: MonitorItem): unknown {
+  if (ev.action === 'new' && ev.kind === 'link') { const l: Link = ev.object; return l.attrs.ifname; }
+  if (ev.action === 'del' && ev.kind === 'address') {
+    // @ts-expect-error an address event's object is not a Link
+    const l: Link = ev.object;
+    return [l, ev.object.header.prefixlen];
+  }
+  if (ev.action === 'resync' && ev.kind === 'route') return ev.objects.map((r) => r.header.table);
+  return undefined;
+}
+
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, string | { types: string; default: string }> };
 
 test('the core entry has at most 60 names, and no flat schema tables', async () => {

@@ -73,7 +73,7 @@ test('sock_diag lists TCP listeners and connections, UDP sockets, states, queues
     try {
       const clientPort = Number(line.split(' ')[1]);
       const tcp = await listSockets({ netns: ns.name, protocol: 'tcp', family: 4, info: true });
-      const listener = tcp.find((s) => s.state === 'LISTEN' && s.srcPort === 47001);
+      const listener = tcp.find((s) => s.state === 'listen' && s.srcPort === 47001);
       assert.ok(listener, 'the listener on 47001');
       assert.is(listener!.src, '127.0.0.1');
       assert.is(listener!.dst, '0.0.0.0');
@@ -83,7 +83,7 @@ test('sock_diag lists TCP listeners and connections, UDP sockets, states, queues
       const client = tcp.find((s) => s.srcPort === clientPort);
       const server = tcp.find((s) => s.srcPort === 47001 && s.dstPort === clientPort);
       assert.ok(client && server, 'both ends of the connection');
-      assert.is(client!.state, 'ESTABLISHED');
+      assert.is(client!.state, 'established');
       assert.is(client!.dstPort, 47001);
       assert.is(client!.dst, '127.0.0.1');
       assert.ok(client!.tcpInfo, 'INET_DIAG_INFO decoded');
@@ -92,11 +92,11 @@ test('sock_diag lists TCP listeners and connections, UDP sockets, states, queues
       assert.type(client!.congestion, 'string');
       // IPv6 and UDP
       const tcp6 = await listSockets({ netns: ns.name, protocol: 'tcp', family: 6 });
-      assert.ok(tcp6.some((s) => s.state === 'LISTEN' && s.srcPort === 47003 && s.src === '::1'));
+      assert.ok(tcp6.some((s) => s.state === 'listen' && s.srcPort === 47003 && s.src === '::1'));
       const udp = await listSockets({ netns: ns.name, protocol: 'udp', family: 4 });
       const u = udp.find((s) => s.srcPort === 47002);
       assert.ok(u);
-      assert.is(u!.state, 'CLOSE');
+      assert.is(u!.state, 'close');
       assert.is(u!.src, '127.0.0.1');
       assert.is(u!.protocol, 'udp');
     } finally { stop(child); }
@@ -122,8 +122,8 @@ test('sock_diag filters by port in the kernel (INET_DIAG_REQ_BYTECODE) and by st
       const none = await listSockets({ netns: ns.name, protocol: 'tcp', family: 4, port: 1 });
       assert.equal(none, []);
       const listening = await listSockets({ netns: ns.name, protocol: 'tcp', family: 4, states: ['LISTEN'] });
-      assert.ok(listening.length >= 1 && listening.every((s: InetSocket) => s.state === 'LISTEN'));
-      const est = await listSockets({ netns: ns.name, protocol: 'tcp', family: 4, states: ['ESTABLISHED'] });
+      assert.ok(listening.length >= 1 && listening.every((s: InetSocket) => s.state === 'listen'));
+      const est = await listSockets({ netns: ns.name, protocol: 'tcp', family: 4, states: ['established'] });
       assert.is(est.length, 2);
       try { portFilterBytecode([{ side: 'src', port: 70000 }]); assert.unreachable('bad port'); } catch (e) { assert.instance(e, RangeError); }
     } finally { stop(child); }
@@ -138,20 +138,20 @@ test('unix_diag lists abstract and path sockets, their state and peers', async (
       // UNIX sockets are per network namespace: ours are listed, the host's are not.
       const all = await listUnixSockets({ netns: ns.name });
       const isAbs = (n: string | undefined): boolean => n !== undefined && n.replace(/@+$/, '') === '@' + abstract;
-      const absListen = all.find((s) => isAbs(s.name) && s.state === 'LISTEN');
+      const absListen = all.find((s) => isAbs(s.name) && s.state === 'listen');
       assert.ok(absListen, 'abstract listener shown with @');
       assert.is(absListen!.type, 'stream');
-      assert.ok(all.some((s) => s.name === path && s.state === 'LISTEN'), 'path listener');
+      assert.ok(all.some((s) => s.name === path && s.state === 'listen'), 'path listener');
       assert.ok(all.find((s) => s.name === path)!.vfs, 'path sockets carry UNIX_DIAG_VFS');
       // the connected pair points at each other
-      const connected = all.filter((s) => s.state === 'ESTABLISHED');
+      const connected = all.filter((s) => s.state === 'established');
       const acceptedEnd = connected.find((s) => isAbs(s.name));
       assert.ok(acceptedEnd);
       const peer = connected.find((s) => s.inode === acceptedEnd!.peer);
       assert.ok(peer, 'peer inode resolves');
       assert.is(peer!.peer, acceptedEnd!.inode);
       const onlyListen = await listUnixSockets({ netns: ns.name, states: ['LISTEN'] });
-      assert.ok(onlyListen.length >= 2 && onlyListen.every((s) => s.state === 'LISTEN'));
+      assert.ok(onlyListen.length >= 2 && onlyListen.every((s) => s.state === 'listen'));
     } finally { stop(child); }
   });
 });
@@ -260,8 +260,8 @@ test('ctnetlink: a UDP flow is listed with its tuples, and arrives as NEW then D
     assert.is(f!.family, 4);
     assert.equal({ ...f!.orig }, { src: '127.0.0.1', dst: '127.0.0.4', protocol: 17, protocolName: 'udp', srcPort: sport, dstPort: 9998 });
     assert.equal([f!.reply!.src, f!.reply!.dst, f!.reply!.srcPort, f!.reply!.dstPort], ['127.0.0.4', '127.0.0.1', 9998, sport]);
-    assert.ok(f!.status.includes('CONFIRMED'));
-    assert.ok(!f!.status.includes('SEEN_REPLY'));
+    assert.ok(f!.status.includes('confirmed'));
+    assert.ok(!f!.status.includes('seen_reply'));
     assert.ok(f!.timeout! > 0 && f!.timeout! <= 30);
     assert.type(f!.id, 'number');
     assert.equal(await listConntrack({ netns: ns.name, family: 6 }), []);
@@ -408,7 +408,7 @@ test('xfrm: SA fixtures (struct xfrm_usersa_info + XFRMA_ALG_*) decode, sit at t
   assert.is(sa.current.addTime, 1700000000n);
   // decoded → rebuilt gives the same bytes
   if (m!.kind !== 'data') throw new Error('data message expected');
-  assert.equal(buildMessage(xfrmMessages.NEWSA, { flags: m.header.flags, seq: m.header.seq, fixed: m.fixed!, attrs: m.attrs! }).toBytes(), cbc);
+  assert.equal(buildMessage(xfrmMessages.NEWSA, { flags: m.nlmsg.flags, seq: m.nlmsg.seq, header: m.header!, attrs: m.attrs! }).toBytes(), cbc);
 
   const gcm = read('newsa-esp-gcm-v6.hex');
   assert.equal(gcm, espGcmV6());
@@ -433,7 +433,7 @@ test('nfnetlink declarations decode a captured-style dump through decodeAll', as
     if (t && t.kind === 'data') {
       assert.is(t.name, 'NFT_MSG_NEWTABLE');
       assert.is((t.attrs as { name?: string }).name, 'dec');
-      assert.is((t.fixed as { family: number }).family, 2);
+      assert.is((t.header as { family: number }).family, 2);
     }
   });
 });
@@ -530,7 +530,7 @@ test('CLI: ss, nft list ruleset, conntrack -L, xfrm policy/state in a namespace,
       c = capture();
       assert.is(await familiesCommand('ss', ['-u', '-a'], c.io, ns.name, true), 0);
       const j = JSON.parse(c.out()) as { inet: Array<{ srcPort: number; state: string }> };
-      assert.ok(j.inet.some((s) => s.srcPort === 47002 && s.state === 'CLOSE'));
+      assert.ok(j.inet.some((s) => s.srcPort === 47002 && s.state === 'close'));
       c = capture();
       assert.is(await familiesCommand('ss', ['-x', '-l'], c.io, ns.name), 0);
       assert.match(c.out(), /u_str\s+LISTEN\s+.*@nlw-abstract-/);

@@ -174,7 +174,7 @@ test('ethtool: features set, read back, and the monitor group reports the change
     if (n.value?.type !== 'event') return;
     assert.is(n.value.name, 'featuresNtf');
     assert.is(n.value.attrs.header?.devName, 'va');
-    await eth.do('featuresSet', { header: { devName: 'va', flags: ['omitReply'] }, wanted: bitsetFromRecord({ 'tx-tcp-segmentation': true }) });
+    await eth.do('featuresSet', { header: { devName: 'va', flags: ['omit_reply'] }, wanted: bitsetFromRecord({ 'tx-tcp-segmentation': true }) });
     after = featureStates((await eth.do('featuresGet', hdr))!);
     assert.is(after['tx-tcp-segmentation']!.active, true);
   } finally {
@@ -326,7 +326,7 @@ test('mptcp_pm: endpoint add/get/dump/del and limits, as ip mptcp sees them', as
 /** Builds a message of `op` as the kernel would send it (a reply, or a notification with seq 0). */
 function kernelMessage(def: GenlFamilyDef, id: number, op: string, cmd: number, attrs: Record<string, unknown>, seq = 1): DecodedMessage {
   const { family, requests } = familyMessages(def, id);
-  const bytes = buildMessage(requests.get(op)!, { flags: NLM_F.MULTI, seq, fixed: { cmd, version: 1 }, attrs }).toBytes();
+  const bytes = buildMessage(requests.get(op)!, { flags: NLM_F.MULTI, seq, header: { cmd, version: 1 }, attrs }).toBytes();
   const [m] = decodeAll(family, bytes);
   return m!;
 }
@@ -346,12 +346,12 @@ test('wireguard declarations: a device dump message round-trips, endpoint as soc
   assert.equal(m.kind === 'data' && m.attrs, device);
   // the request direction picks the request declaration
   const { family, requests } = familyMessages(wireguard, 0x30);
-  const req = buildMessage(requests.get('setDevice')!, { flags: NLM_F.REQUEST | NLM_F.ACK, fixed: { cmd: 1, version: 1 }, attrs: { ifname: 'wg0', flags: ['replacePeers'] } }).toBytes();
+  const req = buildMessage(requests.get('setDevice')!, { flags: NLM_F.REQUEST | NLM_F.ACK, header: { cmd: 1, version: 1 }, attrs: { ifname: 'wg0', flags: ['replacePeers'] } }).toBytes();
   const [r] = decodeAll(family, req);
   assert.is(r?.name, 'setDevice');
   assert.equal(r?.kind === 'data' && r.attrs, { ifname: 'wg0', flags: 1 });
   // struct sockaddr_in: family 2 (LE), port big-endian, address
-  const sa = buildMessage(requests.get('setDevice')!, { flags: 0, fixed: { cmd: 1, version: 1 }, attrs: { peers: [{ endpoint: { address: '192.0.2.9', port: 0x1234 } }] } }).toBytes();
+  const sa = buildMessage(requests.get('setDevice')!, { flags: 0, header: { cmd: 1, version: 1 }, attrs: { peers: [{ endpoint: { address: '192.0.2.9', port: 0x1234 } }] } }).toBytes();
   const at = sa.length - 16;
   assert.equal([...sa.subarray(at, at + 8)], [2, 0, 0x12, 0x34, 192, 0, 2, 9]);
 });

@@ -430,20 +430,20 @@ for (const engine of ['js', 'wasm'] as const) {
       if (!exp) continue;
       const out = recs.filter((r) => r.record.direction === 'out').map((r) => r.messages[0]!);
       const inn = recs.filter((r) => r.record.direction === 'in').map((r) => r.messages[0]!);
-      assert.ok(out.length >= 1 && out.every((m) => m.header.type === exp.request && (m.header.flags & 0x301) === 0x301), `${file}: dump requests`);
+      assert.ok(out.length >= 1 && out.every((m) => m.nlmsg.type === exp.request && (m.nlmsg.flags & 0x301) === 0x301), `${file}: dump requests`);
       const data = inn.filter((m) => m.kind === 'data');
       assert.ok(data.length >= 1, `${file}: replies`);
       for (const m of data) {
-        assert.is(m.header.type, exp.reply, `${file}: reply type`);
+        assert.is(m.nlmsg.type, exp.reply, `${file}: reply type`);
         assert.ok(m.name !== `type ${exp.reply}`, `${file}: type ${exp.reply} is not declared (name ${m.name})`);
-        assert.ok(m.header.flags & 2, `${file}: NLM_F_MULTI`);
+        assert.ok(m.nlmsg.flags & 2, `${file}: NLM_F_MULTI`);
       }
       const dones = inn.filter((m) => m.kind === 'done');
       assert.is(dones.length, out.length, `${file}: one NLMSG_DONE per dump`);
       for (const d of dones) assert.is(d.kind === 'done' && d.error, 0);
       // replies answer the request's sequence number
-      const seqs = new Set(out.map((m) => m.header.seq));
-      for (const m of inn) assert.ok(seqs.has(m.header.seq), `${file}: reply seq ${m.header.seq}`);
+      const seqs = new Set(out.map((m) => m.nlmsg.seq));
+      for (const m of inn) assert.ok(seqs.has(m.nlmsg.seq), `${file}: reply seq ${m.nlmsg.seq}`);
     }
   });
 }
@@ -452,13 +452,13 @@ test('corpus: the refused RTM_NEWLINK carries an extended ACK with message, offs
   const recs = await decodeCorpus('extack.pcap', 'js');
   assert.equal(recs.map((r) => r.record.direction), ['out', 'in']);
   const req = recs[0]!.messages[0]!;
-  assert.is(req.header.type, 16);
+  assert.is(req.nlmsg.type, 16);
   const err = recs[1]!.messages[0]!;
   assert.is(err.kind, 'error');
   if (err.kind !== 'error') return;
   assert.is(err.error, -34); // ERANGE
   assert.is(err.request.type, 16);
-  assert.is(err.request.seq, req.header.seq);
+  assert.is(err.request.seq, req.nlmsg.seq);
   assert.is(err.extack.message, 'Attribute failed policy validation');
   // the offset points at IFLA_IFNAME in the request: right after nlmsghdr + ifinfomsg
   assert.is(err.extack.offset, 32);

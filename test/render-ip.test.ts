@@ -188,19 +188,19 @@ async function dump(ns: TestNetns, msg: Parameters<NetlinkSocket['dumpAll']>[0])
   const r = await sock.dumpAll(msg);
   return r.messages
     .filter((m): m is Extract<DecodedMessage, { kind: 'data' }> => m.kind === 'data')
-    .map((m) => ({ header: m.fixed ?? {}, attrs: m.attrs ?? {} }));
+    .map((m) => ({ header: m.header ?? {}, attrs: m.attrs ?? {} }));
 }
 const dumpLinks = (ns: TestNetns, family = 0): Promise<RenderObject[]> =>
-  dump(ns, buildMessage(M.RTM_GETLINK, { flags: 0, fixed: { family }, attrs: family ? {} : { extMask: 1 } }));
-const dumpAddrs = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETADDR, { flags: 0, fixed: {}, attrs: {} }));
+  dump(ns, buildMessage(M.RTM_GETLINK, { flags: 0, header: { family }, attrs: family ? {} : { extMask: 1 } }));
+const dumpAddrs = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETADDR, { flags: 0, header: {}, attrs: {} }));
 const dumpRoutes = (ns: TestNetns, family: number): Promise<RenderObject[]> =>
-  dump(ns, buildMessage(M.RTM_GETROUTE, { flags: 0, fixed: { family }, attrs: {} }));
-const dumpNeighs = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETNEIGH, { flags: 0, fixed: {}, attrs: {} }));
+  dump(ns, buildMessage(M.RTM_GETROUTE, { flags: 0, header: { family }, attrs: {} }));
+const dumpNeighs = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETNEIGH, { flags: 0, header: {}, attrs: {} }));
 const dumpRules = (ns: TestNetns, family: number): Promise<RenderObject[]> =>
-  dump(ns, buildMessage(M.RTM_GETRULE, { flags: 0, fixed: { family }, attrs: {} }));
-const dumpNexthops = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: {} }));
+  dump(ns, buildMessage(M.RTM_GETRULE, { flags: 0, header: { family }, attrs: {} }));
+const dumpNexthops = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETNEXTHOP, { flags: 0, header: {}, attrs: {} }));
 const dumpNetconf = (ns: TestNetns, family: number): Promise<RenderObject[]> =>
-  dump(ns, buildMessage(M.RTM_GETNETCONF, { flags: 0, fixed: { family }, attrs: {} }));
+  dump(ns, buildMessage(M.RTM_GETNETCONF, { flags: 0, header: { family }, attrs: {} }));
 
 function namesOf(links: RenderObject[]): IpRenderOptions['ifnames'] {
   return new Map(links.map((l) => [l.header.index as number, l.attrs.ifname as string]));

@@ -36,7 +36,7 @@ function dataMessages(msgs: DecodedMessage[]): Array<Extract<DecodedMessage, { k
 function reencode(m: Extract<DecodedMessage, { kind: 'data' }>): Uint8Array {
   assert.ok(m.def, `${m.name} is declared`);
   const def = m.def as AnyDef;
-  return buildMessage(def, { flags: m.header.flags, seq: m.header.seq, pid: m.header.pid, fixed: m.fixed, attrs: m.attrs }).toBytes();
+  return buildMessage(def, { flags: m.nlmsg.flags, seq: m.nlmsg.seq, pid: m.nlmsg.pid, header: m.header, attrs: m.attrs }).toBytes();
 }
 
 // ---- message table ----------------------------------------------------------------------------
@@ -205,13 +205,13 @@ test('every message kind: build -> decode gives the input, decode -> build gives
     const s = samples[def.object!];
     assert.ok(s, `a sample for ${def.object}`);
     const attrs = requestSamples[def.name] ?? s.attrs;
-    const bytes = buildMessage(def, { flags: 0x301, seq: 42, pid: 7, fixed: s.fixed, ...(attrs ? { attrs } : {}) }).toBytes();
+    const bytes = buildMessage(def, { flags: 0x301, seq: 42, pid: 7, header: s.fixed, ...(attrs ? { attrs } : {}) }).toBytes();
     const [m, ...rest] = decodeAll(rtnetlink, bytes);
     assert.is(rest.length, 0);
     assert.ok(m && m.kind === 'data', def.name);
     if (m.kind !== 'data') continue;
     assert.is(m.name, def.name);
-    assert.equal(m.fixed, s.fixed, `${def.name} header`);
+    assert.equal(m.header, s.fixed, `${def.name} header`);
     if (attrs) assert.equal(m.attrs, attrs, `${def.name} attributes`);
     assert.is(hex(reencode(m)), hex(bytes), `${def.name} re-encodes`);
     n++;
@@ -222,16 +222,16 @@ test('every message kind: build -> decode gives the input, decode -> build gives
 test('enum and flag names are accepted when building, header-selected formats included', () => {
   const m = buildMessage(rtnetlinkMessages.RTM_NEWROUTE, {
     flags: 1,
-    fixed: { family: 'inet', dstLen: 24, table: 'main', protocol: 'static', scope: 'universe', type: 'unicast', flags: ['onlink'] },
+    header: { family: 'inet', dstLen: 24, table: 'main', protocol: 'static', scope: 'universe', type: 'unicast', flags: ['onlink'] },
     attrs: { dst: '10.2.0.0', encapType: 'ip', encap: { dst: '10.0.0.9' } },
   }).toBytes();
   const [d] = dataMessages(decodeAll(rtnetlink, m));
-  assert.equal(d!.fixed, { family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254, protocol: 4, scope: 0, type: 1, flags: 4 });
+  assert.equal(d!.header, { family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254, protocol: 4, scope: 0, type: 1, flags: 4 });
   assert.equal(d!.attrs, { dst: '10.2.0.0', encapType: 2, encap: { dst: '10.0.0.9' } });
   // AF_BRIDGE links carry IFLA_BRIDGE_* directly in IFLA_AF_SPEC and bridge port options in IFLA_PROTINFO
   const b = buildMessage(rtnetlinkMessages.RTM_SETLINK, {
     flags: 5,
-    fixed: { family: 'bridge', index: 4 },
+    header: { family: 'bridge', index: 4 },
     attrs: { afSpec: { flags: 1, vlanInfo: [{ flags: 2, vid: 10 }, { flags: 0, vid: 20 }] }, protinfo: { state: 3, learning: 0 } },
   }).toBytes();
   const [l] = dataMessages(decodeAll(rtnetlink, b));
@@ -302,7 +302,7 @@ const constructedKinds: Array<{ name: string; linkinfo: DecodedSet<typeof linkIn
 function buildConstructedKind(k: (typeof constructedKinds)[number]): Uint8Array {
   return buildMessage(rtnetlinkMessages.RTM_NEWLINK, {
     flags: 0x602, seq: 1,
-    fixed: { family: 0, type: 1, index: 10, flags: 0x1003, change: 0 },
+    header: { family: 0, type: 1, index: 10, flags: 0x1003, change: 0 },
     attrs: { ifname: `${k.name}0`, linkinfo: k.linkinfo },
   }).toBytes();
 }
@@ -419,9 +419,9 @@ test('kernel bytes: every message decodes, nothing is unknown, and re-encodes by
     for (const m of dataMessages(msgs)) {
       kinds.set(m.name, (kinds.get(m.name) ?? 0) + 1);
       assert.ok(m.def, `${f.file}:${f.line}: ${m.name} is declared`);
-      const orig = f.bytes.subarray(m.offset, m.offset + m.header.length);
-      assert.is(hex(reencode(m).subarray(0, m.header.length)), hex(orig), `${f.file}:${f.line} ${m.name} at ${m.offset}`);
-      if (m.attrs && m.def?.attrs) walkSet(m.def.attrs, m.attrs, m.fixed, cov);
+      const orig = f.bytes.subarray(m.offset, m.offset + m.nlmsg.length);
+      assert.is(hex(reencode(m).subarray(0, m.nlmsg.length)), hex(orig), `${f.file}:${f.line} ${m.name} at ${m.offset}`);
+      if (m.attrs && m.def?.attrs) walkSet(m.def.attrs, m.attrs, m.header, cov);
     }
   }
   console.log(`  kernel messages: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
@@ -440,7 +440,7 @@ test('kernel bytes: every message decodes, nothing is unknown, and re-encodes by
 
 test('kernel bytes: the captured objects decode to what was configured', () => {
   const msgs = loadFixtures().flatMap((f) => dataMessages(decodeAll(rtnetlink, f.bytes)));
-  const links = msgs.filter((m) => m.name === 'RTM_NEWLINK' && m.fixed?.family === 0).map((m) => m.attrs as DecodedSet<typeof linkAttrs>);
+  const links = msgs.filter((m) => m.name === 'RTM_NEWLINK' && m.header?.family === 0).map((m) => m.attrs as DecodedSet<typeof linkAttrs>);
   const veth0 = links.find((l) => l.ifname === 'veth0')!;
   assert.is(veth0.ifalias, 'uplink');
   assert.is(veth0.group, 5);
@@ -454,12 +454,12 @@ test('kernel bytes: the captured objects decode to what was configured', () => {
   assert.is((mv0.linkinfo?.data as { mode?: number }).mode, 4);
   assert.is(links.find((l) => l.ifname === 'veth4')?.linkNetnsid, 0);
   // AF_BRIDGE link messages carry the port options in IFLA_PROTINFO
-  const ports = msgs.filter((m) => m.name === 'RTM_NEWLINK' && m.fixed?.family === 7).map((m) => m.attrs as DecodedSet<typeof linkAttrs>);
+  const ports = msgs.filter((m) => m.name === 'RTM_NEWLINK' && m.header?.family === 7).map((m) => m.attrs as DecodedSet<typeof linkAttrs>);
   assert.equal([...new Set(ports.map((p) => p.ifname))].sort(), ['veth2', 'vx0']);
   const protinfo = ports[0]!.protinfo as DecodedSet<typeof bridgePortAttrs>;
   assert.is(protinfo.state, 3);
   assert.equal(protinfo.rootId?.prio, Uint8Array.of(0x80, 0));
-  const routes = msgs.filter((m) => m.name === 'RTM_NEWROUTE').map((m) => ({ fixed: m.fixed as StructValue<typeof rtmsg>, attrs: m.attrs as DecodedSet<typeof routeAttrs> }));
+  const routes = msgs.filter((m) => m.name === 'RTM_NEWROUTE').map((m) => ({ fixed: m.header as StructValue<typeof rtmsg>, attrs: m.attrs as DecodedSet<typeof routeAttrs> }));
   const mp = routes.find((r) => r.attrs.dst === '10.11.0.0')!;
   assert.equal(mp.attrs.multipath?.map((nh) => [nh.hops, nh.attrs.gateway]), [[0, '10.0.0.2'], [2, '10.0.1.2']]);
   const t100 = routes.find((r) => r.attrs.dst === '10.12.0.0')!;

@@ -74,12 +74,12 @@ test('objects, stream, views and columns (WASM and JS) agree route by route', as
   for await (const r of rt.routeStream()) streamed.push(fromObject(r));
   assert.equal(sorted(streamed), objects);
   const views = await rt.routeViews();
-  assert.equal(sorted(views.map((v) => plain(v.fixed!, v.attrs!))), objects);
+  assert.equal(sorted(views.map((v) => plain(v.header!, v.attrs!))), objects);
   // a view decodes one attribute alone, the same value
   const v0 = views.find((v) => v.attr('gateway') !== undefined)!;
   assert.is(v0.attr('gateway'), v0.attrs!.gateway);
   const viewStream: Plain[] = [];
-  for await (const v of rt.routeViewStream()) viewStream.push(plain(v.fixed!, v.attrs!));
+  for await (const v of rt.routeViewStream()) viewStream.push(plain(v.header!, v.attrs!));
   assert.equal(sorted(viewStream), objects);
   const batched: Plain[] = [];
   let batches = 0;
@@ -121,7 +121,7 @@ test('the receive path indexes with either walker: a dump through the JS walker 
   const { NetlinkSocket } = await import('../src/socket/netlink-socket.js');
   const { buildMessage } = await import('../src/schema/family.js');
   const { rtnetlinkMessages: M } = await import('../src/families/route/index.js');
-  const req = buildMessage(M.RTM_GETROUTE, { flags: 0, fixed: { family: 0 } });
+  const req = buildMessage(M.RTM_GETROUTE, { flags: 0, header: { family: 0 } });
   const run = async (walker: 'wasm' | 'js'): Promise<unknown> => {
     using s = NetlinkSocket.open({ protocol: 'route', netns: ns.name, walker });
     const r = await s.dumpAll(req);

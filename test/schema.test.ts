@@ -100,13 +100,13 @@ test('bad sizes and truncation raise DecodeError with offsets', () => {
 
 test('messages: fixed header + attributes, control messages', () => {
   const m = defineMessage({ name: 'NEWTHING', type: 16, header: hdr, attrs: top });
-  const bytes = buildMessage(m, { flags: 2, seq: 9, fixed: { family: 10, kind: 1, index: 3 }, attrs: { name: 'x', mtu: 9000 } }).toBytes();
+  const bytes = buildMessage(m, { flags: 2, seq: 9, header: { family: 10, kind: 1, index: 3 }, attrs: { name: 'x', mtu: 9000 } }).toBytes();
   const [msg] = decodeAll({ name: 't', protocol: 0, messages: [m] }, bytes);
   assert.is(msg!.kind, 'data');
   if (msg!.kind === 'data') {
-    assert.equal(msg.fixed, { family: 10, kind: 1, index: 3 });
+    assert.equal(msg.header, { family: 10, kind: 1, index: 3 });
     assert.equal(msg.attrs, { name: 'x', mtu: 9000 });
-    assert.is(msg.header.seq, 9);
+    assert.is(msg.nlmsg.seq, 9);
   }
 });
 

@@ -128,8 +128,8 @@ test('two dumps at once on one socket both complete, each with its own replies',
     ns.ip('addr', 'add', '10.1.0.1/24', 'dev', 'va');
     using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name, family: RAW });
     const [links, addrs, links2] = await Promise.all([sock.dumpAll(getLinks()), sock.dumpAll(getAddrs()), sock.dumpAll(getLinks())]);
-    assert.ok(links.messages.every((m) => m.header.type === RTM.NEWLINK));
-    assert.ok(addrs.messages.every((m) => m.header.type === RTM.NEWADDR));
+    assert.ok(links.messages.every((m) => m.nlmsg.type === RTM.NEWLINK));
+    assert.ok(addrs.messages.every((m) => m.nlmsg.type === RTM.NEWADDR));
     assert.is(links.messages.length, 3);
     assert.is(links2.messages.length, 3);
     assert.ok(addrs.messages.length >= 2);
@@ -142,7 +142,7 @@ test('a streaming dump yields as it goes; breaking out early leaves the socket u
     using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name, family: RAW });
     let n = 0;
     const stream = sock.dump(getLinks());
-    for await (const m of stream) { assert.is(m.header.type, RTM.NEWLINK); n++; }
+    for await (const m of stream) { assert.is(m.nlmsg.type, RTM.NEWLINK); n++; }
     assert.is(n, 401);
     assert.is(stream.interrupted, false);
     const again = await sock.dumpAll(getLinks());
@@ -168,7 +168,7 @@ test('subscription: NEW and DEL events for links, addresses and routes, in order
     for await (const ev of events) {
       if (ev.type !== 'message') continue;
       const m = ev.message;
-      const t = m.header.type;
+      const t = m.nlmsg.type;
       if (t === RTM.NEWLINK || t === RTM.DELLINK) seen.push(`${t === RTM.NEWLINK ? 'NEWLINK' : 'DELLINK'} ${attrString(m, 16, 3)}`);
       if (t === RTM.NEWADDR || t === RTM.DELADDR) {
         const a = attrBytes(m, 8, 2);
@@ -201,7 +201,7 @@ test('ENOBUFS becomes an in-band overrun; later events still arrive; a resync du
     for await (const ev of events) {
       if (ev.type === 'overrun') { overruns++; assert.is(ev.reason, 'ENOBUFS'); continue; }
       messages++;
-      if (ev.message.header.type === RTM.NEWLINK && attrString(ev.message, 16, 3) === 'qa') {
+      if (ev.message.nlmsg.type === RTM.NEWLINK && attrString(ev.message, 16, 3) === 'qa') {
         const mtu = attrBytes(ev.message, 16, 4);
         if (mtu && new DataView(mtu.buffer).getUint32(0, true) === 1234) { sawMarker = true; break; }
       }

@@ -155,7 +155,7 @@ function roundTrip(model: YnlModel, op: string, input: Record<string, unknown>, 
   const { family, requests } = familyMessages(model.family, 0x42);
   const def = requests.get(op)!;
   const attrs = prepareAttrs(model, def.attrs!, input);
-  const bytes = buildMessage(def, { flags: NLM_F.MULTI, seq: 7, fixed: { ...fixed, cmd: model.family.ops[op]!.reply ?? 0, version: 1 }, attrs }).toBytes();
+  const bytes = buildMessage(def, { flags: NLM_F.MULTI, seq: 7, header: { ...fixed, cmd: model.family.ops[op]!.reply ?? 0, version: 1 }, attrs }).toBytes();
   const [m] = decodeAll(family, bytes);
   if (m?.kind !== 'data') throw new Error('not decoded');
   assert.is(m.name, op);
@@ -239,7 +239,7 @@ operations:
 test('pad attributes are shown only on request, unknown ones always (as UnknownAttr(N))', () => {
   const { family, requests } = familyMessages(zoo.family, 0x42);
   const def = requests.get('get')!;
-  const bytes = buildMessage(def, { flags: 0, seq: 1, fixed: { cmd: 1, version: 1 }, attrs: { num: 3, pad: new Uint8Array(4), unknown: [{ type: 99, data: Uint8Array.of(1) }] } }).toBytes();
+  const bytes = buildMessage(def, { flags: 0, seq: 1, header: { cmd: 1, version: 1 }, attrs: { num: 3, pad: new Uint8Array(4), unknown: [{ type: 99, data: Uint8Array.of(1) }] } }).toBytes();
   const [m] = decodeAll(family, bytes);
   if (m?.kind !== 'data') throw new Error('not decoded');
   assert.equal(presentAttrs(zoo, def.attrs!, m.attrs!), { num: 3, 'UnknownAttr(99)': Uint8Array.of(1) });
@@ -248,7 +248,7 @@ test('pad attributes are shown only on request, unknown ones always (as UnknownA
 
 test('notifications: multicast messages (seq 0) select the notification of their command', () => {
   const { family } = familyMessages(zoo.family, 0x42);
-  const ntf = buildMessage({ name: 'x', type: 0x42, header: family.messages[0]!.header, attrs: set(zoo, 'inner') }, { flags: 0, fixed: { cmd: 9, version: 1 }, attrs: { a: 5 } }).toBytes();
+  const ntf = buildMessage({ name: 'x', type: 0x42, header: family.messages[0]!.header, attrs: set(zoo, 'inner') }, { flags: 0, header: { cmd: 9, version: 1 }, attrs: { a: 5 } }).toBytes();
   const [m] = decodeAll(family, ntf);
   assert.is(m?.name, 'boom');
   assert.equal(m?.kind === 'data' && m.attrs, { a: 5 });
@@ -275,10 +275,10 @@ test('netlink-raw specs: message type is the command, the fixed header is the fa
   const { family, requests } = familyMessages(raw.family, 0);
   const req = requests.get('getlink')!;
   assert.is(req.type, 18);
-  const bytes = buildMessage({ ...req, type: 16 }, { flags: 0, seq: 3, fixed: { 'ifi-index': 4, 'ifi-flags': 1 }, attrs: prepareAttrs(raw, req.attrs!, { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' }) }).toBytes();
+  const bytes = buildMessage({ ...req, type: 16 }, { flags: 0, seq: 3, header: { 'ifi-index': 4, 'ifi-flags': 1 }, attrs: prepareAttrs(raw, req.attrs!, { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' }) }).toBytes();
   const [m] = decodeAll(family, bytes);
   assert.is(m?.name, 'getlink');
-  assert.equal(m?.kind === 'data' && m.fixed, { 'ifi-family': 0, 'ifi-type': 0, 'ifi-index': 4, 'ifi-flags': 1, 'ifi-change': 0 });
+  assert.equal(m?.kind === 'data' && m.header, { 'ifi-family': 0, 'ifi-type': 0, 'ifi-index': 4, 'ifi-flags': 1, 'ifi-change': 0 });
   assert.equal(m?.kind === 'data' && presentAttrs(raw, req.attrs!, m.attrs!), { ifname: 'eth0', mtu: 1500, address: '02:00:00:00:00:01' });
 });
 

@@ -93,23 +93,23 @@ async function ssCommand(args: string[], io: FamiliesIO, netns: string | undefin
     throw new FamUsage(`ss: unknown argument '${a}'`);
   }
   if (!tcp && !udp && !unix) { tcp = true; udp = true; }
-  const tcpStates: TcpStateName[] | undefined = all ? undefined : listening ? ['LISTEN'] : undefined;
+  const tcpStates: TcpStateName[] | undefined = all ? undefined : listening ? ['listen'] : undefined;
   const opt = netns !== undefined ? { netns } : {};
   const inet: InetSocket[] = [];
   for (const f of fams) {
     if (tcp) {
       const l = await listSockets({ ...opt, protocol: 'tcp', family: f, info, ...(tcpStates ? { states: tcpStates } : {}), ...(sport !== undefined ? { port: sport } : {}), ...(dport !== undefined ? { dport } : {}) });
-      inet.push(...(all || listening ? l : l.filter((s) => s.state !== 'LISTEN' && s.state !== 'CLOSE')));
+      inet.push(...(all || listening ? l : l.filter((s) => s.state !== 'listen' && s.state !== 'close')));
     }
     if (udp) {
       const l = await listSockets({ ...opt, protocol: 'udp', family: f, ...(sport !== undefined ? { port: sport } : {}), ...(dport !== undefined ? { dport } : {}) });
-      inet.push(...(all ? l : listening ? l.filter((s) => s.state === 'CLOSE') : l.filter((s) => s.state === 'ESTABLISHED')));
+      inet.push(...(all ? l : listening ? l.filter((s) => s.state === 'close') : l.filter((s) => s.state === 'established')));
     }
   }
   let ux: UnixSocket[] = [];
   if (unix) {
     ux = await listUnixSockets(opt);
-    if (!all) ux = listening ? ux.filter((s) => s.state === 'LISTEN') : ux.filter((s) => s.state !== 'LISTEN');
+    if (!all) ux = listening ? ux.filter((s) => s.state === 'listen') : ux.filter((s) => s.state !== 'listen');
   }
   if (json) { io.stdout(toJson({ inet, unix: ux }) + '\n'); return 0; }
   const rows: string[][] = [['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port']];

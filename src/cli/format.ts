@@ -22,10 +22,10 @@ export function stringify(v: unknown, pretty = false): string {
 
 /** A decoded message as a plain JSON object. */
 export function messageJson(m: DecodedMessage, protocol?: number): Record<string, unknown> {
-  const h = m.header;
+  const h = m.nlmsg;
   const base: Record<string, unknown> = {
     type: m.name,
-    header: { length: h.length, type: h.type, flags: flagsToString(h.flags, guessFlagsContext(h.type, h.flags)), seq: h.seq, pid: h.pid },
+    nlmsg: { length: h.length, type: h.type, flags: flagsToString(h.flags, guessFlagsContext(h.type, h.flags)), seq: h.seq, pid: h.pid },
   };
   if (protocol !== undefined) base.protocol = protocol;
   switch (m.kind) {
@@ -36,13 +36,13 @@ export function messageJson(m: DecodedMessage, protocol?: number): Record<string
     case 'control':
       return { ...base, payload: m.payload };
     case 'data':
-      return { ...base, ...(m.fixed ? { fixed: m.fixed } : {}), ...(m.attrs ? { attrs: m.attrs } : {}), ...(m.payload ? { payload: m.payload } : {}) };
+      return { ...base, ...(m.header ? { header: m.header } : {}), ...(m.attrs ? { attrs: m.attrs } : {}), ...(m.payload ? { payload: m.payload } : {}) };
   }
 }
 
 /** Indented text: one line per attribute, nested sets indented. */
 export function messageText(m: DecodedMessage): string {
-  const h = m.header;
+  const h = m.nlmsg;
   const lines = [`${m.name}  len=${h.length} flags=${flagsToString(h.flags, guessFlagsContext(h.type, h.flags))} seq=${h.seq} pid=${h.pid}`];
   const put = (key: string, v: unknown, ind: string): void => {
     const j = toJsonValue(v);
@@ -68,7 +68,7 @@ export function messageText(m: DecodedMessage): string {
       put('payload', m.payload, '  ');
       break;
     case 'data':
-      if (m.fixed) put('header', m.fixed, '  ');
+      if (m.header) put('header', m.header, '  ');
       if (m.attrs) for (const [k, v] of Object.entries(m.attrs)) put(k, v, '  ');
       if (m.payload) put('payload', m.payload, '  ');
       break;

@@ -69,7 +69,7 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   if (!fixed.family) fixed.family = AF_INET;
   // As ip: an IPv4 reply then names the table the lookup used (IPv6 replies always do, and refuses the flag).
   if (fixed.family === AF_INET) fixed.flags = (fixed.flags as number) | RTM_F_LOOKUP_TABLE;
-  const reply = await rt.socket.request(buildMessage(M.RTM_GETROUTE, { flags: 0, fixed, attrs }));
+  const reply = await rt.socket.request(buildMessage(M.RTM_GETROUTE, { flags: 0, header: fixed, attrs }));
   const routes = reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
   const links = await rt.links();
   const o: R.IpRenderOptions = { ...renderOptions(ctx, links), table: 'all', cache: routes.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) };
@@ -158,7 +158,7 @@ export async function flush(object: 'address' | 'route' | 'neigh', words: readon
     .filter((r) => (f.dev === undefined || r.attrs.oif === f.dev) && (f.scope === undefined || r.header.scope === f.scope)
       && (!f.prefix || (r.header.dstLen >= f.prefix.len && inPrefix(r.attrs.dst ?? (r.header.family === AF_INET6 ? '::' : '0.0.0.0'), f.prefix))));
   for (const r of routes) {
-    const msg = buildMessage(M.RTM_DELROUTE, { flags: 0, fixed: r.header, attrs: { ...(r.attrs.dst !== undefined ? { dst: r.attrs.dst } : {}), ...(r.attrs.table !== undefined ? { table: r.attrs.table } : {}), ...(r.attrs.oif !== undefined ? { oif: r.attrs.oif } : {}), ...(r.attrs.gateway !== undefined ? { gateway: r.attrs.gateway } : {}), ...(r.attrs.priority !== undefined ? { priority: r.attrs.priority } : {}) } });
+    const msg = buildMessage(M.RTM_DELROUTE, { flags: 0, header: r.header, attrs: { ...(r.attrs.dst !== undefined ? { dst: r.attrs.dst } : {}), ...(r.attrs.table !== undefined ? { table: r.attrs.table } : {}), ...(r.attrs.oif !== undefined ? { oif: r.attrs.oif } : {}), ...(r.attrs.gateway !== undefined ? { gateway: r.attrs.gateway } : {}), ...(r.attrs.priority !== undefined ? { priority: r.attrs.priority } : {}) } });
     try { await rt.socket.request(msg); } catch (e) {
       if (!(e instanceof NetlinkError && (e.code === 'ESRCH' || e.code === 'ENOENT'))) throw e;
     }

@@ -27,7 +27,7 @@ async function nsidOf(rt: Rtnl, name: string): Promise<number | undefined> {
   let fd: number;
   try { fd = openSync(`${NETNS_RUN_DIR}/${name}`, 'r'); } catch { return undefined; }
   try {
-    const r = await rt.socket.request(buildMessage(M.RTM_GETNSID, { flags: 0, fixed: {}, attrs: { fd } }));
+    const r = await rt.socket.request(buildMessage(M.RTM_GETNSID, { flags: 0, header: {}, attrs: { fd } }));
     for (const m of r.messages) if (m.kind === 'data' && typeof m.attrs?.nsid === 'number' && m.attrs.nsid >= 0) return m.attrs.nsid;
     return undefined;
   } catch { return undefined; } finally { closeSync(fd); }

@@ -3,7 +3,8 @@ import { decodeHeader, type MessageHeader } from './header.js';
 
 /** One netlink message as a zero-copy view: header plus payload bytes (after the nlmsghdr). */
 export interface RawMessage {
-  header: MessageHeader;
+  /** The nlmsghdr (named `nlmsg` as on decoded messages). */
+  nlmsg: MessageHeader;
   /** Offset of the nlmsghdr within the walked buffer. */
   offset: number;
   /** The payload (family header + attributes), a view into the original bytes. */
@@ -19,7 +20,7 @@ export function splitMessages(b: Uint8Array, start = 0, end = b.length): RawMess
   let off = start;
   while (off < end) {
     const header = decodeHeader(b, off, end);
-    out.push({ header, offset: off, payload: b.subarray(off + NLMSG_HDRLEN, off + header.length) });
+    out.push({ nlmsg: header, offset: off, payload: b.subarray(off + NLMSG_HDRLEN, off + header.length) });
     off += align4(header.length);
   }
   return out;

@@ -8,3 +8,5 @@
  */
 import './sockets.js'; // the family calls open sockets
 export * from '../families/genl/index.js';
+// attrNames(ethtool.ops.linkinfoGet.attrs, reply): enum and flag values of typed replies by name
+export { attrNames } from '../schema/names.js';

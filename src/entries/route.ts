@@ -10,3 +10,5 @@ export { Rtnl, toRtObject, MONITOR_GROUPS, DEFAULT_ROUTE_COLUMNS, DumpInterrupte
 export { ReplyLostError, BatchSkippedError, type BatchOptions, type BatchResult, type BatchFailure } from '../socket/netlink-socket.js';
 export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid, RtObject, RtKind } from '../rtnl/types.js';
 export * from '../families/route/index.js';
+// names(link).header.flags → ['up', 'lower_up', ...]: enum and flag fields by their declared names
+export { names, type Names } from '../schema/names.js';

@@ -175,8 +175,11 @@ export interface NexthopSpec {
 /** The object kinds {@link Rtnl.monitor} can watch. */
 export type MonitorKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
 
-/** A change the kernel announced. */
-export interface RouteEvent<T extends RtObject = RtObject> {
+/**
+ * A change the kernel announced: a union by `kind`, so `ev.kind === 'link'` narrows `ev.object`
+ * to {@link Link}.
+ */
+export type RouteEvent<T extends RtObject = RtObject> = T extends RtObject ? {
   action: 'new' | 'del';
   kind: T['kind'];
   object: T;
@@ -184,11 +187,11 @@ export interface RouteEvent<T extends RtObject = RtObject> {
   group: number;
   /** Set for events of a peer namespace (with listenAllNsid). */
   nsid?: number;
-}
+} : never;
 /** Events were lost (the kernel dropped them: ENOBUFS); with `resync`, a fresh state follows. */
 export interface MonitorOverrun { action: 'overrun'; reason: string }
 /** The current state of a kind after an overrun (monitor `resync: true`). */
-export interface MonitorResync { action: 'resync'; kind: MonitorKind; objects: RtObject[] }
+export type MonitorResync = { [K in MonitorKind]: { action: 'resync'; kind: K; objects: Array<Extract<RtObject, { kind: K }>> } }[MonitorKind];
 /** What {@link Rtnl.monitor} yields: a change, an overrun, or the state after an overrun. */
 export type MonitorItem = RouteEvent | MonitorOverrun | MonitorResync;
 
@@ -270,15 +273,20 @@ export function toRtObject(m: DecodedMessage): RtObject | undefined {
   if (m.kind !== 'data' || !m.def?.object) return undefined;
   const kind = m.def.object as RtKind;
   if (!['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'].includes(kind)) return undefined;
-  return new RtEntry(kind, m.fixed ?? {}, m.attrs ?? {}) as unknown as RtObject;
+  return new RtEntry(kind, m.header ?? {}, m.attrs ?? {}, m.def) as unknown as RtObject;
 }
 
 /**
  * The typed objects Rtnl returns: plain data (kind, the family header, the attributes) whose
- * JSON form writes 64-bit values as numbers (decimal strings past 2^53) and bytes as hex.
+ * JSON form writes 64-bit values as numbers (decimal strings past 2^53) and bytes as hex. `def`
+ * (the declaration, for names()) is a getter, which neither JSON nor console.log shows.
  */
 class RtEntry {
-  constructor(public kind: string, public header: Record<string, unknown>, public attrs: Record<string, unknown>) {}
+  readonly #def: MessageDef | undefined;
+  constructor(public kind: string, public header: Record<string, unknown>, public attrs: Record<string, unknown>, def: MessageDef | undefined) {
+    this.#def = def;
+  }
+  get def(): MessageDef | undefined { return this.#def; }
   toJSON(): unknown { return jsonSafe({ kind: this.kind, header: this.header, attrs: this.attrs }); }
 }
 
@@ -286,9 +294,9 @@ const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule
 
 /** Decodes a datagram of rtnetlink messages into typed objects, appended to `out`. */
 function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[]): void {
-  decodeEach(chunk, { family: rtnetlink }, (def, fixed, attrs) => {
+  decodeEach(chunk, { family: rtnetlink }, (def, header, attrs) => {
     const kind = def.object;
-    if (kind !== undefined && RT_KINDS.has(kind)) out.push(new RtEntry(kind, fixed ?? {}, attrs ?? {}) as unknown as T);
+    if (kind !== undefined && RT_KINDS.has(kind)) out.push(new RtEntry(kind, header ?? {}, attrs ?? {}, def) as unknown as T);
   });
 }
 
@@ -369,7 +377,7 @@ export class Rtnl implements AsyncDisposable {
   // ---- reading -----------------------------------------------------------------------------
 
   private async dumpObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): Promise<T[]> {
-    const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, header: fixed, attrs });
     const retries = call.retryInterrupted ?? 3;
     for (let attempt = 1; ; attempt++) {
       // Each datagram is decoded straight into objects: no intermediate message objects.
@@ -393,7 +401,7 @@ export class Rtnl implements AsyncDisposable {
    * `map` turns a datagram into the batch while it is valid. Stopping early ends the dump.
    */
   private async *streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array) => B, call: ReadOptions = {}): AsyncGenerator<B> {
-    const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, header: fixed, attrs });
     const batches: B[] = [];
     let wake: (() => void) | undefined;
     let finished = false;
@@ -453,7 +461,7 @@ export class Rtnl implements AsyncDisposable {
     const byIndex = typeof dev === 'number' || /^\d+$/.test(dev);
     const msg = buildMessage(M.RTM_GETLINK, {
       flags: 0,
-      fixed: byIndex ? { index: Number(dev) } : {},
+      header: byIndex ? { index: Number(dev) } : {},
       attrs: byIndex ? { extMask: 1 } : { ifname: String(dev), extMask: 1 },
     });
     const r = await this.socket.request(msg, { idempotent: true, ...socketCall(call) });
@@ -503,7 +511,7 @@ export class Rtnl implements AsyncDisposable {
     const { fixed, attrs } = await this.routeQuery(filter);
     const x = new ColumnExtractor({ message: M.RTM_NEWROUTE, fields }, engine);
     const acc = x.collector();
-    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, header: fixed, attrs });
     try {
       const r = await this.socket.dumpRaw(msg, (chunk) => acc.add(chunk), socketCall(call));
       return { ...acc.result(), interrupted: r.interrupted };
@@ -534,10 +542,10 @@ export class Rtnl implements AsyncDisposable {
     }
   }
 
-  /** Routes as lazy views: one small object per route, fields decoded when read. */
+  /** Routes as lazy views: one offset per route until a route is read, then its fields decoded when read. */
   async routeViews(filter: RouteFilter = {}, call: ReadOptions = {}): Promise<MessageViews> {
     const { fixed, attrs } = await this.routeQuery(filter);
-    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, fixed, attrs });
+    const msg = buildMessage(M.RTM_GETROUTE as MessageDef<StructDef, AttrSet>, { flags: 0, header: fixed, attrs });
     const out = new MessageViews(compileFamily(rtnetlink));
     try {
       // each datagram is copied once; the list keeps the copies and one offset per route
@@ -596,7 +604,7 @@ export class Rtnl implements AsyncDisposable {
   /** Nexthop objects: one by `id` (a get), or a dump filtered by the kernel to groups or to a device. */
   async nexthops(filter: { id?: number; groups?: boolean; dev?: Dev } = {}, call: ReadOptions = {}): Promise<Nexthop[]> {
     if (filter.id !== undefined) {
-      const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, fixed: {}, attrs: { id: filter.id } }), { idempotent: true, ...socketCall(call) });
+      const r = await this.socket.request(buildMessage(M.RTM_GETNEXTHOP, { flags: 0, header: {}, attrs: { id: filter.id } }), { idempotent: true, ...socketCall(call) });
       return r.messages.map(toRtObject).filter((o): o is Nexthop => o?.kind === 'nexthop');
     }
     const attrs: Record<string, unknown> = {};
@@ -618,7 +626,7 @@ export class Rtnl implements AsyncDisposable {
   // ---- changing: links -------------------------------------------------------------------------
 
   private async change(def: MessageDef, flags: number, fixed: Record<string, unknown>, attrs: Record<string, unknown>, call: CallOptions = {}): Promise<void> {
-    await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, fixed, attrs }), socketCall(call));
+    await this.socket.request(buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, header: fixed, attrs }), socketCall(call));
   }
 
   /** Creates a link (`ip link add`); rejects with EEXIST when the name is taken. */
@@ -915,7 +923,7 @@ export class Rtnl implements AsyncDisposable {
 
   private changeMessage(c: RtChange, idx: IndexOf): Encodable {
     const build = (def: MessageDef, flags: number, m: { fixed: Record<string, unknown>; attrs: Record<string, unknown> }): Encodable =>
-      buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, ...m });
+      buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, header: m.fixed, attrs: m.attrs });
     const { CREATE, EXCL, REPLACE, APPEND } = NLM_F;
     switch (c.op) {
       case 'addRoute': return build(M.RTM_NEWROUTE, CREATE | EXCL, this.routeMessage(c.route, false, idx));
@@ -979,7 +987,7 @@ export class Rtnl implements AsyncDisposable {
           if (item.type === 'overrun') {
             if (opts.resync) {
               try {
-                for (const k of list) pendingResync.push({ action: 'resync', kind: k, objects: await self.objectsOf(k, opts.signal ? { signal: opts.signal } : {}) });
+                for (const k of list) pendingResync.push({ action: 'resync', kind: k, objects: await self.objectsOf(k, opts.signal ? { signal: opts.signal } : {}) } as MonitorResync);
               } catch (e) { done(); throw e; }
             }
             return { value: { action: 'overrun', reason: item.reason }, done: false };
@@ -987,7 +995,8 @@ export class Rtnl implements AsyncDisposable {
           const o = toRtObject(item.message);
           const action = item.message.kind === 'data' ? item.message.def?.action : undefined;
           if (!o || (action !== 'new' && action !== 'del')) continue;
-          const ev: RouteEvent = { action, kind: o.kind, object: o, group: item.group };
+          // kind and object come from one object, so they match (what the union says)
+          const ev = { action, kind: o.kind, object: o, group: item.group } as RouteEvent;
           if (item.nsid !== undefined) ev.nsid = item.nsid;
           return { value: ev, done: false };
         }

@@ -1,5 +1,6 @@
 // Typed rtnetlink objects: the decoded family header plus the decoded attributes.
 import type { StructValue, DecodedSet } from '../schema/types.js';
+import type { MessageDef } from '../schema/family.js';
 import type {
   addressAttrs, fibRuleHdr, ifaddrmsg, ifinfomsg, linkAttrs, ndmsg, neighbourAttrs, netconfAttrs, netconfmsg,
   nexthopAttrs, nhmsg, nsidAttrs, routeAttrs, rtgenmsg, rtmsg, ruleAttrs,
@@ -7,10 +8,12 @@ import type {
 
 interface Obj<K extends string, H, A> {
   kind: K;
-  /** The fixed family header (ifinfomsg, rtmsg, ...). */
+  /** The family header (ifinfomsg, rtmsg, ...): `header` is the family header on every layer. */
   header: StructValue<H>;
   /** Every attribute, decoded; unknown ones are kept in `attrs.unknown`. */
   attrs: DecodedSet<A>;
+  /** The declaration it was decoded with (a getter, not in JSON): what `names()` reads. */
+  readonly def?: MessageDef | undefined;
 }
 
 /** A network interface (RTM_NEWLINK): ifinfomsg header and IFLA_* attributes, as `ip link` shows it. */

@@ -45,13 +45,34 @@ export function enumName(def: EnumDef, value: number): string | undefined {
   return def.byValue.get(value);
 }
 
-/** A number, or a declared name mapped to its number. */
+/**
+ * Names as written by hand or by other tools ('LISTEN', 'lower-up', 'replacePeers') match a
+ * declared name ('listen', 'lower_up', 'replace_peers') when they differ only in case and word
+ * breaks: the key drops '_', '-' and case. A key two declared names share matches neither.
+ */
+export function looseKey(name: string): string {
+  return name.replace(/[-_]/g, '').toLowerCase();
+}
+const looseIndexes = new WeakMap<object, Map<string, string | null>>();
+function looseName(values: Readonly<Record<string, number>>, name: string): string | undefined {
+  let idx = looseIndexes.get(values);
+  if (!idx) {
+    idx = new Map();
+    for (const k of Object.keys(values)) { const lk = looseKey(k); idx.set(lk, idx.has(lk) && idx.get(lk) !== k ? null : k); }
+    looseIndexes.set(values, idx);
+  }
+  return idx.get(looseKey(name)) ?? undefined;
+}
+
+/** A number, or a declared name mapped to its number (any case, '_' or '-' between words). */
 export function enumValue(def: EnumDef, v: number | string): number {
   if (typeof v === 'number') return v;
-  const n = def.values[v];
+  let n = def.values[v];
   if (n === undefined) {
     if (/^\d+$/.test(v)) return Number(v);
-    throw new TypeError(`${def.name}: unknown value '${v}' (known: ${Object.keys(def.values).join(', ')})`);
+    const k = looseName(def.values, v);
+    if (k !== undefined) n = def.values[k];
+    if (n === undefined) throw new TypeError(`${def.name}: unknown value '${v}' (known: ${Object.keys(def.values).join(', ')})`);
   }
   return n;
 }
@@ -68,12 +89,13 @@ export function flagNamesOf(def: FlagsDef, value: number | bigint): string[] {
   return out;
 }
 
-/** OR of named bits (or numbers). */
+/** OR of named bits (or numbers); names match as in {@link enumValue}. */
 export function flagsValue(def: FlagsDef, names: ReadonlyArray<string | number>): number {
   let v = 0;
   for (const n of names) {
     if (typeof n === 'number') { v |= n; continue; }
-    const bit = def.values[n];
+    let bit = def.values[n];
+    if (bit === undefined) { const k = looseName(def.values, n); if (k !== undefined) bit = def.values[k]; }
     if (bit === undefined) throw new TypeError(`${def.name}: unknown flag '${n}'`);
     v |= bit;
   }

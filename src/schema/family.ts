@@ -23,10 +23,10 @@ export interface MessageDef<H extends StructDef | undefined = StructDef | undefi
   /**
    * Picks a more specific declaration once the fixed header is decoded: generic netlink families
    * share one message type, and genlmsghdr.cmd (with the direction, NLM_F_REQUEST in `header`)
-   * selects the operation. The selected declaration's name and attribute set are used; its fixed
+   * selects the operation (`nlmsg` the nlmsghdr). The selected declaration's name and attribute set are used; its fixed
    * header is taken to be the same as this one's.
    */
-  readonly select?: (fixed: Readonly<Record<string, unknown>>, header: MessageHeader) => MessageDef | undefined;
+  readonly select?: (header: Readonly<Record<string, unknown>>, nlmsg: MessageHeader) => MessageDef | undefined;
 }
 
 /** Declares one message type: its number, family header and attribute set (types stay precise for buildMessage). */
@@ -74,13 +74,16 @@ export function compileFamily(f: MessageFamily): CompiledFamily {
 }
 
 /**
- * A decoded data message: plain data (JSON-serialisable own properties: the nlmsghdr fields,
- * the family header in `fixed`, the attributes). `header` (the nlmsghdr as one object) and `def`
- * (the declaration used) are getters, which neither JSON nor console.log shows.
+ * A decoded data message: plain data (JSON-serialisable own properties). Naming, the same on
+ * every layer: `header` is the family header (ifinfomsg, rtmsg, genlmsghdr, ...), `attrs` the
+ * attributes; the nlmsghdr is in the flat fields (`length`, `type`, `flags`, `seq`, `pid`) and,
+ * as one object, in `nlmsg`. `nlmsg` and `def` (the declaration used) are getters, which neither
+ * JSON nor console.log shows.
  */
 export class DataMessage {
   readonly kind = 'data' as const;
-  fixed: Record<string, unknown> | undefined = undefined;
+  /** The family header (ifinfomsg, rtmsg, genlmsghdr, ...); undefined when the type has none. */
+  header: Record<string, unknown> | undefined = undefined;
   attrs: (Record<string, unknown> & { unknown?: UnknownAttr[] }) | undefined = undefined;
   payload: Uint8Array | undefined = undefined;
   readonly #def: MessageDef | undefined;
@@ -98,24 +101,27 @@ export class DataMessage {
   ) {
     this.#def = def;
   }
-  /** The nlmsghdr as one object. */
-  get header(): MessageHeader {
+  /** The nlmsghdr as one object (as on error, done and control messages). */
+  get nlmsg(): MessageHeader {
     return { length: this.length, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid };
   }
   /** The declaration this message was decoded with (undefined for undeclared types). */
   get def(): MessageDef | undefined { return this.#def; }
   /** JSON form: 64-bit values as numbers (or decimal strings past 2^53), bytes as hex. */
   toJSON(): unknown {
-    return jsonSafe({ kind: this.kind, name: this.name, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid, fixed: this.fixed, attrs: this.attrs, payload: this.payload });
+    return jsonSafe({ kind: this.kind, name: this.name, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid, header: this.header, attrs: this.attrs, payload: this.payload });
   }
 }
 
 /** A decoded message of any kind. */
 export type DecodedMessage =
   | DataMessage
-  | { kind: 'error'; header: MessageHeader; offset: number; name: 'NLMSG_ERROR'; error: number; request: MessageHeader; extack: ExtendedAck }
-  | { kind: 'done'; header: MessageHeader; offset: number; name: 'NLMSG_DONE'; error: number; extack: ExtendedAck }
-  | { kind: 'control'; header: MessageHeader; offset: number; name: string; payload: Uint8Array };
+  /** An NLMSG_ERROR: `error` is 0 (an ACK) or a negative errno; `request` the nlmsghdr it answers. */
+  | { kind: 'error'; nlmsg: MessageHeader; offset: number; name: 'NLMSG_ERROR'; error: number; request: MessageHeader; extack: ExtendedAck }
+  /** The NLMSG_DONE that ends a dump. */
+  | { kind: 'done'; nlmsg: MessageHeader; offset: number; name: 'NLMSG_DONE'; error: number; extack: ExtendedAck }
+  /** Another control message (NLMSG_NOOP, NLMSG_OVERRUN, ...). */
+  | { kind: 'control'; nlmsg: MessageHeader; offset: number; name: string; payload: Uint8Array };
 
 /** Decodes one message at `offset` (its nlmsghdr already validated by the walker or here). */
 export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, offset: number, header?: MessageHeader, view?: DataView): DecodedMessage {
@@ -140,7 +146,7 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
   if (def.select === undefined && compiledDecodersActive()) return directDecoder(def)(b, v, offset, length, flags, seq, pid);
   const parts = decodeParts(cf!, def, b, v, offset, end, header);
   const out = new DataMessage(offset, parts.def.name, length, type, flags, seq, pid, parts.def);
-  if (parts.fixed) out.fixed = parts.fixed;
+  if (parts.header) out.header = parts.header;
   if (parts.attrs) out.attrs = parts.attrs;
   else if (parts.payload) out.payload = parts.payload;
   return out;
@@ -167,7 +173,7 @@ function directDecoder(def: MessageDef): DirectDecoder {
     let fixed: Record<string, unknown> | undefined;
     if (decodeHdr !== undefined) {
       if (end - p < size) throw new DecodeError('message-short-for-header', offset, `${name}: payload ${end - p} bytes, ${hdr!.name} needs ${size}`);
-      out.fixed = fixed = decodeHdr(b, v, p, size);
+      out.header = fixed = decodeHdr(b, v, p, size);
     }
     if (decodeSet !== undefined) out.attrs = decodeSet(b, v, p + size, end, fixed, 0);
     else if (p + size < end) out.payload = b.slice(p + size, end);
@@ -180,11 +186,11 @@ function directDecoder(def: MessageDef): DirectDecoder {
 /** What a declared data message decodes to (one reused object: read it before the next call). */
 export interface MessageParts {
   def: MessageDef;
-  fixed: Record<string, unknown> | undefined;
+  header: Record<string, unknown> | undefined;
   attrs: Record<string, unknown> | undefined;
   payload: Uint8Array | undefined;
 }
-const PARTS: MessageParts = { def: undefined as unknown as MessageDef, fixed: undefined, attrs: undefined, payload: undefined };
+const PARTS: MessageParts = { def: undefined as unknown as MessageDef, header: undefined, attrs: undefined, payload: undefined };
 
 /**
  * The family header and attributes of a declared data message at `offset` (nlmsghdr validated,
@@ -205,7 +211,7 @@ export function decodeParts(cf: CompiledFamily, def: MessageDef, b: Uint8Array, 
   }
   const use = (def.select && def.select(fixed ?? {}, header ?? decodeHeader(b, offset))) || def;
   PARTS.def = use;
-  PARTS.fixed = fixed;
+  PARTS.header = fixed;
   PARTS.attrs = undefined;
   PARTS.payload = undefined;
   if (use.attrs) {
@@ -219,13 +225,13 @@ function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: nu
   const payload = b.subarray(pOff, end);
   if (h.type === NLMSG_ERROR) {
     const e = decodeErrorPayload(payload, h.flags, pOff);
-    return { kind: 'error', header: h, offset, name: 'NLMSG_ERROR', error: e.error, request: e.request, extack: e.extack };
+    return { kind: 'error', nlmsg: h, offset, name: 'NLMSG_ERROR', error: e.error, request: e.request, extack: e.extack };
   }
   if (h.type === NLMSG_DONE) {
     const d = decodeDonePayload(payload, h.flags, pOff);
-    return { kind: 'done', header: h, offset, name: 'NLMSG_DONE', error: d.error, extack: d.extack };
+    return { kind: 'done', nlmsg: h, offset, name: 'NLMSG_DONE', error: d.error, extack: d.extack };
   }
-  return { kind: 'control', header: h, offset, name: controlTypeName(h.type) ?? `NLMSG_${h.type}`, payload: payload.length ? payload.slice() : EMPTY };
+  return { kind: 'control', nlmsg: h, offset, name: controlTypeName(h.type) ?? `NLMSG_${h.type}`, payload: payload.length ? payload.slice() : EMPTY };
 }
 const EMPTY = new Uint8Array(0);
 
@@ -242,12 +248,13 @@ export function decodeAll(family: MessageFamily | undefined, b: Uint8Array): Dec
   return out;
 }
 
-/** Input to build a declared message: fixed header fields and attributes (enum names allowed). */
+/** Input to build a declared message: family header fields and attributes (enum names allowed). */
 export interface BuildInput<H, A> {
   flags: number;
   seq?: number;
   pid?: number;
-  fixed?: H extends StructDef ? Partial<StructValue<H>> | Record<string, unknown> : never;
+  /** The family header's fields (ifinfomsg, rtmsg, ...), as decode() gives them in `header`. */
+  header?: H extends StructDef ? Partial<StructValue<H>> | Record<string, unknown> : never;
   attrs?: A extends AttrSet ? Decoded<A['attrs']> | Record<string, unknown> : never;
 }
 
@@ -255,15 +262,17 @@ export interface BuildInput<H, A> {
 export function buildMessage<H extends StructDef | undefined, A extends AttrSet | undefined>(
   def: MessageDef<H, A>, input: BuildInput<H, A>,
 ): MessageBuilder {
+  // `fixed` was this field's old name: refuse it rather than send an all-zero header
+  if ('fixed' in input) throw new TypeError(`${def.name}: the family header is given as \`header\`, not \`fixed\``);
   const parts: Encodable[] = [];
   if (def.header) {
     const header = def.header;
-    const fixed = (input.fixed ?? {}) as Record<string, unknown>;
+    const fixed = (input.header ?? {}) as Record<string, unknown>;
     parts.push({ byteLength: () => structByteLength(header, fixed), encodeInto: (v, o) => encodeStructInto(header, fixed, v, o) });
   }
   if (def.attrs && input.attrs) {
     // header fields given by enum name still select sub-message formats by number (ifi_family)
-    const fixed = input.fixed as Record<string, unknown> | undefined;
+    const fixed = input.header as Record<string, unknown> | undefined;
     const selectors = fixed && def.header ? { ...fixed } : fixed;
     if (selectors && def.header) {
       for (const f of def.header.fields) if (f.enum && typeof selectors[f.name] === 'string') selectors[f.name] = enumValue(f.enum, selectors[f.name] as string);

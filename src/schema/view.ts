@@ -1,6 +1,6 @@
 // Lazy views: a list of messages over the received bytes that holds one 4-byte offset per message
 // until a message is read; then a small view object reads its fields. `attr(key)` decodes one
-// attribute; `fixed` and `attrs` decode (and keep) the whole family header or attribute set with
+// attribute; `header` and `attrs` decode (and keep) the whole family header or attribute set with
 // the same compiled decoders as the objects.
 import { NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../core/constants.js';
 import { dataView } from '../core/header.js';
@@ -29,7 +29,7 @@ export class MessageView {
   get name(): string { return this.def?.name ?? `type ${this.type}`; }
 
   /** The family header, decoded on first read. */
-  get fixed(): Record<string, unknown> | undefined {
+  get header(): Record<string, unknown> | undefined {
     if (this.#fixed === undefined && this.def?.header) {
       this.#fixed = compiledStructDecoder(this.def.header)(this.bytes, dataView(this.bytes), this.offset + NLMSG_HDRLEN, this.def.header.size);
     }
@@ -40,7 +40,7 @@ export class MessageView {
   get attrs(): Record<string, unknown> | undefined {
     if (this.#attrs === undefined && this.def?.attrs) {
       const start = this.offset + NLMSG_HDRLEN + (this.def.header?.size ?? 0);
-      this.#attrs = compiledSetDecoder(this.def.attrs)(this.bytes, dataView(this.bytes), start, this.offset + this.length, this.fixed, 0);
+      this.#attrs = compiledSetDecoder(this.def.attrs)(this.bytes, dataView(this.bytes), start, this.offset + this.length, this.header, 0);
     }
     return this.#attrs;
   }
@@ -57,7 +57,7 @@ export class MessageView {
       if (len < 4) break;
       if (((b[off + 2]! | (b[off + 3]! << 8)) & NLA_TYPE_MASK) === d.id) {
         // decode just this attribute with the set's decoder over its own bytes
-        return compiledSetDecoder(this.def!.attrs!)(b, dataView(b), off, Math.min(end, off + align4(len)), this.fixed, 0)[key];
+        return compiledSetDecoder(this.def!.attrs!)(b, dataView(b), off, Math.min(end, off + align4(len)), this.header, 0)[key];
       }
       off += align4(len);
     }

@@ -165,7 +165,7 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     const set = (family.ops[m.name] ?? family.events[m.name])?.attrs;
     const out: Record<string, unknown> = set && m.attrs ? presentAttrs(this.model, set, m.attrs, this.presentOpts) : {};
     const fixed: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(m.fixed ?? {})) if (family.raw || !GENL_FIELDS.has(k)) fixed[k] = v;
+    for (const [k, v] of Object.entries(m.header ?? {})) if (family.raw || !GENL_FIELDS.has(k)) fixed[k] = v;
     const header = this.headerName(m.name);
     Object.assign(out, header ? presentStruct(this.model, header, fixed) : fixed);
     return out;
@@ -194,7 +194,7 @@ export class YnlFamily implements AsyncDisposable, Disposable {
     // answer some (nftables gettable, tc getqdisc) that their spec marks do-only.
     if (!dump && !def.do) throw new TypeError(`${this.name}: operation '${op}' has no do mode`);
     const { fixed, attrs } = this.split(input, def.fixedHeader ?? this.model.fixedHeader);
-    const co: GenlCallOptions & { dump?: boolean } = { dump, fixed };
+    const co: GenlCallOptions & { dump?: boolean } = { dump, header: fixed };
     if (opts.timeout !== undefined) co.timeout = opts.timeout;
     if (opts.signal) co.signal = opts.signal;
     if (opts.flags !== undefined) co.flags = typeof opts.flags === 'number' ? opts.flags : opts.flags.reduce((n, f) => n | FLAG_BITS[f], 0);

@@ -76,7 +76,7 @@ test('features: declarations and YNL spec agree with ethtool --json -k', async (
 
 test('features set through nlwire shows in ethtool -k; ethtool -K shows in nlwire and on the monitor group', async () => {
   const eth = await gn.bind(ethtool);
-  await eth.do('featuresSet', { header: { devName: 'va', flags: ['omitReply'] }, wanted: bitsetFromRecord({ 'tx-tcp-segmentation': false }) });
+  await eth.do('featuresSet', { header: { devName: 'va', flags: ['omit_reply'] }, wanted: bitsetFromRecord({ 'tx-tcp-segmentation': false }) });
   let oracle = oracleFeatures();
   assert.equal([oracle['tx-tcp-segmentation']!.active, oracle['tx-tcp-segmentation']!.requested], [false, false]);
   compareFeatures(await ourFeatures(), oracle);

@@ -136,7 +136,7 @@ test('conntrack listing matches conntrack -L (tuples, ports, ids, marks)', async
       assert.match(l!, new RegExp(`src=${c.orig.src} dst=${c.orig.dst} sport=${c.orig.srcPort} dport=${c.orig.dstPort}`));
       assert.match(l!, new RegExp(`src=${c.reply!.src} dst=${c.reply!.dst} sport=${c.reply!.srcPort} dport=${c.reply!.dstPort}`));
       assert.match(l!, new RegExp(`mark=${c.mark}`));
-      assert.is(l!.includes('[UNREPLIED]'), !c.status.includes('SEEN_REPLY'));
+      assert.is(l!.includes('[UNREPLIED]'), !c.status.includes('seen_reply'));
     }
     assert.is(ours.find((c) => c.orig.dstPort === 9997)!.mark, 42);
   });

@@ -28,10 +28,10 @@ export function declaresAttr(m: DecodedMessage, id: number): boolean {
 
 /** The decoded fixed-header field that starts at byte `offset` of the family header. */
 export function fieldAt(m: DecodedMessage, offset: number): unknown {
-  if (m.kind !== 'data' || !m.def?.header || !m.fixed) return undefined;
+  if (m.kind !== 'data' || !m.def?.header || !m.header) return undefined;
   let p = 0;
   for (const f of m.def.header.fields) {
-    if (p === offset && f.type !== 'pad') return m.fixed[f.name];
+    if (p === offset && f.type !== 'pad') return m.header[f.name];
     p += fieldSize(f);
   }
   return undefined;

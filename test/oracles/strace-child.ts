@@ -24,7 +24,7 @@ try {
   sock.close();
 }
 const replies = received.flatMap((d) => decode(d));
-const ifnames = replies.filter((m) => m.header.type === 16).flatMap((m) => asList(attrById(m, 3 /* IFLA_IFNAME */)).map(String));
-const seqs = replies.map((m) => m.header.seq);
+const ifnames = replies.filter((m) => m.nlmsg.type === 16).flatMap((m) => asList(attrById(m, 3 /* IFLA_IFNAME */)).map(String));
+const seqs = replies.map((m) => m.nlmsg.seq);
 const kinds = replies.map((m) => m.kind);
 process.stdout.write(JSON.stringify({ portId: sock.portId, sent, ifnames, seqs, kinds }) + '\n');

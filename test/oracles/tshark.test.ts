@@ -111,7 +111,7 @@ function tsharkView(row: Row, type: number): View {
 }
 
 function nlwireView(m: DecodedMessage): View {
-  const h = m.header;
+  const h = m.nlmsg;
   const v: View = { len: h.length, type: h.type, flags: h.flags, seq: h.seq, pid: h.pid };
   if (m.kind === 'error') {
     v.error = m.error;
@@ -180,7 +180,7 @@ function compareFile(file: string, what: string): { rows: Row[]; records: PcapRe
     // timestamp: tshark prints seconds.nanoseconds
     const [sec, frac = ''] = row.time[0]!.split('.');
     assert.equal({ sec: Number(sec), nsec: Number(frac.padEnd(9, '0').slice(0, 9)) }, rec.time, `${what} frame ${i + 1}: timestamp`);
-    assert.equal(tsharkView(row, m.header.type), nlwireView(m), `${what} frame ${i + 1} (${m.name}, ${rec.direction})`);
+    assert.equal(tsharkView(row, m.nlmsg.type), nlwireView(m), `${what} frame ${i + 1} (${m.name}, ${rec.direction})`);
   });
   return { rows, records: cap.records, messages };
 }
@@ -234,7 +234,7 @@ test('corpus and generated messages: tshark sees what nlwire decodes, field by f
     const { messages } = compareFile(file, 'corpus');
     assert.is(messages.length, n);
     // the comparison covered every kind (not just headers)
-    const types = new Set(messages.map((m) => m.header.type));
+    const types = new Set(messages.map((m) => m.nlmsg.type));
     for (const t of [2, 3, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 104, 106]) assert.ok(types.has(t), `type ${t} in the comparison`);
     const errors = messages.filter((m) => m.kind === 'error').map((m) => (m.kind === 'error' ? m.error : 0));
     assert.equal(errors.sort(), [-34, -17, 0].sort());
@@ -274,7 +274,7 @@ test('a live NetlinkSocket capture written by pcapFileSink: capinfos and tshark 
       // the requests went out with our port id, the replies came back to it
       const out = records.map((r, i) => [r, messages[i]!] as const).filter(([r]) => r.direction === 'out');
       assert.is(out.length, 3);
-      for (const [, m] of out) assert.is(m.header.pid, sock.portId);
+      for (const [, m] of out) assert.is(m.nlmsg.pid, sock.portId);
       assert.ok(rows.every((row) => first(row.pid) === sock.portId), 'every frame carries our port id');
       // tshark's interface names are the namespace's
       const names = rows.flatMap((r) => r.ifname).sort();

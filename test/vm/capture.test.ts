@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { modprobe, sh } from './_guest.js';
 
-interface Line { packet: number; protocol: number; direction: string; message: { header?: { length: number; type: number; seq: number; pid: number }; request?: { length: number; type: number; seq: number; pid: number }; type?: string; attrs?: Record<string, unknown> } }
+interface Line { packet: number; protocol: number; direction: string; message: { nlmsg?: { length: number; type: number; seq: number; pid: number }; request?: { length: number; type: number; seq: number; pid: number }; type?: string; attrs?: Record<string, unknown> } }
 
 test("capture ip's changes: NDJSON decoded live, and a pcap that tshark reads the same", async () => {
   modprobe('nlmon', 'dummy');
@@ -43,7 +43,7 @@ test("capture ip's changes: NDJSON decoded live, and a pcap that tshark reads th
   const tshark = rows.map((row) => row.split('|').map((c) => Number(c.split(',')[0])));
   const firstOfPacket = new Map<number, number[]>();
   for (const l of lines) {
-    const h = l.message.header;
+    const h = l.message.nlmsg;
     if (h && !firstOfPacket.has(l.packet)) firstOfPacket.set(l.packet, [h.length, h.seq, h.pid]);
   }
   const ours = [...firstOfPacket.entries()].sort((x, y) => x[0] - y[0]).map(([, v]) => v);

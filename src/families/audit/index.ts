@@ -48,9 +48,9 @@ export const auditFamily: MessageFamily = { name: 'audit', protocol: Protocol.AU
 export async function auditStatus(opts: FamilyCallOptions = {}): Promise<AuditStatus> {
   return withSocket(Protocol.AUDIT, opts, async (sock) => {
     const r = await sock.request(new MessageBuilder(AUDIT_GET, 0), { expect: 'reply', operation: 'AUDIT_GET', ...(opts.timeout ? { timeout: opts.timeout } : {}) });
-    const m = r.messages.find((x) => x.kind === 'data' && x.header.type === AUDIT_GET);
-    if (!m || m.kind !== 'data' || !m.fixed) throw new Error('AUDIT_GET: no audit_status in the reply');
-    return m.fixed as AuditStatus;
+    const m = r.messages.find((x) => x.kind === 'data' && x.nlmsg.type === AUDIT_GET);
+    if (!m || m.kind !== 'data' || !m.header) throw new Error('AUDIT_GET: no audit_status in the reply');
+    return m.header as AuditStatus;
   }, auditFamily);
 }
 

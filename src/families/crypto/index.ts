@@ -120,8 +120,8 @@ function cString(b: Uint8Array): string {
 }
 
 function toAlg(m: DecodedMessage): CryptoAlg | undefined {
-  if (m.kind !== 'data' || m.header.type !== CRYPTO_MSG.GETALG || !m.fixed) return undefined;
-  const f = m.fixed as Record<string, unknown>;
+  if (m.kind !== 'data' || m.nlmsg.type !== CRYPTO_MSG.GETALG || !m.header) return undefined;
+  const f = m.header as Record<string, unknown>;
   const a = m.attrs ?? {};
   const flags = Number(f.flags ?? 0);
   const which = REPORTS.find((r) => a[r] !== undefined);

@@ -6,7 +6,7 @@ import { Protocol } from '../../core/constants.js';
 import { DecodeError } from '../../core/errors.js';
 import { dataView } from '../../core/header.js';
 import { MessageBuilder } from '../../core/message.js';
-import { attrSet, defineEnum, defineStruct, enumName } from '../../schema/define.js';
+import { attrSet, defineEnum, defineStruct, enumName, enumValue } from '../../schema/define.js';
 import { decodeAttrs, decodeStruct, encodeStructInto } from '../../schema/engine.js';
 import type { DecodedMessage } from '../../schema/family.js';
 import type { StructValue } from '../../schema/types.js';
@@ -21,17 +21,19 @@ const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 
 /** TCP states (include/net/tcp_states.h); UDP uses ESTABLISHED (connected) and CLOSE (unconnected). */
 export const TcpState = defineEnum('tcp_state', {
-  ESTABLISHED: 1, SYN_SENT: 2, SYN_RECV: 3, FIN_WAIT1: 4, FIN_WAIT2: 5, TIME_WAIT: 6, CLOSE: 7,
-  CLOSE_WAIT: 8, LAST_ACK: 9, LISTEN: 10, CLOSING: 11, NEW_SYN_RECV: 12, BOUND_INACTIVE: 13,
+  established: 1, syn_sent: 2, syn_recv: 3, fin_wait1: 4, fin_wait2: 5, time_wait: 6, close: 7,
+  close_wait: 8, last_ack: 9, listen: 10, closing: 11, new_syn_recv: 12, bound_inactive: 13,
 });
-/** TCP state names, upper case as in the kernel ('LISTEN', 'ESTABLISHED', ...). */
+/** TCP state names, lower case like every declared value name ('listen', 'time_wait', ...). */
 export type TcpStateName = keyof typeof TcpState.values;
+/** A state as input: the declared name, or the kernel's upper case ('LISTEN', as `ss` and tcp_states.h spell it). */
+export type TcpStateInput = TcpStateName | Uppercase<TcpStateName>;
 
 /** How `ss` prints each state. */
 export const SS_STATE_NAMES: Readonly<Record<TcpStateName, string>> = {
-  ESTABLISHED: 'ESTAB', SYN_SENT: 'SYN-SENT', SYN_RECV: 'SYN-RECV', FIN_WAIT1: 'FIN-WAIT-1', FIN_WAIT2: 'FIN-WAIT-2',
-  TIME_WAIT: 'TIME-WAIT', CLOSE: 'UNCONN', CLOSE_WAIT: 'CLOSE-WAIT', LAST_ACK: 'LAST-ACK', LISTEN: 'LISTEN',
-  CLOSING: 'CLOSING', NEW_SYN_RECV: 'SYN-RECV', BOUND_INACTIVE: 'BOUND-INACTIVE',
+  established: 'ESTAB', syn_sent: 'SYN-SENT', syn_recv: 'SYN-RECV', fin_wait1: 'FIN-WAIT-1', fin_wait2: 'FIN-WAIT-2',
+  time_wait: 'TIME-WAIT', close: 'UNCONN', close_wait: 'CLOSE-WAIT', last_ack: 'LAST-ACK', listen: 'LISTEN',
+  closing: 'CLOSING', new_syn_recv: 'SYN-RECV', bound_inactive: 'BOUND-INACTIVE',
 };
 
 /** The fields of struct inet_diag_sockid (ports and addresses in network byte order), embedded below. */
@@ -159,7 +161,7 @@ export function decodeTcpInfo(b: Uint8Array): TcpInfo {
 export interface InetSocket {
   protocol: 'tcp' | 'udp';
   family: 4 | 6;
-  /** Kernel state name (UDP: ESTABLISHED when connected, CLOSE when not). */
+  /** State name, lower case (UDP: 'established' when connected, 'close' when not). */
   state: TcpStateName | string;
   src: string;
   srcPort: number;
@@ -196,7 +198,7 @@ export interface ListSocketsOptions extends FamilyCallOptions {
   protocol: 'tcp' | 'udp';
   family: 4 | 6;
   /** States to list (names, or a bitmask of 1 << state). Default: all. */
-  states?: ReadonlyArray<TcpStateName> | number;
+  states?: ReadonlyArray<TcpStateInput> | number;
   /** Local port; filtered by the kernel (INET_DIAG_REQ_BYTECODE). */
   port?: number;
   /** Remote port; filtered by the kernel (INET_DIAG_REQ_BYTECODE). */
@@ -206,13 +208,13 @@ export interface ListSocketsOptions extends FamilyCallOptions {
 }
 
 /** Bitmask of 1 << state for state names (or a bitmask as is). */
-export function stateMask(states: ReadonlyArray<TcpStateName> | number | undefined): number {
+export function stateMask(states: ReadonlyArray<TcpStateInput> | number | undefined): number {
   if (states === undefined) return 0xffffffff;
   if (typeof states === 'number') return states >>> 0;
   let m = 0;
   for (const s of states) {
-    const v = TcpState.values[s];
-    if (v === undefined) throw new TypeError(`unknown socket state '${String(s)}'`);
+    let v: number;
+    try { v = enumValue(TcpState, s); } catch { throw new TypeError(`unknown socket state '${String(s)}' (known: ${Object.keys(TcpState.values).join(', ')})`); }
     m |= 1 << v;
   }
   return m >>> 0;
@@ -288,7 +290,7 @@ function payloads(messages: DecodedMessage[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const m of messages) {
     const p = rawPayload(m);
-    if (m.kind === 'data' && m.header.type === SOCK_DIAG_BY_FAMILY && p) out.push(p);
+    if (m.kind === 'data' && m.nlmsg.type === SOCK_DIAG_BY_FAMILY && p) out.push(p);
   }
   return out;
 }
@@ -364,11 +366,11 @@ export interface UnixSocket {
 
 /** Options of {@link listUnixSockets}. */
 export interface ListUnixOptions extends FamilyCallOptions {
-  states?: ReadonlyArray<TcpStateName> | number;
+  states?: ReadonlyArray<TcpStateInput> | number;
 }
 
 /** The unix_diag dump request for sockets in `states` (all by default), asking for every detail. */
-export function unixDiagRequest(states?: ReadonlyArray<TcpStateName> | number): MessageBuilder {
+export function unixDiagRequest(states?: ReadonlyArray<TcpStateInput> | number): MessageBuilder {
   const header = new Uint8Array(unixDiagReq.size);
   encodeStructInto(unixDiagReq, {
     family: AF_UNIX, states: stateMask(states), cookie0: 0xffffffff, cookie1: 0xffffffff,

@@ -39,8 +39,8 @@ type InputValue<D> =
 
 /** Options of one {@link GenlClient} call. */
 export interface GenlCallOptions extends Omit<RequestOptions, 'operation'> {
-  /** Fields of the family's fixed header (genetlink-legacy, netlink-raw), beside cmd/version. */
-  fixed?: Readonly<Record<string, unknown>>;
+  /** Fields of the family header (genetlink-legacy, netlink-raw), beside genlmsghdr's cmd/version. */
+  header?: Readonly<Record<string, unknown>>;
   /** Extra nlmsg_flags (NLM_F.CREATE, ...); REQUEST, ACK and DUMP are set for you. */
   flags?: number;
 }
@@ -88,8 +88,8 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   buildUntyped(op: string, attrs: Readonly<Record<string, unknown>>, opts: GenlCallOptions = {}): MessageBuilder {
     const def = this.requestDef(op);
     const o = this.def.ops[op]!;
-    const fixed = this.def.raw ? { ...opts.fixed } : { ...opts.fixed, cmd: o.cmd, version: this.def.version };
-    return buildMessage(def, { flags: opts.flags ?? 0, fixed, attrs: attrs as Record<string, unknown> });
+    const header = this.def.raw ? { ...opts.header } : { ...opts.header, cmd: o.cmd, version: this.def.version };
+    return buildMessage(def, { flags: opts.flags ?? 0, header, attrs: attrs as Record<string, unknown> });
   }
 
   /**
@@ -145,7 +145,7 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
           if (r.done) return { value: undefined, done: true };
           const item = r.value;
           if (item.type === 'overrun') return { value: item, done: false };
-          if (!ids.includes(item.group) || !this.owns(item.message.header.type)) continue;
+          if (!ids.includes(item.group) || !this.owns(item.message.nlmsg.type)) continue;
           return { value: this.notification(this.decode(item.message), item.group), done: false };
         }
       },
@@ -160,9 +160,9 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
 
   /** Decodes (again, if needed) a message received for this family with its declarations. */
   decode(m: DecodedMessage): DecodedMessage {
-    if (m.kind !== 'data' || !m.payload || !this.owns(m.header.type)) return m;
+    if (m.kind !== 'data' || !m.payload || !this.owns(m.nlmsg.type)) return m;
     const bytes = new Uint8Array(NLMSG_HDRLEN + m.payload.length);
-    encodeHeader({ ...m.header, length: bytes.length }, dataView(bytes), 0);
+    encodeHeader({ ...m.nlmsg, length: bytes.length }, dataView(bytes), 0);
     bytes.set(m.payload, NLMSG_HDRLEN);
     const d = decodeMessageAt(this.cf, bytes, 0);
     d.offset = m.offset;
@@ -186,7 +186,7 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
 
   private notification(m: DecodedMessage, group: number): GenlNotification<F> {
     if (m.kind === 'data' && m.def && m.name in this.def.events) {
-      const cmd = this.def.raw ? m.header.type : Number(m.fixed?.cmd);
+      const cmd = this.def.raw ? m.nlmsg.type : Number(m.header?.cmd);
       return { type: 'event', name: m.name, cmd, group, attrs: m.attrs ?? {}, message: m } as GenlNotification<F>;
     }
     return { type: 'other', name: m.name, group, message: m };

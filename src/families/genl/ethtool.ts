@@ -6,7 +6,7 @@ import type { AttrDefs, AttrSet, DecodedSet, IntType } from '../../schema/types.
 import { defineGenlFamily, event, getOp, setOp } from './define.js';
 
 /** ETHTOOL_FLAG_* of the request header. */
-export const ethtoolHeaderFlags = defineFlags('ethtool-header-flags', { compactBitsets: 1, omitReply: 2, stats: 4 });
+export const ethtoolHeaderFlags = defineFlags('ethtool-header-flags', { compact_bitsets: 1, omit_reply: 2, stats: 4 });
 
 /** Attribute set `ethtool-header` (the kernel's ethtool netlink spec). */
 export const ethtoolHeader = attrSet('ethtool-header', {
@@ -37,9 +37,9 @@ export const bitset = attrSet('ethtool-bitset', {
 
 /** String set ids (enum ethtool_stringset). */
 export const ethtoolStringSet = defineEnum('ethtool-stringset', {
-  test: 0, stats: 1, privFlags: 2, ntupleFilters: 3, features: 4, rssHashFuncs: 5, tunables: 6, phyStats: 7,
-  phyTunables: 8, linkModes: 9, msgClasses: 10, wolModes: 11, sofTimestamping: 12, tsTxTypes: 13, tsRxFilters: 14,
-  udpTunnelTypes: 15, statsStd: 16, statsEthPhy: 17, statsEthMac: 18, statsEthCtrl: 19, statsRmon: 20,
+  test: 0, stats: 1, priv_flags: 2, ntuple_filters: 3, features: 4, rss_hash_funcs: 5, tunables: 6, phy_stats: 7,
+  phy_tunables: 8, link_modes: 9, msg_classes: 10, wol_modes: 11, sof_timestamping: 12, ts_tx_types: 13, ts_rx_filters: 14,
+  udp_tunnel_types: 15, stats_std: 16, stats_eth_phy: 17, stats_eth_mac: 18, stats_eth_ctrl: 19, stats_rmon: 20,
 });
 /** Attribute set `ethtool-string` (the kernel's ethtool netlink spec). */
 export const ethtoolString = attrSet('ethtool-string', {

@@ -5,13 +5,13 @@ import { defineGenlFamily, event, getOp } from './define.js';
 
 /** Enum `nl80211-iftype` (linux/nl80211.h): values by name. */
 export const nl80211Iftype = defineEnum('nl80211-iftype', {
-  unspecified: 0, adhoc: 1, station: 2, ap: 3, apVlan: 4, wds: 5, monitor: 6, meshPoint: 7, p2pClient: 8,
-  p2pGo: 9, p2pDevice: 10, ocb: 11, nan: 12,
+  unspecified: 0, adhoc: 1, station: 2, ap: 3, ap_vlan: 4, wds: 5, monitor: 6, mesh_point: 7, p2p_client: 8,
+  p2p_go: 9, p2p_device: 10, ocb: 11, nan: 12,
 });
 
 /** Enum `nl80211-chan-width` (linux/nl80211.h): values by name. */
 export const nl80211ChannelWidth = defineEnum('nl80211-chan-width', {
-  '20-noht': 0, '20': 1, '40': 2, '80': 3, '80p80': 4, '160': 5, '5': 6, '10': 7, '1': 8, '2': 9, '4': 10, '8': 11, '16': 12, '320': 13,
+  '20_noht': 0, '20': 1, '40': 2, '80': 3, '80p80': 4, '160': 5, '5': 6, '10': 7, '1': 8, '2': 9, '4': 10, '8': 11, '16': 12, '320': 13,
 });
 
 /** NL80211_FREQUENCY_ATTR_* (a subset). */

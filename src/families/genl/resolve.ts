@@ -188,7 +188,7 @@ export function genlSocketFamily(): MessageFamily {
 }
 
 function ctrlRequest(cmd: number, attrs: CtrlAttrs): Uint8Array {
-  return buildMessage(ctrlMessage, { flags: 0, fixed: { cmd, version: CTRL_VERSION }, attrs }).toBytes();
+  return buildMessage(ctrlMessage, { flags: 0, header: { cmd, version: CTRL_VERSION }, attrs }).toBytes();
 }
 
 function ctrlData(m: DecodedMessage): CtrlAttrs | undefined {

@@ -13,9 +13,9 @@ const AF_INET = 2;
 const AF_INET6 = 10;
 
 /** Flags `wgdevice-flags` (linux/wireguard.h): bits by name. */
-export const wgDeviceFlags = defineFlags('wgdevice-flags', { replacePeers: 1 });
+export const wgDeviceFlags = defineFlags('wgdevice-flags', { replace_peers: 1 });
 /** Flags `wgpeer-flags` (linux/wireguard.h): bits by name. */
-export const wgPeerFlags = defineFlags('wgpeer-flags', { removeMe: 1, replaceAllowedips: 2, updateOnly: 4 });
+export const wgPeerFlags = defineFlags('wgpeer-flags', { remove_me: 1, replace_allowedips: 2, update_only: 4 });
 
 /** struct __kernel_timespec */
 export const kernelTimespec = defineStruct('__kernel_timespec', [

@@ -15,9 +15,9 @@ const BE = 'big-endian' as const;
 
 /** enum ip_conntrack_status bits. */
 export const ConntrackStatus = defineFlags('ip_conntrack_status', {
-  EXPECTED: 1 << 0, SEEN_REPLY: 1 << 1, ASSURED: 1 << 2, CONFIRMED: 1 << 3, SRC_NAT: 1 << 4, DST_NAT: 1 << 5,
-  SEQ_ADJUST: 1 << 6, SRC_NAT_DONE: 1 << 7, DST_NAT_DONE: 1 << 8, DYING: 1 << 9, FIXED_TIMEOUT: 1 << 10,
-  TEMPLATE: 1 << 11, UNTRACKED: 1 << 12, HELPER: 1 << 13, OFFLOAD: 1 << 14, HW_OFFLOAD: 1 << 15,
+  expected: 1 << 0, seen_reply: 1 << 1, assured: 1 << 2, confirmed: 1 << 3, src_nat: 1 << 4, dst_nat: 1 << 5,
+  seq_adjust: 1 << 6, src_nat_done: 1 << 7, dst_nat_done: 1 << 8, dying: 1 << 9, fixed_timeout: 1 << 10,
+  template: 1 << 11, untracked: 1 << 12, helper: 1 << 13, offload: 1 << 14, hw_offload: 1 << 15,
 });
 
 /** Attribute set `cta_ip` (linux/netfilter/nfnetlink_conntrack.h). */
@@ -118,7 +118,7 @@ export const ctnetlinkFamily: MessageFamily = { name: 'ctnetlink', protocol: Pro
 
 const L4: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 /** conntrack's TCP states by number (enum tcp_conntrack), as `conntrack -L` prints them. */
-export const TCP_CT_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2'] as const;
+export const TCP_CT_STATES = ['none', 'syn_sent', 'syn_recv', 'established', 'fin_wait', 'close_wait', 'last_ack', 'time_wait', 'close', 'syn_sent2'] as const;
 
 /** One direction of a connection: addresses, protocol and ports (or ICMP type/code/id). */
 export interface ConntrackTuple {
@@ -151,7 +151,7 @@ export interface Conntrack {
   id?: number;
   use?: number;
   zone?: number;
-  /** TCP state name (ESTABLISHED, TIME_WAIT...). */
+  /** TCP state name, lower case like every declared value name ('established', 'time_wait', ...). */
   tcpState?: string;
   countersOrig?: ConntrackCounters;
   countersReply?: ConntrackCounters;
@@ -181,11 +181,11 @@ function counters(c: DecodedSet<typeof ctaCountersAttrs> | undefined): Conntrack
 
 /** A conntrack entry from a CT_NEW / CT_DELETE message (dump reply or event). */
 export function toConntrack(m: DecodedMessage): Conntrack | undefined {
-  if (m.kind !== 'data' || !m.fixed || !m.attrs) return undefined;
+  if (m.kind !== 'data' || !m.header || !m.attrs) return undefined;
   const a = m.attrs as DecodedSet<typeof ctaAttrs>;
   const orig = toTuple(a.tupleOrig);
   if (!orig) return undefined;
-  const fam = m.fixed.family as number;
+  const fam = m.header.family as number;
   const status = a.status ?? 0;
   const c: Conntrack = { family: fam === 2 ? 4 : fam === 10 ? 6 : fam, orig, status: status ? flagNamesOf(ConntrackStatus, status) : [], statusBits: status };
   const reply = toTuple(a.tupleReply);
@@ -258,9 +258,9 @@ export async function* conntrackEvents(opts: ConntrackEventOptions = {}): AsyncG
       const m = item.message;
       const c = toConntrack(m);
       if (!c || m.kind !== 'data') continue;
-      const msgType = m.header.type & 0xff;
+      const msgType = m.nlmsg.type & 0xff;
       const type = msgType === IPCTNL_MSG.CT_DELETE ? 'destroy'
-        : item.group === NFNLGRP.CONNTRACK_NEW || (m.header.flags & (NLM_F.CREATE | NLM_F.EXCL)) ? 'new' : 'update';
+        : item.group === NFNLGRP.CONNTRACK_NEW || (m.nlmsg.flags & (NLM_F.CREATE | NLM_F.EXCL)) ? 'new' : 'update';
       yield { type, conntrack: c };
     }
   } finally {
@@ -277,11 +277,11 @@ export function conntrackText(c: Conntrack): string {
     return s;
   };
   let s = `${c.orig.protocolName.padEnd(8)} ${c.orig.protocol} ${c.timeout ?? ''} `;
-  if (c.tcpState) s += `${c.tcpState} `;
+  if (c.tcpState) s += `${c.tcpState.toUpperCase()} `; // conntrack -L spells states upper case
   s += t(c.orig);
-  if (!c.status.includes('SEEN_REPLY')) s += ' [UNREPLIED]';
+  if (!c.status.includes('seen_reply')) s += ' [UNREPLIED]';
   if (c.reply) s += ' ' + t(c.reply);
-  if (c.status.includes('ASSURED')) s += ' [ASSURED]';
+  if (c.status.includes('assured')) s += ' [ASSURED]';
   if (c.mark !== undefined) s += ` mark=${c.mark}`;
   if (c.use !== undefined) s += ` use=${c.use}`;
   if (c.id !== undefined) s += ` id=${c.id}`;

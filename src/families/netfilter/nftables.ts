@@ -315,8 +315,8 @@ export function hookNumber(family: string, name: string | number): number {
 }
 
 function dataOf<T>(m: DecodedMessage): { family: number; attrs: T } | undefined {
-  if (m.kind !== 'data' || !m.fixed || !m.attrs) return undefined;
-  return { family: m.fixed.family as number, attrs: m.attrs as T };
+  if (m.kind !== 'data' || !m.header || !m.attrs) return undefined;
+  return { family: m.header.family as number, attrs: m.attrs as T };
 }
 
 /** A rule's expression list as {@link NftExpression} objects, each with its name and decoded data. */

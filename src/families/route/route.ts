@@ -8,7 +8,7 @@ import { dataView } from '../../core/header.js';
 import { attrSet, defineEnum, defineFlags, defineStruct } from '../../schema/define.js';
 import { decodeAttrs, encodeAttrs } from '../../schema/engine.js';
 import type { AttrSet, CodecContext, DecodedSet, ValueCodec } from '../../schema/types.js';
-import { AF_INET, AF_INET6, lwtunnelEncap } from './constants.js';
+import { AF_INET, AF_INET6, lwtunnelEncap, rtTable } from './constants.js';
 
 // ---- lightweight tunnel encapsulations (RTA_ENCAP / NHA_ENCAP by ENCAP_TYPE) -----------------
 
@@ -303,7 +303,7 @@ const routeAttrDefs = {
   session: { id: 13, type: 'binary' },
   mpAlgo: { id: 14, type: 'binary' },
   /** The table id, also for ids above 255 (rtm_table then says RT_TABLE_COMPAT). */
-  table: { id: 15, type: 'u32' },
+  table: { id: 15, type: 'u32', enum: rtTable },
   mark: { id: 16, type: 'u32' },
   mfcStats: { id: 17, type: 'struct', struct: rtaMfcStats },
   via: { id: 18, type: 'custom', codec: viaCodec },

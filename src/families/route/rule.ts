@@ -1,6 +1,6 @@
 // Policy routing rules: RTM_NEWRULE/DELRULE/GETRULE (fib_rule_hdr + FRA_*, linux/fib_rules.h).
 import { attrSet, defineStruct } from '../../schema/define.js';
-import { rtProtocol } from './constants.js';
+import { rtProtocol, rtTable } from './constants.js';
 
 /** struct fib_rule_uid_range (FRA_UID_RANGE). */
 export const fibRuleUidRange = defineStruct('fib_rule_uid_range', [
@@ -32,7 +32,7 @@ export const ruleAttrs = attrSet('rule', {
   tunId: { id: 12, type: 'u64', byteOrder: 'big-endian' },
   suppressIfgroup: { id: 13, type: 'u32' },
   suppressPrefixlen: { id: 14, type: 'u32' },
-  table: { id: 15, type: 'u32' },
+  table: { id: 15, type: 'u32', enum: rtTable },
   fwmask: { id: 16, type: 'u32' },
   oifname: { id: 17, type: 'string' },
   pad: { id: 18, type: 'binary' },

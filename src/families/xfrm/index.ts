@@ -379,17 +379,17 @@ export function toSA(h: StructValue<typeof xfrmUsersaInfo>, a: DecodedSet<typeof
 
 /** An SA from a NEWSA/UPDSA message (a GETSA/ALLOCSPI reply, a dump entry, an event). */
 export function messageToSA(msg: DecodedMessage): XfrmSA | undefined {
-  if (msg.kind !== 'data' || !msg.fixed || !msg.def) return undefined;
-  if (msg.header.type !== XFRM_MSG.NEWSA && msg.header.type !== XFRM_MSG.UPDSA) return undefined;
-  return toSA(msg.fixed as StructValue<typeof xfrmUsersaInfo>, (msg.attrs ?? {}) as DecodedSet<typeof xfrmAttrs>);
+  if (msg.kind !== 'data' || !msg.header || !msg.def) return undefined;
+  if (msg.nlmsg.type !== XFRM_MSG.NEWSA && msg.nlmsg.type !== XFRM_MSG.UPDSA) return undefined;
+  return toSA(msg.header as StructValue<typeof xfrmUsersaInfo>, (msg.attrs ?? {}) as DecodedSet<typeof xfrmAttrs>);
 }
 
 /** A policy from NEWPOLICY/UPDPOLICY (info header) or DELPOLICY (id header + XFRMA_POLICY). */
 export function messageToPolicy(msg: DecodedMessage): XfrmPolicy | undefined {
-  if (msg.kind !== 'data' || !msg.fixed) return undefined;
+  if (msg.kind !== 'data' || !msg.header) return undefined;
   const a = (msg.attrs ?? {}) as DecodedSet<typeof xfrmAttrs>;
-  if (msg.header.type === XFRM_MSG.NEWPOLICY || msg.header.type === XFRM_MSG.UPDPOLICY) return toPolicy(msg.fixed as StructValue<typeof xfrmUserpolicyInfo>, a);
-  if (msg.header.type === XFRM_MSG.DELPOLICY && a.policy) return toPolicy(a.policy, a);
+  if (msg.nlmsg.type === XFRM_MSG.NEWPOLICY || msg.nlmsg.type === XFRM_MSG.UPDPOLICY) return toPolicy(msg.header as StructValue<typeof xfrmUserpolicyInfo>, a);
+  if (msg.nlmsg.type === XFRM_MSG.DELPOLICY && a.policy) return toPolicy(a.policy, a);
   return undefined;
 }
 
@@ -556,10 +556,10 @@ export async function* policyEvents(opts: { netns?: string | number; signal?: Ab
       if (item.type === 'overrun') { yield { type: 'overrun', reason: item.reason }; continue; }
       const msg = item.message;
       if (msg.kind !== 'data') continue;
-      if (msg.header.type === XFRM_MSG.FLUSHPOLICY) { yield { type: 'flush' }; continue; }
+      if (msg.nlmsg.type === XFRM_MSG.FLUSHPOLICY) { yield { type: 'flush' }; continue; }
       const policy = messageToPolicy(msg);
       if (!policy) continue;
-      const t = msg.header.type;
+      const t = msg.nlmsg.type;
       yield { type: t === XFRM_MSG.DELPOLICY ? 'delete' : t === XFRM_MSG.UPDPOLICY ? 'update' : 'new', policy };
     }
   } finally {
@@ -666,7 +666,7 @@ export async function* saEvents(opts: { netns?: string | number; signal?: AbortS
       if (item.type === 'overrun') { yield { type: 'overrun', reason: item.reason }; continue; }
       const msg = item.message;
       if (msg.kind !== 'data') continue;
-      const t = msg.header.type;
+      const t = msg.nlmsg.type;
       if (t === XFRM_MSG.FLUSHSA) { yield { type: 'flush' }; continue; }
       if (t === XFRM_MSG.DELSA) {
         // a deletion carries an xfrm_usersa_id then XFRMA_SA with the whole SA
