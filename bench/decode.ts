@@ -101,6 +101,8 @@ async function child(): Promise<void> {
       }
       case 'rtnl-routes': { const a = await rt!.routes({ family: 4 }); count = a.length; keep = a; break; }
       case 'rtnl-stream': { let n = 0; for await (const x of rt!.routeStream({ family: 4 })) { void x; n++; } count = n; break; }
+      case 'rtnl-view-stream': { let n = 0; for await (const v of rt!.routeViewStream({ family: 4 })) { void v; n++; } count = n; break; }
+      case 'rtnl-column-stream': { let n = 0; for await (const t of rt!.routeColumnStream({ family: 4 }, fields)) n += t.count; count = n; break; }
       case 'rtnl-views': { const a = await rt!.routeViews({ family: 4 }); count = a.length; keep = a; break; }
       case 'rtnl-columns': { const t = await rt!.routeColumns({ family: 4 }, fields); count = t.count; keep = t; break; }
       case 'rtnl-links': { const a = await rt!.links(); count = a.length; keep = a; break; }
@@ -205,7 +207,7 @@ async function parent(): Promise<void> {
     b.push({ name: 'C receive only (floor)', times: floorT, count: nroutes });
     const mnlDump = cPeer(['mnl-dump', String(runs)], true);
     b.push({ name: 'C libmnl dump + parse', times: mnlDump, count: nroutes });
-    for (const [name, v] of [['nlwire Rtnl.routes() objects', 'rtnl-routes'], ['nlwire routeStream()', 'rtnl-stream'], ['nlwire routeViews()', 'rtnl-views'], ['nlwire routeColumns()', 'rtnl-columns']] as const) {
+    for (const [name, v] of [['nlwire Rtnl.routes() objects', 'rtnl-routes'], ['nlwire routeStream()', 'rtnl-stream'], ['nlwire routeViews()', 'rtnl-views'], ['nlwire routeViewStream()', 'rtnl-view-stream'], ['nlwire routeColumns()', 'rtnl-columns'], ['nlwire routeColumnStream()', 'rtnl-column-stream']] as const) {
       console.error(`#   ${v} ...`);
       b.push(row(name, runChild(v, ['--ns', ns])));
     }
@@ -218,8 +220,8 @@ async function parent(): Promise<void> {
       for (let i = 0; i < Math.min(runs, 3); i++) { const t0 = performance.now(); spawnSync('ip', ['netns', 'exec', ns, process.execPath, dist, '-j', 'route', 'show'], { stdio: 'ignore' }); t.push((performance.now() - t0) / 1000); }
       b.push({ name: 'nlwire -j route show (process)', times: t, count: nroutes });
     }
-    printTable(`whole dump: ${nroutes} routes`, b, median(mnlDump), 'x libmnl');
-    results.dump = summarize(b, median(mnlDump));
+    printTable(`whole dump: ${nroutes} routes`, b, median(mnlDump), 'x libmnl', median(floorT), 'x floor');
+    results.dump = summarize(b, median(mnlDump), median(floorT));
 
     // C. hostile shapes of the same size, decoded whole
     const h: Row[] = [];
@@ -246,22 +248,27 @@ async function parent(): Promise<void> {
   }
 }
 
-function summarize(rows: Row[], base: number): Record<string, unknown> {
+function summarize(rows: Row[], base: number, base2?: number): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const r of rows) {
     if (!r.times.length) { o[r.name] = { skipped: r.note }; continue; }
-    o[r.name] = { median: +median(r.times).toFixed(4), best: +Math.min(...r.times).toFixed(4), ratio: +(median(r.times) / base).toFixed(2), count: r.count, ...(r.rss ? { rssMiB: +r.rss.toFixed(0) } : {}), ...(r.heap !== undefined ? { heapMiB: r.heap } : {}) };
+    o[r.name] = {
+      median: +median(r.times).toFixed(4), best: +Math.min(...r.times).toFixed(4), ratio: +(median(r.times) / base).toFixed(2),
+      ...(base2 ? { floorRatio: +(median(r.times) / base2).toFixed(2) } : {}),
+      count: r.count, ...(r.rss ? { rssMiB: +r.rss.toFixed(0) } : {}), ...(r.heap !== undefined ? { heapMiB: r.heap } : {}),
+    };
   }
   return o;
 }
 
-function printTable(title: string, rows: Row[], base: number, ratioName: string): void {
+function printTable(title: string, rows: Row[], base: number, ratioName: string, base2?: number, ratio2Name = ''): void {
   console.log(`\n## ${title}`);
-  console.log(`${'variant'.padEnd(40)} ${'median s'.padStart(9)} ${'best s'.padStart(8)} ${ratioName.padStart(9)} ${'count'.padStart(9)} ${'RSS MiB'.padStart(8)} ${'heap MiB'.padStart(9)}`);
+  console.log(`${'variant'.padEnd(40)} ${'median s'.padStart(9)} ${'best s'.padStart(8)} ${ratioName.padStart(9)}${base2 ? ' ' + ratio2Name.padStart(8) : ''} ${'count'.padStart(9)} ${'RSS MiB'.padStart(8)} ${'heap MiB'.padStart(9)}`);
   for (const r of rows) {
     if (!r.times.length) { console.log(`${r.name.padEnd(40)} ${r.note ?? ''}`); continue; }
     const m = median(r.times);
-    console.log(`${r.name.padEnd(40)} ${m.toFixed(3).padStart(9)} ${Math.min(...r.times).toFixed(3).padStart(8)} ${(m / base).toFixed(2).padStart(9)} ${String(r.count).padStart(9)} ${(r.rss?.toFixed(0) ?? '').padStart(8)} ${(r.heap?.toFixed(0) ?? '').padStart(9)}`);
+    const second = base2 ? ' ' + (m / base2).toFixed(2).padStart(8) : '';
+    console.log(`${r.name.padEnd(40)} ${m.toFixed(3).padStart(9)} ${Math.min(...r.times).toFixed(3).padStart(8)} ${(m / base).toFixed(2).padStart(9)}${second} ${String(r.count).padStart(9)} ${(r.rss?.toFixed(0) ?? '').padStart(8)} ${(r.heap?.toFixed(0) ?? '').padStart(9)}`);
   }
 }
 

@@ -244,6 +244,9 @@ export class DumpInterruptedError extends Error {
   }
 }
 
+/** Batches (datagrams) a stream decodes ahead of its consumer before it stops reading. */
+const STREAM_HIGH_WATER = 8;
+
 /** rtnetlink multicast groups (RTNLGRP_*) per object kind. */
 export const MONITOR_GROUPS: Record<MonitorKind, number[]> = {
   link: [1],
@@ -393,7 +396,9 @@ export class Rtnl implements AsyncDisposable {
 
   /** A dump as a stream; it cannot be re-run, so an interrupted one rejects at its end with onInterrupted 'throw'. */
   private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): AsyncGenerator<T> {
-    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk) => { const out: T[] = []; collectObjects(chunk, out); return out; }, call)) yield* batch;
+    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk) => { const out: T[] = []; collectObjects(chunk, out); return out; }, call)) {
+      for (let i = 0; i < batch.length; i++) yield batch[i]!;
+    }
   }
 
   /**
@@ -411,11 +416,19 @@ export class Rtnl implements AsyncDisposable {
     const onAbort = (): void => stop.abort(call.signal?.reason);
     call.signal?.addEventListener('abort', onAbort, { once: true });
     if (call.signal?.aborted) stop.abort(call.signal.reason);
-    const done = this.socket.dumpRaw(msg, (chunk) => { batches.push(map(chunk)); wake?.(); }, { ...socketCall(call), signal: stop.signal })
+    // Backpressure: with a few batches waiting, reading stops until the consumer takes them (the
+    // kernel keeps the rest of the dump), so memory stays flat however slow the consumer is.
+    let release: (() => void) | undefined;
+    const done = this.socket.dumpRaw(msg, (chunk) => {
+      batches.push(map(chunk));
+      if (batches.length >= STREAM_HIGH_WATER && release === undefined) release = this.socket.holdReads();
+      wake?.();
+    }, { ...socketCall(call), signal: stop.signal })
       .then((r) => { interrupted = r.interrupted; finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });
     try {
       for (;;) {
         const batch = batches.shift();
+        if (release !== undefined && batches.length < STREAM_HIGH_WATER / 2) { release(); release = undefined; }
         if (batch !== undefined) { yield batch; continue; }
         if (finished) break;
         await new Promise<void>((r) => { wake = r; });
@@ -425,6 +438,7 @@ export class Rtnl implements AsyncDisposable {
       if (failure !== undefined) throw failure;
       if (interrupted && call.onInterrupted === 'throw') throw new DumpInterruptedError(def.name, 1);
     } finally {
+      release?.();
       call.signal?.removeEventListener('abort', onAbort);
       if (!finished) stop.abort(); // the consumer stopped early: end the dump
     }
@@ -495,7 +509,10 @@ export class Rtnl implements AsyncDisposable {
   async *routeStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
     try {
-      for await (const r of this.streamObjects<Route>(M.RTM_GETROUTE, fixed, attrs, call)) if (keep(r)) yield r;
+      // one async step per route: the batches are read here, not through streamObjects
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => { const out: Route[] = []; collectObjects(chunk, out); return out; }, call)) {
+        for (let i = 0; i < batch.length; i++) if (keep(batch[i]!)) yield batch[i]!;
+      }
     } catch (e) {
       if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return;
       throw e;

@@ -359,6 +359,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly capture: CaptureSink | undefined;
   private closed = false;
   private paused = false;
+  /** Open holdReads() holds. */
+  private holds = 0;
   private draining = false;
   /** Flow control: datagrams waiting for window room, and batches producing more of them. */
   private readonly sendQueue: Unit[] = [];
@@ -870,7 +872,8 @@ export class NetlinkSocket implements AsyncDisposable {
     u.touched = false;
     u.timer = setTimeout(() => {
       if (u.open === 0) return;
-      if (u.touched) { this.armTimer(u); return; }
+      // a held socket is not reading: silence is the consumer's, not the kernel's
+      if (u.touched || this.holds > 0) { this.armTimer(u); return; }
       for (const p of [...u.items]) if (!p.settled) p.reject(new NetlinkTimeoutError(p.operation, u.timeoutMs));
     }, u.timeoutMs);
   }
@@ -921,8 +924,25 @@ export class NetlinkSocket implements AsyncDisposable {
     if (this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) this.poller.stop();
   }
 
+  /**
+   * Stops reading datagrams until the returned release is called: a stream whose consumer is
+   * behind holds its socket, and the kernel keeps the rest of a dump (or queues events) meanwhile.
+   * Other requests on the socket wait too; their timeouts do not run while it is held.
+   */
+  holdReads(): () => void {
+    this.holds++;
+    if (!this.paused) { this.paused = true; this.poller?.stop(); }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.resumeIfPaused();
+    };
+  }
+
   private resumeIfPaused(): void {
-    if (!this.paused) return;
+    if (!this.paused || this.holds > 0) return;
     for (const s of this.subscriptions) if (s.queue.length >= s.hwm) return;
     this.paused = false;
     this.ensurePolling();
