@@ -9,7 +9,7 @@ import { NLA_F_NESTED } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
 import { fieldSize } from './define.js';
 import {
-  MAX_NEST_DEPTH, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
+  MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
   resolveSet, setDecoderHook, subMessageValue, type DecodeState, type Obj,
 } from './engine.js';
 import type { AttrDef, AttrSet, StructDef } from './types.js';
@@ -122,29 +122,59 @@ const LEARN_CALLS = 16;
  */
 function learningDecoder(set: AttrSet, general: SetDecoder): SetDecoder {
   let calls = 0;
-  let cur: SetDecoder = (b, v, s, e, h, depth) => {
+  let relearns = 0;
+  // counts of the specialised decoder: [0] objects it built, [1] messages it handed back
+  const counts = new Int32Array(2);
+  const learn: SetDecoder = (b, v, s, e, h, depth) => {
     const o = general(b, v, s, e, h, depth);
-    const keys = plainShape(set, o);
-    if (keys !== undefined) cur = generateShapedDecoder(set, keys, general);
-    else if (++calls >= LEARN_CALLS) cur = general;
+    const shape = plainShape(set, o);
+    if (shape !== undefined) {
+      counts[0] = counts[1] = 0;
+      cur = generateShapedDecoder(set, shape, fallback, counts);
+    } else if (++calls >= LEARN_CALLS) cur = general;
     return o;
   };
+  // Messages of another shape go to the general decoder; when they are frequent (a dump of mixed
+  // kinds), the shape is learned again a few times, then the general decoder alone serves the set.
+  const fallback: SetDecoder = (b, v, s, e, h, depth) => {
+    if (++counts[1]! > 32 && counts[1]! * 4 > counts[0]!) {
+      calls = 0;
+      cur = ++relearns <= MAX_RELEARNS ? learn : general;
+    }
+    return general(b, v, s, e, h, depth);
+  };
+  let cur: SetDecoder = learn;
   return (b, v, s, e, h, depth) => cur(b, v, s, e, h, depth);
 }
 
-const SHAPED_TYPES = new Set(['u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'flag', 'ipv4', 'ipv6', 'ip', 'mac', 'binary', 'string', 'nest', 'struct']);
+/** How often a set's shape may be learned again before the general decoder takes over for good. */
+const MAX_RELEARNS = 4;
+
+const SHAPED_TYPES = new Set(['u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'flag', 'ipv4', 'ipv6', 'ip', 'mac', 'binary', 'string', 'nest', 'struct', 'uint', 'sint', 'indexed-array', 'sub-message']);
 const MAX_SHAPED_KEYS = 64;
 
-/** The keys of a decoded object when it has a shape the specialised decoder can reproduce. */
-function plainShape(set: AttrSet, o: Obj): string[] | undefined {
-  if (Object.getOwnPropertySymbols(o).length) return undefined; // wire order or exact bytes kept
+/** A sequence of attributes: their keys and the nla_type (flag bits included) each arrives with. */
+interface Shape { keys: string[]; raws: number[]; ordered: boolean }
+
+/** The shape of a decoded object when the specialised decoder can reproduce it exactly. */
+function plainShape(set: AttrSet, o: Obj): Shape | undefined {
+  const symbols = Object.getOwnPropertySymbols(o);
+  if (symbols.some((x) => x !== WIRE_ORDER)) return undefined; // exact bytes kept: not plain
   const keys = Object.keys(o);
   if (keys.length > MAX_SHAPED_KEYS) return undefined;
+  const defaults: number[] = [];
   for (const k of keys) {
     const d = set.attrs[k];
-    if (!d || d.multi || !SHAPED_TYPES.has(d.type) || (d.type === 'nest' && d.header)) return undefined;
+    if (!d || d.multi || !SHAPED_TYPES.has(d.type)) return undefined;
+    defaults.push(d.type === 'nest' || d.type === 'indexed-array' ? (d.id | NLA_F_NESTED) : d.id);
   }
-  return keys;
+  const order = (o as { [WIRE_ORDER]?: number[] })[WIRE_ORDER];
+  if (order === undefined) return { keys, raws: defaults, ordered: false };
+  // received with other flag bits than the builder would set (nests without NLA_F_NESTED): the
+  // same sequence of types, and the wire order kept as the general decoder keeps it
+  if (order.length !== keys.length) return undefined;
+  for (let i = 0; i < keys.length; i++) if ((order[i]! & 0x3fff) !== set.attrs[keys[i]!]!.id) return undefined;
+  return { keys, raws: order.slice(), ordered: true };
 }
 
 /**
@@ -152,15 +182,19 @@ function plainShape(set: AttrSet, o: Obj): string[] | undefined {
  * attribute, another order, a flag bit, an odd size, bytes that would not re-encode as received)
  * hands the whole set to `general`.
  */
-function generateShapedDecoder(set: AttrSet, keys: string[], general: SetDecoder): SetDecoder {
+function generateShapedDecoder(set: AttrSet, shape: Shape, general: SetDecoder, counts: Int32Array): SetDecoder {
+  const { keys, raws, ordered } = shape;
   const env: Env = { A: [], D: [], S: [] };
   const G = 'return G(b, v, start, end, hdr, depth);';
   const cases: string[] = [];
+  const late: string[] = [];
   keys.forEach((key, pos) => {
     const def = set.attrs[key]!;
     env.A.push({ key, def });
-    const raw = def.type === 'nest' ? (def.id | NLA_F_NESTED) : def.id;
+    const raw = raws[pos]!;
     const size = (want: number): string => `if (n !== ${want}) ${G}`;
+    const le = (d: AttrDef): string => ('byteOrder' in d && d.byteOrder === 'big-endian') || (raw & 0x4000) ? 'false' : 'true';
+    const viaInterpreter = `x${pos} = iv(A[${pos}], b, v, off, p, n, raw, st || (st = state(depth, start, hdr))); if (nonCanon(A[${pos}].def, x${pos}, b, p, n) !== undefined) ${G}`;
     let read: string;
     switch (def.type) {
       case 'u8': read = `${size(1)} x${pos} = b[p];`; break;
@@ -183,18 +217,28 @@ function generateShapedDecoder(set: AttrSet, keys: string[], general: SetDecoder
         read = `x${pos} = S[${pos}](b, v, p, n);`;
         break;
       case 'nest':
+        if (def.header) { read = viaInterpreter; break; }
         env.D[pos] = lazySet(def.set);
         read = `x${pos} = D[${pos}](b, v, p, p + n, hdr, depth + 1); if (nonCanon(A[${pos}].def, x${pos}, b, p, n) !== undefined) ${G}`;
+        break;
+      case 'uint': case 'sint': case 'indexed-array':
+        read = viaInterpreter;
+        break;
+      case 'sub-message':
+        // decoded once the siblings are known (its format may depend on one), as the general decoder does
+        read = `o${pos} = off; p${pos} = p; n${pos} = n;`;
+        late.push(`o[${ident(key)}] = subMessage(A[${pos}], o, b, v, o${pos}, p${pos}, n${pos}, st || (st = state(depth, start, hdr)));`);
         break;
       default: throw new Error(`unshaped type ${def.type}`);
     }
     cases.push(`case ${raw}: if (pos !== ${pos}) ${G} ${read} break;`);
   });
-  const locals = keys.length ? `let ${keys.map((_, i) => `x${i}`).join(', ')};` : '';
+  const subs = keys.map((k, i) => (set.attrs[k]!.type === 'sub-message' ? i : -1)).filter((i) => i >= 0);
+  const locals = [...keys.map((_, i) => `x${i}`), ...subs.flatMap((i) => [`o${i}`, `p${i}`, `n${i}`]), 'st'].join(', ');
   const literal = keys.map((k, i) => `${ident(k)}: x${i}`).join(', ');
   const body = `return function decode_${set.name.replace(/[^A-Za-z0-9_]/g, '_')}_shaped(b, v, start, end, hdr, depth) {
   if (depth > ${MAX_NEST_DEPTH}) ${G}
-  ${locals}
+  let ${locals};
   let pos = 0, off = start;
   while (off < end) {
     const rem = end - off;
@@ -211,17 +255,18 @@ ${cases.map((l) => '      ' + l).join('\n')}
     off += (len + 3) & ~3;
   }
   if (pos !== ${keys.length}) ${G}
-  return { ${literal} };
+  const o = { ${literal} };
+  C[0]++;
+  ${late.join('\n  ')}
+  ${ordered ? 'attach(o, b, start, end, undefined);' : ''}
+  return o;
 };`;
-  return new Function('G', 'A', 'D', 'S', 'nonCanon', 'fmt4', 'fmt6', 'fmtHex', 'ascii', 'ASC', body)(
-    general, env.A, env.D, env.S, nonCanonicalBytes, formatIPv4Cached, formatIPv6, formatHex, asciiString, ASC,
+  return new Function('G', 'C', 'A', 'D', 'S', 'nonCanon', 'fmt4', 'fmt6', 'fmtHex', 'ascii', 'ASC', 'iv', 'state', 'subMessage', 'attach', body)(
+    general, counts, env.A, env.D, env.S, nonCanonicalBytes, formatIPv4Cached, formatIPv6, formatHex, asciiString, ASC,
+    interpretValue, makeState, subMessageValue, attachWireOrder,
   ) as SetDecoder;
 }
 
-/** The byte order of an integer attribute: declared big-endian, else NLA_F_NET_BYTEORDER decides (never set on a shaped path). */
-function le(def: AttrDef): string {
-  return 'byteOrder' in def && def.byteOrder === 'big-endian' ? 'false' : 'true';
-}
 
 function generateSetDecoder(set: AttrSet): SetDecoder {
   const env: Env = { A: [], D: [], S: [] };
