@@ -3,7 +3,7 @@
 // in another case or with other word breaks ('LISTEN', 'lower-up') match.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decode } from '../src/decode.js';
+import { decode, decodeViews } from '../src/decode.js';
 import { buildMessage, type MessageDef } from '../src/schema/family.js';
 import { enumName, enumValue, flagsValue } from '../src/schema/define.js';
 import { attrNames, names } from '../src/schema/names.js';
@@ -95,6 +95,23 @@ test('names on input match in any case and with - or _ between words', () => {
   assert.is(stateMask(['TIME_WAIT', 'time-wait' as 'time_wait']), 1 << 6);
   assert.throws(() => enumValue(rtScope, 'nowher'), /unknown value 'nowher'/);
   assert.throws(() => stateMask(['listening' as 'listen']), /unknown socket state 'listening'/);
+});
+
+test('one naming of the headers: `header` the family header, `nlmsg` the nlmsghdr (objects, views, errors)', () => {
+  const [m] = decode(route);
+  const [v] = decodeViews(route);
+  assert.ok(m && m.kind === 'data' && v);
+  assert.equal(v.header, m.header);
+  assert.equal(v.nlmsg, m.nlmsg);
+  assert.equal(m.nlmsg, { length: route.length, type: 24, flags: 0, seq: 0, pid: 0 });
+  assert.equal(JSON.parse(JSON.stringify(m)).header, m.header, 'JSON: header is the family header');
+  const ack = Uint8Array.from([36, 0, 0, 0, 2, 0, 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 18, 0, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0]);
+  const [e] = decode(ack);
+  assert.ok(e && e.kind === 'error');
+  assert.is(e.nlmsg.seq, 5);
+  assert.is(e.request.type, 18);
+  // the old name of the input field is refused, not silently sent as an all-zero header
+  assert.throws(() => buildMessage(M.RTM_GETROUTE, { flags: 0, fixed: { family: 2 } } as never), /`header`, not `fixed`/);
 });
 
 test('names() without a declaration is a typed error', () => {

@@ -7,7 +7,7 @@ import { NLM_F } from '../src/core/constants.js';
 import { familyMessages } from '../src/families/genl/define.js';
 import { buildMessage, decodeAll } from '../src/schema/family.js';
 import { compileSpec } from '../src/ynl/family.js';
-import { kernelJson, prepareAttrs, presentAttrs } from '../src/ynl/present.js';
+import { kernelJson, parseJsonExact, prepareAttrs, presentAttrs } from '../src/ynl/present.js';
 import { YnlSpecError } from '../src/ynl/spec.js';
 import type { YnlModel } from '../src/ynl/convert.js';
 
@@ -203,6 +203,15 @@ test('requests take the kernel CLI\'s forms: hex for bytes, integers for address
   });
   assert.equal(prepareAttrs(zoo, main, { v4: 0xc0000201 }), { v4: 0xc0000201 });
   assert.throws(() => prepareAttrs(zoo, main, { mac: 'zz' }), /cannot use "zz" as bytes/);
+});
+
+test('request JSON keeps integers past 2^53 exact (u64s, IPv6 addresses as integers)', () => {
+  const v = parseJsonExact('{"a": 18446744073709551615, "b": [42540766411282592856903984951653826561, 7], "s": "12345678901234567890", "f": 1e30, "n": -9007199254740993}') as Record<string, unknown>;
+  assert.equal(v, { a: 18446744073709551615n, b: [42540766411282592856903984951653826561n, 7], s: '12345678901234567890', f: 1e30, n: -9007199254740993n });
+  const main = set(zoo, 'main');
+  const addr = prepareAttrs(zoo, main, { v6: (parseJsonExact('{"v6": 42540766411282592856903984951653826561}') as { v6: bigint }).v6 });
+  assert.equal(addr.v6, Uint8Array.of(0x20, 1, 0x0d, 0xb8, ...new Uint8Array(11), 1), '2001:db8::1 as an integer');
+  assert.throws(() => parseJsonExact('{"a": 1'), SyntaxError);
 });
 
 test('display hints are applied by length: an ipv4 hint on 16 bytes is an IPv6 address', () => {

@@ -4,7 +4,7 @@ import { errnoText } from '../core/errno.js';
 import { NetlinkError, type AttrPolicy } from '../core/errors.js';
 import { GenericNetlink, type GenlFamilyInfo, type GenlPolicyDump } from '../families/genl/resolve.js';
 import { YnlFamily, compileSpec, type YnlRequestFlag } from '../ynl/family.js';
-import { kernelJson } from '../ynl/present.js';
+import { kernelJson, parseJsonExact } from '../ynl/present.js';
 import { YnlSpecError } from '../ynl/spec.js';
 import { readFile } from 'node:fs/promises';
 import { stringify } from './format.js';
@@ -169,7 +169,7 @@ async function specCommand(a: Args, io: GenlIO, out: (v: unknown) => void): Prom
   let attrs: Record<string, unknown> = {};
   if (a.json !== undefined) {
     let parsed: unknown;
-    try { parsed = JSON.parse(a.json); } catch (e) { throw new UsageError(`--json: ${(e as Error).message}`); }
+    try { parsed = parseJsonExact(a.json); } catch (e) { throw new UsageError(`--json: ${(e as Error).message}`); } // u64s and IPv6 integers exact
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--json needs a JSON object');
     attrs = parsed as Record<string, unknown>;
   }

@@ -3,7 +3,7 @@
 // attribute; `header` and `attrs` decode (and keep) the whole family header or attribute set with
 // the same compiled decoders as the objects.
 import { NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../core/constants.js';
-import { dataView } from '../core/header.js';
+import { dataView, type MessageHeader } from '../core/header.js';
 import { compiledSetDecoder, compiledStructDecoder } from './compile.js';
 import { decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageDef } from './family.js';
 
@@ -25,6 +25,11 @@ export class MessageView {
   get type(): number { return this.bytes[this.offset + 4]! | (this.bytes[this.offset + 5]! << 8); }
   /** nlmsg_flags. */
   get flags(): number { return this.bytes[this.offset + 6]! | (this.bytes[this.offset + 7]! << 8); }
+  /** The nlmsghdr as one object (as `nlmsg` of a decode() result). */
+  get nlmsg(): MessageHeader {
+    const v = dataView(this.bytes), o = this.offset;
+    return { length: this.length, type: this.type, flags: this.flags, seq: v.getUint32(o + 8, true), pid: v.getUint32(o + 12, true) };
+  }
   /** The declared message name ('RTM_NEWROUTE'), or 'type N' when undeclared. */
   get name(): string { return this.def?.name ?? `type ${this.type}`; }
 

@@ -219,6 +219,29 @@ export function kernelJson(v: unknown): string {
   return '{' + Object.entries(v as Obj).filter(([, x]) => x !== undefined).map(([k, x]) => `${kernelJson(k)}: ${kernelJson(x)}`).join(', ') + '}';
 }
 
+/**
+ * JSON.parse for requests given as text (the CLI's --json): integers past 2^53 (a u64, an IPv6
+ * address as the kernel CLI takes it) become bigint instead of losing their low digits.
+ */
+export function parseJsonExact(text: string): unknown {
+  const tag = `\u0000big${Math.random().toString(36).slice(2)}:`;
+  let out = '', big = false;
+  for (let i = 0; i < text.length;) {
+    const c = text[i]!;
+    if (c === '"') { // copy a string as is
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1); i = j + 1; continue;
+    }
+    const m = /^-?\d+(?![.\deE])/.exec(text.slice(i, i + 400));
+    if (m && (i === 0 || !/[\w.]/.test(text[i - 1]!)) && !Number.isSafeInteger(Number(m[0]))) {
+      out += JSON.stringify(tag + m[0]); i += m[0].length; big = true; continue;
+    }
+    out += c; i++;
+  }
+  return JSON.parse(out, big ? (_k, v: unknown) => (typeof v === 'string' && v.startsWith(tag) ? BigInt(v.slice(tag.length)) : v) : undefined);
+}
+
 // ---- requests ---------------------------------------------------------------------------------
 
 const SKIP = Symbol('skip');
