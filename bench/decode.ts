@@ -13,7 +13,8 @@
 //     Rtnl.routes() objects, routeStream(), routeViews(), routeColumns()
 //   hostile inputs of the same size: messages full of 4-byte unknown attributes, 16-byte NOOPs
 //   links: Rtnl.links() of --links veths
-// Medians of --runs, ratios to libmnl of the same run; the last line is `BENCH_JSON {...}`.
+// Medians of --runs after one warm-up run, ratios to libmnl of the same run; the last line is
+// `BENCH_JSON {...}`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -67,7 +68,8 @@ async function child(): Promise<void> {
   let peer: { parseMessages(b: Buffer): Array<{ type: number; data: Buffer }>; rt: { parseMessage(t: number, b: Buffer): unknown } } | undefined;
   if (variant === 'npm-netlink') peer = createRequire(join(arg('root', ROOT), 'package.json'))('netlink') as typeof peer;
   if (variant === 'objects-interpreted') setCompiledDecoders(false);
-  for (let r = 0; r < runs; r++) {
+  // r = -1 is a warm-up (JIT, learned shapes), as a long-running program has had: not timed
+  for (let r = -1; r < runs; r++) {
     keep = undefined;
     gc?.();
     const h0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
@@ -108,7 +110,7 @@ async function child(): Promise<void> {
       case 'rtnl-links': { const a = await rt!.links(); count = a.length; keep = a; break; }
       default: throw new Error(`unknown variant ${variant}`);
     }
-    times.push((performance.now() - t0) / 1000);
+    if (r >= 0) times.push((performance.now() - t0) / 1000);
     if (r === 0 && gc) { gc(); heap = (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - h0) / 2 ** 20; }
   }
   void keep;
