@@ -4,14 +4,17 @@
 // error and `Command failed FILE:LINE`; without -force the batch stops there, with -force it goes
 // on; the exit status is 1 if any line failed.
 //
-// Without -force, lines run one after the other (a later line is never sent before an earlier
-// one is answered, so stopping means what it says). With -force, the order of outcomes does not
-// change what runs, so up to FORCE_IN_FLIGHT lines are in flight at once and the socket packs
-// their requests under its flow control.
+// Route changes (`route add ...`, the bulk of real batches) go through Rtnl.batch: with -force
+// many per datagram; without, one per datagram, each sent after the previous one is answered (so
+// stopping means what it says). Other lines run through the command code: one after the other,
+// or with -force up to FORCE_IN_FLIGHT at once (the socket packs their requests under its flow
+// control).
 import { readFileSync } from 'node:fs';
-import { Rtnl } from '../rtnl/rtnl.js';
+import { Rtnl, type RtChange } from '../rtnl/rtnl.js';
 import type { CliContext } from './context.js';
+import { parseRoute } from './ip-change.js';
 import { UsageError } from './io.js';
+import { firstMatch, matches, OBJECT_VERBS, Words, type Verb } from './ip-words.js';
 
 export const BATCH_HELP = `Usage: nlwire [OPTIONS] -batch FILE [-force]
        nlwire [OPTIONS] -batch - [-force]     (commands from standard input)
@@ -30,6 +33,21 @@ export type BatchDispatch = (argv: string[], ctx: CliContext) => Promise<number>
 
 /** Splits a batch line into words as ip's makeargs does: blanks separate, quotes group, # comments. */
 export function batchWords(line: string): string[] {
+  // The common line (blanks and plain words only) is cut with slices.
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 32;
+    if (c === 34 || c === 39 || c === 35 || c === 92) return quotedWords(line);
+    if (c === 32 || c === 9 || c === 13 || c === 10) {
+      if (start >= 0) { words.push(line.slice(start, i)); start = -1; }
+    } else if (start < 0) start = i;
+  }
+  return words;
+}
+
+/** batchWords for lines with quotes, escapes or comments. */
+function quotedWords(line: string): string[] {
   const words: string[] = [];
   let cur = '';
   let inWord = false;
@@ -62,11 +80,14 @@ export async function batchCommand(
   using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const lineCtx: CliContext = { ...ctx, rtnl: rt };
   let status = 0;
-  const runLine = async (no: number): Promise<boolean> => {
+  const failed = (no: number, e: unknown): void => {
+    report(e);
+    ctx.io.stderr(`Command failed ${file}:${no + 1}\n`);
+    status = 1;
+  };
+  const runLine = async (no: number, argv: string[]): Promise<boolean> => {
     let code: number;
     try {
-      const argv = batchWords(lines[no]!);
-      if (argv.length === 0) return true;
       code = await dispatch(argv, lineCtx);
     } catch (e) {
       code = report(e);
@@ -76,15 +97,81 @@ export async function batchCommand(
     status = 1;
     return false;
   };
-  if (!force) {
-    for (let no = 0; no < lines.length; no++) if (!(await runLine(no))) break;
-    return status;
+  // Lines go in runs: route changes the batch API takes (sent many per datagram), and the
+  // others (run by the command code, as on the command line).
+  let no = 0;
+  while (no < lines.length) {
+    const changes: RtChange[] = [];
+    const lineOf: number[] = [];
+    /** The line that ends the run: not a route change, or one that does not parse (its error). */
+    let other: { no: number; argv: string[]; error?: unknown } | undefined;
+    for (; no < lines.length; no++) {
+      try {
+        const argv = batchWords(lines[no]!);
+        if (argv.length === 0) continue;
+        const change = routeChange(argv, ctx);
+        if (!change) { other = { no, argv }; break; }
+        changes.push(change);
+        lineOf.push(no);
+      } catch (e) {
+        // The line does not parse: it fails as it would on the command line.
+        other = { no, argv: [], error: e };
+        break;
+      }
+    }
+    if (changes.length) {
+      // Without -force one change per datagram, each sent after the previous one is answered:
+      // after a failure nothing more is applied, as with ip.
+      const r = await rt.batch(changes, force ? { onError: 'continue' } : { onError: 'stop', perDatagram: 1 });
+      for (const f of r.failed) failed(lineOf[f.index]!, f.error);
+      if (r.failed.length && !force) return status;
+    }
+    if (!other) break;
+    if (other.error !== undefined) {
+      failed(other.no, other.error);
+      if (!force) return status;
+      no = other.no + 1;
+      continue;
+    }
+    if (!force) {
+      if (!(await runLine(other.no, other.argv))) return status;
+      no = other.no + 1;
+      continue;
+    }
+    // -force: the following lines the fast path does not take run a window at a time; their
+    // messages print as their outcomes arrive.
+    const run: Array<{ no: number; argv: string[] }> = [other];
+    for (no = other.no + 1; no < lines.length && run.length < 100_000; no++) {
+      let argv: string[];
+      try { argv = batchWords(lines[no]!); } catch { break; }
+      if (argv.length === 0) continue;
+      let fast: RtChange | undefined;
+      try { fast = routeChange(argv, ctx); } catch { fast = undefined; }
+      if (fast) break;
+      run.push({ no, argv });
+    }
+    let next = 0;
+    const worker = async (): Promise<void> => { while (next < run.length) { const l = run[next++]!; await runLine(l.no, l.argv); } };
+    await Promise.all(Array.from({ length: Math.min(FORCE_IN_FLIGHT, run.length) }, worker));
   }
-  // -force: a window of lines in flight; their messages print as their outcomes arrive.
-  let next = 0;
-  const worker = async (): Promise<void> => { while (next < lines.length) await runLine(next++); };
-  await Promise.all(Array.from({ length: Math.min(FORCE_IN_FLIGHT, lines.length) }, worker));
   return status;
+}
+
+const ROUTE_VERBS: Partial<Record<Verb, RtChange['op']>> = { add: 'addRoute', replace: 'replaceRoute', change: 'replaceRoute', append: 'appendRoute', delete: 'deleteRoute' };
+
+/**
+ * A line the batch API can send: `route add|change|replace|append|delete ROUTE` naming no device
+ * (ip checks device names with messages of their own). Undefined for any other line; throws
+ * the command's own error when the route does not parse.
+ */
+function routeChange(argv: string[], ctx: CliContext): RtChange | undefined {
+  if (argv.length < 3 || !matches(argv[0]!, 'route') || argv.includes('help') || argv.includes('-h') || argv.includes('--help')) return undefined;
+  const verb = firstMatch(argv[1]!, OBJECT_VERBS.route!);
+  const op = verb && ROUTE_VERBS[verb];
+  if (!op) return undefined;
+  const { spec, refs } = parseRoute(new Words(argv.slice(2)), ctx.family);
+  if (refs.length) return undefined;
+  return { op, route: spec } as RtChange;
 }
 
 function readFile(file: string): string {
