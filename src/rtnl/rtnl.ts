@@ -327,9 +327,14 @@ function fastRoute(type: number, flags: number, s: RouteSpec, forDelete: boolean
     if (dst < 0) return undefined;
     if (slash < 0) dstLen = 32;
     else {
-      const lenText = d.slice(slash + 1);
-      if (!/^\d{1,2}$/.test(lenText)) return undefined;
-      dstLen = Number(lenText);
+      // One or two digits (what parsePrefix would take and the kernel accept is left to it).
+      const digits = d.length - slash - 1;
+      if (digits < 1 || digits > 2) return undefined;
+      for (let i = slash + 1; i < d.length; i++) {
+        const c = d.charCodeAt(i);
+        if (c < 48 || c > 57) return undefined;
+        dstLen = dstLen * 10 + c - 48;
+      }
       if (dstLen > 32) return undefined;
     }
   }
