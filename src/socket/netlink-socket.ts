@@ -877,13 +877,15 @@ export class NetlinkSocket implements AsyncDisposable {
         if (why) { for (const p of live) p.reject(new BatchSkippedError(-1, why.message)); continue; }
         this.transmit(u, live, cost);
         // The kernel answers most requests inside sendmsg (rtnetlink, genetlink, nfnetlink): read
-        // the answers now rather than after a poll wake-up, so the window frees at once. Bounded
-        // per call, so a long batch leaves the event loop turns.
+        // the answers now rather than after a poll wake-up, so the window frees at once (and a
+        // datagram answered at once needs no timer). Bounded per call, so a long batch leaves
+        // the event loop turns.
+        if (this.readAfterSend) this.drain();
+        if (u.open > 0) this.armTimer(u);
         if (++sent >= PUMP_UNITS_PER_TURN) {
           if (!this.pumpScheduled) { this.pumpScheduled = true; setImmediate(() => { this.pumpScheduled = false; this.pump(); }); }
           return;
         }
-        if (this.readAfterSend) this.drain();
       }
     } finally {
       this.pumping = false;
@@ -923,7 +925,6 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       bytes = framed;
     }
-    this.armTimer(u);
     this.ensurePolling();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
     if (n < 0) { const e = systemError(-n, 'sendto'); for (const p of live) p.reject(e); return; }
