@@ -28,6 +28,8 @@ with -force every line runs. Exit status 1 if any line failed.
 `;
 
 const FORCE_IN_FLIGHT = 512;
+/** Route changes handed to Rtnl.batch at a time. */
+const CHUNK = 16384;
 
 /** Runs one command line (an argv without global options) with the batch's context. */
 export type BatchDispatch = (argv: string[], ctx: CliContext) => Promise<number>;
@@ -111,7 +113,8 @@ export async function batchCommand(
     const lineOf: number[] = [];
     /** The line that ends the run: not a route change, or one that does not parse (its error). */
     let other: { no: number; argv: string[]; error?: unknown } | undefined;
-    for (; no < lines.length; no++) {
+    // A run is sent in chunks, so its change objects die young (no heap growth with the file).
+    for (; no < lines.length && changes.length < CHUNK; no++) {
       try {
         const quick = ctx.family === 6 ? undefined : quickRoute(lines[no]!);
         if (quick) { changes.push(quick); lineOf.push(no); continue; }
@@ -134,7 +137,7 @@ export async function batchCommand(
       for (const f of r.failed) failed(lineOf[f.index]!, f.error);
       if (r.failed.length && !force) return status;
     }
-    if (!other) break;
+    if (!other) continue; // a full chunk, or the end
     if (other.error !== undefined) {
       failed(other.no, other.error);
       if (exited !== undefined) return exited;
