@@ -56,6 +56,26 @@ for (const [name, script] of [['mixed failures', SCRIPT], ['a bad prefix', BAD_P
   }
 }
 
+// More lines than nlwire sends in one Rtnl.batch, failures on both sides of a chunk boundary.
+const LONG = Array.from({ length: 40_000 }, (_, i) => `route add 21.${i >> 16}.${(i >> 8) & 255}.${i & 255}/32 via 10.0.0.2`);
+LONG[16_384] = LONG[16_383]!; // exists
+LONG[30_000] = 'route add 21.9.0.1/32 via 198.51.100.1'; // unreachable gateway
+for (const force of [false, true]) {
+  test(`-batch${force ? ' -force' : ''} of 40,000 lines: same messages, exit status and route count as ip -batch`, async () => {
+    const run = (cmd: string, args: string[]): Promise<{ status: number | null; stderr: string; count: number }> =>
+      withNetns('cli-batch-long', (ns) => {
+        setup(ns);
+        const r = spawnSync(cmd, [...args.map((a) => a.replace('NS', ns.name)), ...(force ? ['-force'] : [])], { input: LONG.join('\n') + '\n', encoding: 'utf8' });
+        return { status: r.status, stderr: r.stderr, count: ns.ip('route', 'show', 'proto', 'boot').split('\n').filter((l) => l.startsWith('21.')).length };
+      });
+    const ip = await run('ip', ['-n', 'NS', '-batch', '-']);
+    const nl = await run(process.execPath, [...CLI, '-n', 'NS', '-batch', '-']);
+    assert.is(nl.status, ip.status, nl.stderr);
+    assert.is(normalized(nl.stderr), normalized(ip.stderr));
+    assert.is(nl.count, ip.count);
+  });
+}
+
 test('batch lines split as ip makeargs does', () => {
   assert.equal(batchWords('  route add 1.2.3.0/24   via 10.0.0.2 # c'), ['route', 'add', '1.2.3.0/24', 'via', '10.0.0.2']);
   assert.equal(batchWords('link set d0 alias "two words"'), ['link', 'set', 'd0', 'alias', 'two words']);
