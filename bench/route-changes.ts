@@ -14,7 +14,8 @@
 //   nlwire -batch           the same without -force: one change per datagram, as ip (whole process)
 //   C floor                 raw netlink from C, 52 routes per datagram, one ACK per datagram (bench/route-floor.c;
 //                           needs cc): what the kernel costs, the best any user-space tool can do
-// Variants rotate within a run; times are medians; every variant's kernel state is checked.
+// Variants rotate within a run; times are medians (wall, and CPU = user + system where GNU time
+// is installed; the API's CPU is its timed region's); every variant's kernel state is checked.
 // One JSON line per size and variant, then `BENCH_JSON {...}` with all of them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,22 +68,30 @@ const { Rtnl } = await import(process.argv[1]);
 const ns = process.argv[2], n = Number(process.argv[3]);
 const v4 = (i) => \`\${20 + (i >> 24)}.\${(i >> 16) & 255}.\${(i >> 8) & 255}.\${i & 255}\`;
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const rt = Rtnl.open({ netns: ns });
 const changes = new Array(n);
 for (let i = 0; i < n; i++) changes[i] = { op: 'addRoute', route: { dst: \`\${v4(i)}/32\`, gateway: '10.0.0.2' } };
 const r = await rt.batch(changes, { onError: 'continue' });
 rt.close();
 const s = (performance.now() - t0) / 1000;
+const c = process.cpuUsage(c0);
 if (r.ok !== n) { console.error(\`\${r.ok} of \${n} ok: \${r.failed[0]?.error.message}\`); process.exit(1); }
-console.log(JSON.stringify({ s }));
+console.log(JSON.stringify({ s, cpu: (c.user + c.system) / 1e6 }));
 `;
 
-function processRun(cmd: string, args: string[]): { s: number; stdout: string } {
+// CPU seconds (user + system) of a whole process come from GNU time where it is installed: on a
+// shared machine they vary far less than wall time.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+function processRun(cmd: string, args: string[]): { s: number; cpu?: number; stdout: string } {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = TIME
+    ? spawnSync(TIME, ['-f', 'NLW_CPU %U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
   const s = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${r.stderr.slice(0, 2000)}`);
-  return { s, stdout: r.stdout };
+  const m = /NLW_CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { s, ...(m ? { cpu: Number(m[1]) + Number(m[2]) } : {}), stdout: r.stdout };
 }
 
 type Variant = 'ip -batch' | 'nlwire API' | 'nlwire -batch -force' | 'nlwire -batch' | 'C floor';
@@ -117,28 +126,35 @@ async function changes(): Promise<void> {
       for (let i = 0; i < n; i++) lines.push(`route add ${v4(i)}/32 via 10.0.0.2`);
       writeFileSync(file, lines.join('\n') + '\n');
       const times = new Map<Variant, number[]>(wanted.map((v) => [v, []]));
+      const cpus = new Map<Variant, number[]>(wanted.map((v) => [v, []]));
       for (let run = 0; run < runs; run++) {
         // Rotate the order so no variant always runs first.
         for (let k = 0; k < wanted.length; k++) {
           const v = wanted[(run + k) % wanted.length]!;
           const ns = freshNetns();
           try {
-            let t: number;
-            if (v === 'ip -batch') t = processRun('ip', ['-n', ns, '-batch', file]).s;
-            else if (v === 'nlwire -batch -force') t = processRun(process.execPath, [cli, '-n', ns, '-batch', file, '-force']).s;
-            else if (v === 'nlwire -batch') t = processRun(process.execPath, [cli, '-n', ns, '-batch', file]).s;
-            else if (v === 'C floor') t = processRun('ip', ['netns', 'exec', ns, floor!, String(n), '52']).s;
-            else t = (JSON.parse(processRun(process.execPath, ['--input-type=module', '-e', API_CHILD, pathToFileURL(route).href, ns, String(n)]).stdout) as { s: number }).s;
+            let t: { s: number; cpu?: number };
+            if (v === 'ip -batch') t = processRun('ip', ['-n', ns, '-batch', file]);
+            else if (v === 'nlwire -batch -force') t = processRun(process.execPath, [cli, '-n', ns, '-batch', file, '-force']);
+            else if (v === 'nlwire -batch') t = processRun(process.execPath, [cli, '-n', ns, '-batch', file]);
+            else if (v === 'C floor') t = processRun('ip', ['netns', 'exec', ns, floor!, String(n), '52']);
+            else t = JSON.parse(processRun(process.execPath, ['--input-type=module', '-e', API_CHILD, pathToFileURL(route).href, ns, String(n)]).stdout) as { s: number; cpu: number };
             const got = routeCount(ns);
             if (got !== n) throw new Error(`${v}: the kernel holds ${got} of ${n} routes`);
-            times.get(v)!.push(t);
+            times.get(v)!.push(t.s);
+            if (t.cpu !== undefined) cpus.get(v)!.push(t.cpu);
           } finally { removeNetns(ns); }
         }
       }
       const ipMedian = median(times.get('ip -batch')!);
+      const ipCpu = cpus.get('ip -batch')!.length === runs ? median(cpus.get('ip -batch')!) : undefined;
       for (const v of wanted) {
         const m = median(times.get(v)!);
-        const row = { bench: 'route-changes', routes: n, variant: v, runs, medianS: +m.toFixed(3), times: times.get(v)!.map((x) => +x.toFixed(3)), speedupVsIp: +(ipMedian / m).toFixed(2) };
+        const cpu = cpus.get(v)!.length === runs ? median(cpus.get(v)!) : undefined;
+        const row = {
+          bench: 'route-changes', routes: n, variant: v, runs, medianS: +m.toFixed(3), times: times.get(v)!.map((x) => +x.toFixed(3)), speedupVsIp: +(ipMedian / m).toFixed(2),
+          ...(cpu !== undefined && ipCpu !== undefined ? { medianCpuS: +cpu.toFixed(3), cpuSpeedupVsIp: +(ipCpu / cpu).toFixed(2) } : {}),
+        };
         results.push(row);
         console.log(JSON.stringify(row));
       }

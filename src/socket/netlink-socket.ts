@@ -401,6 +401,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly sources: UnitSource[] = [];
   private pumping = false;
   private pumpScheduled = false;
+  /** The poll handle is started. */
+  private polling = false;
   private readonly readAfterSend: boolean;
   private pumpWanted = false;
   /** Reply bytes reserved by the requests in flight, and the most allowed. */
@@ -588,6 +590,7 @@ export class NetlinkSocket implements AsyncDisposable {
     if (this.closed) return;
     this.closed = true;
     this.poller?.close();
+    this.polling = false;
     this.poller = undefined;
     this.native.close(this.fd);
     this.fd = -1;
@@ -880,8 +883,8 @@ export class NetlinkSocket implements AsyncDisposable {
         // the answers now rather than after a poll wake-up, so the window frees at once (and a
         // datagram answered at once needs no timer). Bounded per call, so a long batch leaves
         // the event loop turns.
-        if (this.readAfterSend) this.drain();
-        if (u.open > 0) this.armTimer(u);
+        if (this.readAfterSend) this.drain(u);
+        if (u.open > 0) { this.ensurePolling(); this.armTimer(u); }
         if (++sent >= PUMP_UNITS_PER_TURN) {
           if (!this.pumpScheduled) { this.pumpScheduled = true; setImmediate(() => { this.pumpScheduled = false; this.pump(); }); }
           return;
@@ -925,7 +928,7 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       bytes = framed;
     }
-    this.ensurePolling();
+    if (!this.readAfterSend) this.ensurePolling();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
     if (n < 0) { const e = systemError(-n, 'sendto'); for (const p of live) p.reject(e); return; }
     this.capture?.record('out', this.protocol, bytes);
@@ -984,17 +987,18 @@ export class NetlinkSocket implements AsyncDisposable {
         // libuv reports POLLERR as UV_EBADF and stops the handle. On netlink, POLLERR means a
         // pending socket error (ENOBUFS after an overflow): recvmsg reports and clears it.
         this.drain();
-        if (status < 0 && !this.closed && !this.paused) this.poller?.start();
+        if (status < 0) { this.polling = false; this.ensurePolling(); }
       });
     }
-    this.poller.start();
+    // Started only when stopped: each start/stop pair costs epoll_ctl calls.
+    if (!this.polling) { this.poller.start(); this.polling = true; }
     // Only outstanding requests keep the process alive; subscriptions too (a monitor is a job).
     if (this.pending.size || this.subscriptions.size || this.rawListeners.size) this.poller.ref();
   }
 
   private maybeStopPolling(): void {
     if (!this.poller || this.closed) return;
-    if (this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) this.poller.stop();
+    if (this.polling && this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) { this.poller.stop(); this.polling = false; }
   }
 
   private resumeIfPaused(): void {
@@ -1011,12 +1015,15 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   /** Reads every queued datagram (bounded per tick so a flood cannot starve the event loop). */
-  private drain(): void {
+  private drain(until?: Unit): void {
     if (this.draining || this.closed) return;
     this.draining = true;
     try {
       for (let i = 0; i < 256; i++) {
         if (this.closed || this.paused) return;
+        // Reading right after a send: once its datagram is answered, probing for more would
+        // cost a recvmsg per datagram (unless an overrun's aftermath needs the queue emptied).
+        if (until && until.open === 0 && !this.suspects.size && !this.discardingEvents) return;
         const buf = this.receiveSlot();
         const n = this.native.recvInto(this.fd, buf, 0, buf.length, this.info);
         if (n < 0) {
@@ -1190,6 +1197,7 @@ export class NetlinkSocket implements AsyncDisposable {
         // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
         this.paused = true;
         this.poller?.stop();
+        this.polling = false;
       }
     }
   }
