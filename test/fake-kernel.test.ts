@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NLM_F } from '../src/core/constants.js';
-import { DecodeError, NetlinkError } from '../src/core/errors.js';
+import { DecodeError, NetlinkError, NetlinkTimeoutError } from '../src/core/errors.js';
 import { MessageBuilder } from '../src/core/message.js';
 import { RawBytes } from '../src/core/attr.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
@@ -106,6 +106,42 @@ test('a malformed reply fails its request with a DecodeError and its offset, not
     assert.is((e as DecodeError).offset, 0);
     await socket.request(msg(71)); // the socket keeps working
   } finally { socket.close(); }
+});
+
+// Socket behaviour that needs no kernel (moved here from test/socket.test.ts).
+test('requests time out and honour AbortSignal (a peer that never answers)', async () => {
+  const { socket } = fakeSocket(() => false, { family: RAW });
+  try {
+    const e = await socket.request(msg(0x10), { timeout: 100 }).then(() => undefined, (x: unknown) => x);
+    assert.instance(e, NetlinkTimeoutError);
+    const ac = new AbortController();
+    const q = socket.request(msg(0x10), { signal: ac.signal, timeout: 0 });
+    ac.abort(new Error('stop'));
+    const a = await q.then(() => undefined, (x: unknown) => x);
+    assert.match(String(a), /stop/);
+    // An already-aborted signal settles at once, and nothing is sent.
+    const sent = (await socket.request(msg(0x10), { signal: AbortSignal.abort(new Error('before')) }).then(() => undefined, (x: unknown) => x));
+    assert.match(String(sent), /before/);
+  } finally { socket.close(); }
+});
+
+test('breaking out of a subscription with closeSocket closes the socket', async () => {
+  const { socket } = fakeSocket(() => [], { family: RAW });
+  const events = socket.subscribe([1], { closeSocket: true });
+  const p = (async () => { for await (const _ of events) break; })();
+  await events.return?.();
+  await p;
+  assert.ok(socket.isClosed);
+});
+
+test('a closed socket rejects new work, and close is idempotent', async () => {
+  const { socket } = fakeSocket(() => [], { family: RAW });
+  socket.close();
+  socket.close();
+  const e = await socket.request(msg(1)).then(() => undefined, (x: unknown) => x);
+  assert.match(String(e), /closed/);
+  const b = await socket.batch([msg(1)]).then(() => undefined, (x: unknown) => x);
+  assert.match(String(b), /closed/);
 });
 
 test.run();

@@ -3,7 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NetlinkError } from '../src/core/errors.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { ReplyLostError } from '../src/socket/netlink-socket.js';
+import { NetlinkSocket, ReplyLostError } from '../src/socket/netlink-socket.js';
+import { rtnetlink } from '../src/families/route/index.js';
 import { waitFor, withNetns, type TestNetns } from './helpers/netns.js';
 import type { Route } from '../src/rtnl/types.js';
 import type { MonitorItem, RtChange } from '../src/rtnl/rtnl.js';
@@ -84,8 +85,8 @@ test('a reply the kernel drops is never left to time out: reads are resent, chan
     ns.ip('link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd0p');
     ns.ip('link', 'set', 'd0p', 'up');
     ns.ip('link', 'set', 'd0', 'up');
-    // A tiny receive buffer and no flow control: the kernel must drop ACKs.
-    const rt = Rtnl.open({ netns: ns.name, receiveBufferSize: 4096, replyWindow: 1 << 30, timeout: 60_000 });
+    // A tiny receive buffer, no flow control, and answers read only on poll: the kernel must drop ACKs.
+    const rt = Rtnl.over(NetlinkSocket.open({ protocol: 'route', family: rtnetlink, strict: true, netns: ns.name, receiveBufferSize: 4096, replyWindow: 1 << 30, timeout: 60_000, readAfterSend: false }));
     try {
       const n = 3000;
       const cidrs = Array.from({ length: n }, (_, i) => `${v4(i)}/32`);

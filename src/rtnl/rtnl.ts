@@ -12,6 +12,7 @@ import {
 } from '../families/route/index.js';
 import { NetlinkSocket, type BatchOptions, type BatchResult, type CaptureSink, type SubscriptionItem } from '../socket/netlink-socket.js';
 import type { Encodable } from '../core/attr.js';
+import { ipv4At, RouteWire } from './route-wire.js';
 import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import { MessageViews, type MessageView } from '../schema/view.js';
@@ -319,6 +320,48 @@ type IndexOf = (dev: Dev) => number;
 
 function routeDevs(s: RouteSpec): Array<Dev | undefined> {
   return [s.dev, ...(s.multipath ?? []).map((nh) => nh.dev)];
+}
+
+/**
+ * The common IPv4 route change as a RouteWire (the header as routeMessage computes it), or
+ * undefined for anything else (IPv6, via, multipath, metrics, an explicit type or scope, ...),
+ * which takes the declared encoder.
+ */
+function fastRoute(type: number, flags: number, s: RouteSpec, forDelete: boolean, idx: IndexOf): RouteWire | undefined {
+  if (s.type !== undefined || s.scope !== undefined || s.prefsrc !== undefined || s.src !== undefined || s.nhid !== undefined
+    || s.multipath !== undefined || s.metrics !== undefined || s.pref !== undefined) return undefined;
+  let dst = -1, dstLen = 0;
+  const d = s.dst;
+  if (d !== 'default' && d !== 'all') {
+    const slash = d.indexOf('/');
+    dst = ipv4At(d, 0, slash < 0 ? d.length : slash);
+    if (dst < 0) return undefined;
+    if (slash < 0) dstLen = 32;
+    else {
+      // One or two digits (what parsePrefix would take and the kernel accept is left to it).
+      const digits = d.length - slash - 1;
+      if (digits < 1 || digits > 2) return undefined;
+      for (let i = slash + 1; i < d.length; i++) {
+        const c = d.charCodeAt(i);
+        if (c < 48 || c > 57) return undefined;
+        dstLen = dstLen * 10 + c - 48;
+      }
+      if (dstLen > 32) return undefined;
+    }
+  }
+  let gateway = -1;
+  if (s.gateway) { gateway = ipv4At(s.gateway, 0, s.gateway.length); if (gateway < 0) return undefined; }
+  const m = s.metric;
+  if (m !== undefined && !(Number.isInteger(m) && m >= 0 && m <= 0xffffffff)) return undefined;
+  const oif = s.dev !== undefined ? idx(s.dev) : -1;
+  if (!(Number.isInteger(oif) && oif >= -1 && oif <= 0x7fffffff)) return undefined;
+  const table = s.table !== undefined ? tableNumber(s.table) : RT_TABLE_MAIN;
+  if (!(Number.isInteger(table) && table >= 0 && table <= 0xffffffff)) return undefined;
+  const scope = forDelete ? 255 : !s.gateway && s.dev !== undefined ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+  const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : forDelete ? 0 : RTPROT_BOOT;
+  if (!(Number.isInteger(protocol) && protocol >= 0 && protocol <= 255)) return undefined;
+  return new RouteWire(type, flags, dstLen, table < 256 ? table : 252, protocol, scope, forDelete ? 0 : RTN_UNICAST,
+    dst, gateway, oif, m ?? -1, table >= 256 ? table : -1);
 }
 
 function socketCall(call: CallOptions): { signal?: AbortSignal; timeout?: number } {
@@ -924,8 +967,11 @@ export class Rtnl implements AsyncDisposable {
     const list = Array.isArray(changes) ? (changes as RtChange[]) : [...changes];
     const devs: Array<Dev | undefined> = [];
     for (const c of list) {
-      if ('route' in c) devs.push(...routeDevs(c.route));
-      else if ('neighbour' in c) devs.push(c.neighbour.dev);
+      if ('route' in c) {
+        const r = c.route;
+        if (r.dev !== undefined) devs.push(r.dev);
+        if (r.multipath) for (const nh of r.multipath) if (nh.dev !== undefined) devs.push(nh.dev);
+      } else if ('neighbour' in c) devs.push(c.neighbour.dev);
       else if ('dev' in c) devs.push(c.dev);
     }
     const idx = await this.indexOf(devs, opts);
@@ -943,10 +989,10 @@ export class Rtnl implements AsyncDisposable {
       buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, header: m.fixed, attrs: m.attrs });
     const { CREATE, EXCL, REPLACE, APPEND } = NLM_F;
     switch (c.op) {
-      case 'addRoute': return build(M.RTM_NEWROUTE, CREATE | EXCL, this.routeMessage(c.route, false, idx));
-      case 'replaceRoute': return build(M.RTM_NEWROUTE, CREATE | REPLACE, this.routeMessage(c.route, false, idx));
-      case 'appendRoute': return build(M.RTM_NEWROUTE, CREATE | APPEND, this.routeMessage(c.route, false, idx));
-      case 'deleteRoute': return build(M.RTM_DELROUTE, 0, this.routeMessage(c.route, true, idx));
+      case 'addRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | EXCL, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | EXCL, this.routeMessage(c.route, false, idx));
+      case 'replaceRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | REPLACE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | REPLACE, this.routeMessage(c.route, false, idx));
+      case 'appendRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | APPEND, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | APPEND, this.routeMessage(c.route, false, idx));
+      case 'deleteRoute': return fastRoute(M.RTM_DELROUTE.type, 0, c.route, true, idx) ?? build(M.RTM_DELROUTE, 0, this.routeMessage(c.route, true, idx));
       case 'addAddress': return build(M.RTM_NEWADDR, CREATE | EXCL, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
       case 'replaceAddress': return build(M.RTM_NEWADDR, CREATE | REPLACE, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
       case 'deleteAddress': return build(M.RTM_DELADDR, 0, this.addressMessage(c.dev, c.address, {}, idx));

@@ -67,6 +67,12 @@ export interface NetlinkSocketOptions {
    * (SO_RCVBUF as the kernel reports it), so the kernel never drops an ACK for want of room.
    */
   replyWindow?: number;
+  /**
+   * Read the answers right after each send (default true): the kernel answers most requests
+   * inside sendmsg (rtnetlink, genetlink, nfnetlink), so this frees the window without waiting
+   * for a poll wake-up. false: only the event loop's poll reads (the receive queue fills sooner).
+   */
+  readAfterSend?: boolean;
 }
 
 let processCapture: CaptureSink | undefined;
@@ -116,6 +122,12 @@ export interface BatchOptions {
   onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
   /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
   maxDatagram?: number;
+  /**
+   * Most items per datagram (default: as many as the flow-control window takes). 1 sends each
+   * item only after the previous one is answered, so onError 'stop' sends nothing after a
+   * failure (as `ip -batch` without -force).
+   */
+  perDatagram?: number;
   /**
    * 'errors' (default): only the last message of each datagram asks for an ACK; the kernel
    * reports the others only when they fail (it always does), and since it processes a datagram
@@ -215,9 +227,9 @@ export interface SubscribeOptions {
   /**
    * What an overrun does to the events received before it. 'keep' (default) delivers them before
    * the overrun item. 'discard' drops them, and every event still queued in the kernel when the
-   * overrun is reported (they predate the loss): after the overrun item, only events the kernel
-   * queued after it arrive, so a consumer that re-reads the state (a dump) on 'overrun' and
-   * applies the events that follow ends equal to the kernel.
+   * overrun is reported (they predate the loss), and delivers the overrun item once those are
+   * gone: after it, only events the kernel queued later arrive, so a consumer that re-reads the
+   * state (a dump) on 'overrun' and applies the events that follow ends equal to the kernel.
    */
   onOverrun?: 'keep' | 'discard';
 }
@@ -235,9 +247,17 @@ interface Pending {
   operation: string;
   dump: boolean;
   expect: 'ack' | 'reply';
-  /** The message as sent (a view into its datagram), for extack resolution and resending. */
+  /**
+   * The message as sent, for extack resolution and resending: its own bytes, or (a batch item)
+   * NO_BYTES with `view`, `at` and `len` locating it in the buffer it was encoded into (no
+   * view or DataView per item). Read it with bytesOf().
+   */
   request: Uint8Array;
-  messages: DecodedMessage[];
+  view?: DataView;
+  at?: number;
+  len?: number;
+  /** Its index in a batch. */
+  index?: number;  messages: DecodedMessage[];
   interrupted: boolean;
   /** Called for each data message of a dump (streaming); undefined collects into `messages`. */
   onMessage?: (m: DecodedMessage) => void;
@@ -252,8 +272,18 @@ interface Pending {
   /** The datagram it went out in; undefined while queued. */
   unit: Unit | undefined;
   settled: boolean;
-  resolve: (r: RequestResult & { interrupted: boolean }) => void;
-  reject: (e: Error) => void;
+  resolve(this: Pending, r: RequestResult & { interrupted: boolean }): void;
+  reject(this: Pending, e: Error): void;
+}
+
+const NO_BYTES = new Uint8Array(0);
+/** The replies of a request that got none (shared; replaced by an array of its own on the first reply). */
+const NO_MESSAGES: DecodedMessage[] = Object.freeze([]) as unknown as DecodedMessage[];
+const ACKED = Object.freeze({ messages: NO_MESSAGES, interrupted: false });
+
+/** The bytes of a pending request (see Pending.request). */
+function bytesOf(p: Pending): Uint8Array {
+  return p.view ? new Uint8Array(p.view.buffer, p.view.byteOffset + p.at!, p.len!) : p.request;
 }
 
 /** One datagram: the requests sent together, and the timer that watches them. */
@@ -271,15 +301,21 @@ interface Unit {
   ackLast?: boolean;
   /** Unacknowledged messages around the items (a transaction), see BatchOptions.frame. */
   frame?: { begin: Uint8Array; end: Uint8Array };
+  /** The items' messages back to back (a batch datagram as built), sent as is while all are live. */
+  bytes?: Uint8Array;
 }
 
-/** Produces the next datagram of a batch when the window has room; undefined when done. */
-interface UnitSource { next(): Unit | undefined; abort(err: Error): void }
+/** Produces the next datagram of a batch when the window has room; undefined when done, null when not yet. */
+interface UnitSource { next(): Unit | undefined | null; abort(err: Error): void }
 
 /** Window bytes a reply is assumed to take in the receive queue (skb truesize, with margin). */
 const ACK_COST = 2048;
 const REPLY_COST = 16384;
 const MAX_RESENDS = 3;
+/** Bytes of the buffers batches encode their datagrams into. */
+const ARENA_BYTES = 1 << 20;
+/** Datagrams one pump call sends (and reads the answers of) before yielding to the event loop. */
+const PUMP_UNITS_PER_TURN = 64;
 
 class AsyncQueue<T> {
   private items: T[] = [];
@@ -349,7 +385,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
-  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number; discard: boolean }>();
+  private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number; discard: boolean; overrun?: 'ENOBUFS' | 'truncated' }>();
   /** After an overrun: events read until the kernel queue is empty predate the loss and are dropped. */
   private discardingEvents = false;
   private readonly rawListeners = new Set<(c: RawChunk) => void>();
@@ -366,6 +402,10 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly sendQueue: Unit[] = [];
   private readonly sources: UnitSource[] = [];
   private pumping = false;
+  private pumpScheduled = false;
+  /** The poll handle is started. */
+  private polling = false;
+  private readonly readAfterSend: boolean;
   private pumpWanted = false;
   /** Reply bytes reserved by the requests in flight, and the most allowed. */
   private inFlight = 0;
@@ -390,6 +430,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.timeoutMs = opts.timeout ?? 30_000;
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
     this.capture = opts.capture ?? processCapture;
+    this.readAfterSend = opts.readAfterSend ?? true;
     const sockopt = (name: number, fallback: number): number => { try { return native.getsockoptInt(fd, SOL_SOCKET, name); } catch { return fallback; } };
     // Half the receive buffer: the other half absorbs dump chunks and estimate errors.
     this.receiveBuffer = sockopt(SO_RCVBUF, 212992);
@@ -551,6 +592,7 @@ export class NetlinkSocket implements AsyncDisposable {
     if (this.closed) return;
     this.closed = true;
     this.poller?.close();
+    this.polling = false;
     this.poller = undefined;
     this.native.close(this.fd);
     this.fd = -1;
@@ -636,7 +678,7 @@ export class NetlinkSocket implements AsyncDisposable {
     const ackLast = !frame && (opts.acks ?? 'errors') === 'errors';
     // A framed batch is one datagram whatever its size: atomicity needs it.
     const maxDatagram = frame ? Number.MAX_SAFE_INTEGER : Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
-    const perUnit = frame ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(this.replyWindow / ACK_COST));
+    const perUnit = frame ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.min(opts.perDatagram ?? Infinity, Math.floor(this.replyWindow / ACK_COST)));
     const timeoutMs = opts.timeout ?? this.timeoutMs;
     const iter = messages[Symbol.iterator]();
     const result: BatchResult = { ok: 0, failed: [], skipped: 0 };
@@ -646,6 +688,9 @@ export class NetlinkSocket implements AsyncDisposable {
     let inFlightItems = 0;
     let stopReason: string | undefined;
     let closedError: Error | undefined;
+    let arena = new Uint8Array(0);
+    let arenaView = dataView(arena);
+    let arenaOff = 0;
     return new Promise<BatchResult>((resolveBatch, rejectBatch) => {
       const finishIfDone = (): void => {
         if (!exhausted || inFlightItems > 0) return;
@@ -674,34 +719,46 @@ export class NetlinkSocket implements AsyncDisposable {
         finishIfDone();
       };
       const batchTag = {};
+      // Shared by the batch's items (called as their methods): no closures per item.
+      const self = this;
+      function itemResolve(this: Pending, r: RequestResult & { interrupted: boolean }): void {
+        if (!self.settle(this)) return;
+        inFlightItems--; result.ok++;
+        opts.onResult?.(this.index!, undefined, r.messages);
+        finishIfDone();
+      }
+      function itemReject(this: Pending, e: Error): void {
+        if (!self.settle(this)) return;
+        inFlightItems--;
+        if (e instanceof BatchSkippedError) result.skipped++;
+        else { result.failed.push({ index: this.index!, error: e }); if (stopOnError) stop(`item ${this.index!} failed`); }
+        opts.onResult?.(this.index!, e, []);
+        finishIfDone();
+      }
       const item = (index: number, request: Uint8Array, operation: string): Pending => {
-        const p: Pending = {
-          seq: 0, operation, dump: false, expect: 'ack', request, messages: [], interrupted: false,
-          cost: ACK_COST, idempotent: false, resends: 0, unit: undefined, settled: false,
-          resolve: (r) => {
-            if (!this.settle(p)) return;
-            inFlightItems--; result.ok++;
-            opts.onResult?.(index, undefined, r.messages);
-            finishIfDone();
-          },
-          reject: (e) => {
-            if (!this.settle(p)) return;
-            inFlightItems--;
-            if (e instanceof BatchSkippedError) result.skipped++;
-            else { result.failed.push({ index, error: e }); if (stopOnError) stop(`item ${index} failed`); }
-            opts.onResult?.(index, e, []);
-            finishIfDone();
-          },
-        };
-        p.batch = batchTag;
         inFlightItems++;
-        return p;
+        return {
+          seq: 0, operation, dump: false, expect: 'ack', request, messages: NO_MESSAGES, interrupted: false,
+          cost: ACK_COST, idempotent: false, resends: 0, batch: batchTag, unit: undefined, settled: false, index,
+          resolve: itemResolve, reject: itemReject,
+        };
       };
-      const next = (): Unit | undefined => {
+      const next = (): Unit | undefined | null => {
         if (stopReason || exhausted) return undefined;
+        // 'stop' means nothing is sent after a failure: the next datagram waits for the answers
+        // of the previous one (the kernel mostly answers within sendmsg, so this costs nothing).
+        if (stopOnError && inFlightItems > 0) return null;
         if (frame) return framedUnit();
-        const buf = new Uint8Array(maxDatagram);
-        const view = dataView(buf);
+        // Units are carved out of one arena in turn (a fresh one when it runs short): no
+        // datagram-sized allocation per unit.
+        if (arena.length - arenaOff < maxDatagram) {
+          arena = new Uint8Array(Math.max(ARENA_BYTES, Math.min(maxDatagram, ARENA_BYTES * 16)));
+          arenaView = dataView(arena);
+          arenaOff = 0;
+        }
+        const buf = arena.subarray(arenaOff, arenaOff + Math.min(maxDatagram, arena.length - arenaOff));
+        const base = arenaOff;
+        const view = arenaView;
         const items: Pending[] = [];
         let off = 0;
         while (items.length < perUnit) {
@@ -722,23 +779,30 @@ export class NetlinkSocket implements AsyncDisposable {
             if (items.length) { carried = m; break; }
             // Larger than a datagram: send it alone in a buffer of its own.
             const own = m instanceof Uint8Array ? m.slice() : encodeToBytes(m);
-            items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), own, 0, len));
+            items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), dataView(own), 0, len));
             break;
           }
           if (len < NLMSG_HDRLEN) { stop(`item ${nextIndex} is shorter than an nlmsghdr`); break; }
-          if (m instanceof Uint8Array) buf.set(m, off); else m.encodeInto(view, off);
-          items.push(this.prepareItem(item(nextIndex++, buf.subarray(off, off + len), opts.operation ?? ''), buf, off, len));
+          if (m instanceof Uint8Array) buf.set(m, off); else m.encodeInto(view, base + off);
+          const p = item(nextIndex++, NO_BYTES, opts.operation ?? '');
+          p.view = view;
+          p.at = base + off;
+          p.len = len;
+          items.push(this.prepareItem(p, view, base + off, len));
           off += align4(len);
         }
+        arenaOff += off;
         if (items.length === 0) { finishIfDone(); return undefined; }
-        return { items, open: items.length, timeoutMs, touched: false, ackLast, cancelled: () => (stopReason ? new Error(stopReason) : undefined) };
+        const bytes = items[0]!.view ? buf.subarray(0, off) : undefined;
+        return { items, open: items.length, timeoutMs, touched: false, ackLast, cancelled, ...(bytes ? { bytes } : {}) };
       };
+      const cancelled = (): Error | undefined => (stopReason ? new Error(stopReason) : undefined);
       const framedUnit = (): Unit | undefined => {
         const items: Pending[] = [];
         for (let r = iter.next(); !r.done; r = iter.next()) {
           if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); continue; }
           const own = r.value instanceof Uint8Array ? r.value.slice() : encodeToBytes(r.value);
-          items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), own, 0, own.length));
+          items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), dataView(own), 0, own.length));
         }
         exhausted = true;
         if (result.failed.length) { for (const p of items) p.reject(new BatchSkippedError(-1, 'an item of the transaction could not be built')); return undefined; }
@@ -760,8 +824,7 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   /** Sets REQUEST|ACK on a batch item encoded at buf[off..off+len] and names its operation. */
-  private prepareItem(p: Pending, buf: Uint8Array, off: number, len: number): Pending {
-    const v = dataView(buf);
+  private prepareItem(p: Pending, v: DataView, off: number, len: number): Pending {
     v.setUint32(off, len, true);
     v.setUint16(off + 6, v.getUint16(off + 6, true) | NLM_F.REQUEST | NLM_F.ACK, true);
     if (!p.operation) p.operation = this.operationName(v.getUint16(off + 4, true));
@@ -797,14 +860,17 @@ export class NetlinkSocket implements AsyncDisposable {
   private pump(): void {
     if (this.pumping || this.closed) return;
     this.pumping = true;
+    let sent = 0;
     try {
       for (;;) {
         let u: Unit | undefined = this.sendQueue[0];
         if (!u) {
           const source = this.sources[0];
           if (!source) return;
-          u = source.next();
-          if (!u) { this.sources.shift(); continue; }
+          const made = source.next();
+          if (made === null) return;
+          if (!made) { this.sources.shift(); continue; }
+          u = made;
           this.sendQueue.push(u);
         }
         const live = u.items.filter((p) => !p.settled);
@@ -815,6 +881,16 @@ export class NetlinkSocket implements AsyncDisposable {
         const why = u.cancelled?.();
         if (why) { for (const p of live) p.reject(new BatchSkippedError(-1, why.message)); continue; }
         this.transmit(u, live, cost);
+        // The kernel answers most requests inside sendmsg (rtnetlink, genetlink, nfnetlink): read
+        // the answers now rather than after a poll wake-up, so the window frees at once (and a
+        // datagram answered at once needs no timer). Bounded per call, so a long batch leaves
+        // the event loop turns.
+        if (this.readAfterSend) this.drain(u);
+        if (u.open > 0) { this.ensurePolling(); this.armTimer(u); }
+        if (++sent >= PUMP_UNITS_PER_TURN) {
+          if (!this.pumpScheduled) { this.pumpScheduled = true; setImmediate(() => { this.pumpScheduled = false; this.pump(); }); }
+          return;
+        }
       }
     } finally {
       this.pumping = false;
@@ -822,25 +898,26 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   private transmit(u: Unit, live: Pending[], cost: number): void {
-    for (const p of live) {
+    const whole = live.length === u.items.length;
+    const last = live.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const p = live[i]!;
       p.seq = this.nextSeq();
       p.unit = u;
-      const v = dataView(p.request);
-      v.setUint32(8, p.seq, true);
-      v.setUint32(12, this.portId, true);
+      const v = p.view ?? dataView(p.request);
+      const at = p.view ? p.at! : 0;
+      v.setUint32(at + 8, p.seq, true);
+      v.setUint32(at + 12, this.portId, true);
+      if (u.ackLast) {
+        const flags = v.getUint16(at + 6, true);
+        v.setUint16(at + 6, i === last ? flags | NLM_F.ACK : flags & ~NLM_F.ACK, true);
+      }
       this.pending.set(p.seq, p);
     }
     u.items = live;
     u.open = live.length;
-    if (u.ackLast) {
-      for (let i = 0; i < live.length; i++) {
-        const v = dataView(live[i]!.request);
-        const flags = v.getUint16(6, true);
-        v.setUint16(6, i === live.length - 1 ? flags | NLM_F.ACK : flags & ~NLM_F.ACK, true);
-      }
-    }
     this.inFlight += cost;
-    let bytes = datagramOf(live);
+    let bytes = u.bytes && whole ? u.bytes : datagramOf(live);
     if (u.frame) {
       const framed = new Uint8Array(u.frame.begin.length + bytes.length + u.frame.end.length);
       framed.set(u.frame.begin, 0);
@@ -853,8 +930,7 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       bytes = framed;
     }
-    this.armTimer(u);
-    this.ensurePolling();
+    if (!this.readAfterSend) this.ensurePolling();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
     if (n < 0) { const e = systemError(-n, 'sendto'); for (const p of live) p.reject(e); return; }
     this.capture?.record('out', this.protocol, bytes);
@@ -897,7 +973,10 @@ export class NetlinkSocket implements AsyncDisposable {
         if (--u.open === 0 && u.timer) clearTimeout(u.timer);
         p.unit = undefined;
         p.resends++;
-        p.request = p.request.slice();
+        p.request = bytesOf(p).slice();
+        delete p.view;
+        delete p.at;
+        delete p.len;
         this.sendQueue.push({ items: [p], open: 1, timeoutMs: u.timeoutMs, touched: false });
       } else p.reject(new ReplyLostError(p.operation));
     }
@@ -911,17 +990,18 @@ export class NetlinkSocket implements AsyncDisposable {
         // libuv reports POLLERR as UV_EBADF and stops the handle. On netlink, POLLERR means a
         // pending socket error (ENOBUFS after an overflow): recvmsg reports and clears it.
         this.drain();
-        if (status < 0 && !this.closed && !this.paused) this.poller?.start();
+        if (status < 0) { this.polling = false; this.ensurePolling(); }
       });
     }
-    this.poller.start();
+    // Started only when stopped: each start/stop pair costs epoll_ctl calls.
+    if (!this.polling) { this.poller.start(); this.polling = true; }
     // Only outstanding requests keep the process alive; subscriptions too (a monitor is a job).
     if (this.pending.size || this.subscriptions.size || this.rawListeners.size) this.poller.ref();
   }
 
   private maybeStopPolling(): void {
     if (!this.poller || this.closed) return;
-    if (this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) this.poller.stop();
+    if (this.polling && this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) { this.poller.stop(); this.polling = false; }
   }
 
   /**
@@ -955,18 +1035,21 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   /** Reads every queued datagram (bounded per tick so a flood cannot starve the event loop). */
-  private drain(): void {
+  private drain(until?: Unit): void {
     if (this.draining || this.closed) return;
     this.draining = true;
     try {
       for (let i = 0; i < 256; i++) {
         if (this.closed || this.paused) return;
+        // Reading right after a send: once its datagram is answered, probing for more would
+        // cost a recvmsg per datagram (unless an overrun's aftermath needs the queue emptied).
+        if (until && until.open === 0 && !this.suspects.size && !this.discardingEvents) return;
         const buf = this.receiveSlot();
         const n = this.native.recvInto(this.fd, buf, 0, buf.length, this.info);
         if (n < 0) {
           const errno = -n;
           if (errno === EAGAIN) {
-            this.discardingEvents = false;
+            if (this.discardingEvents) this.endDiscard();
             if (this.suspects.size) this.settleLost();
             return;
           }
@@ -999,14 +1082,28 @@ export class NetlinkSocket implements AsyncDisposable {
 
   private overrun(reason: 'ENOBUFS' | 'truncated'): void {
     for (const s of this.subscriptions) {
-      if (s.discard) { s.queue.clear(); this.discardingEvents = true; }
-      s.queue.push({ type: 'overrun', reason });
+      if (s.discard) {
+        // The overrun item waits until the stale events still queued in the kernel are read and
+        // dropped (endDiscard): a consumer that re-reads the state on it then reads it after
+        // them, and no event of a change made after that re-read is dropped.
+        s.queue.clear();
+        this.discardingEvents = true;
+        s.overrun ??= reason;
+      } else s.queue.push({ type: 'overrun', reason });
     }
     if (reason === 'truncated') {
       // A dump chunk that did not fit cannot be recovered: fail running dumps loudly.
       for (const p of [...this.pending.values()]) {
         if (p.dump) p.reject(new NetlinkError(90 /* EMSGSIZE */, p.operation, { message: 'a reply did not fit the receive buffer and was lost' }));
       }
+    }
+  }
+
+  /** The kernel queue is empty after an overrun: subscriptions that discard get their overrun item now. */
+  private endDiscard(): void {
+    this.discardingEvents = false;
+    for (const s of this.subscriptions) {
+      if (s.overrun) { s.queue.push({ type: 'overrun', reason: s.overrun }); delete s.overrun; }
     }
   }
 
@@ -1120,6 +1217,7 @@ export class NetlinkSocket implements AsyncDisposable {
         // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
         this.paused = true;
         this.poller?.stop();
+        this.polling = false;
       }
     }
   }
@@ -1134,7 +1232,7 @@ export class NetlinkSocket implements AsyncDisposable {
         if (u?.ackLast && u.items[u.items.length - 1] === p) {
           // The datagram's last message is answered: the kernel has processed all of it, and
           // reported every earlier failure before this (in order). The rest succeeded.
-          for (const q of u.items) if (q !== p && !q.settled) q.resolve({ messages: q.messages, interrupted: false });
+          for (const q of u.items) if (q !== p && !q.settled) q.resolve(q.messages === NO_MESSAGES ? ACKED : { messages: q.messages, interrupted: false });
         }
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (e.error === 0) {
@@ -1153,7 +1251,7 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       const m = decodeMessageAt(this.cf, b, off, h, v);
       if (p.onMessage) p.onMessage(m);
-      else p.messages.push(m);
+      else (p.messages === NO_MESSAGES ? (p.messages = []) : p.messages).push(m);
       if (!p.dump && p.expect === 'reply' && !(h.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
     } catch (e) {
       p.reject(e as Error);
@@ -1163,7 +1261,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private resolveExtack(p: Pending, ack: ExtendedAck): ExtendedAck {
     if (ack.offset === undefined && ack.missingType === undefined) return ack;
     try {
-      return locateAttribute(ack, p.request, this.cf);
+      return locateAttribute(ack, bytesOf(p), this.cf);
     } catch {
       return ack;
     }
@@ -1176,20 +1274,21 @@ function abortError(signal: AbortSignal, operation: string): Error {
 
 /** The bytes of one datagram holding the given requests (their views when contiguous, else a copy). */
 function datagramOf(items: Pending[]): Uint8Array {
-  const first = items[0]!.request;
+  const views = items.map(bytesOf);
+  const first = views[0]!;
   if (items.length === 1) return first;
-  const last = items[items.length - 1]!.request;
+  const last = views[views.length - 1]!;
   let contiguous = last.buffer === first.buffer;
   let expect = first.byteOffset;
-  for (const p of items) {
+  for (const b of views) {
     if (!contiguous) break;
-    contiguous = p.request.buffer === first.buffer && p.request.byteOffset === expect;
-    expect = p.request.byteOffset + align4(p.request.length);
+    contiguous = b.buffer === first.buffer && b.byteOffset === expect;
+    expect = b.byteOffset + align4(b.length);
   }
   if (contiguous) return new Uint8Array(first.buffer, first.byteOffset, last.byteOffset + last.length - first.byteOffset);
-  const out = new Uint8Array(items.reduce((n, p) => n + align4(p.request.length), 0));
+  const out = new Uint8Array(views.reduce((n, b) => n + align4(b.length), 0));
   let off = 0;
-  for (const p of items) { out.set(p.request, off); off += align4(p.request.length); }
+  for (const b of views) { out.set(b, off); off += align4(b.length); }
   return out;
 }
 

@@ -28,8 +28,9 @@ export type FakeReply = Uint8Array | Encodable;
 /**
  * Answers one request. Return the replies (helpers: `ack`, `error`, `dump`, `reply`); when none
  * of them is an ACK or error and the request asked for an ACK, an ACK is added, as the kernel does.
+ * Return `false` for no answer at all (a peer that never replies: timeouts, aborts).
  */
-export type FakeHandler = (req: FakeRequest, kernel: FakeKernel) => FakeReply[] | void;
+export type FakeHandler = (req: FakeRequest, kernel: FakeKernel) => FakeReply[] | void | false;
 
 export interface FakeKernel {
   /** Every request received so far, in order. */
@@ -91,7 +92,9 @@ export function fakeSocket(handler: FakeHandler, opts: FakeSocketOptions = {}): 
         const header: MessageHeader = { length: len, type: v.getUint16(off + 4, true), flags: v.getUint16(off + 6, true), seq: v.getUint32(off + 8, true), pid: v.getUint32(off + 12, true) };
         const req: FakeRequest = { header, bytes, payload: bytes.subarray(NLMSG_HDRLEN) };
         requests.push(req);
-        const replies = (handler(req, kernel) ?? []).map(toBytes);
+        const out = handler(req, kernel);
+        if (out === false) { off += align4(len); continue; }
+        const replies = (out ?? []).map(toBytes);
         const answered = replies.some((r) => { const t = dataView(r).getUint16(4, true); return t === NLMSG_ERROR || t === NLMSG_DONE; });
         if (!answered && header.flags & NLM_F.ACK) replies.push(toBytes(ack(req)));
         for (const r of replies) {

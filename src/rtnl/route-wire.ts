@@ -1,0 +1,82 @@
+// The common route change (an IPv4 destination, maybe a gateway, device, metric, table and
+// protocol) written straight into the batch's datagram: no attribute plan, no intermediate
+// objects. Rtnl's batch uses it for 100,000s of routes; anything else takes the declared encoder.
+// The bytes are the declared encoder's, attribute for attribute (test/route-wire.test.ts).
+import type { Encodable } from '../core/attr.js';
+import { NLMSG_HDRLEN } from '../core/constants.js';
+
+const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_TABLE = 15;
+const RTM_HDRLEN = 12;
+
+/** Dotted-quad IPv4 text in s[from, to) as a number (network order when written big-endian), or -1. As parseIPv4: 1-3 digits, <= 255. */
+export function ipv4At(s: string, from: number, to: number): number {
+  let value = 0, part = 0, digits = 0, dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0; digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
+/** A 4-byte attribute: addresses in network order (littleEndian false), numbers in host order. */
+function attr32(v: DataView, p: number, type: number, value: number, littleEndian: boolean): number {
+  v.setUint16(p, 8, true);
+  v.setUint16(p + 2, type, true);
+  v.setUint32(p + 4, value, littleEndian);
+  return p + 8;
+}
+
+/** A route message of the common shape; see the file comment. */
+export class RouteWire implements Encodable {
+  constructor(
+    readonly type: number,
+    readonly flags: number,
+    /** rtmsg: dst_len, table (the header's), protocol, scope, rtm_type. */
+    readonly dstLen: number,
+    readonly hdrTable: number,
+    readonly protocol: number,
+    readonly scope: number,
+    readonly rtype: number,
+    /** Attributes, -1 when absent. */
+    readonly dst: number,
+    readonly gateway: number,
+    readonly oif: number,
+    readonly priority: number,
+    readonly table: number,
+  ) {}
+  byteLength(): number {
+    return NLMSG_HDRLEN + RTM_HDRLEN + 8 * (+(this.dst >= 0) + +(this.gateway >= 0) + +(this.oif >= 0) + +(this.priority >= 0) + +(this.table >= 0));
+  }
+  encodeInto(v: DataView, o: number): number {
+    v.setUint16(o + 4, this.type, true);
+    v.setUint16(o + 6, this.flags, true);
+    v.setUint32(o + 8, 0, true);
+    v.setUint32(o + 12, 0, true);
+    let p = o + NLMSG_HDRLEN;
+    v.setUint8(p, 2 /* AF_INET */);
+    v.setUint8(p + 1, this.dstLen);
+    v.setUint16(p + 2, 0); // src_len, tos
+    v.setUint8(p + 4, this.hdrTable);
+    v.setUint8(p + 5, this.protocol);
+    v.setUint8(p + 6, this.scope);
+    v.setUint8(p + 7, this.rtype);
+    v.setUint32(p + 8, 0, true);
+    p += RTM_HDRLEN;
+    if (this.dst >= 0) p = attr32(v, p, RTA_DST, this.dst, false);
+    if (this.gateway >= 0) p = attr32(v, p, RTA_GATEWAY, this.gateway, false);
+    if (this.oif >= 0) p = attr32(v, p, RTA_OIF, this.oif, true);
+    if (this.priority >= 0) p = attr32(v, p, RTA_PRIORITY, this.priority, true);
+    if (this.table >= 0) p = attr32(v, p, RTA_TABLE, this.table, true);
+    v.setUint32(o, p - o, true);
+    return p;
+  }
+}
