@@ -118,7 +118,10 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Operation name for errors (default: each message's declared name). */
   operation?: string;
-  /** Called once per item, in order of completion: `error` is undefined when the kernel ACKed it. */
+  /**
+   * Called once per item, in order of completion: `error` is undefined when the kernel ACKed it;
+   * `messages` are the replies it got (a shared frozen empty array when none: copy to keep).
+   */
   onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
   /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
   maxDatagram?: number;
