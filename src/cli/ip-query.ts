@@ -8,7 +8,7 @@ import { toRtObject, type Family, type Rtnl } from '../rtnl/rtnl.js';
 import type { Address, Link, Neighbour, Route } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
-import { stringify } from './format.js';
+import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
 import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, parseScope, parseTable, U16, unsignedOr } from './values.js';
@@ -73,7 +73,7 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   const routes = reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
   const links = await rt.links();
   const o: R.IpRenderOptions = { ...renderOptions(ctx, links), table: 'all', cache: routes.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) };
-  if (ctx.json) ctx.io.stdout(stringify(R.renderRoutes(routes, o), ctx.pretty) + '\n');
+  if (ctx.json) ctx.io.stdout(ipJson(R.renderRoutes(routes, o), ctx.pretty) + '\n');
   else ctx.io.stdout(R.renderRoutesText(routes, o));
   return 0;
 }

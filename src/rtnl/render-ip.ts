@@ -41,7 +41,7 @@ export interface IpRenderOptions {
   /** Namespace names by nsid, for text output's `link-netns NAME` (ip looks them up in /var/run/netns). */
   netnsNames?: ReadonlyMap<number, string>;
   /** Route fields a show filter fixed (`dev X`, `proto P`, `scope S`): ip leaves them out of each line. */
-  filtered?: { dev?: boolean; protocol?: boolean; scope?: boolean };
+  filtered?: { dev?: boolean; protocol?: boolean; scope?: boolean; via?: boolean; prefsrc?: boolean; metric?: boolean; iif?: boolean };
   /** Neighbours: print every entry (also NOARP and NONE states, which ip hides by default). */
   allStates?: boolean;
 }
@@ -1086,7 +1086,7 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
   if (a.encap !== undefined) printEncap(p, num(a.encapType), a.encap);
   const tos = hdr(r, 'tos');
   if (tos) p.any('tos', 'tos %s ', dsfieldName(tos, opts));
-  if (a.gateway !== undefined) { p.fp('via '); p.js('gateway', str(a.gateway)); p.fp(`${str(a.gateway)} `); }
+  if (a.gateway !== undefined && !opts.filtered?.via) { p.fp('via '); p.js('gateway', str(a.gateway)); p.fp(`${str(a.gateway)} `); }
   if (a.via !== undefined) printVia(p, a.via);
   const oif = num(a.oif);
   if (oif !== undefined && !opts.filtered?.dev) { p.fp('dev '); p.any('dev', '%s ', names.name(oif)); }
@@ -1096,8 +1096,8 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
     if ((proto !== RTPROT_BOOT || opts.details) && !opts.filtered?.protocol) p.any('protocol', 'proto %s ', rtProtoName(proto, opts));
     if ((scope !== 0 || opts.details) && !opts.filtered?.scope) p.any('scope', 'scope %s ', rtScopeName(scope, opts));
   }
-  if (a.prefsrc !== undefined) { p.fp('src '); p.js('prefsrc', str(a.prefsrc)); p.fp(`${str(a.prefsrc)} `); }
-  u(p, 'metric', 'metric %s ', a.priority);
+  if (a.prefsrc !== undefined && !opts.filtered?.prefsrc) { p.fp('src '); p.js('prefsrc', str(a.prefsrc)); p.fp(`${str(a.prefsrc)} `); }
+  if (!opts.filtered?.metric) u(p, 'metric', 'metric %s ', a.priority);
   printRtFlags(p, flags);
   const mark = num(a.mark);
   if (mark) p.any('mark', 'mark %s ', mark, mark >= 16 ? '0x' + mark.toString(16) : String(mark));
@@ -1111,7 +1111,7 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
   const metrics = obj(a.metrics);
   if (metrics) printMetrics(p, metrics);
   const iif = num(a.iif);
-  if (iif !== undefined) { p.fp('iif '); p.any('iif', '%s ', names.name(iif)); }
+  if (iif !== undefined && !opts.filtered?.iif) { p.fp('iif '); p.any('iif', '%s ', names.name(iif)); }
   if (a.pref !== undefined) {
     const pref = num(a.pref)!;
     const pn = pref === 3 ? 'low' : pref === 0 ? 'medium' : pref === 1 ? 'high' : undefined;
@@ -1187,29 +1187,29 @@ function printNeigh(p: Printer, n: RenderObject, names: Names, opts: IpRenderOpt
   const family = hdr(n, 'family'), ifindex = hdr(n, 'ifindex'), flags = hdr(n, 'flags'), state = hdr(n, 'state');
   p.open(null);
   if (a.dst !== undefined) p.any('dst', '%s ', str(a.dst));
-  if (ifindex) { p.fp('dev '); p.any('dev', '%s', names.name(ifindex)); }
-  if (a.lladdr !== undefined) { p.fp(' lladdr '); p.any('lladdr', '%s', llAddr(str(a.lladdr) ?? '', names.type(ifindex))); }
-  if (flags & NTF_ROUTER) p.nul('router', ' router');
-  if (flags & NTF_PROXY) p.nul('proxy', ' proxy');
-  if (flags & NTF_EXT_LEARNED) p.nul('extern_learn', ' extern_learn ');
-  if (flags & NTF_OFFLOADED) p.nul('offload', ' offload');
+  // ip 6.1's print_neigh(): every item carries its own trailing space.
+  if (ifindex && !opts.filtered?.dev) { p.fp('dev '); p.any('dev', '%s ', names.name(ifindex)); } // ip omits the device it filters on
+  if (a.lladdr !== undefined) { p.fp('lladdr '); p.any('lladdr', '%s ', llAddr(str(a.lladdr) ?? '', names.type(ifindex))); }
+  if (flags & NTF_ROUTER) p.nul('router', 'router ');
+  if (flags & NTF_PROXY) p.nul('proxy', 'proxy ');
+  if (flags & NTF_EXT_LEARNED) p.nul('extern_learn', 'extern_learn ');
+  if (flags & NTF_OFFLOADED) p.nul('offload', 'offload ');
   if (opts.stats) {
     const ci = obj(a.cacheinfo);
     if (ci) {
       const refcnt = num(ci.refcnt) ?? 0;
-      p.fp(' ');
       if (refcnt) p.any('refcnt', ' ref %s', refcnt);
       p.any('used', ' used %s', Math.floor((num(ci.used) ?? 0) / HZ));
       p.any('confirmed', '/%s', Math.floor((num(ci.confirmed) ?? 0) / HZ));
       p.any('updated', '/%s', Math.floor((num(ci.updated) ?? 0) / HZ));
     }
-    u(p, 'probes', 'probes %s', a.probes);
+    u(p, 'probes', 'probes %s ', a.probes);
   }
   if (state) {
     const items: string[] = [];
     for (const [bit, name] of NUD_NAMES) if (state & bit) items.push(name);
     if (p.json) p.js('state', items);
-    else p.fp(' ' + items.map((i) => `${i} `).join(''));
+    else p.fp(items.map((i) => `${i} `).join(''));
   }
   if (a.protocol !== undefined) {
     const proto = num(a.protocol)!;
@@ -1486,10 +1486,12 @@ function printAddressesBrief(p: Printer, links: readonly RenderObject[], addrs: 
     p.openArr('addr_info');
     for (const a of mine) {
       const local = str(a.attrs.local) ?? str(a.attrs.address) ?? '';
+      const peer = str(a.attrs.address);
       p.open(null);
-      p.js('local', local);
-      p.js('prefixlen', hdr(a, 'prefixlen'));
-      p.fp(`${local}/${hdr(a, 'prefixlen')} `);
+      p.any('local', '%s', local);
+      // as ip: a point-to-point address shows its peer
+      if (peer !== undefined && peer !== local) { p.fp(' peer '); p.any('address', '%s', peer); }
+      p.any('prefixlen', '/%s ', hdr(a, 'prefixlen'));
       p.close();
     }
     p.closeArr();
