@@ -546,7 +546,8 @@ async function nexthopCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
       if (word === 'id') id = unsignedOr(w.value(), 'invalid id value');
       else invarg('', word);
     }
-    if (id === undefined) throw new IpExit('Error: No nexthop id specified\n', 255);
+    // ip sends the request without an id; the kernel refuses it (exit 2).
+    if (id === undefined) throw new IpExit('Error: Nexthop id is missing.\n', 2);
     await rt.deleteNexthop(id);
     return;
   }

@@ -10,7 +10,7 @@ import { toRtObject } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
 import { changeCommand } from './ip-change.js';
 import { netnsNamesById } from './netns.js';
-import { flush, routeGet } from './ip-query.js';
+import { flush, flushNexthops, routeGet } from './ip-query.js';
 import { matches, verbOf, Words } from './ip-words.js';
 import { invarg, parseProtocol, parseTable, unsignedOr } from './values.js';
 import { addressMatches, inPrefix, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, prefixArg, routeFiltered, routeMatches, routeSelectorWord, type Prefix, type RouteSelector } from './ip-filters.js';
@@ -91,6 +91,7 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
   if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
   if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
+  if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx);
   await changeCommand(object, verb, rest, rt, ctx.family, ctx.io);
   return 0;
 }
