@@ -13,6 +13,7 @@ import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
 import { routeObjectCommand, routeObjectHelp, type RouteObjectName } from './route-cmds.js';
 import { monitorCommand, MONITOR_HELP } from './monitor.js';
 import { netnsCommand } from './netns.js';
+import { netconfCommand } from './netconf.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
@@ -34,7 +35,7 @@ Objects (as in ip): link, address (addr), route, neigh, rule, nexthop
 Values are read as ip reads them (0x hex, 0 octal, ip's names and ranges); ip's abbreviations
 work (nlwire r a ..., nlwire l s DEV up); errors exit as ip's do (usage 255, kernel 2).
 Other commands:
-  monitor                live NEW/DEL events, one line each (-j: NDJSON)
+  monitor                live events, as ip monitor prints them (-j: NDJSON)
   decode                 decode netlink bytes (hex, pcap, stdin) to text or JSON
   schema                 the declarations nlwire decodes with
   genl                   generic netlink: ctrl list/get/policy, YNL specs (--spec FILE --do OP)
@@ -169,6 +170,8 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     switch (cmd) {
       case 'netns':
         return await netnsCommand(rest, ctx);
+      case 'netconf':
+        return await netconfCommand(rest, ctx);
       case 'monitor':
         if (wantsHelp) { io.stdout(MONITOR_HELP); return 0; }
         return await monitorCommand(rest, ctx);

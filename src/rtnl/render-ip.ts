@@ -42,6 +42,8 @@ export interface IpRenderOptions {
   netnsNames?: ReadonlyMap<number, string>;
   /** Route fields a show filter fixed (`dev X`, `proto P`, `scope S`): ip leaves them out of each line. */
   filtered?: { dev?: boolean; protocol?: boolean; scope?: boolean; via?: boolean; prefsrc?: boolean; metric?: boolean; iif?: boolean };
+  /** ip monitor's link lines: print_linkinfo() without ip link's mode and queue length. */
+  monitor?: boolean;
   /** Neighbours: print every entry (also NOARP and NONE states, which ip hides by default). */
   allStates?: boolean;
 }
@@ -751,7 +753,7 @@ function printLink(p: Printer, l: RenderObject, names: Names, opts: IpRenderOpti
   const group = num(a.group);
   if (group !== undefined) p.any('group', 'group %s ', opts.numeric ? String(group) : LINK_GROUPS[group] ?? String(group));
   const qlen = num(a.txqlen ?? names.device(hdr(l, 'index'))?.attrs.txqlen);
-  if (qlen) p.any('txqlen', 'qlen %s', qlen);
+  if (qlen && !opts.monitor) p.any('txqlen', 'qlen %s', qlen); // ip monitor shows no queue length
   if (num(a.protoDown)) p.any('proto_down', ' protodown on ', true, '');
   const familyFilter = doLink ? undefined : opts.family;
   if (!familyFilter || opts.details) {
@@ -925,6 +927,18 @@ function walkAddresses(p: Printer, links: readonly RenderObject[], addrs: readon
 export function renderAddressEvent(addr: RenderObject, opts: IpRenderOptions = {}): unknown {
   const names = new Names(opts);
   return print(true, (p) => printAddr(p, addr, opts, names)).out[0];
+}
+/** One link as `ip monitor link` prints it (no mode, no qlen; two lines). */
+export function renderLinkEventText(link: RenderObject, opts: IpRenderOptions = {}, known: readonly RenderObject[] = []): string {
+  const names = new Names(opts, [...known, link]); // the links known so far: their flags make M-DOWN
+  const o = { ...opts, monitor: true };
+  delete o.family;
+  return print(false, (p) => { printLink(p, link, names, o, false); }).text;
+}
+/** One address as `ip monitor address` prints it, its lifetimes on a second line. */
+export function renderAddressEventLines(addr: RenderObject, opts: IpRenderOptions = {}): string {
+  const names = new Names(opts);
+  return print(false, (p) => printAddr(p, addr, opts, names)).text;
 }
 /** One address as `ip monitor address` prints it (one line). */
 export function renderAddressEventText(addr: RenderObject, opts: IpRenderOptions = {}): string {
