@@ -264,7 +264,7 @@ export function parseNeighSelector(w: Words, flush: boolean, family?: 4 | 6): Ne
       if (v === 'all' || v === 'default' || v === 'any') continue;
       const p = parsePrefix(v);
       const want = family === 4 ? 4 : family === 6 ? 16 : 0;
-      if (!p || (want && p.address.length !== want)) throw new IpExit(`Error: any valid prefix is expected rather than "${v}".\n`, 1);
+      if (!p || (want && p.address.length !== want)) badPrefix(v, family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any');
       s.to = { bytes: p.address, len: p.prefixLength, family: p.address.length === 4 ? AF_INET : AF_INET6 };
     }
   }

@@ -152,9 +152,8 @@ export async function flush(object: 'address' | 'route' | 'neigh', words: readon
   const oif = await devIndexOr(rt, s.dev, object);
   const iif = await devIndexOr(rt, s.iif, object);
   const table = s.table ?? 'main';
-  // As ip: IPv4 unless -6 or a prefix says otherwise, every family for `table all`.
-  const pfam = s.rdst ?? s.mdst ?? s.via ?? s.prefsrc ?? s.rsrc ?? s.msrc;
-  const family: Family | undefined = ctx.family ?? (pfam ? (pfam.family === AF_INET6 ? 6 : 4) : table === 'all' ? undefined : 4);
+  // As ip: IPv4 unless -6, every family for `table all` (an IPv6 prefix without -6 matches nothing).
+  const family: Family | undefined = ctx.family ?? (table === 'all' ? undefined : 4);
   const routes: Route[] = (await rt.routes({ ...(family ? { family } : {}), table, ...(s.protocol !== undefined ? { protocol: s.protocol } : {}), ...(s.type !== undefined ? { type: s.type } : {}) }))
     .filter((r) => (r.header.flags & RTM_F_CLONED) === 0 && routeMatches(r, s, oif, iif));
   await deleteEach(routes, (r) => rt.socket.request(buildMessage(M.RTM_DELROUTE, { flags: 0, fixed: r.header, attrs: {

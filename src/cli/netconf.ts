@@ -42,7 +42,8 @@ export async function netconfCommand(args: string[], ctx: CliContext): Promise<n
   }
   const shown = confs.filter((c) => families.includes(c.header.family));
   const o: R.IpRenderOptions = { ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
-  if (ctx.json) ctx.io.stdout(ipJson(R.renderNetconf(links, shown, o), ctx.pretty) + '\n');
+  // ip 6.1 prints text for `-4|-6 netconf show dev X` even under -j; so does nlwire.
+  if (ctx.json && !(dev !== undefined && ctx.family)) ctx.io.stdout(ipJson(R.renderNetconf(links, shown, o), ctx.pretty) + '\n');
   else ctx.io.stdout(R.renderNetconfText(links, shown, o));
   return 0;
 }

@@ -2,7 +2,8 @@
 // output rendered as ip renders it (text, or -j JSON equal to `ip -j`).
 import { Rtnl, type Family } from '../rtnl/rtnl.js';
 import { NetlinkError } from '../core/errors.js';
-import type { Link, Neighbour, RtObject } from '../rtnl/types.js';
+import { errnoText } from '../core/errno.js';
+import type { Address, Link, Neighbour, RtObject } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
 import { ipJson, toJsonValue } from './format.js';
@@ -128,6 +129,20 @@ async function existingDevice(rt: Rtnl, name: string, missing: 'does-not-exist' 
 }
 
 async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  try {
+    return await showObjects(object, w, rt, ctx);
+  } catch (e) {
+    // rtnl_dump_filter(): a dump the kernel refuses ends with "Dump terminated", exit 2.
+    if (e instanceof NetlinkError && e.syscall.startsWith('RTM_GET')) {
+      const why = e.extack.message ? `Error: ${e.extack.message}${/[.]$/.test(e.extack.message) ? '' : '.'}\n` : `RTNETLINK answers: ${errnoText(e.errno)}\n`;
+      if (ctx.json) ctx.io.stdout('['); // ip has opened its JSON array before the dump
+      throw new IpExit(`${why}Dump terminated\n`, 2);
+    }
+    throw e;
+  }
+}
+
+async function showObjects(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
   const family: Family | undefined = ctx.family;
   switch (object) {
     case 'link': return showLinks(w, rt, ctx);
@@ -140,6 +155,17 @@ async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext
   void family;
 }
 
+/**
+ * ip's JSON under link selectors: print_linkinfo() returns early for a link that fails `up`,
+ * `master` or `type` after its JSON object is opened, so such a link is an empty `{}` (text: nothing).
+ */
+function withPlaceholders(all: readonly Link[], pass: (l: Link) => boolean, render: (ls: Link[]) => unknown[]): unknown[] {
+  const shown = all.filter(pass);
+  const out = render(shown);
+  let i = 0;
+  return all.map((l) => (pass(l) ? out[i++] : {}));
+}
+
 async function showLinks(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
   const s = parseAddressSelector(w, ctx.family);
   if (s.to || s.scope !== undefined || s.label !== undefined || s.flagmask) throw new UsageError('link show: address selectors (to, scope, label, flags) are for address show');
@@ -147,9 +173,12 @@ async function showLinks(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
   const masterIndex = s.master === undefined ? undefined : await existingDevice(rt, s.master, 'does-not-exist');
   const links = await rt.links();
   const opts = await withNetnsNames(ctx, rt, links, renderOpts(ctx, links));
-  const ls = (devIndex !== undefined ? [await rt.link(devIndex)] : links).filter((l) => linkMatches(l, s, masterIndex));
-  if (ctx.brief) return emit(ctx, R.renderLinksBrief(ls, { ...opts, devices: links }), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
-  return emit(ctx, R.renderLinks(ls, opts), () => R.renderLinksText(ls, opts));
+  // ip asks the kernel to filter the dump by kind and master; `up` it filters itself.
+  const candidates = (devIndex !== undefined ? [await rt.link(devIndex)] : links).filter((l) => linkMatches(l, { ...s, up: false }, masterIndex));
+  const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
+  const ls = candidates.filter(pass);
+  if (ctx.brief) return emit(ctx, withPlaceholders(candidates, pass, (x) => R.renderLinksBrief(x, { ...opts, devices: links })), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
+  return emit(ctx, withPlaceholders(candidates, pass, (x) => R.renderLinks(x, opts)), () => R.renderLinksText(ls, opts));
 }
 
 async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
@@ -161,30 +190,50 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   const masterIndex = s.master === undefined ? undefined : await existingDevice(rt, s.master, 'does-not-exist');
   const links = await rt.links();
   const opts = await withNetnsNames(ctx, rt, links, renderOpts(ctx, links));
-  // ip -6 without a device lists links from the AF_INET6 link dump (fewer attributes); with one it asks for that link.
+  // ip -6 without a device lists links from the AF_INET6 link dump (fewer attributes: no kind, no
+  // master, so those selectors match nothing there); with a device it asks for that link.
   let ls = ctx.family === 6 && devIndex === undefined ? await rt.links({ family: 6 }) : links;
   if (devIndex !== undefined) ls = ls.filter((l) => l.header.index === devIndex);
   const full = new Map(links.map((l) => [l.header.index, l]));
-  ls = ls.filter((l) => linkMatches(full.get(l.header.index) ?? l, s, masterIndex));
   const names = opts.ifnames!;
   const all = await rt.addresses({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
-  const addrs = all.filter((a) => addressMatches(a, s, names.get(a.header.index) ?? ''));
+  const ok = (a: Address): boolean => addressMatches(a, s, names.get(a.header.index) ?? '');
+  const addrs = all.filter(ok);
   // ipaddr_filter(): a link whose addresses all fail the selector is left out; one without any stays.
   const has = new Set(all.map((a) => a.header.index)), kept = new Set(addrs.map((a) => a.header.index));
-  ls = ls.filter((l) => !has.has(l.header.index) || kept.has(l.header.index));
+  // With a family (-4/-6, `to`), a link without such addresses is left out too.
+  ls = ls.filter((l) => (!has.has(l.header.index) && !family) || kept.has(l.header.index));
+  // The kernel filters a full link dump by kind and master (those links are left out); the
+  // AF_INET6 dump of -6 it does not, so there ip's own check leaves `{}`s, as for `up`.
+  const kernelFiltered = !(ctx.family === 6 && devIndex === undefined);
+  if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false }, masterIndex));
+  const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
   const o = { ...opts, devices: links, ...(family ? { family } : {}) };
+  // JSON: a failing link is `{}`, and so is each of a shown link's addresses that fails (ip opens
+  // their objects before it filters).
+  const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean): unknown[] => withPlaceholders(ls, pass, (shown) => {
+    const out = render(brief ? shown.map((l) => full.get(l.header.index) ?? l) : shown, all) as Array<{ addr_info?: unknown[] }>;
+    return out.map((obj, i) => {
+      const idx = shown[i]!.header.index;
+      const mine = all.filter((a) => a.header.index === idx && (!family || a.header.family === (family === 6 ? 10 : 2)));
+      const ordered = brief ? mine : [...mine.filter((a) => a.header.family === 2), ...mine.filter((a) => a.header.family !== 2)];
+      if (obj && Array.isArray(obj.addr_info)) obj.addr_info = obj.addr_info.map((x, j) => (ordered[j] && !ok(ordered[j]!) ? {} : x));
+      return obj;
+    });
+  });
+  const shownLinks = ls.filter(pass);
   if (ctx.brief) {
-    const bl = ls.map((l) => full.get(l.header.index) ?? l);
-    return emit(ctx, R.renderAddressesBrief(bl, addrs, o), () => R.renderAddressesBriefText(bl, addrs, o));
+    const bl = shownLinks.map((l) => full.get(l.header.index) ?? l);
+    return emit(ctx, ctx.json ? json((x, as) => R.renderAddressesBrief(x, as, o), true) : [], () => R.renderAddressesBriefText(bl, addrs, o));
   }
   // ip under `label`: the matching address lines only, without their links.
   if (s.label !== undefined) {
-    const text = R.renderAddressesText(ls, addrs, o).split('\n').filter((line, i, lines) => /^    \S/.test(line) && !/^    link\//.test(line) || /^       valid_lft/.test(line) && /^    \S/.test(lines[i - 1] ?? '') && !/^    link\//.test(lines[i - 1] ?? ''));
+    const text = R.renderAddressesText(shownLinks, addrs, o).split('\n').filter((line, i, lines) => /^    \S/.test(line) && !/^    link\//.test(line) || /^       valid_lft/.test(line) && /^    \S/.test(lines[i - 1] ?? '') && !/^    link\//.test(lines[i - 1] ?? ''));
     return emit(ctx, [], () => text.map((l) => l + '\n').join(''));
   }
   // ip -o: one line per address, led by its device, in link order.
-  const oneline = (): string => ls.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
-  return emit(ctx, R.renderAddresses(ls, addrs, o), () => (ctx.oneline ? oneline() : R.renderAddressesText(ls, addrs, o)));
+  const oneline = (): string => shownLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
+  return emit(ctx, ctx.json ? json((x, as) => R.renderAddresses(x, as, o), false) : [], () => (ctx.oneline ? oneline() : R.renderAddressesText(shownLinks, addrs, o)));
 }
 
 async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
@@ -201,9 +250,9 @@ async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> 
   const iif = s.iif === undefined ? undefined : await existingDevice(rt, s.iif, 'cannot-find');
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
-  // ip lists every family for `table all`, IPv4 otherwise (unless -6); a prefix selector fixes the family.
-  const pfam = s.rdst ?? s.mdst ?? s.via ?? s.prefsrc ?? s.rsrc ?? s.msrc;
-  const family: Family | undefined = ctx.family ?? (pfam ? (pfam.family === 10 ? 6 : 4) : undefined);
+  // ip lists every family for `table all`, IPv4 otherwise (unless -6): an IPv6 prefix selector
+  // without -6 matches nothing in the IPv4 dump, as in ip.
+  const family: Family | undefined = ctx.family;
   const found = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(oif !== undefined ? { dev: oif } : {}), ...(s.protocol !== undefined ? { protocol: s.protocol } : {}), ...(s.type !== undefined ? { type: s.type } : {}) });
   // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
   const routes = found.filter((r) => routeMatches(r, s, oif, iif));
