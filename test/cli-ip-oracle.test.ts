@@ -1,5 +1,5 @@
 // nlwire's show commands byte for byte against ip 6.1 (text, JSON, -j -p, -d, -s, -s -s, -o, -br,
-// -4/-6, -N, every selector nlwire supports, and the exits of bad selectors), in one namespace with
+// -4/-6, -N, -c, every selector nlwire supports, and the exits of bad selectors), in one namespace with
 // rich state; and `nlwire monitor` against `ip monitor` for every object kind.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -93,12 +93,12 @@ const SHOWS: Record<string, string[]> = {
   netconf: ['netconf show', 'netconf show dev va'],
 };
 const MODES: Record<string, string[][]> = {
-  link: [[], ['-j'], ['-j', '-p'], ['-d'], ['-d', '-j'], ['-s'], ['-s', '-s'], ['-s', '-j'], ['-s', '-s', '-j', '-p'], ['-o'], ['-br'], ['-br', '-j']],
-  addr: [[], ['-j'], ['-j', '-p'], ['-d'], ['-s'], ['-o'], ['-4'], ['-6'], ['-6', '-j'], ['-br'], ['-br', '-j'], ['-4', '-br'], ['-6', '-br']],
-  route: [[], ['-j'], ['-j', '-p'], ['-d'], ['-d', '-j'], ['-o'], ['-6'], ['-6', '-j'], ['-N'], ['-4']],
-  neigh: [[], ['-j'], ['-j', '-p'], ['-s'], ['-4'], ['-6'], ['-o']],
-  rule: [[], ['-j'], ['-j', '-p'], ['-6'], ['-6', '-j'], ['-N']],
-  nexthop: [[], ['-j'], ['-j', '-p'], ['-d'], ['-o']],
+  link: [[], ['-j'], ['-j', '-p'], ['-d'], ['-d', '-j'], ['-s'], ['-s', '-s'], ['-s', '-j'], ['-s', '-s', '-j', '-p'], ['-o'], ['-br'], ['-br', '-j'], ['-c'], ['-c', '-br'], ['-color=auto'], ['-c', '-j']],
+  addr: [[], ['-j'], ['-j', '-p'], ['-d'], ['-s'], ['-o'], ['-4'], ['-6'], ['-6', '-j'], ['-br'], ['-br', '-j'], ['-4', '-br'], ['-6', '-br'], ['-c'], ['-c', '-br'], ['-c', '-o']],
+  route: [[], ['-j'], ['-j', '-p'], ['-d'], ['-d', '-j'], ['-o'], ['-6'], ['-6', '-j'], ['-N'], ['-4'], ['-c'], ['-c', '-6']],
+  neigh: [[], ['-j'], ['-j', '-p'], ['-s'], ['-4'], ['-6'], ['-o'], ['-c']],
+  rule: [[], ['-j'], ['-j', '-p'], ['-6'], ['-6', '-j'], ['-N'], ['-c']],
+  nexthop: [[], ['-j'], ['-j', '-p'], ['-d'], ['-o'], ['-c']],
   netconf: [[], ['-j'], ['-j', '-p'], ['-4'], ['-6'], ['-6', '-j']],
 };
 /** Mistyped selectors: the same exit and message as ip, nothing shown. */
@@ -127,7 +127,8 @@ test('every show command and flag nlwire supports: text and JSON byte for byte a
       const f = await compare(ns.name, c.split(' '));
       if (f) failures.push(f);
     }
-    assert.ok(n > 500, `${n} comparisons`);
+    assert.ok(n > 800, `${n} comparisons`);
+    console.log(`  ${n} comparisons with ip`);
     assert.is(failures.length, 0, `${failures.length} of ${n} differ:\n${failures.join('\n')}`);
   } finally { ns.delete(); peer.delete(); }
 });

@@ -108,7 +108,8 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         // ip accepts -opt and --opt alike.
         const word = a.startsWith('--') ? a.slice(1) : a;
         opt = IP_OPTIONS.find(([k]) => word.length > 1 && matches(word, k))?.[1];
-        if (word === '-c' || (word.length > 2 && matches(word, '-color')) || word.startsWith('-color=')) opt = 'color';
+        const base = word.split('=')[0]!;
+        if (base === '-c' || (base.length > 2 && matches(base, '-color'))) opt = 'color';
       }
       switch (opt) {
         case 'n': case 'netns': ctx.netns = val(); break;
@@ -134,7 +135,14 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         case 'force': force = true; break;
         case 'h': case 'help': io.stdout(batchFile !== undefined ? BATCH_HELP : HELP); return 0;
         case 'V': case 'version': io.stdout('nlwire 0.1.0\n'); return 0;
-        case 'color': break; // accepted; nlwire prints no colour yet (which is also what ip does off a terminal and under NO_COLOR)
+        case 'color': {
+          // ip 6.1: -c and -color[=always] colour always, -color=auto only on a terminal, never not at all.
+          const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : 'always';
+          if (v !== 'always' && v !== 'auto' && v !== 'never') throw new IpExit(`Option "${a}" is unknown, try "nlwire -help".\n`, 255);
+          // NO_COLOR (no-color.org) turns auto off; an explicit -c wins, as there.
+          ctx.color = v === 'always' || (v === 'auto' && !process.env.NO_COLOR && process.stdout.isTTY === true);
+          break;
+        }
         case undefined:
           throw new IpExit(`Option "${a}" is unknown, try "nlwire -help".\n${suggestion(a, IP_OPTIONS.map(([k]) => k))}`, 255);
         default:

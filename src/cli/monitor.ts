@@ -76,7 +76,7 @@ export function formatEvent(item: MonitorItem, ctx: CliContext, names: Map<numbe
 }
 
 function opts(names: Map<number, string>, ctx: CliContext): R.IpRenderOptions {
-  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: names, allStates: true };
+  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: names, allStates: true, ...(ctx.color ? { color: true } : {}) };
 }
 
 function render(objects: RtObject[], names: Map<number, string>, ctx: CliContext, _json: boolean): unknown[] {

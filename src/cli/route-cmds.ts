@@ -100,7 +100,7 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
 // ---- show --------------------------------------------------------------------------------------
 
 function renderOpts(ctx: CliContext, links: Link[]): R.IpRenderOptions {
-  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
+  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ...(ctx.color ? { color: true } : {}), ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
 }
 
 /** Text names a link's peer namespace (`link-netns NAME`) when it has one; looked up only then. */
