@@ -80,9 +80,9 @@ function rich(tag: string): { ns: TestNetns; peer: TestNetns } {
 }
 
 const SHOWS: Record<string, string[]> = {
-  link: ['link show', 'link show dev va', 'link show va', 'link show type veth', 'link show master br0', 'link show up', 'link show dev vx0', 'link show dev mv0', 'link show dev br0', 'link show dev vc', 'link list'],
+  link: ['link show', 'link show group default', 'link show group 5', 'link show dev va', 'link show va', 'link show type veth', 'link show master br0', 'link show up', 'link show dev vx0', 'link show dev mv0', 'link show dev br0', 'link show dev vc', 'link list'],
   addr: ['addr show', 'addr show dev va', 'addr show dev d0', 'addr show to 10.1.0.0/16', 'addr show to 10.1.0.2', 'addr show scope host', 'addr show scope global', 'addr show secondary',
-    'addr show primary', 'addr show dynamic', 'addr show permanent', 'addr show nodad', 'addr show master br0', 'addr show type veth', 'addr show up', 'addr list'],
+    'addr show primary', 'addr show dynamic', 'addr show permanent', 'addr show nodad', 'addr show master br0', 'addr show type veth', 'addr show up', 'addr show group 5', 'addr list'],
   route: ['route show', 'route show table all', 'route show table 100', 'route show table 200', 'route show dev va', 'route show dev d0', 'route show proto bird',
     'route show proto static', 'route show table all proto static', 'route show type blackhole', 'route show table all type local', 'route show scope link', 'route show via 10.1.0.254',
     'route show 10.8.0.0/16', 'route show root 10.0.0.0/8', 'route show match 10.5.1.1', 'route show exact 10.5.0.0/16', 'route show src 10.4.0.1 table 200', 'route show metric 20',
@@ -131,6 +131,43 @@ test('every show command and flag nlwire supports: text and JSON byte for byte a
     console.log(`  ${n} comparisons with ip`);
     assert.is(failures.length, 0, `${failures.length} of ${n} differ:\n${failures.join('\n')}`);
   } finally { ns.delete(); peer.delete(); }
+});
+
+/** Changes run in twin namespaces (nlwire in one, ip in the other), the state compared after each. */
+const CHANGES = [
+  'rule del', 'route del table 100', 'route add table 100 dev va', 'route del dev va', 'rule add', 'nexthop del', 'addr del dev va',
+  'route del 10.5.0.0/16 metric 21', 'route del 10.5.0.0/16 table nosuch', 'rule del fwmark 0xzz', 'rule del ipproto nosuch', 'route flush proto nosuch',
+  'addr flush dev va scope nosuch', 'neigh flush dev va nud nosuch', 'route flush 10.5.0.0/33',
+  'addr del 10.1.0.1 dev va', 'addr del 10.3.0.1 peer 10.3.0.2 dev d0', 'addr add 10.3.0.1 peer 10.3.0.2/32 dev d0', 'addr flush to 10.3.0.0/16',
+  'addr flush dev va label va:1', 'addr add 10.1.0.1/24 dev va', 'addr add 10.1.0.2/24 dev va', 'addr flush dev va secondary', 'addr flush dev d0 dynamic',
+  '-6 addr flush dev d0', 'neigh flush dev va nud permanent', 'neigh flush to 10.4.0.0/16', 'neigh flush all',
+  'route flush type blackhole', 'route flush root 10.12.0.0/16', 'route flush 10.13.0.0/16', 'route flush table 200', 'route flush cache', '-6 route flush proto bird',
+  'rule flush pref 1003', 'rule flush table 100', 'nexthop flush dev d0', 'nexthop flush', '-6 route flush table all', 'rule flush', 'route flush table all',
+];
+
+test('changes as ip makes them: deletions and flushes with every selector, the same exits and the same state after each', async () => {
+  const a = rich('orca'), b = rich('orcb');
+  const state = (ns: TestNetns): string => ['link show', 'addr show', 'route show table all', '-6 route show table all', 'neigh show', 'neigh show proxy', 'rule show', '-6 rule show', 'nexthop show']
+    .map((c) => ip(ns.name, c.split(' ')).out.replace(/\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b/g, 'MAC').replace(/link-netns \S+/g, 'link-netns NS').replace(/(valid|preferred)_lft \d+sec|expires \d+sec/g, 'T')
+      .replace(/\n\t/g, '\t').split('\n').sort().join('\n')).join('\n');
+  try {
+    const failures: string[] = [];
+    for (const c of CHANGES) {
+      const ours = await nlwire(a.ns.name, c.split(' ')), theirs = ip(b.ns.name, c.split(' '));
+      // nlwire's usage text is its own; the exit is ip's.
+      const usage = ours.err.startsWith('Usage: ') && theirs.err.startsWith('Usage: ');
+      if (ours.code !== theirs.code || (!usage && !sameErr(ours.err, theirs.err)) || ours.out !== theirs.out) {
+        failures.push(`${c}: exit ${ours.code} (ip ${theirs.code}) ${JSON.stringify(ours.err + ours.out)} (ip ${JSON.stringify(theirs.err + theirs.out)})`);
+      }
+      const sa = state(a.ns), sb = state(b.ns);
+      if (sa !== sb) {
+        const la = sa.split('\n'), lb = sb.split('\n');
+        failures.push(`${c}: state differs: nlwire only ${JSON.stringify(la.filter((l) => !lb.includes(l)))}, ip only ${JSON.stringify(lb.filter((l) => !la.includes(l)))}`);
+        break; // later steps would only repeat it
+      }
+    }
+    assert.is(failures.length, 0, failures.join('\n'));
+  } finally { a.ns.delete(); a.peer.delete(); b.ns.delete(); b.peer.delete(); }
 });
 
 test('monitor: the text of ip monitor for links, addresses, routes, neighbours, rules, nexthops, netconf and nsid', async () => {

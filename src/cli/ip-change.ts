@@ -233,6 +233,13 @@ async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family, i
     }
   }
   if (!dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 1);
+  if (!local && verb === 'delete') {
+    // ip sends the request without an address (family unspecified); the kernel refuses it.
+    await checkDevices(rt, [{ name: dev, missing: 'nodev' }]);
+    const index = (await rt.link(dev)).header.index;
+    await rt.socket.request(buildMessage(M.RTM_DELADDR, { flags: 0, fixed: { family: 0, prefixlen: 0, flags: 0, scope: 0, index }, attrs: {} }));
+    return;
+  }
   if (!local) throw new UsageError(`address ${verb}: which ADDRESS[/PREFIX]?`);
   if (o.label !== undefined && !o.label.startsWith(dev)) throw new IpExit(`"dev" (${dev}) must match "label" (${o.label}).\n`, 1);
   if (o.validLifetime !== undefined || o.preferredLifetime !== undefined) {
@@ -484,7 +491,7 @@ export function parseRule(w: Words, family?: Family): RuleSpec {
 
 async function ruleCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Promise<void> {
   // As ip: an empty selector would delete the first rule (priority 0, the local table).
-  if (w.done && (verb === 'add' || verb === 'delete')) throw new IpExit(`"ip rule ${verb === 'delete' ? 'del' : verb}" requires arguments.\n`, 1);
+  if (w.done && (verb === 'add' || verb === 'delete')) throw new IpExit(`"nlwire rule ${verb === 'delete' ? 'del' : verb}" requires arguments.\n`, 1);
   const s = parseRule(w, family);
   if (verb === 'add') await rt.addRule(s);
   else if (verb === 'delete') await rt.deleteRule(s);

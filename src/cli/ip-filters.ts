@@ -5,7 +5,7 @@ import { parseIP, parsePrefix } from '../core/addr.js';
 import type { Address, Link, Neighbour, Route } from '../rtnl/types.js';
 import { IpExit } from './io.js';
 import { matches, type Words } from './ip-words.js';
-import { badPrefix, invarg, parseDsfield, parseProtocol, parseRouteType, parseScope, parseTable, unsignedOr } from './values.js';
+import { badPrefix, invarg, parseDsfield, parseGroup, parseProtocol, parseRouteType, parseScope, parseTable, unsignedOr } from './values.js';
 
 const AF_INET = 2, AF_INET6 = 10;
 
@@ -152,6 +152,8 @@ export interface AddressSelector {
   kind?: string;
   master?: string;
   nomaster?: boolean;
+  /** `group G`: ip checks it itself, like `up`. */
+  group?: number;
   to?: Prefix;
   scope?: number;
   label?: string;
@@ -170,6 +172,7 @@ export function parseAddressSelector(w: Words, family?: 4 | 6): AddressSelector 
     } else if (word === 'up') s.up = true;
     else if (word === 'label') s.label = w.value();
     else if (word === 'master') s.master = w.value();
+    else if (word === 'group') { const v = w.value(); const g = parseGroup(v); if (g === undefined) invarg('Invalid "group" value\n', v); s.group = g; }
     else if (word === 'nomaster') s.nomaster = true;
     else if (word === 'type') s.kind = w.value();
     else if (word === 'dynamic') s.flagmask |= IFA_F.permanent;
@@ -215,6 +218,7 @@ export function addressMatches(a: Address, s: AddressSelector, ifname: string): 
 /** The link passes the link part of the selector (up, type, master, nomaster). */
 export function linkMatches(l: Link, s: AddressSelector, masterIndex?: number): boolean {
   if (s.up && (l.header.flags & 1) === 0) return false;
+  if (s.group !== undefined && l.attrs.group !== undefined && l.attrs.group !== s.group) return false; // as ip: only a link that reports its group
   if (s.kind !== undefined && l.attrs.linkinfo?.kind !== s.kind) return false;
   if (masterIndex !== undefined && l.attrs.master !== masterIndex) return false;
   if (s.nomaster && l.attrs.master !== undefined && l.attrs.master !== 0) return false;

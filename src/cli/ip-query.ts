@@ -111,7 +111,7 @@ async function deleteEach<T>(items: readonly T[], del: (x: T) => Promise<unknown
  * selector for addresses and neighbours; a selector word it does not know is refused here too.
  */
 export async function flush(object: 'address' | 'route' | 'neigh', words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  if (words.length === 0) throw new IpExit(object === 'route' ? '"ip route flush" requires arguments.\n' : 'Flush requires arguments.\n', 1);
+  if (words.length === 0) throw new IpExit(object === 'route' ? '"nlwire route flush" requires arguments.\n' : 'Flush requires arguments.\n', 1);
   const w = new Words(words);
   if (object === 'address') {
     const s = parseAddressSelector(w, ctx.family);

@@ -3,7 +3,7 @@
 import { Rtnl, type Family } from '../rtnl/rtnl.js';
 import { NetlinkError } from '../core/errors.js';
 import { errnoText } from '../core/errno.js';
-import type { Address, Link, Neighbour, RtObject } from '../rtnl/types.js';
+import type { Address, Link, Neighbour, RtObject, Rule } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
 import { ipJson, toJsonValue } from './format.js';
@@ -93,6 +93,7 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
   if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
   if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx);
+  if (verb === 'flush' && object === 'rule') return await flushRules(rest, rt, ctx);
   await changeCommand(object, verb, rest, rt, ctx.family, ctx.io);
   return 0;
 }
@@ -174,7 +175,7 @@ async function showLinks(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
   const links = await rt.links();
   const opts = await withNetnsNames(ctx, rt, links, renderOpts(ctx, links));
   // ip asks the kernel to filter the dump by kind and master; `up` it filters itself.
-  const candidates = (devIndex !== undefined ? [await rt.link(devIndex)] : links).filter((l) => linkMatches(l, { ...s, up: false }, masterIndex));
+  const candidates = (devIndex !== undefined ? [await rt.link(devIndex)] : links).filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
   const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
   const ls = candidates.filter(pass);
   if (ctx.brief) return emit(ctx, withPlaceholders(candidates, pass, (x) => R.renderLinksBrief(x, { ...opts, devices: links })), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
@@ -206,9 +207,14 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   // The kernel filters a full link dump by kind and master (those links are left out); the
   // AF_INET6 dump of -6 it does not, so there ip's own check leaves `{}`s, as for `up`.
   const kernelFiltered = !(ctx.family === 6 && devIndex === undefined);
-  if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false }, masterIndex));
+  if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
   const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
   const o = { ...opts, devices: links, ...(family ? { family } : {}) };
+  // ip -o prints no link lines, so the link checks of print_linkinfo() (up, group) do not apply.
+  if (ctx.oneline && !ctx.json && !ctx.brief) {
+    const oneLinks = ls.filter((l) => !kernelFiltered || linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
+    return emit(ctx, [], () => oneLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join(''));
+  }
   // JSON: a failing link is `{}`, and so is each of a shown link's addresses that fails (ip opens
   // their objects before it filters).
   const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean): unknown[] => withPlaceholders(ls, pass, (shown) => {
@@ -278,8 +284,11 @@ async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<numb
   return emit(ctx, R.renderNeighbours(links, ns, o), () => R.renderNeighboursText(links, ns, o));
 }
 
-async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
-  const want: { priority?: number; table?: number; iif?: string; oif?: string; fwmark?: number; fwmask?: number; protocol?: number; not?: boolean; from?: Prefix; to?: Prefix } = {};
+interface RuleSelector { priority?: number; table?: number; iif?: string; oif?: string; fwmark?: number; fwmask?: number; protocol?: number; not?: boolean; from?: Prefix; to?: Prefix }
+
+/** iprule_list_flush_or_save()'s selectors. */
+function parseRuleSelector(w: Words, verb: string, family?: 4 | 6): RuleSelector {
+  const want: RuleSelector = {};
   while (!w.done) {
     const word = w.next();
     if (matches(word, 'preference') || matches(word, 'order') || matches(word, 'priority')) want.priority = unsignedOr(w.value(), 'preference value is invalid\n');
@@ -292,27 +301,46 @@ async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
       want.fwmark = unsignedOr(slash < 0 ? v : v.slice(0, slash), 'fwmark value is invalid\n');
       if (slash >= 0) want.fwmask = unsignedOr(v.slice(slash + 1), 'fwmask value is invalid\n');
     } else if (matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('"protocol" value is invalid\n', v); want.protocol = n; }
-    else if (word === 'from') want.from = prefixArg(w.value(), ctx.family);
-    else if (word === 'to') want.to = prefixArg(w.value(), ctx.family);
-    else throw new UsageError(`rule show: "${word}" is an ip filter nlwire does not implement yet`);
+    else if (word === 'from') want.from = prefixArg(w.value(), family);
+    else if (word === 'to') want.to = prefixArg(w.value(), family);
+    else throw new UsageError(`rule ${verb}: "${word}" is an ip filter nlwire does not implement yet`);
   }
+  return want;
+}
+
+function ruleMatches(r: Rule, want: RuleSelector): boolean {
+  const a = r.attrs, h = r.header;
+  if (want.priority !== undefined && (a.priority ?? 0) !== want.priority) return false;
+  if (want.table !== undefined && (a.table ?? h.table) !== want.table) return false;
+  if (want.iif !== undefined && a.iifname !== want.iif) return false;
+  if (want.oif !== undefined && a.oifname !== want.oif) return false;
+  if (want.not && !(h.flags & 2)) return false;
+  if (want.fwmark !== undefined && (a.fwmark ?? 0) !== want.fwmark) return false;
+  if (want.fwmask !== undefined && (a.fwmask ?? 0) !== want.fwmask) return false;
+  if (want.protocol !== undefined && (a.protocol ?? 0) !== want.protocol) return false;
+  if (want.from && (h.srcLen !== want.from.len || !inPrefix(a.src ?? new Uint8Array(want.from.bytes.length), want.from))) return false;
+  if (want.to && (h.dstLen !== want.to.len || !inPrefix(a.dst ?? new Uint8Array(want.to.bytes.length), want.to))) return false;
+  return true;
+}
+
+async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const want = parseRuleSelector(w, 'show', ctx.family);
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
-  const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => {
-    const a = r.attrs, h = r.header;
-    if (want.priority !== undefined && (a.priority ?? 0) !== want.priority) return false;
-    if (want.table !== undefined && (a.table ?? h.table) !== want.table) return false;
-    if (want.iif !== undefined && a.iifname !== want.iif) return false;
-    if (want.oif !== undefined && a.oifname !== want.oif) return false;
-    if (want.not && !(h.flags & 2)) return false;
-    if (want.fwmark !== undefined && (a.fwmark ?? 0) !== want.fwmark) return false;
-    if (want.fwmask !== undefined && (a.fwmask ?? 0) !== want.fwmask) return false;
-    if (want.protocol !== undefined && (a.protocol ?? 0) !== want.protocol) return false;
-    if (want.from && (h.srcLen !== want.from.len || !inPrefix(a.src ?? new Uint8Array(want.from.bytes.length), want.from))) return false;
-    if (want.to && (h.dstLen !== want.to.len || !inPrefix(a.dst ?? new Uint8Array(want.to.bytes.length), want.to))) return false;
-    return true;
-  });
+  const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => ruleMatches(r, want));
   return emit(ctx, R.renderRules(rules, opts), () => R.renderRulesText(rules, opts));
+}
+
+/** `rule flush [SELECTOR]`: as ip, every matching rule but priority 0's (the local table) is deleted, each as dumped. */
+async function flushRules(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
+  const want = parseRuleSelector(new Words(words), 'flush', ctx.family);
+  const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => (r.attrs.priority ?? 0) !== 0 && ruleMatches(r, want));
+  for (const r of rules) {
+    try { await rt.socket.request(buildMessage(M.RTM_DELRULE, { flags: 0, fixed: r.header, attrs: r.attrs })); } catch (e) {
+      if (!(e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+  }
+  return 0;
 }
 
 async function showNexthops(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
