@@ -8,6 +8,7 @@
 import { formatIPv4, formatIPv6, parseHex } from '../core/addr.js';
 import type { AnyRtObject } from './types.js';
 import { LINKINFO_DATA_PRINTERS, LINKINFO_SLAVE_PRINTERS } from './render-linkinfo.js';
+import { FAMILY_NAMES, IP_PROTOS, LINK_GROUPS, RT_DSFIELD, RT_PROTOS, RT_REALMS, RT_SCOPES, RT_TABLES, RTN_TYPES } from './ip-names.js';
 
 /** What an object to render must look like: a decoded family header and decoded attributes. */
 export type RenderObject = Pick<AnyRtObject, 'header' | 'attrs'> & { kind?: string };
@@ -69,33 +70,6 @@ const RTN_NAT = 10;
 /** USER_HZ: the kernel reports clock_t values in 1/100 s. */
 const HZ = 100;
 
-// iproute2's name tables (lib/rt_names.c and the Debian 12 /etc/iproute2 files).
-const RT_PROTOS: Record<number, string> = {
-  0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static', 8: 'gated', 9: 'ra', 10: 'mrt', 11: 'zebra',
-  12: 'bird', 13: 'dnrouted', 14: 'xorp', 15: 'ntk', 16: 'dhcp', 18: 'keepalived', 42: 'babel', 99: 'openr',
-  186: 'bgp', 187: 'isis', 188: 'ospf', 189: 'rip', 192: 'eigrp',
-};
-const RT_SCOPES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
-const RT_TABLES: Record<number, string> = { 0: 'unspec', 253: 'default', 254: 'main', 255: 'local' };
-const RT_REALMS: Record<number, string> = { 0: 'cosmos' };
-const RT_DSFIELD: Record<number, string> = {
-  0x28: 'AF11', 0x30: 'AF12', 0x38: 'AF13', 0x48: 'AF21', 0x50: 'AF22', 0x58: 'AF23', 0x68: 'AF31', 0x70: 'AF32',
-  0x78: 'AF33', 0x88: 'AF41', 0x90: 'AF42', 0x98: 'AF43', 0x20: 'CS1', 0x40: 'CS2', 0x60: 'CS3', 0x80: 'CS4',
-  0xa0: 'CS5', 0xc0: 'CS6', 0xe0: 'CS7', 0xb8: 'EF',
-};
-const LINK_GROUPS: Record<number, string> = { 0: 'default' };
-const RTN_TYPES = ['none', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
-const FAMILY_NAMES: Record<number, string> = { 0: 'none', [AF_INET]: 'inet', [AF_INET6]: 'inet6', [AF_PACKET]: 'link', [AF_MPLS]: 'mpls', [AF_BRIDGE]: 'bridge', 4: 'ipx', 12: 'dnet' };
-/** getprotobynumber() over Debian's /etc/protocols (first names). */
-const IP_PROTOS: Record<number, string> = {
-  0: 'ip', 1: 'icmp', 2: 'igmp', 3: 'ggp', 4: 'ipencap', 5: 'st', 6: 'tcp', 8: 'egp', 9: 'igp', 12: 'pup', 17: 'udp',
-  20: 'hmp', 22: 'xns-idp', 27: 'rdp', 29: 'iso-tp4', 33: 'dccp', 36: 'xtp', 37: 'ddp', 38: 'idpr-cmtp', 41: 'ipv6',
-  43: 'ipv6-route', 44: 'ipv6-frag', 45: 'idrp', 46: 'rsvp', 47: 'gre', 50: 'esp', 51: 'ah', 57: 'skip', 58: 'ipv6-icmp',
-  59: 'ipv6-nonxt', 60: 'ipv6-opts', 73: 'rspf', 81: 'vmtp', 88: 'eigrp', 89: 'ospf', 93: 'ax.25', 94: 'ipip',
-  97: 'etherip', 98: 'encap', 103: 'pim', 108: 'ipcomp', 112: 'vrrp', 115: 'l2tp', 124: 'isis', 132: 'sctp', 133: 'fc',
-  135: 'mobility-header', 136: 'udplite', 137: 'mpls-in-ip', 138: 'manet', 139: 'hip', 140: 'shim6', 141: 'wesp',
-  142: 'rohc', 143: 'ethernet', 262: 'mptcp',
-};
 /** lib/ll_types.c: link/TYPE names by ARPHRD_*. */
 const ARPHRD_NAMES: Record<number, string> = {
   0: 'netrom', 1: 'ether', 2: 'eether', 3: 'ax25', 4: 'pronet', 5: 'chaos', 6: 'ieee802', 7: 'arcnet', 8: 'atalk',
