@@ -143,6 +143,7 @@ const CHANGES = [
   '-6 addr flush dev d0', 'neigh flush dev va nud permanent', 'neigh flush to 10.4.0.0/16', 'neigh flush all',
   'route flush type blackhole', 'route flush root 10.12.0.0/16', 'route flush 10.13.0.0/16', 'route flush table 200', 'route flush cache', '-6 route flush proto bird',
   'rule flush pref 1003', 'rule flush table 100', 'nexthop flush dev d0', 'nexthop flush', '-6 route flush table all', 'rule flush', 'route flush table all',
+  'link set dev d0 group 5', 'link set group 5 mtu 1300', 'link set group nosuch up', 'link set group 5 down', 'link set group default down',
 ];
 
 test('changes as ip makes them: deletions and flushes with every selector, the same exits and the same state after each', async () => {

@@ -11,7 +11,7 @@ import { firstMatch, matches, type Verb, Words } from './ip-words.js';
 import {
   badAddress, badPrefix, duplicateArgument, invarg, isRouteTypeName, parseDsfield, parseInteger, parseIpProto, parseLifetime,
   parsePortRange, parseProtocol, parseRouteType, parseRttTime, parseScope, parseTable, parseUidRange, parseUnsigned,
-  unsignedOr, U16, U32, U8,
+  unsignedOr, U16, U32, U8, parseGroup,
 } from './values.js';
 
 /** How ip reports a device it cannot find at this place of the grammar. */
@@ -55,7 +55,7 @@ function lladdr(arg: string): string {
 
 // ---- link ------------------------------------------------------------------------------------------
 
-interface LinkWords { dev?: string; changes: LinkChanges; type?: string; kindWords: string[]; link?: string; refs: DevRef[] }
+interface LinkWords { dev?: string; changes: LinkChanges; type?: string; kindWords: string[]; link?: string; refs: DevRef[]; group?: number }
 
 /** iplink_parse(): the words before `type KIND` (or all of them); the rest belongs to the kind. */
 function parseLinkWords(w: Words, creating: boolean): LinkWords {
@@ -80,7 +80,8 @@ function parseLinkWords(w: Words, creating: boolean): LinkWords {
     else if (word === 'nomaster') out.changes.master = null;
     else if (matches(word, 'alias')) out.changes.alias = w.value();
     else if (word === 'type') { out.type = w.value(); out.kindWords = w.rest(); }
-    else if (['broadcast', 'brd', 'index', 'multicast', 'allmulticast', 'promisc', 'trailers', 'arp', 'dynamic', 'group', 'mode', 'state',
+    else if (word === 'group') { const v = w.value(); const g = parseGroup(v); if (g === undefined) invarg('Invalid "group" value\n', v); out.group = g; }
+    else if (['broadcast', 'brd', 'index', 'multicast', 'allmulticast', 'promisc', 'trailers', 'arp', 'dynamic', 'mode', 'state',
       'numtxqueues', 'numrxqueues', 'addrgenmode', 'protodown', 'gso_max_size', 'gso_max_segs', 'vf', 'xdp', 'carrier'].includes(word)) notSupported('link', word);
     else {
       const dev = word === 'dev' ? w.value() : word;
@@ -186,13 +187,32 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
   }
   if (verb === 'change' || verb === 'replace') {
     const p = parseLinkWords(w, false);
-    if (!p.dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 255);
     if (p.type) notSupported('link set', 'type');
+    if (!p.dev && p.group !== undefined) return setLinkGroup(rt, p.group, p.changes);
+    if (!p.dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 255);
     await checkDevices(rt, p.refs);
-    await rt.setLink(p.dev, p.changes);
+    const { group } = p;
+    if (Object.keys(p.changes).length || group === undefined) await rt.setLink(p.dev, p.changes);
+    // `group G` with a device: that device joins group G (IFLA_GROUP).
+    if (group !== undefined) await rt.socket.request(buildMessage(M.RTM_NEWLINK, { flags: 0, fixed: { index: (await rt.link(p.dev)).header.index }, attrs: { group } }));
     return;
   }
   throw new UsageError(`link ${verb}: not implemented by nlwire`);
+}
+
+/**
+ * `link set group G [up|down] [mtu N] [txqueuelen N]` without a device: as ip, one RTM_NEWLINK
+ * with ifi_index 0 and IFLA_GROUP, which the kernel applies to every link of the group.
+ */
+async function setLinkGroup(rt: Rtnl, group: number, c: LinkChanges): Promise<void> {
+  const other = Object.keys(c).filter((k) => !['up', 'mtu', 'txqlen'].includes(k));
+  if (other.length) throw new UsageError(`link set group: nlwire changes a group's up/down, mtu and txqueuelen, not ${other.join(', ')}`);
+  const fixed: Record<string, unknown> = { index: 0 };
+  if (c.up !== undefined) { fixed.flags = c.up ? 1 : 0; fixed.change = 1; }
+  const attrs: Record<string, unknown> = { group };
+  if (c.mtu !== undefined) attrs.mtu = c.mtu;
+  if (c.txqlen !== undefined) attrs.txqlen = c.txqlen;
+  await rt.socket.request(buildMessage(M.RTM_NEWLINK, { flags: 0, fixed, attrs }));
 }
 
 // ---- address ----------------------------------------------------------------------------------------
