@@ -30,8 +30,10 @@ Linux netlink from Node.js: what 'ip' shows and does, as a library and this comm
 Objects (as in ip): link, address (addr), route, neigh, rule, nexthop
   show [filters]         list them (ip-style text; -j gives the same JSON as 'ip -j')
   add|del|set|replace    change them, in ip's grammar
-  get | flush            route get ADDRESS (the kernel's answer); flush addresses, routes, neighbours
+  get | flush            route get ADDRESS (the kernel's answer); flush addresses, routes, neighbours,
+                         rules, nexthops (ip's selectors)
   netns                  list | add | delete | exec NAME CMD... | identify [PID] (ip's /run/netns)
+  netconf show [dev X]   per-device IP settings, as ip netconf
 Values are read as ip reads them (0x hex, 0 octal, ip's names and ranges); ip's abbreviations
 work (nlwire r a ..., nlwire l s DEV up); errors exit as ip's do (usage 255, kernel 2).
 Other commands:
@@ -53,6 +55,8 @@ Options:
   -d, --details      more detail (like ip -d);  -s, --stats   statistics (like ip -s)
   -4, -6             IPv4 or IPv6 only;         -N, --numeric  numbers instead of names
   -t, --timestamp    timestamps in monitor output
+  -c, -color[=WHEN]  colours as ip (always; auto: on a terminal, unless NO_COLOR; never)
+  -o, -br            ip's one-line and brief output
   --engine wasm|js   walker engine for decoding (default wasm)
   --pcap-out FILE    record this command's netlink traffic as a pcap for Wireshark
   -b, -batch FILE    read commands from FILE ('-': standard input), one per line, as ip -batch;

@@ -27,7 +27,8 @@ const HELP: Record<RouteObjectName, string> = {
        nlwire link add [name] NAME type vxlan id VNI [local A] [remote|group A] [dstport P] [dev DEV]
        nlwire link add link PARENT [name] NAME type macvlan [mode private|vepa|bridge|passthru|source]
        nlwire link set [dev] NAME [up|down] [mtu N] [name NEW] [address MAC] [master DEV|nomaster]
-                                  [netns NS] [alias TEXT] [txqueuelen N]
+                                  [netns NS] [alias TEXT] [txqueuelen N] [group G]
+       nlwire link set group G [up|down] [mtu N] [txqueuelen N]
        nlwire link del [dev] NAME
 Examples:
   nlwire -j -d link show dev eth0
@@ -61,7 +62,7 @@ Examples:
 Example:
   nlwire neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0
 `,
-  rule: `Usage: nlwire rule show
+  rule: `Usage: nlwire rule show|flush [pref N] [table ID] [iif NAME] [oif NAME] [fwmark M[/MASK]] [from P] [to P]
        nlwire rule add|del [from PREFIX] [to PREFIX] [priority N] [table ID] [fwmark M[/MASK]]
              [iif NAME] [oif NAME] [ipproto N] [sport N[-M]] [dport N[-M]] [uidrange A-B]
              [goto N] [suppress_prefixlength N] [blackhole|unreachable|prohibit|nop]
@@ -70,7 +71,7 @@ Example:
 `,
   nexthop: `Usage: nlwire nexthop show [id ID]
        nlwire nexthop add id ID via ADDR dev NAME | blackhole | group ID[,WEIGHT]/ID[,WEIGHT] [type resilient buckets N]
-       nlwire nexthop del id ID
+       nlwire nexthop del id ID | flush [dev NAME] [groups]
 Example:
   nlwire nexthop add id 1 via 10.0.0.2 dev v0; nlwire nexthop add id 10 group 1/2,3
 `,
