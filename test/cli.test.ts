@@ -107,7 +107,7 @@ test('change commands in ip grammar, then checked with ip -j; errors print the k
   });
 });
 
-test('monitor prints NEW/DEL lines (and NDJSON with -j) as changes happen', async () => {
+test('monitor -j prints NDJSON as changes happen', async () => {
   await withNetns('climon', async (ns) => {
     const child = spawn(process.execPath, [...CLI, '-n', ns.name, '-j', 'monitor', 'link', 'address', 'count', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -137,7 +137,7 @@ test('main (npm start): interfaces, addresses, routes, then live changes until C
     assert.match(out, /inet 10\.1\.0\.1\/24/);
     assert.match(out, /10\.5\.0\.0\/16 via 10\.1\.0\.2 dev va/);
     ns.ip('addr', 'add', '10.1.0.77/24', 'dev', 'va');
-    await waitFor(() => /NEW address .*10\.1\.0\.77/.test(out), 10_000, 'the NEW line');
+    await waitFor(() => /\n(\[ADDR\])?\d+: va    inet 10\.1\.0\.77\/24 /.test(out), 10_000, 'the event, as ip monitor prints it');
     child.kill('SIGINT');
     const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
     assert.is(code, 0, 'Ctrl+C exits cleanly');
@@ -205,7 +205,7 @@ test('help, schema, unknown commands and bad arguments', () => {
   assert.is(u.err, 'Object "frobnicate" is unknown, try "nlwire help".\n');
   const b = nlwire('route', 'add');
   assert.is(b.code, 255);
-  assert.is(b.err, 'Command line is not complete. Try option "help"\n');
+  assert.match(b.err, /^Usage: nlwire route /); // as ip: a route without a destination gets the usage
   const o = nlwire('--bogus');
   assert.is(o.code, 255);
   assert.match(o.err, /^Option "--bogus" is unknown/);

@@ -18,6 +18,8 @@ export interface CliContext {
   timestamps: boolean;
   /** -o / -oneline: each object on one line, its line breaks written as '\\' (ip's _SL_). */
   oneline?: boolean;
+  /** -c / -color: colour the text as ip does. */
+  color?: boolean;
   /** -br / -brief: ip's one-line summary of links and addresses. */
   brief?: boolean;
   engine?: WalkEngine;

@@ -75,3 +75,39 @@ export function messageText(m: DecodedMessage): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * JSON as iproute2's json_writer prints it: compact as JSON.stringify, or with -p its own layout
+ * (4-space indents, `[ {` ... `},{` ... `} ]`, arrays of scalars on one line as `[ "a","b" ]`).
+ */
+export function ipJson(v: unknown, pretty = false): string {
+  const value = toJsonValue(v);
+  if (!pretty) return JSON.stringify(value);
+  let out = '';
+  let depth = 0;
+  let sep = '';
+  const eol = (): void => { out += '\n' + '    '.repeat(depth); };
+  const eor = (): void => { out += sep; sep = ','; };
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      eor(); out += '['; depth++; sep = ''; out += ' ';
+      for (const e of x) walk(e);
+      if (sep) out += ' ';
+      sep = ''; depth--; out += ']'; sep = ',';
+    } else if (x !== null && typeof x === 'object') {
+      eor(); out += '{'; depth++; sep = '';
+      for (const [k, e] of Object.entries(x)) {
+        eor(); eol(); sep = '';
+        out += JSON.stringify(k) + ': ';
+        walk(e);
+      }
+      depth--;
+      if (sep) eol();
+      out += '}'; sep = ',';
+    } else {
+      eor(); out += JSON.stringify(x);
+    }
+  };
+  walk(value);
+  return out;
+}

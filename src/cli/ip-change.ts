@@ -5,11 +5,13 @@ import { parseIP, parsePrefix } from '../core/addr.js';
 import { NetlinkError } from '../core/errors.js';
 import type { AddressOptions, LinkChanges, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, Rtnl, RuleSpec, Family } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
+import { rtnetlinkMessages as M } from '../families/route/index.js';
+import { buildMessage } from '../schema/family.js';
 import { firstMatch, matches, type Verb, Words } from './ip-words.js';
 import {
   badAddress, badPrefix, duplicateArgument, invarg, isRouteTypeName, parseDsfield, parseInteger, parseIpProto, parseLifetime,
   parsePortRange, parseProtocol, parseRouteType, parseRttTime, parseScope, parseTable, parseUidRange, parseUnsigned,
-  unsignedOr, U16, U32, U8,
+  unsignedOr, U16, U32, U8, parseGroup,
 } from './values.js';
 
 /** How ip reports a device it cannot find at this place of the grammar. */
@@ -53,7 +55,7 @@ function lladdr(arg: string): string {
 
 // ---- link ------------------------------------------------------------------------------------------
 
-interface LinkWords { dev?: string; changes: LinkChanges; type?: string; kindWords: string[]; link?: string; refs: DevRef[] }
+interface LinkWords { dev?: string; changes: LinkChanges; type?: string; kindWords: string[]; link?: string; refs: DevRef[]; group?: number }
 
 /** iplink_parse(): the words before `type KIND` (or all of them); the rest belongs to the kind. */
 function parseLinkWords(w: Words, creating: boolean): LinkWords {
@@ -78,7 +80,8 @@ function parseLinkWords(w: Words, creating: boolean): LinkWords {
     else if (word === 'nomaster') out.changes.master = null;
     else if (matches(word, 'alias')) out.changes.alias = w.value();
     else if (word === 'type') { out.type = w.value(); out.kindWords = w.rest(); }
-    else if (['broadcast', 'brd', 'index', 'multicast', 'allmulticast', 'promisc', 'trailers', 'arp', 'dynamic', 'group', 'mode', 'state',
+    else if (word === 'group') { const v = w.value(); const g = parseGroup(v); if (g === undefined) invarg('Invalid "group" value\n', v); out.group = g; }
+    else if (['broadcast', 'brd', 'index', 'multicast', 'allmulticast', 'promisc', 'trailers', 'arp', 'dynamic', 'mode', 'state',
       'numtxqueues', 'numrxqueues', 'addrgenmode', 'protodown', 'gso_max_size', 'gso_max_segs', 'vf', 'xdp', 'carrier'].includes(word)) notSupported('link', word);
     else {
       const dev = word === 'dev' ? w.value() : word;
@@ -184,13 +187,32 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
   }
   if (verb === 'change' || verb === 'replace') {
     const p = parseLinkWords(w, false);
-    if (!p.dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 255);
     if (p.type) notSupported('link set', 'type');
+    if (!p.dev && p.group !== undefined) return setLinkGroup(rt, p.group, p.changes);
+    if (!p.dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 255);
     await checkDevices(rt, p.refs);
-    await rt.setLink(p.dev, p.changes);
+    const { group } = p;
+    if (Object.keys(p.changes).length || group === undefined) await rt.setLink(p.dev, p.changes);
+    // `group G` with a device: that device joins group G (IFLA_GROUP).
+    if (group !== undefined) await rt.socket.request(buildMessage(M.RTM_NEWLINK, { flags: 0, header: { index: (await rt.link(p.dev)).header.index }, attrs: { group } }));
     return;
   }
   throw new UsageError(`link ${verb}: not implemented by nlwire`);
+}
+
+/**
+ * `link set group G [up|down] [mtu N] [txqueuelen N]` without a device: as ip, one RTM_NEWLINK
+ * with ifi_index 0 and IFLA_GROUP, which the kernel applies to every link of the group.
+ */
+async function setLinkGroup(rt: Rtnl, group: number, c: LinkChanges): Promise<void> {
+  const other = Object.keys(c).filter((k) => !['up', 'mtu', 'txqlen'].includes(k));
+  if (other.length) throw new UsageError(`link set group: nlwire changes a group's up/down, mtu and txqueuelen, not ${other.join(', ')}`);
+  const fixed: Record<string, unknown> = { index: 0 };
+  if (c.up !== undefined) { fixed.flags = c.up ? 1 : 0; fixed.change = 1; }
+  const attrs: Record<string, unknown> = { group };
+  if (c.mtu !== undefined) attrs.mtu = c.mtu;
+  if (c.txqlen !== undefined) attrs.txqlen = c.txqlen;
+  await rt.socket.request(buildMessage(M.RTM_NEWLINK, { flags: 0, header: fixed, attrs }));
 }
 
 // ---- address ----------------------------------------------------------------------------------------
@@ -204,7 +226,7 @@ function broadcastOf(local: string, sign: '+' | '-'): string | undefined {
   return [b >>> 24, (b >>> 16) & 255, (b >>> 8) & 255, b & 255].join('.');
 }
 
-async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Promise<void> {
+async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family, io?: { stderr(s: string): void }): Promise<void> {
   let local: string | undefined, dev: string | undefined, brd: '+' | '-' | undefined;
   const o: AddressOptions = {};
   while (!w.done) {
@@ -231,6 +253,13 @@ async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
     }
   }
   if (!dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 1);
+  if (!local && verb === 'delete') {
+    // ip sends the request without an address (family unspecified); the kernel refuses it.
+    await checkDevices(rt, [{ name: dev, missing: 'nodev' }]);
+    const index = (await rt.link(dev)).header.index;
+    await rt.socket.request(buildMessage(M.RTM_DELADDR, { flags: 0, header: { family: 0, prefixlen: 0, flags: 0, scope: 0, index }, attrs: {} }));
+    return;
+  }
   if (!local) throw new UsageError(`address ${verb}: which ADDRESS[/PREFIX]?`);
   if (o.label !== undefined && !o.label.startsWith(dev)) throw new IpExit(`"dev" (${dev}) must match "label" (${o.label}).\n`, 1);
   if (o.validLifetime !== undefined || o.preferredLifetime !== undefined) {
@@ -244,11 +273,38 @@ async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
   await checkDevices(rt, [{ name: dev, missing: 'nodev' }]);
   if (verb === 'add') await rt.addAddress(dev, local, o);
   else if (verb === 'replace' || verb === 'change') await rt.replaceAddress(dev, local, o);
-  else if (verb === 'delete') await rt.deleteAddress(dev, local);
+  else if (verb === 'delete') await deleteAddressAsIp(rt, dev, local, o, io);
   else throw new UsageError(`address ${verb}: not implemented by nlwire`);
 }
 
+/**
+ * ipaddr_modify()'s RTM_DELADDR: IFA_ADDRESS is the peer when one is given, else the local
+ * address with its prefix length; an IPv4 address without a length is ip's wildcard deletion
+ * (IFA_LOCAL only, the first address with that local), with ip's warning.
+ */
+async function deleteAddressAsIp(rt: Rtnl, dev: string, local: string, o: AddressOptions, io?: { stderr(s: string): void }): Promise<void> {
+  const addr = local.split('/')[0]!;
+  const p = parsePrefix(local)!;
+  const v4 = p.address.length === 4;
+  const wildcard = v4 && !local.includes('/') && o.peer === undefined;
+  if (wildcard) {
+    io?.stderr(`Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${addr}/32) to avoid this warning.\n`
+      + '         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n');
+  }
+  const index = (await rt.link(dev)).header.index;
+  const attrs: Record<string, unknown> = { local: addr };
+  if (!wildcard) attrs.address = o.peer ?? addr;
+  if (o.label !== undefined) attrs.label = o.label;
+  const fixed = { family: v4 ? AF_INET : AF_INET6, prefixlen: p.prefixLength, flags: 0, scope: 0, index };
+  await rt.socket.request(buildMessage(M.RTM_DELADDR, { flags: 0, header: fixed, attrs }));
+}
+
 // ---- route ------------------------------------------------------------------------------------------
+
+/** What ip prints (to stderr, exit 255) for a route change without a destination: its usage. */
+const ROUTE_USAGE = `Usage: nlwire route { add | del | change | append | replace } ROUTE
+ROUTE := [ TYPE ] PREFIX|default [ via ADDRESS ] [ dev NAME ] [ table ID ] [ metric N ] ...
+`;
 
 /** RTAX_* metrics ip sets: keyword, attribute name, RTAX id, parser (value → number), ip's message. */
 const ROUTE_METRICS: ReadonlyArray<readonly [string, string, number, 'exact' | 'prefix', (v: string) => number | undefined, string]> = [
@@ -344,14 +400,13 @@ export function parseRoute(w: Words, family?: Family): ParsedRoute {
   if (lock) metrics.lock = lock;
   if (Object.keys(metrics).length) s.metrics = metrics;
   if (multipath.length) s.multipath = multipath;
-  if (s.dst === undefined) s.dst = 'default';
+  // As ip: no destination is a usage error (never an implied `default`, which would change the default route).
+  if (s.dst === undefined) throw new IpExit(ROUTE_USAGE, 255);
   return { spec: s as RouteSpec, refs };
 }
 
 async function routeCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Promise<void> {
-  const hadWords = !w.done;
   const { spec, refs } = parseRoute(w, family);
-  if (!hadWords && verb !== 'delete') throw new IpExit('Command line is not complete. Try option "help"\n', 255);
   await checkDevices(rt, refs);
   if (verb === 'add') await rt.addRoute(spec);
   else if (verb === 'replace' || verb === 'change') await rt.replaceRoute(spec);
@@ -405,6 +460,7 @@ async function neighCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Pr
 
 // ---- rule -------------------------------------------------------------------------------------------
 
+const AF_INET = 2, AF_INET6 = 10;
 const RULE_ACTIONS: Record<number, string> = { 1: 'to_tbl', 2: 'goto', 3: 'nop', 6: 'blackhole', 7: 'unreachable', 8: 'prohibit' };
 
 /** iprule_modify()'s grammar: every selector parsed strictly, so a bad one never widens the rule. */
@@ -454,6 +510,8 @@ export function parseRule(w: Words, family?: Family): RuleSpec {
 }
 
 async function ruleCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Promise<void> {
+  // As ip: an empty selector would delete the first rule (priority 0, the local table).
+  if (w.done && (verb === 'add' || verb === 'delete')) throw new IpExit(`"nlwire rule ${verb === 'delete' ? 'del' : verb}" requires arguments.\n`, 1);
   const s = parseRule(w, family);
   if (verb === 'add') await rt.addRule(s);
   else if (verb === 'delete') await rt.deleteRule(s);
@@ -515,7 +573,8 @@ async function nexthopCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
       if (word === 'id') id = unsignedOr(w.value(), 'invalid id value');
       else invarg('', word);
     }
-    if (id === undefined) throw new IpExit('Error: No nexthop id specified\n', 255);
+    // ip sends the request without an id; the kernel refuses it (exit 2).
+    if (id === undefined) throw new IpExit('Error: Nexthop id is missing.\n', 2);
     await rt.deleteNexthop(id);
     return;
   }
@@ -531,11 +590,11 @@ async function nexthopCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
 export type ChangeObject = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
 
 /** Runs one change verb of an object; throws IpExit/NetlinkError as ip would fail. */
-export async function changeCommand(object: ChangeObject, verb: Verb, words: readonly string[], rt: Rtnl, family?: Family): Promise<void> {
+export async function changeCommand(object: ChangeObject, verb: Verb, words: readonly string[], rt: Rtnl, family?: Family, io?: { stderr(s: string): void }): Promise<void> {
   const w = new Words(words);
   switch (object) {
     case 'link': return linkCommand(verb, w, rt);
-    case 'address': return addressCommand(verb, w, rt, family);
+    case 'address': return addressCommand(verb, w, rt, family, io);
     case 'route': return routeCommand(verb, w, rt, family);
     case 'neigh': return neighCommand(verb, w, rt, family);
     case 'rule': return ruleCommand(verb, w, rt, family);

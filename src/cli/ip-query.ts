@@ -1,6 +1,6 @@
 // `route get` (the kernel's answer for one destination) and the flush verbs of address, route and
 // neigh, in ip's grammar, with ip's values and output.
-import { parseIP, parsePrefix } from '../core/addr.js';
+import { parsePrefix } from '../core/addr.js';
 import { NetlinkError } from '../core/errors.js';
 import { rtnetlinkMessages as M } from '../families/route/index.js';
 import { buildMessage } from '../schema/family.js';
@@ -8,10 +8,12 @@ import { toRtObject, type Family, type Rtnl } from '../rtnl/rtnl.js';
 import type { Address, Link, Neighbour, Route } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
-import { stringify } from './format.js';
+import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
-import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, parseScope, parseTable, U16, unsignedOr } from './values.js';
+import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
+import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
+import { spawnSync } from 'node:child_process';
 
 const AF_INET = 2, AF_INET6 = 10;
 const RTM_F_CLONED = 0x200, RTM_F_FIB_MATCH = 0x2000, RTM_F_NOTIFY = 0x100, RTM_F_LOOKUP_TABLE = 0x1000;
@@ -24,7 +26,7 @@ async function deviceIndex(rt: Rtnl, name: string): Promise<number> {
 }
 
 function renderOptions(ctx: CliContext, links: Link[]): R.IpRenderOptions {
-  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
+  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ...(ctx.color ? { color: true } : {}), ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
 }
 
 /** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T]`. */
@@ -73,96 +75,120 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   const routes = reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
   const links = await rt.links();
   const o: R.IpRenderOptions = { ...renderOptions(ctx, links), table: 'all', cache: routes.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) };
-  if (ctx.json) ctx.io.stdout(stringify(R.renderRoutes(routes, o), ctx.pretty) + '\n');
+  if (ctx.json) ctx.io.stdout(ipJson(R.renderRoutes(routes, o), ctx.pretty) + '\n');
   else ctx.io.stdout(R.renderRoutesText(routes, o));
   return 0;
 }
 
-/** The selectors flush takes: enough of ip's for everyday use; the rest is refused, never ignored. */
-interface FlushFilter { dev?: number; table?: number | 'all'; proto?: number; scope?: number; prefix?: { bytes: Uint8Array; len: number } }
-
-function parseFlushFilter(object: string, words: readonly string[], rt: Rtnl): Promise<FlushFilter> {
-  const w = new Words(words);
-  const f: FlushFilter = {};
-  let dev: string | undefined;
-  while (!w.done) {
-    const word = w.next();
-    if (word === 'dev') dev = w.value();
-    else if (object === 'route' && matches(word, 'table')) {
-      const v = w.value();
-      if (v === 'all') f.table = 'all';
-      else { const n = parseTable(v); if (n === undefined) invarg('table id value is invalid\n', v); f.table = n; }
-    } else if (object === 'route' && matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('invalid "protocol"\n', v); f.proto = n; }
-    else if (object !== 'neigh' && word === 'scope') { const v = w.value(); const n = parseScope(v); if (n === undefined) invarg('invalid "scope"\n', v); f.scope = n; }
-    else if (object !== 'address' || word === 'to') {
-      const v = word === 'to' || word === 'root' ? w.value() : word;
-      const p = parsePrefix(v);
-      if (!p) badPrefix(v);
-      f.prefix = { bytes: p.address, len: p.prefixLength };
-    } else if (dev === undefined && object === 'address') dev = word;
-    else throw new UsageError(`${object} flush: "${word}" is not implemented by nlwire yet`);
+async function devIndexOr(rt: Rtnl, dev: string | undefined, object: string): Promise<number | undefined> {
+  if (dev === undefined) return undefined;
+  try { return (await rt.link(dev)).header.index; } catch (e) {
+    if (e instanceof NetlinkError && e.code === 'ENODEV') throw new IpExit(object === 'address' ? `Device "${dev}" does not exist.\n` : `Cannot find device "${dev}"\n`, 1);
+    throw e;
   }
-  return (async () => {
-    if (dev !== undefined) {
-      try { f.dev = (await rt.link(dev)).header.index; } catch (e) {
-        if (e instanceof NetlinkError && e.code === 'ENODEV') throw new IpExit(object === 'address' ? `Device "${dev}" does not exist.\n` : `Cannot find device "${dev}"\n`, 1);
-        throw e;
-      }
-    }
-    return f;
-  })();
 }
 
-function inPrefix(addr: string | undefined, p: FlushFilter['prefix']): boolean {
-  if (!p) return true;
-  const a = addr === undefined ? undefined : parseIP(addr);
-  if (!a || a.length !== p.bytes.length) return false;
-  for (let bit = 0; bit < p.len; bit++) {
-    const m = 0x80 >> (bit & 7);
-    if ((a[bit >> 3]! & m) !== (p.bytes[bit >> 3]! & m)) return false;
+/** ip -s flush: what the (single) round deleted. */
+function flushStats(ctx: CliContext, n: number, what: string): void {
+  if (ctx.stats && n > 0) ctx.io.stdout(`\n*** Round 1, deleting ${n} ${what} ***\n*** Flush is complete after 1 round ***\n`);
+  else if (ctx.stats) ctx.io.stdout('Nothing to flush.\n');
+}
+
+/** Deletes, counting what the kernel removed; an object already gone (with its primary, its device) is not an error. */
+async function deleteEach<T>(items: readonly T[], del: (x: T) => Promise<unknown>, gone: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const x of items) {
+    try { await del(x); n++; } catch (e) {
+      if (!(e instanceof NetlinkError && gone.includes(e.code))) throw e;
+    }
   }
-  return true;
+  return n;
 }
 
 /**
- * `address|route|neigh flush SELECTOR`: deletes what the selector matches, as ip does (one
- * request per object). ip refuses a flush without a selector for addresses and neighbours.
+ * `address|route|neigh flush SELECTOR`: deletes what ip's selector matches (one request per
+ * object, each the object as the kernel sent it, as ip does). ip refuses a flush without a
+ * selector for addresses and neighbours; a selector word it does not know is refused here too.
  */
 export async function flush(object: 'address' | 'route' | 'neigh', words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  if (words.length === 0) throw new IpExit(object === 'route' ? '"ip route flush" requires arguments.\n' : 'Flush requires arguments.\n', 1);
-  const f = await parseFlushFilter(object, words, rt);
-  const family: Family | undefined = ctx.family;
+  if (words.length === 0) throw new IpExit(object === 'route' ? '"nlwire route flush" requires arguments.\n' : 'Flush requires arguments.\n', 1);
+  const w = new Words(words);
   if (object === 'address') {
-    const addrs: Address[] = (await rt.addresses({ ...(family ? { family } : {}), ...(f.dev !== undefined ? { dev: f.dev } : {}) }))
-      .filter((a) => (f.scope === undefined || a.header.scope === f.scope) && inPrefix(a.attrs.local ?? a.attrs.address, f.prefix));
-    // Secondaries go with their primary: delete secondaries first so none is promoted and missed.
+    const s = parseAddressSelector(w, ctx.family);
+    const family: Family | undefined = ctx.family ?? (s.to ? (s.to.family === AF_INET6 ? 6 : 4) : undefined);
+    const dev = await devIndexOr(rt, s.dev, object);
+    const master = await devIndexOr(rt, s.master, object);
+    const links = await rt.links();
+    const names = new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? '']));
+    const linkOk = new Set(links.filter((l) => linkMatches(l, s, master)).map((l) => l.header.index));
+    const addrs: Address[] = (await rt.addresses({ ...(family ? { family } : {}), ...(dev !== undefined ? { dev } : {}) }))
+      .filter((a) => linkOk.has(a.header.index) && addressMatches(a, s, names.get(a.header.index) ?? ''));
+    // Secondaries first: deleting a primary takes its secondaries along (or promotes one, which then stays matched).
     addrs.sort((a, b) => (b.header.flags & 1) - (a.header.flags & 1));
-    for (const a of addrs) {
-      try { await rt.deleteAddress(a.header.index, `${a.attrs.local ?? a.attrs.address}/${a.header.prefixlen}`); } catch (e) {
-        if (!(e instanceof NetlinkError && e.code === 'EADDRNOTAVAIL')) throw e;
-      }
-    }
+    const n = await deleteEach(addrs, (a) => rt.socket.request(buildMessage(M.RTM_DELADDR, { flags: 0, header: a.header,
+      attrs: { ...(a.attrs.local !== undefined ? { local: a.attrs.local } : {}), ...(a.attrs.address !== undefined ? { address: a.attrs.address } : {}) } })), ['EADDRNOTAVAIL', 'ENODEV']);
+    flushStats(ctx, n, 'addresses');
     return 0;
   }
   if (object === 'neigh') {
-    const ns: Neighbour[] = (await rt.neighbours({ ...(family ? { family } : {}), ...(f.dev !== undefined ? { dev: f.dev } : {}) }))
-      .filter((n) => (n.header.state & (0x80 | 0x40)) === 0 && inPrefix(n.attrs.dst, f.prefix)); // ip keeps permanent and noarp entries
-    for (const n of ns) {
-      try { await rt.deleteNeighbour({ dst: n.attrs.dst!, dev: n.header.ifindex }); } catch (e) {
-        if (!(e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
-      }
-    }
+    const s = parseNeighSelector(w, true, ctx.family);
+    const dev = await devIndexOr(rt, s.dev, object);
+    const ns: Neighbour[] = (await rt.neighbours({ ...(ctx.family ? { family: ctx.family } : {}), ...(dev !== undefined ? { dev } : {}) }))
+      .filter((n) => (dev === undefined || n.header.ifindex === dev) && (n.header.flags & 0x08) === 0 && neighMatches(n, s));
+    const n = await deleteEach(ns, (x) => rt.deleteNeighbour({ dst: x.attrs.dst!, dev: x.header.ifindex }), ['ENOENT', 'ENODEV']);
+    flushStats(ctx, n, 'entries');
     return 0;
   }
-  const routes: Route[] = (await rt.routes({ family: family ?? 4, table: f.table ?? 'main', ...(f.proto !== undefined ? { protocol: f.proto } : {}) }))
-    .filter((r) => (f.dev === undefined || r.attrs.oif === f.dev) && (f.scope === undefined || r.header.scope === f.scope)
-      && (!f.prefix || (r.header.dstLen >= f.prefix.len && inPrefix(r.attrs.dst ?? (r.header.family === AF_INET6 ? '::' : '0.0.0.0'), f.prefix))));
-  for (const r of routes) {
-    const msg = buildMessage(M.RTM_DELROUTE, { flags: 0, header: r.header, attrs: { ...(r.attrs.dst !== undefined ? { dst: r.attrs.dst } : {}), ...(r.attrs.table !== undefined ? { table: r.attrs.table } : {}), ...(r.attrs.oif !== undefined ? { oif: r.attrs.oif } : {}), ...(r.attrs.gateway !== undefined ? { gateway: r.attrs.gateway } : {}), ...(r.attrs.priority !== undefined ? { priority: r.attrs.priority } : {}) } });
-    try { await rt.socket.request(msg); } catch (e) {
-      if (!(e instanceof NetlinkError && (e.code === 'ESRCH' || e.code === 'ENOENT'))) throw e;
-    }
+  const s: RouteSelector = {};
+  while (!w.done) routeSelectorWord(w.next(), w, s, ctx.family);
+  if (s.cache) {
+    // The IPv4 route cache is gone since Linux 3.6; ip still writes the flush file, which does nothing else.
+    const file = `/proc/sys/net/ipv${ctx.family === 6 ? 6 : 4}/route/flush`;
+    const r = ctx.netns ? spawnSync('nsenter', [`--net=${ctx.netns.includes('/') ? ctx.netns : `/run/netns/${ctx.netns}`}`, 'sh', '-c', `echo -1 > ${file}`])
+      : spawnSync('sh', ['-c', `echo -1 > ${file}`]);
+    if (r.status !== 0) throw new IpExit(`Cannot open "${file}"\n`, 1);
+    return 0;
   }
+  const oif = await devIndexOr(rt, s.dev, object);
+  const iif = await devIndexOr(rt, s.iif, object);
+  const table = s.table ?? 'main';
+  // As ip: IPv4 unless -6, every family for `table all` (an IPv6 prefix without -6 matches nothing).
+  const family: Family | undefined = ctx.family ?? (table === 'all' ? undefined : 4);
+  const routes: Route[] = (await rt.routes({ ...(family ? { family } : {}), table, ...(s.protocol !== undefined ? { protocol: s.protocol } : {}), ...(s.type !== undefined ? { type: s.type } : {}) }))
+    .filter((r) => (r.header.flags & RTM_F_CLONED) === 0 && routeMatches(r, s, oif, iif));
+  await deleteEach(routes, (r) => rt.socket.request(buildMessage(M.RTM_DELROUTE, { flags: 0, header: r.header, attrs: {
+    ...(r.attrs.dst !== undefined ? { dst: r.attrs.dst } : {}), ...(r.attrs.src !== undefined ? { src: r.attrs.src } : {}),
+    ...(r.attrs.table !== undefined ? { table: r.attrs.table } : {}), ...(r.attrs.oif !== undefined ? { oif: r.attrs.oif } : {}),
+    ...(r.attrs.gateway !== undefined ? { gateway: r.attrs.gateway } : {}), ...(r.attrs.priority !== undefined ? { priority: r.attrs.priority } : {}),
+  } })), ['ESRCH', 'ENOENT']);
   return 0;
 }
 
+/** `nexthop flush [id ID] [dev DEV] [groups] [fdb] [proto P]`: deletes the matching nexthops, counted as ip counts them. */
+export async function flushNexthops(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
+  const w = new Words(words);
+  let id: number | undefined, dev: string | undefined, groups = false, fdb = false, protocol: number | undefined;
+  while (!w.done) {
+    const word = w.next();
+    if (word === 'id') id = unsignedOr(w.value(), 'invalid id value');
+    else if (word === 'dev') dev = w.value();
+    else if (word === 'groups') groups = true;
+    else if (word === 'fdb') fdb = true;
+    else if (matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('"protocol" value is invalid\n', v); protocol = n; }
+    else invarg('', word);
+  }
+  if (id !== undefined) { await rt.deleteNexthop(id); return 0; } // ip: flush id N is a plain delete
+  let devIndex: number | undefined;
+  if (dev !== undefined) {
+    try { devIndex = (await rt.link(dev)).header.index; } catch (e) {
+      if (e instanceof NetlinkError && e.code === 'ENODEV') invarg('Device does not exist\n', dev);
+      throw e;
+    }
+  }
+  const nhs = (await rt.nexthops(devIndex !== undefined ? { dev: devIndex } : {}))
+    .filter((n) => (!groups || n.attrs.group !== undefined) && (!fdb || n.attrs.fdb !== undefined) && (protocol === undefined || n.header.protocol === protocol));
+  if (nhs.length === 0) { ctx.io.stdout('Nothing to flush\n'); return 0; }
+  await deleteEach(nhs, (n) => rt.deleteNexthop(n.attrs.id!), ['ENOENT']);
+  ctx.io.stdout(`Flushed ${nhs.length} nexthops\n`);
+  return 0;
+}

@@ -71,10 +71,11 @@ export const OBJECT_VERBS: Record<string, ReadonlyArray<readonly [string, Verb, 
   netns: [['list', 'list'], ['show', 'list'], ['lst', 'list'], ['list-id', 'list'], ['add', 'add'], ['attach', 'attach'],
     ['set', 'set'], ['delete', 'delete'], ['identify', 'identify'], ['pids', 'pids'], ['exec', 'exec'], ['monitor', 'monitor'],
     ['help', 'help']],
+  netconf: [['show', 'show'], ['list', 'show'], ['lst', 'show'], ['help', 'help']],
 };
 
 /** ip's own name for an object in its messages (`try "ip neigh help"`). */
-const HELP_NAME: Record<string, string> = { link: 'link', address: 'address', route: 'route', neigh: 'neigh', rule: 'rule', nexthop: 'nexthop', netns: 'netns' };
+const HELP_NAME: Record<string, string> = { link: 'link', address: 'address', route: 'route', neigh: 'neigh', rule: 'rule', nexthop: 'nexthop', netns: 'netns', netconf: 'netconf' };
 
 /** The verb a word abbreviates, or ip's `Command "x" is unknown` exit (255). */
 export function verbOf(object: string, word: string): Verb {

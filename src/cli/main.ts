@@ -13,6 +13,7 @@ import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
 import { routeObjectCommand, routeObjectHelp, type RouteObjectName } from './route-cmds.js';
 import { monitorCommand, MONITOR_HELP } from './monitor.js';
 import { netnsCommand } from './netns.js';
+import { netconfCommand } from './netconf.js';
 import { mainJob, MAIN_HELP } from './main-job.js';
 import { genlCommand, GENL_HELP } from './genl.js';
 import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
@@ -29,12 +30,14 @@ Linux netlink from Node.js: what 'ip' shows and does, as a library and this comm
 Objects (as in ip): link, address (addr), route, neigh, rule, nexthop
   show [filters]         list them (ip-style text; -j gives the same JSON as 'ip -j')
   add|del|set|replace    change them, in ip's grammar
-  get | flush            route get ADDRESS (the kernel's answer); flush addresses, routes, neighbours
+  get | flush            route get ADDRESS (the kernel's answer); flush addresses, routes, neighbours,
+                         rules, nexthops (ip's selectors)
   netns                  list | add | delete | exec NAME CMD... | identify [PID] (ip's /run/netns)
+  netconf show [dev X]   per-device IP settings, as ip netconf
 Values are read as ip reads them (0x hex, 0 octal, ip's names and ranges); ip's abbreviations
 work (nlwire r a ..., nlwire l s DEV up); errors exit as ip's do (usage 255, kernel 2).
 Other commands:
-  monitor                live NEW/DEL events, one line each (-j: NDJSON)
+  monitor                live events, as ip monitor prints them (-j: NDJSON)
   decode                 decode netlink bytes (hex, pcap, stdin) to text or JSON
   schema                 the declarations nlwire decodes with
   genl                   generic netlink: ctrl list/get/policy, YNL specs (--spec FILE --do OP)
@@ -52,6 +55,8 @@ Options:
   -d, --details      more detail (like ip -d);  -s, --stats   statistics (like ip -s)
   -4, -6             IPv4 or IPv6 only;         -N, --numeric  numbers instead of names
   -t, --timestamp    timestamps in monitor output
+  -c, -color[=WHEN]  colours as ip (always; auto: on a terminal, unless NO_COLOR; never)
+  -o, -br            ip's one-line and brief output
   --engine wasm|js   walker engine for decoding (default wasm)
   --pcap-out FILE    record this command's netlink traffic as a pcap for Wireshark
   -b, -batch FILE    read commands from FILE ('-': standard input), one per line, as ip -batch;
@@ -107,7 +112,8 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         // ip accepts -opt and --opt alike.
         const word = a.startsWith('--') ? a.slice(1) : a;
         opt = IP_OPTIONS.find(([k]) => word.length > 1 && matches(word, k))?.[1];
-        if (word === '-c' || (word.length > 2 && matches(word, '-color')) || word.startsWith('-color=')) opt = 'color';
+        const base = word.split('=')[0]!;
+        if (base === '-c' || (base.length > 2 && matches(base, '-color'))) opt = 'color';
       }
       switch (opt) {
         case 'n': case 'netns': ctx.netns = val(); break;
@@ -133,7 +139,14 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
         case 'force': force = true; break;
         case 'h': case 'help': io.stdout(batchFile !== undefined ? BATCH_HELP : HELP); return 0;
         case 'V': case 'version': io.stdout('nlwire 0.1.0\n'); return 0;
-        case 'color': break; // accepted; nlwire prints no colour yet (which is also what ip does off a terminal and under NO_COLOR)
+        case 'color': {
+          // ip 6.1: -c and -color[=always] colour always, -color=auto only on a terminal, never not at all.
+          const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : 'always';
+          if (v !== 'always' && v !== 'auto' && v !== 'never') throw new IpExit(`Option "${a}" is unknown, try "nlwire -help".\n`, 255);
+          // NO_COLOR (no-color.org) turns auto off; an explicit -c wins, as there.
+          ctx.color = v === 'always' || (v === 'auto' && !process.env.NO_COLOR && process.stdout.isTTY === true);
+          break;
+        }
         case undefined:
           throw new IpExit(`Option "${a}" is unknown, try "nlwire -help".\n${suggestion(a, IP_OPTIONS.map(([k]) => k))}`, 255);
         default:
@@ -169,6 +182,8 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     switch (cmd) {
       case 'netns':
         return await netnsCommand(rest, ctx);
+      case 'netconf':
+        return await netconfCommand(rest, ctx);
       case 'monitor':
         if (wantsHelp) { io.stdout(MONITOR_HELP); return 0; }
         return await monitorCommand(rest, ctx);

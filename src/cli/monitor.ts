@@ -6,13 +6,14 @@ import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
 import { stringify } from './format.js';
 import { UsageError } from './io.js';
+import { netnsNamesById } from './netns.js';
 
 export const MONITOR_HELP = `Usage: nlwire monitor [all|link|address|route|neigh|rule|nexthop|netconf|nsid ...] [-t] [-j]
        nlwire monitor ... [count N]
 
-Prints every change the kernel announces, one line each: NEW or DEL, the kind, and the object
-as 'ip' shows it. With -j each line is a JSON object {"action","kind","object"} where object is
-what 'ip -j' prints for it. Lost events (the kernel's ENOBUFS) are reported and followed by a
+Prints every change the kernel announces as 'ip monitor' prints it (a deletion led by "Deleted",
+'monitor all' labels each event as [LINK], [ADDR]...; -t adds ip's Timestamp lines). With -j each
+line is a JSON object {"action","kind","object"} where object is what 'ip -j' prints for it. Lost events (the kernel's ENOBUFS) are reported and followed by a
 fresh listing; the monitor keeps running until Ctrl+C (or until N events with 'count N').
 
 Examples:
@@ -26,42 +27,56 @@ const KINDS: Record<string, MonitorKind> = {
   rule: 'rule', nexthop: 'nexthop', nh: 'nexthop', netconf: 'netconf', nsid: 'nsid',
 };
 
-export function parseMonitorArgs(args: string[]): { kinds: MonitorKind[] | 'all'; count?: number } {
+export function parseMonitorArgs(args: string[]): { kinds: MonitorKind[] | 'all'; count?: number; banner: boolean } {
   const kinds: MonitorKind[] = [];
   let count: number | undefined;
+  let banner = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === 'all') continue;
+    if (a === 'all') { banner = true; continue; } // as ip: `monitor all` labels each event ([LINK] ...)
     if (a === 'count') { count = Number(args[++i]); if (!Number.isInteger(count) || count < 1) throw new UsageError('monitor: count needs a positive number'); continue; }
     const k = KINDS[a];
     if (!k) throw new UsageError(`monitor: unknown object '${a}' (see nlwire monitor --help)`);
     kinds.push(k);
   }
-  return count === undefined ? { kinds: kinds.length ? kinds : 'all' } : { kinds: kinds.length ? kinds : 'all', count };
+  const out = { kinds: kinds.length ? kinds : 'all' as const, banner };
+  return count === undefined ? out : { ...out, count };
 }
 
-/** One rendered line for an event (text) or one JSON object (NDJSON). */
-export function formatEvent(item: MonitorItem, ctx: CliContext, names: Map<number, string>): string {
-  const ts = ctx.timestamps ? `[${new Date().toISOString()}] ` : '';
+const BANNERS: Record<MonitorKind, string> = {
+  link: '[LINK]', address: '[ADDR]', route: '[ROUTE]', neighbour: '[NEIGH]', rule: '[RULE]', nexthop: '[NEXTHOP]', netconf: '[NETCONF]', nsid: '[NSID]',
+};
+
+/** ip -t's stamp line: `Timestamp: Thu Dec  3 05:48:00 2026 943551 usec` (local time, as ctime). */
+function ipTimestamp(now: Date, usec: number): string {
+  const day = now.toLocaleString('en-US', { weekday: 'short' }), mon = now.toLocaleString('en-US', { month: 'short' });
+  const t = [now.getHours(), now.getMinutes(), now.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
+  return `Timestamp: ${day} ${mon} ${String(now.getDate()).padStart(2, ' ')} ${t} ${now.getFullYear()} ${usec} usec\n`;
+}
+
+/** What one event prints: ip monitor's text (or, with -j, one JSON object). */
+export function formatEvent(item: MonitorItem, ctx: CliContext, names: Map<number, string>, banner = false, netnsNames?: ReadonlyMap<number, string>, known: ReadonlyMap<number, Link> = new Map()): string {
+  const now = new Date();
   if (item.action === 'overrun') {
-    return ctx.json ? stringify({ action: 'overrun', reason: item.reason }) : `${ts}!! events lost (${item.reason}); state follows`;
+    return ctx.json ? stringify({ action: 'overrun', reason: item.reason }) : `!! events lost (${item.reason}); state follows`;
   }
   if (item.action === 'resync') {
     if (ctx.json) return stringify({ action: 'resync', kind: item.kind, objects: render(item.objects, names, ctx, true) });
-    return `${ts}== ${item.kind}: ${item.objects.length} now\n` + renderText(item.objects, names, ctx);
+    return `== ${item.kind}: ${item.objects.length} now\n` + item.objects.map((o) => eventText(o, names, ctx, netnsNames, known)).join('').replace(/\n$/, '');
   }
   if (ctx.json) {
     const out: Record<string, unknown> = { action: item.action, kind: item.kind, object: render([item.object], names, ctx, true)[0] ?? {} };
-    if (ctx.timestamps) out.time = new Date().toISOString();
+    if (ctx.timestamps) out.time = now.toISOString();
     if (item.nsid !== undefined) out.nsid = item.nsid;
     return stringify(out);
   }
-  const label = item.action === 'new' ? 'NEW' : 'DEL';
-  return `${ts}${label} ${item.kind.padEnd(9)} ${renderText([item.object], names, ctx).trimEnd().replace(/\n\s*/g, ' ')}`;
+  const ts = ctx.timestamps ? ipTimestamp(now, now.getMilliseconds() * 1000) : '';
+  const body = eventText(item.object, names, ctx, netnsNames, known);
+  return `${ts}${banner ? BANNERS[item.kind] : ''}${item.action === 'del' ? 'Deleted ' : ''}${body.replace(/\n$/, '')}`;
 }
 
 function opts(names: Map<number, string>, ctx: CliContext): R.IpRenderOptions {
-  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: names, allStates: true };
+  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: names, allStates: true, ...(ctx.color ? { color: true } : {}) };
 }
 
 function render(objects: RtObject[], names: Map<number, string>, ctx: CliContext, _json: boolean): unknown[] {
@@ -74,22 +89,29 @@ function render(objects: RtObject[], names: Map<number, string>, ctx: CliContext
     ...R.renderNeighbours([], by('neighbour'), o),
     ...R.renderRules(by('rule'), o),
     ...R.renderNexthops(by('nexthop'), o),
-    ...[...by('netconf'), ...by('nsid')].map((x) => x.attrs),
+    ...R.renderNetconf([], by('netconf'), o),
+    ...by('nsid').map((x) => x.attrs),
   ];
 }
 
-function renderText(objects: RtObject[], names: Map<number, string>, ctx: CliContext): string {
-  const o = opts(names, ctx);
-  const by = <K extends RtObject['kind']>(k: K) => objects.filter((x): x is Extract<RtObject, { kind: K }> => x.kind === k);
-  return [
-    R.renderLinksText(by('link'), o),
-    by('address').map((a) => R.renderAddressEventText(a, o)).join('\n'),
-    R.renderRoutesText(by('route'), o),
-    R.renderNeighboursText([], by('neighbour'), o),
-    R.renderRulesText(by('rule'), o),
-    R.renderNexthopsText(by('nexthop'), o),
-    [...by('netconf'), ...by('nsid')].map((x) => stringify(x.attrs)).join('\n'),
-  ].filter(Boolean).join('\n');
+/** One object as ip monitor prints it (ipmonitor.c's accept_msg() for each kind). */
+function eventText(x: RtObject, names: Map<number, string>, ctx: CliContext, netnsNames?: ReadonlyMap<number, string>, known: ReadonlyMap<number, Link> = new Map()): string {
+  const o = { ...opts(names, ctx), ...(netnsNames ? { netnsNames } : {}) };
+  switch (x.kind) {
+    case 'link': return R.renderLinkEventText(x, o, [...known.values()].filter((l) => l.header.index !== x.header.index));
+    case 'address': return R.renderAddressEventLines(x, o);
+    case 'route': return R.renderRoutesText([x], { ...o, cache: (x.header.flags & 0x200) !== 0 });
+    case 'neighbour': return R.renderNeighboursText([], [x], o);
+    case 'rule': return R.renderRulesText([x], o);
+    case 'nexthop': return R.renderNexthopsText([x], o);
+    case 'netconf': return R.renderNetconfText([], [x], o);
+    case 'nsid': {
+      // print_nsid(): "nsid N " and the name ip knows for it.
+      const id = x.attrs.nsid;
+      const name = id === undefined ? undefined : netnsNames?.get(id);
+      return `${id !== undefined ? `nsid ${id} ` : ''}${name !== undefined ? `(iproute2 netns name: ${name})` : ''}\n`;
+    }
+  }
 }
 
 /** Keeps an index → name map current from link events (names of deleted links stay known). */
@@ -101,6 +123,18 @@ export function trackNames(names: Map<number, string>, item: MonitorItem): void 
   }
 }
 
+/** The device index an event names, for a name ip would look up. */
+function indexOf(x: RtObject): number | undefined {
+  return x.kind === 'netconf' ? x.attrs.ifindex : x.kind === 'address' ? x.header.index : x.kind === 'neighbour' ? x.header.ifindex : x.kind === 'route' ? x.attrs.oif : undefined;
+}
+
+/** ll_index_to_name() on a miss: one RTM_GETLINK for the index an event names. */
+async function learnName(rt: Rtnl, names: Map<number, string>, x: RtObject): Promise<void> {
+  const idx = indexOf(x);
+  if (idx === undefined || idx <= 0 || names.has(idx)) return;
+  try { const l = await rt.link(idx); if (l.attrs.ifname) names.set(idx, l.attrs.ifname); } catch { /* not (or no longer) there */ }
+}
+
 export async function monitorCommand(args: string[], ctx: CliContext, rt?: Rtnl, signal?: AbortSignal): Promise<number> {
   // ip accepts its options after the command too: `monitor all -t`.
   const words = args.filter((a) => {
@@ -108,10 +142,13 @@ export async function monitorCommand(args: string[], ctx: CliContext, rt?: Rtnl,
     if (a === '-j' || a === '--json') { ctx.json = true; return false; }
     return true;
   });
-  const { kinds, count } = parseMonitorArgs(words);
+  const { kinds, count, banner } = parseMonitorArgs(words);
   const own = !rt;
   const r = rt ?? Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
-  const names = new Map((await r.links()).map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)]));
+  const initial = await r.links();
+  const names = new Map(initial.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)]));
+  // The last state of every link, as ip's link cache keeps it (flags for M-DOWN).
+  const known = new Map(initial.map((l) => [l.header.index, l]));
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
@@ -119,10 +156,22 @@ export async function monitorCommand(args: string[], ctx: CliContext, rt?: Rtnl,
   signal?.addEventListener('abort', stop, { once: true });
   const mon = r.monitor(kinds, { resync: true, signal: ac.signal, ...(ctx.family ? { families: [ctx.family] } : {}) });
   let n = 0;
+  // Namespace names for nsid events and link-netns (ip reads them at start and when an nsid appears).
+  let nsNames = ctx.json ? undefined : await netnsNamesById(r);
+  const pending: MonitorItem[] = [];
   try {
     for await (const item of mon) {
       trackNames(names, item);
-      ctx.io.stdout(formatEvent(item, ctx, names) + '\n');
+      if (item.action === 'new' && item.object.kind === 'link') known.set(item.object.header.index, item.object);
+      // ip asks the kernel for a name it does not know yet. A new device's netconf events come
+      // before its link's, while a request for it still fails: they wait for the next event.
+      if (item.action === 'new' || item.action === 'del') await learnName(r, names, item.object);
+      if (!ctx.json && item.action === 'new' && item.object.kind === 'nsid') nsNames = new Map([...(nsNames ?? []), ...await netnsNamesById(r)]);
+      const unnamed = item.action === 'new' ? indexOf(item.object) ?? 0 : 0;
+      if (item.action === 'new' && item.object.kind === 'netconf' && unnamed > 0 && !names.has(unnamed)) { pending.push(item); continue; }
+      for (const p of pending.splice(0)) ctx.io.stdout(formatEvent(p, ctx, names, banner, nsNames, known) + '\n');
+      ctx.io.stdout(formatEvent(item, ctx, names, banner, nsNames, known) + '\n');
+      if (item.action === 'del' && item.object.kind === 'link') known.delete(item.object.header.index);
       if (item.action !== 'overrun' && item.action !== 'resync' && count !== undefined && ++n >= count) break;
     }
   } finally {

@@ -33,6 +33,19 @@ async function nsidOf(rt: Rtnl, name: string): Promise<number | undefined> {
   } catch { return undefined; } finally { closeSync(fd); }
 }
 
+/**
+ * The names of the namespaces this one has given nsids to (ip's netns_map_init, for text's
+ * `link-netns NAME`): each /run/netns entry asked with RTM_GETNSID.
+ */
+export async function netnsNamesById(rt: Rtnl): Promise<Map<number, string>> {
+  const m = new Map<number, string>();
+  for (const name of names()) {
+    const id = await nsidOf(rt, name);
+    if (id !== undefined && !m.has(id)) m.set(id, name);
+  }
+  return m;
+}
+
 function validName(name: string): void {
   if (!name || name.includes('/') || name === '.' || name === '..') throw new IpExit(`Invalid netns name "${name}"\n`, 255);
 }

@@ -2,16 +2,21 @@
 // output rendered as ip renders it (text, or -j JSON equal to `ip -j`).
 import { Rtnl, type Family } from '../rtnl/rtnl.js';
 import { NetlinkError } from '../core/errors.js';
-import type { Link, RtObject } from '../rtnl/types.js';
+import { errnoText } from '../core/errno.js';
+import type { Address, Link, Neighbour, RtObject, Rule } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
-import { stringify, toJsonValue } from './format.js';
+import { ipJson, toJsonValue } from './format.js';
 import { toRtObject } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
 import { changeCommand } from './ip-change.js';
-import { flush, routeGet } from './ip-query.js';
+import { netnsNamesById } from './netns.js';
+import { flush, flushNexthops, routeGet } from './ip-query.js';
 import { matches, verbOf, Words } from './ip-words.js';
-import { invarg, parseProtocol, parseRouteType, parseTable, unsignedOr } from './values.js';
+import { invarg, parseProtocol, parseTable, unsignedOr } from './values.js';
+import { addressMatches, inPrefix, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, prefixArg, routeFiltered, routeMatches, routeSelectorWord, type Prefix, type RouteSelector } from './ip-filters.js';
+import { rtnetlinkMessages as M } from '../families/route/index.js';
+import { buildMessage } from '../schema/family.js';
 
 export type RouteObjectName = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
 
@@ -22,7 +27,8 @@ const HELP: Record<RouteObjectName, string> = {
        nlwire link add [name] NAME type vxlan id VNI [local A] [remote|group A] [dstport P] [dev DEV]
        nlwire link add link PARENT [name] NAME type macvlan [mode private|vepa|bridge|passthru|source]
        nlwire link set [dev] NAME [up|down] [mtu N] [name NEW] [address MAC] [master DEV|nomaster]
-                                  [netns NS] [alias TEXT] [txqueuelen N]
+                                  [netns NS] [alias TEXT] [txqueuelen N] [group G]
+       nlwire link set group G [up|down] [mtu N] [txqueuelen N]
        nlwire link del [dev] NAME
 Examples:
   nlwire -j -d link show dev eth0
@@ -56,7 +62,7 @@ Examples:
 Example:
   nlwire neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0
 `,
-  rule: `Usage: nlwire rule show
+  rule: `Usage: nlwire rule show|flush [pref N] [table ID] [iif NAME] [oif NAME] [fwmark M[/MASK]] [from P] [to P]
        nlwire rule add|del [from PREFIX] [to PREFIX] [priority N] [table ID] [fwmark M[/MASK]]
              [iif NAME] [oif NAME] [ipproto N] [sport N[-M]] [dport N[-M]] [uidrange A-B]
              [goto N] [suppress_prefixlength N] [blackhole|unreachable|prohibit|nop]
@@ -65,7 +71,7 @@ Example:
 `,
   nexthop: `Usage: nlwire nexthop show [id ID]
        nlwire nexthop add id ID via ADDR dev NAME | blackhole | group ID[,WEIGHT]/ID[,WEIGHT] [type resilient buckets N]
-       nlwire nexthop del id ID
+       nlwire nexthop del id ID | flush [dev NAME] [groups]
 Example:
   nlwire nexthop add id 1 via 10.0.0.2 dev v0; nlwire nexthop add id 10 group 1/2,3
 `,
@@ -87,18 +93,26 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
   if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
   if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
-  await changeCommand(object, verb, rest, rt, ctx.family);
+  if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx);
+  if (verb === 'flush' && object === 'rule') return await flushRules(rest, rt, ctx);
+  await changeCommand(object, verb, rest, rt, ctx.family, ctx.io);
   return 0;
 }
 
 // ---- show --------------------------------------------------------------------------------------
 
 function renderOpts(ctx: CliContext, links: Link[]): R.IpRenderOptions {
-  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
+  return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ...(ctx.color ? { color: true } : {}), ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
+}
+
+/** Text names a link's peer namespace (`link-netns NAME`) when it has one; looked up only then. */
+async function withNetnsNames(ctx: CliContext, rt: Rtnl, links: readonly Link[], o: R.IpRenderOptions): Promise<R.IpRenderOptions> {
+  if (ctx.json || !links.some((l) => l.attrs.linkNetnsid !== undefined && l.attrs.linkNetnsid >= 0)) return o;
+  return { ...o, netnsNames: await netnsNamesById(rt) };
 }
 
 function emit(ctx: CliContext, json: unknown[], text: () => string): number {
-  if (ctx.json) ctx.io.stdout(stringify(json, ctx.pretty) + '\n');
+  if (ctx.json) ctx.io.stdout(ipJson(json, ctx.pretty) + '\n');
   else {
     let t = text();
     if (ctx.oneline) t = t.replace(/\n(?=[ \t])/g, '\\'); // continuation lines join their object's line
@@ -117,104 +131,239 @@ async function existingDevice(rt: Rtnl, name: string, missing: 'does-not-exist' 
 }
 
 async function show(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
-  const family: Family | undefined = ctx.family;
-  let dev: string | undefined;
-  let upOnly = false;
-  let kind: string | undefined;
-  let master: string | undefined;
-  let table: number | 'all' | undefined;
-  let proto: number | undefined;
-  let type: number | undefined;
-  let id: number | undefined;
-  const unsupported = (word: string): never => { throw new UsageError(`${object} show: "${word}" is an ip filter nlwire does not implement yet`); };
-  while (!w.done) {
-    const word = w.next();
-    if (word === 'dev' || (object !== 'link' && object !== 'address' && word === 'oif')) { dev = w.value(); continue; }
-    switch (object) {
-      case 'link': case 'address':
-        if (word === 'up') upOnly = true;
-        else if (word === 'type' && object === 'link') kind = w.value();
-        else if (word === 'master') master = w.value();
-        else if (dev === undefined && !['label', 'scope', 'to', 'group', 'vrf', 'permanent', 'dynamic', 'primary', 'secondary', 'tentative', 'deprecated', 'dadfailed', 'temporary', 'nomaster'].includes(word)) dev = word;
-        else unsupported(word);
-        break;
-      case 'route':
-        if (matches(word, 'table')) {
-          const v = w.value();
-          if (v === 'all') table = 'all';
-          else if (v === 'cache') unsupported('table cache');
-          else { const n = parseTable(v); if (n === undefined) invarg('table id value is invalid\n', v); table = n; }
-        } else if (matches(word, 'protocol')) {
-          const v = w.value(); const n = parseProtocol(v);
-          if (n === undefined) invarg('invalid "protocol"\n', v);
-          proto = n;
-        } else if (word === 'type') {
-          const v = w.value(); const n = parseRouteType(v);
-          if (n === undefined) invarg('node type value is invalid\n', v);
-          type = n;
-        } else unsupported(word);
-        break;
-      case 'nexthop':
-        if (word === 'id') id = unsignedOr(w.value(), 'invalid id value');
-        else unsupported(word);
-        break;
-      default: unsupported(word);
+  try {
+    return await showObjects(object, w, rt, ctx);
+  } catch (e) {
+    // rtnl_dump_filter(): a dump the kernel refuses ends with "Dump terminated", exit 2.
+    if (e instanceof NetlinkError && e.syscall.startsWith('RTM_GET')) {
+      const why = e.extack.message ? `Error: ${e.extack.message}${/[.]$/.test(e.extack.message) ? '' : '.'}\n` : `RTNETLINK answers: ${errnoText(e.errno)}\n`;
+      if (ctx.json) ctx.io.stdout('['); // ip has opened its JSON array before the dump
+      throw new IpExit(`${why}Dump terminated\n`, 2);
     }
+    throw e;
   }
-  const tableSel = table === undefined ? 'main' : table;
+}
+
+async function showObjects(object: RouteObjectName, w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const family: Family | undefined = ctx.family;
+  switch (object) {
+    case 'link': return showLinks(w, rt, ctx);
+    case 'address': return showAddresses(w, rt, ctx);
+    case 'route': return showRoutes(w, rt, ctx);
+    case 'neigh': return showNeighbours(w, rt, ctx);
+    case 'rule': return showRules(w, rt, ctx);
+    case 'nexthop': return showNexthops(w, rt, ctx);
+  }
+  void family;
+}
+
+/**
+ * ip's JSON under link selectors: print_linkinfo() returns early for a link that fails `up`,
+ * `master` or `type` after its JSON object is opened, so such a link is an empty `{}` (text: nothing).
+ */
+function withPlaceholders(all: readonly Link[], pass: (l: Link) => boolean, render: (ls: Link[]) => unknown[]): unknown[] {
+  const shown = all.filter(pass);
+  const out = render(shown);
+  let i = 0;
+  return all.map((l) => (pass(l) ? out[i++] : {}));
+}
+
+async function showLinks(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const s = parseAddressSelector(w, ctx.family);
+  if (s.to || s.scope !== undefined || s.label !== undefined || s.flagmask) throw new UsageError('link show: address selectors (to, scope, label, flags) are for address show');
+  const devIndex = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'does-not-exist');
+  const masterIndex = s.master === undefined ? undefined : await existingDevice(rt, s.master, 'does-not-exist');
+  const links = await rt.links();
+  const opts = await withNetnsNames(ctx, rt, links, renderOpts(ctx, links));
+  // ip asks the kernel to filter the dump by kind and master; `up` it filters itself.
+  const candidates = (devIndex !== undefined ? [await rt.link(devIndex)] : links).filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
+  const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
+  const ls = candidates.filter(pass);
+  if (ctx.brief) return emit(ctx, withPlaceholders(candidates, pass, (x) => R.renderLinksBrief(x, { ...opts, devices: links })), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
+  return emit(ctx, withPlaceholders(candidates, pass, (x) => R.renderLinks(x, opts)), () => R.renderLinksText(ls, opts));
+}
+
+async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const s = parseAddressSelector(w, ctx.family);
+  // `to PREFIX` fixes the family, as ip's filter.family (links without such addresses drop out).
+  const family: Family | undefined = ctx.family ?? (s.to ? (s.to.family === 10 ? 6 : 4) : undefined);
+  if (s.label !== undefined && (ctx.json || ctx.oneline || ctx.brief)) throw new UsageError('address show label: nlwire prints it as text only (ip\'s -j/-o/-br output under label is not reproduced)');
+  const devIndex = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'does-not-exist');
+  const masterIndex = s.master === undefined ? undefined : await existingDevice(rt, s.master, 'does-not-exist');
+  const links = await rt.links();
+  const opts = await withNetnsNames(ctx, rt, links, renderOpts(ctx, links));
+  // ip -6 without a device lists links from the AF_INET6 link dump (fewer attributes: no kind, no
+  // master, so those selectors match nothing there); with a device it asks for that link.
+  let ls = ctx.family === 6 && devIndex === undefined ? await rt.links({ family: 6 }) : links;
+  if (devIndex !== undefined) ls = ls.filter((l) => l.header.index === devIndex);
+  const full = new Map(links.map((l) => [l.header.index, l]));
+  const names = opts.ifnames!;
+  const all = await rt.addresses({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
+  const ok = (a: Address): boolean => addressMatches(a, s, names.get(a.header.index) ?? '');
+  const addrs = all.filter(ok);
+  // ipaddr_filter(): a link whose addresses all fail the selector is left out; one without any stays.
+  const has = new Set(all.map((a) => a.header.index)), kept = new Set(addrs.map((a) => a.header.index));
+  // With a family (-4/-6, `to`), a link without such addresses is left out too.
+  ls = ls.filter((l) => (!has.has(l.header.index) && !family) || kept.has(l.header.index));
+  // The kernel filters a full link dump by kind and master (those links are left out); the
+  // AF_INET6 dump of -6 it does not, so there ip's own check leaves `{}`s, as for `up`.
+  const kernelFiltered = !(ctx.family === 6 && devIndex === undefined);
+  if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
+  const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
+  const o = { ...opts, devices: links, ...(family ? { family } : {}) };
+  // ip -o prints no link lines, so the link checks of print_linkinfo() (up, group) do not apply.
+  if (ctx.oneline && !ctx.json && !ctx.brief) {
+    const oneLinks = ls.filter((l) => !kernelFiltered || linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
+    return emit(ctx, [], () => oneLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join(''));
+  }
+  // JSON: a failing link is `{}`, and so is each of a shown link's addresses that fails (ip opens
+  // their objects before it filters).
+  const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean): unknown[] => withPlaceholders(ls, pass, (shown) => {
+    const out = render(brief ? shown.map((l) => full.get(l.header.index) ?? l) : shown, all) as Array<{ addr_info?: unknown[] }>;
+    return out.map((obj, i) => {
+      const idx = shown[i]!.header.index;
+      const mine = all.filter((a) => a.header.index === idx && (!family || a.header.family === (family === 6 ? 10 : 2)));
+      const ordered = brief ? mine : [...mine.filter((a) => a.header.family === 2), ...mine.filter((a) => a.header.family !== 2)];
+      if (obj && Array.isArray(obj.addr_info)) obj.addr_info = obj.addr_info.map((x, j) => (ordered[j] && !ok(ordered[j]!) ? {} : x));
+      return obj;
+    });
+  });
+  const shownLinks = ls.filter(pass);
+  if (ctx.brief) {
+    const bl = shownLinks.map((l) => full.get(l.header.index) ?? l);
+    return emit(ctx, ctx.json ? json((x, as) => R.renderAddressesBrief(x, as, o), true) : [], () => R.renderAddressesBriefText(bl, addrs, o));
+  }
+  // ip under `label`: the matching address lines only, without their links.
+  if (s.label !== undefined) {
+    const text = R.renderAddressesText(shownLinks, addrs, o).split('\n').filter((line, i, lines) => /^    \S/.test(line) && !/^    link\//.test(line) || /^       valid_lft/.test(line) && /^    \S/.test(lines[i - 1] ?? '') && !/^    link\//.test(lines[i - 1] ?? ''));
+    return emit(ctx, [], () => text.map((l) => l + '\n').join(''));
+  }
+  // ip -o: one line per address, led by its device, in link order.
+  const oneline = (): string => shownLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
+  return emit(ctx, ctx.json ? json((x, as) => R.renderAddresses(x, as, o), false) : [], () => (ctx.oneline ? oneline() : R.renderAddressesText(shownLinks, addrs, o)));
+}
+
+async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const s: RouteSelector = {};
+  while (!w.done) routeSelectorWord(w.next(), w, s, ctx.family);
+  if (s.cache) throw new UsageError('route show cache: the route cache is not listed by nlwire yet');
+  const tableSel = s.table ?? 'main';
+  const plain = Object.keys(s).every((k) => k === 'table');
   // Large routing tables: stream the JSON, with only the link names read first (cheap).
-  if (object === 'route' && ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && !dev && proto === undefined && type === undefined) {
-    return streamRoutesJson(ctx, rt, tableSel, family);
+  if (ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && plain) {
+    return streamRoutesJson(ctx, rt, tableSel, ctx.family);
   }
-  const devIndex = dev === undefined ? undefined
-    : await existingDevice(rt, dev, object === 'neigh' || object === 'route' ? 'cannot-find' : object === 'nexthop' ? 'invarg' : 'does-not-exist');
+  const oif = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'cannot-find');
+  const iif = s.iif === undefined ? undefined : await existingDevice(rt, s.iif, 'cannot-find');
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
-  switch (object) {
-    case 'link': {
-      let ls = devIndex !== undefined ? [await rt.link(devIndex)] : links;
-      if (kind) ls = ls.filter((l) => l.attrs.linkinfo?.kind === kind);
-      if (master) { const m = await existingDevice(rt, master, 'does-not-exist'); ls = ls.filter((l) => l.attrs.master === m); }
-      if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
-      if (ctx.brief) return emit(ctx, R.renderLinksBrief(ls, { ...opts, devices: links }), () => R.renderLinksBriefText(ls, { ...opts, devices: links }));
-      return emit(ctx, R.renderLinks(ls, opts), () => R.renderLinksText(ls, opts));
-    }
-    case 'address': {
-      // ip -6 lists links from the AF_INET6 link dump; full links fill in what it lacks.
-      let ls = family === 6 ? await rt.links({ family: 6 }) : links;
-      if (devIndex !== undefined) ls = ls.filter((l) => l.header.index === devIndex);
-      if (upOnly) ls = ls.filter((l) => (l.header.flags & 1) !== 0);
-      const addrs = await rt.addresses({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
-      const o = { ...opts, devices: links, ...(family ? { family } : {}) };
-      if (ctx.brief) {
-        const bl = devIndex !== undefined ? links.filter((l) => l.header.index === devIndex) : upOnly ? links.filter((l) => (l.header.flags & 1) !== 0) : links;
-        return emit(ctx, R.renderAddressesBrief(bl, addrs, o), () => R.renderAddressesBriefText(bl, addrs, o));
-      }
-      // ip -o: one line per address, led by its device, in link order.
-      const oneline = (): string => ls.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join('');
-      return emit(ctx, R.renderAddresses(ls, addrs, o), () => (ctx.oneline ? oneline() : R.renderAddressesText(ls, addrs, o)));
-    }
-    case 'route': {
-      // ip lists every family for `table all`, IPv4 otherwise (unless -6).
-      const found = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(devIndex !== undefined ? { dev: devIndex } : {}), ...(proto !== undefined ? { protocol: proto } : {}), ...(type !== undefined ? { type } : {}) });
-      // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
-      const routes = devIndex === undefined ? found : found.filter((r) => r.attrs.oif === devIndex);
-      const o = { ...opts, table: tableSel, filtered: { dev: devIndex !== undefined, protocol: proto !== undefined }, ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
-      return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
-    }
-    case 'neigh': {
-      const ns = await rt.neighbours({ ...(family ? { family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
-      return emit(ctx, R.renderNeighbours(links, ns, opts), () => R.renderNeighboursText(links, ns, opts));
-    }
-    case 'rule': {
-      const rules = await rt.rules({ family: family ?? 4 });
-      return emit(ctx, R.renderRules(rules, opts), () => R.renderRulesText(rules, opts));
-    }
-    case 'nexthop': {
-      const nhs = await rt.nexthops(id !== undefined ? { id } : devIndex !== undefined ? { dev: devIndex } : {});
-      return emit(ctx, R.renderNexthops(nhs, opts), () => R.renderNexthopsText(nhs, opts));
+  // ip lists every family for `table all`, IPv4 otherwise (unless -6): an IPv6 prefix selector
+  // without -6 matches nothing in the IPv4 dump, as in ip.
+  const family: Family | undefined = ctx.family;
+  const found = await rt.routes({ ...(family || tableSel !== 'all' ? { family: family ?? 4 } : {}), table: tableSel, ...(oif !== undefined ? { dev: oif } : {}), ...(s.protocol !== undefined ? { protocol: s.protocol } : {}), ...(s.type !== undefined ? { type: s.type } : {}) });
+  // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
+  const routes = found.filter((r) => routeMatches(r, s, oif, iif));
+  const o = { ...opts, table: tableSel, filtered: routeFiltered(s), ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
+  return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
+}
+
+/** A neighbour dump with ndm_flags set (NTF_PROXY: the proxy entries, which a plain dump leaves out). */
+async function neighbourDump(rt: Rtnl, family: Family | undefined, flags: number): Promise<Neighbour[]> {
+  const msg = buildMessage(M.RTM_GETNEIGH, { flags: 0, header: { family: family === 6 ? 10 : family === 4 ? 2 : 0, ifindex: 0, state: 0, flags, type: 0 }, attrs: {} });
+  return (await rt.socket.dumpAll(msg)).messages.map(toRtObject).filter((o): o is Neighbour => o?.kind === 'neighbour');
+}
+
+async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const s = parseNeighSelector(w, false, ctx.family);
+  const devIndex = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'cannot-find');
+  const links = await rt.links();
+  const opts = renderOpts(ctx, links);
+  let ns = s.proxy ? await neighbourDump(rt, ctx.family, 0x08) : await rt.neighbours({ ...(ctx.family ? { family: ctx.family } : {}), ...(devIndex !== undefined ? { dev: devIndex } : {}) });
+  if (devIndex !== undefined) ns = ns.filter((n) => n.header.ifindex === devIndex);
+  const o = { ...opts, ...(s.stateGiven ? { allStates: true } : {}), filtered: { dev: devIndex !== undefined } };
+  ns = ns.filter((n) => neighMatches(n, s));
+  return emit(ctx, R.renderNeighbours(links, ns, o), () => R.renderNeighboursText(links, ns, o));
+}
+
+interface RuleSelector { priority?: number; table?: number; iif?: string; oif?: string; fwmark?: number; fwmask?: number; protocol?: number; not?: boolean; from?: Prefix; to?: Prefix }
+
+/** iprule_list_flush_or_save()'s selectors. */
+function parseRuleSelector(w: Words, verb: string, family?: 4 | 6): RuleSelector {
+  const want: RuleSelector = {};
+  while (!w.done) {
+    const word = w.next();
+    if (matches(word, 'preference') || matches(word, 'order') || matches(word, 'priority')) want.priority = unsignedOr(w.value(), 'preference value is invalid\n');
+    else if (matches(word, 'table') || word === 'lookup') { const v = w.value(); const n = parseTable(v); if (n === undefined) invarg('table id value is invalid\n', v); want.table = n; }
+    else if (word === 'iif' || word === 'dev') want.iif = w.value();
+    else if (word === 'oif') want.oif = w.value();
+    else if (word === 'not') want.not = true;
+    else if (word === 'fwmark') {
+      const v = w.value(); const slash = v.indexOf('/');
+      want.fwmark = unsignedOr(slash < 0 ? v : v.slice(0, slash), 'fwmark value is invalid\n');
+      if (slash >= 0) want.fwmask = unsignedOr(v.slice(slash + 1), 'fwmask value is invalid\n');
+    } else if (matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('"protocol" value is invalid\n', v); want.protocol = n; }
+    else if (word === 'from') want.from = prefixArg(w.value(), family);
+    else if (word === 'to') want.to = prefixArg(w.value(), family);
+    else throw new UsageError(`rule ${verb}: "${word}" is an ip filter nlwire does not implement yet`);
+  }
+  return want;
+}
+
+function ruleMatches(r: Rule, want: RuleSelector): boolean {
+  const a = r.attrs, h = r.header;
+  if (want.priority !== undefined && (a.priority ?? 0) !== want.priority) return false;
+  if (want.table !== undefined && (a.table ?? h.table) !== want.table) return false;
+  if (want.iif !== undefined && a.iifname !== want.iif) return false;
+  if (want.oif !== undefined && a.oifname !== want.oif) return false;
+  if (want.not && !(h.flags & 2)) return false;
+  if (want.fwmark !== undefined && (a.fwmark ?? 0) !== want.fwmark) return false;
+  if (want.fwmask !== undefined && (a.fwmask ?? 0) !== want.fwmask) return false;
+  if (want.protocol !== undefined && (a.protocol ?? 0) !== want.protocol) return false;
+  if (want.from && (h.srcLen !== want.from.len || !inPrefix(a.src ?? new Uint8Array(want.from.bytes.length), want.from))) return false;
+  if (want.to && (h.dstLen !== want.to.len || !inPrefix(a.dst ?? new Uint8Array(want.to.bytes.length), want.to))) return false;
+  return true;
+}
+
+async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  const want = parseRuleSelector(w, 'show', ctx.family);
+  const links = await rt.links();
+  const opts = renderOpts(ctx, links);
+  const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => ruleMatches(r, want));
+  return emit(ctx, R.renderRules(rules, opts), () => R.renderRulesText(rules, opts));
+}
+
+/** `rule flush [SELECTOR]`: as ip, every matching rule but priority 0's (the local table) is deleted, each as dumped. */
+async function flushRules(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
+  const want = parseRuleSelector(new Words(words), 'flush', ctx.family);
+  const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => (r.attrs.priority ?? 0) !== 0 && ruleMatches(r, want));
+  for (const r of rules) {
+    try { await rt.socket.request(buildMessage(M.RTM_DELRULE, { flags: 0, header: r.header, attrs: r.attrs })); } catch (e) {
+      if (!(e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }
   }
+  return 0;
+}
+
+async function showNexthops(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  let id: number | undefined, dev: string | undefined, groups = false, fdb = false, protocol: number | undefined;
+  while (!w.done) {
+    const word = w.next();
+    if (word === 'id') id = unsignedOr(w.value(), 'invalid id value');
+    else if (word === 'dev') dev = w.value();
+    else if (word === 'groups' || word === 'group') groups = true;
+    else if (word === 'fdb') fdb = true;
+    else if (matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('"protocol" value is invalid\n', v); protocol = n; }
+    else if (word === 'vrf' || word === 'master') throw new UsageError(`nexthop show: "${word}" is an ip filter nlwire does not implement yet`);
+    else invarg('', word);
+  }
+  const devIndex = dev === undefined ? undefined : await existingDevice(rt, dev, 'invarg');
+  const links = await rt.links();
+  const opts = renderOpts(ctx, links);
+  let nhs = await rt.nexthops(id !== undefined ? { id } : devIndex !== undefined ? { dev: devIndex } : {});
+  if (groups) nhs = nhs.filter((n) => n.attrs.group !== undefined);
+  if (fdb) nhs = nhs.filter((n) => n.attrs.fdb !== undefined);
+  if (protocol !== undefined) nhs = nhs.filter((n) => n.header.protocol === protocol);
+  return emit(ctx, R.renderNexthops(nhs, opts), () => R.renderNexthopsText(nhs, opts));
 }
 
 /**

@@ -2,8 +2,8 @@
 // as strtoul()/strtol() read them (base 0: 0x hex, 0 octal) with ip's range checks, names from
 // ip's tables. A rejected value throws IpExit with ip's own message and exit status, before
 // anything is sent to the kernel.
-import { readdirSync, readFileSync } from 'node:fs';
-import { rtProtocol, rtScope, rtTable, rtnType } from '../families/route/constants.js';
+import { readFileSync } from 'node:fs';
+import { namesFromFile, namesOf, RT_PROTOS, RT_SCOPES, RT_TABLES, RTN_TYPES } from '../rtnl/ip-names.js';
 import { IpExit } from './io.js';
 
 const ULONG_MAX = (1n << 64n) - 1n;
@@ -86,68 +86,37 @@ export function unsignedOr(arg: string, msg: string, max: bigint = U32, base: 0 
 
 // ---- ip's name tables -------------------------------------------------------------------------------
 
-/** The ip name files (/etc/iproute2/NAME and NAME.d/*.conf): "NUMBER NAME" lines, read once. */
-const nameFiles = new Map<string, Map<string, number>>();
-function namesFromFile(file: string): Map<string, number> {
-  let m = nameFiles.get(file);
-  if (m) return m;
-  m = new Map();
-  const read = (path: string): void => {
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch { return; }
-    for (const line of text.split('\n')) {
-      const w = line.replace(/#.*/, '').trim().split(/\s+/);
-      if (w.length < 2) continue;
-      const id = parseUnsigned(w[0]!, U32, 0);
-      if (id !== undefined) m!.set(w[1]!, Number(id));
-    }
-  };
-  read(`/etc/iproute2/${file}`);
-  try {
-    for (const f of readdirSync(`/etc/iproute2/${file}.d`).sort()) if (f.endsWith('.conf')) read(`/etc/iproute2/${file}.d/${f}`);
-  } catch { /* no .d directory */ }
-  nameFiles.set(file, m);
-  return m;
-}
-
-/** Names ip knows without its files (lib/rt_names.c), in the declarations' spelling where ip agrees. */
-function builtin(def: { values: Record<string, number> }, rename: Record<string, string> = {}, drop: string[] = []): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const [k, v] of Object.entries(def.values)) if (!drop.includes(k)) m.set(rename[k] ?? k, v);
-  return m;
-}
-
 /** rtnl_rttable_a2n: a name (main, local, default, unspec, rt_tables) or a number up to 2^32-1. */
 export function parseTable(arg: string): number | undefined {
-  const named = builtin(rtTable, {}, ['compat']).get(arg) ?? namesFromFile('rt_tables').get(arg);
+  const named = namesOf(RT_TABLES).get(arg) ?? namesFromFile('rt_tables').get(arg);
   if (named !== undefined) return named;
   const v = parseUnsigned(arg, U32, 0);
   return v === undefined ? undefined : Number(v);
 }
 /** rtnl_rtprot_a2n: ip 6.1 names protocols from /etc/iproute2/rt_protos, then its built-in list. */
 export function parseProtocol(arg: string): number | undefined {
-  const named = namesFromFile('rt_protos').get(arg) ?? builtin(rtProtocol, {}, ['mrouted', 'openr']).get(arg);
+  const named = namesFromFile('rt_protos').get(arg) ?? namesOf(RT_PROTOS).get(arg);
   if (named !== undefined) return named;
   const v = parseUnsigned(arg, U8, 0);
   return v === undefined ? undefined : Number(v);
 }
 /** rtnl_rtscope_a2n: global (not the kernel's "universe"), site, link, host, nowhere, rt_scopes, or 0..255. */
 export function parseScope(arg: string): number | undefined {
-  const named = builtin(rtScope, { universe: 'global' }).get(arg) ?? namesFromFile('rt_scopes').get(arg);
+  const named = namesOf(RT_SCOPES).get(arg) ?? namesFromFile('rt_scopes').get(arg);
   if (named !== undefined) return named;
   const v = parseUnsigned(arg, U8, 0);
   return v === undefined ? undefined : Number(v);
 }
 /** rtnl_rtntype_a2n: the route type names (not "unspec"), or 0..255. */
 export function parseRouteType(arg: string): number | undefined {
-  const named = builtin(rtnType, {}, ['unspec']).get(arg);
+  const named = namesOf(RTN_TYPES, [0]).get(arg);
   if (named !== undefined) return named;
   const v = parseUnsigned(arg, U8, 0);
   return v === undefined ? undefined : Number(v);
 }
 /** A word that names a route type (as ip's route grammar recognises a leading TYPE). */
 export function isRouteTypeName(arg: string): boolean {
-  return arg !== 'unspec' && arg in rtnType.values;
+  return namesOf(RTN_TYPES, [0]).has(arg);
 }
 /** rtnl_dsfield_a2n: rt_dsfield names or a hex byte (base 16, as ip reads TOS). */
 export function parseDsfield(arg: string): number | undefined {

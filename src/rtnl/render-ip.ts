@@ -8,6 +8,7 @@
 import { formatIPv4, formatIPv6, parseHex } from '../core/addr.js';
 import type { AnyRtObject } from './types.js';
 import { LINKINFO_DATA_PRINTERS, LINKINFO_SLAVE_PRINTERS } from './render-linkinfo.js';
+import { FAMILY_NAMES, IP_PROTOS, LINK_GROUPS, RT_DSFIELD, RT_PROTOS, RT_REALMS, RT_SCOPES, RT_TABLES, RTN_TYPES } from './ip-names.js';
 
 /** What an object to render must look like: a decoded family header and decoded attributes. */
 export type RenderObject = Pick<AnyRtObject, 'header' | 'attrs'> & { kind?: string };
@@ -41,7 +42,11 @@ export interface IpRenderOptions {
   /** Namespace names by nsid, for text output's `link-netns NAME` (ip looks them up in /var/run/netns). */
   netnsNames?: ReadonlyMap<number, string>;
   /** Route fields a show filter fixed (`dev X`, `proto P`, `scope S`): ip leaves them out of each line. */
-  filtered?: { dev?: boolean; protocol?: boolean; scope?: boolean };
+  filtered?: { dev?: boolean; protocol?: boolean; scope?: boolean; via?: boolean; prefsrc?: boolean; metric?: boolean; iif?: boolean };
+  /** ip -c: colour the text as ip does (names, MAC and IP addresses, states). */
+  color?: boolean;
+  /** ip monitor's link lines: print_linkinfo() without ip link's mode and queue length. */
+  monitor?: boolean;
   /** Neighbours: print every entry (also NOARP and NONE states, which ip hides by default). */
   allStates?: boolean;
 }
@@ -65,33 +70,6 @@ const RTN_NAT = 10;
 /** USER_HZ: the kernel reports clock_t values in 1/100 s. */
 const HZ = 100;
 
-// iproute2's name tables (lib/rt_names.c and the Debian 12 /etc/iproute2 files).
-const RT_PROTOS: Record<number, string> = {
-  0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static', 8: 'gated', 9: 'ra', 10: 'mrt', 11: 'zebra',
-  12: 'bird', 13: 'dnrouted', 14: 'xorp', 15: 'ntk', 16: 'dhcp', 18: 'keepalived', 42: 'babel', 99: 'openr',
-  186: 'bgp', 187: 'isis', 188: 'ospf', 189: 'rip', 192: 'eigrp',
-};
-const RT_SCOPES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
-const RT_TABLES: Record<number, string> = { 0: 'unspec', 253: 'default', 254: 'main', 255: 'local' };
-const RT_REALMS: Record<number, string> = { 0: 'cosmos' };
-const RT_DSFIELD: Record<number, string> = {
-  0x28: 'AF11', 0x30: 'AF12', 0x38: 'AF13', 0x48: 'AF21', 0x50: 'AF22', 0x58: 'AF23', 0x68: 'AF31', 0x70: 'AF32',
-  0x78: 'AF33', 0x88: 'AF41', 0x90: 'AF42', 0x98: 'AF43', 0x20: 'CS1', 0x40: 'CS2', 0x60: 'CS3', 0x80: 'CS4',
-  0xa0: 'CS5', 0xc0: 'CS6', 0xe0: 'CS7', 0xb8: 'EF',
-};
-const LINK_GROUPS: Record<number, string> = { 0: 'default' };
-const RTN_TYPES = ['none', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
-const FAMILY_NAMES: Record<number, string> = { 0: 'none', [AF_INET]: 'inet', [AF_INET6]: 'inet6', [AF_PACKET]: 'link', [AF_MPLS]: 'mpls', [AF_BRIDGE]: 'bridge', 4: 'ipx', 12: 'dnet' };
-/** getprotobynumber() over Debian's /etc/protocols (first names). */
-const IP_PROTOS: Record<number, string> = {
-  0: 'ip', 1: 'icmp', 2: 'igmp', 3: 'ggp', 4: 'ipencap', 5: 'st', 6: 'tcp', 8: 'egp', 9: 'igp', 12: 'pup', 17: 'udp',
-  20: 'hmp', 22: 'xns-idp', 27: 'rdp', 29: 'iso-tp4', 33: 'dccp', 36: 'xtp', 37: 'ddp', 38: 'idpr-cmtp', 41: 'ipv6',
-  43: 'ipv6-route', 44: 'ipv6-frag', 45: 'idrp', 46: 'rsvp', 47: 'gre', 50: 'esp', 51: 'ah', 57: 'skip', 58: 'ipv6-icmp',
-  59: 'ipv6-nonxt', 60: 'ipv6-opts', 73: 'rspf', 81: 'vmtp', 88: 'eigrp', 89: 'ospf', 93: 'ax.25', 94: 'ipip',
-  97: 'etherip', 98: 'encap', 103: 'pim', 108: 'ipcomp', 112: 'vrrp', 115: 'l2tp', 124: 'isis', 132: 'sctp', 133: 'fc',
-  135: 'mobility-header', 136: 'udplite', 137: 'mpls-in-ip', 138: 'manet', 139: 'hip', 140: 'shim6', 141: 'wesp',
-  142: 'rohc', 143: 'ethernet', 262: 'mptcp',
-};
 /** lib/ll_types.c: link/TYPE names by ARPHRD_*. */
 const ARPHRD_NAMES: Record<number, string> = {
   0: 'netrom', 1: 'ether', 2: 'eether', 3: 'ax25', 4: 'pronet', 5: 'chaos', 6: 'ieee802', 7: 'arcnet', 8: 'atalk',
@@ -131,6 +109,11 @@ const RTAX_RTT = 4, RTAX_RTTVAR = 5, RTAX_HOPLIMIT = 10, RTAX_FEATURES = 12, RTA
 
 // ---- the printer ------------------------------------------------------------------------------------
 
+/** ip -c's colours (SGR codes): interface names, MAC addresses, IPv4, IPv6, operational states. */
+const C_IFNAME = 36, C_MAC = 33, C_INET = 35, C_INET6 = 34, C_UP = 32, C_DOWN = 31;
+const familyColor = (family: number): number => (family === AF_INET ? C_INET : family === AF_INET6 ? C_INET6 : 0);
+const operColor = (state: number): number => (state === 6 ? C_UP : state === 2 ? C_DOWN : 0);
+
 type JsonObject = Record<string, unknown>;
 
 /** iproute2's json_print: each call adds a JSON value (JSON mode) or text (text mode). */
@@ -138,7 +121,7 @@ class Printer {
   readonly out: unknown[] = [];
   text = '';
   private stack: Array<JsonObject | unknown[]> = [];
-  constructor(readonly json: boolean) {}
+  constructor(readonly json: boolean, readonly color = false) {}
 
   private put(key: string | null, v: unknown): void {
     const top = this.stack[this.stack.length - 1];
@@ -149,6 +132,12 @@ class Printer {
   /** PRINT_ANY: `fmt` holds one %s for the value's text (`text`, or String(v)). */
   any(key: string | null, fmt: string, v: unknown, text?: string): void {
     if (this.json) this.put(key, v);
+    else this.text += fmt.replace('%s', text ?? String(v));
+  }
+  /** print_color_*(PRINT_ANY...): as any(), the text wrapped in the colour's escape codes when colours are on. */
+  cany(color: number, key: string | null, fmt: string, v: unknown, text?: string): void {
+    if (this.json) this.put(key, v);
+    else if (this.color && color) this.text += `\x1b[${color}m${fmt.replace('%s', text ?? String(v))}\x1b[0m`;
     else this.text += fmt.replace('%s', text ?? String(v));
   }
   /** PRINT_JSON only. */
@@ -296,8 +285,8 @@ function jiffiesTimer(v: unknown): { json: number; text: string } {
   return { json: Number(t), text: t };
 }
 
-function print(json: boolean, fn: (p: Printer) => void): Printer {
-  const p = new Printer(json);
+function print(json: boolean, fn: (p: Printer) => void, color = false): Printer {
+  const p = new Printer(json, color);
   fn(p);
   return p;
 }
@@ -339,8 +328,8 @@ function printNameAndLink(p: Printer, o: RenderObject, names: Names, brief = fal
     else link = 'NONE';
     if (link) name = `${name}@${link}`;
   }
-  if (brief) p.any('ifname', '%s ', name, name.padEnd(16)); // ip -br: "%-16s "
-  else p.any('ifname', '%s: ', name);
+  if (brief) p.cany(C_IFNAME, 'ifname', '%s ', name, name.padEnd(16)); // ip -br: "%-16s "
+  else p.cany(C_IFNAME, 'ifname', '%s: ', name);
   return mdown;
 }
 
@@ -741,7 +730,7 @@ function printLink(p: Printer, l: RenderObject, names: Names, opts: IpRenderOpti
   const ops = num(a.operstate);
   if (ops !== undefined) {
     if (ops >= OPER_STATES.length) { p.js('operstate_index', ops); p.fp(`state ${hex(ops)} `); }
-    else p.any('operstate', 'state %s ', OPER_STATES[ops]);
+    else { p.fp('state '); p.cany(operColor(ops), 'operstate', '%s ', OPER_STATES[ops]); }
   }
   const lm = num(a.linkmode);
   if (doLink && lm !== undefined) {
@@ -751,18 +740,18 @@ function printLink(p: Printer, l: RenderObject, names: Names, opts: IpRenderOpti
   const group = num(a.group);
   if (group !== undefined) p.any('group', 'group %s ', opts.numeric ? String(group) : LINK_GROUPS[group] ?? String(group));
   const qlen = num(a.txqlen ?? names.device(hdr(l, 'index'))?.attrs.txqlen);
-  if (qlen) p.any('txqlen', 'qlen %s', qlen);
+  if (qlen && !opts.monitor) p.any('txqlen', 'qlen %s', qlen); // ip monitor shows no queue length
   if (num(a.protoDown)) p.any('proto_down', ' protodown on ', true, '');
   const familyFilter = doLink ? undefined : opts.family;
   if (!familyFilter || opts.details) {
     const type = hdr(l, 'type');
     p.fp('\n');
     p.any('link_type', '    link/%s ', (opts.numeric ? undefined : ARPHRD_NAMES[type]) ?? `[${type}]`);
-    if (a.address !== undefined) p.any('address', '%s', llAddr(str(a.address) ?? '', type));
+    if (a.address !== undefined) p.cany(C_MAC, 'address', '%s', llAddr(str(a.address) ?? '', type));
     if (a.broadcast !== undefined) {
       if (flags & IFF_POINTOPOINT) { p.fp(' peer '); p.js('link_pointtopoint', true); }
       else p.fp(' brd ');
-      p.any('broadcast', '%s', llAddr(str(a.broadcast) ?? '', type));
+      p.cany(C_MAC, 'broadcast', '%s', llAddr(str(a.broadcast) ?? '', type));
     }
     if (a.permAddress !== undefined && a.permAddress !== a.address) {
       p.fp(' permaddr ');
@@ -830,7 +819,7 @@ export function renderLinks(links: readonly RenderObject[], opts: IpRenderOption
 /** `ip [-d] [-s] link show`. */
 export function renderLinksText(links: readonly RenderObject[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts, links);
-  return tidy(print(false, (p) => { for (const l of links) printLink(p, l, names, opts, true); }).text);
+  return tidy(print(false, (p) => { for (const l of links) printLink(p, l, names, opts, true); }, opts.color).text);
 }
 
 // ---- addresses ----------------------------------------------------------------------------------------
@@ -858,12 +847,12 @@ function printAddr(p: Printer, a: RenderObject, opts: IpRenderOptions, oneline?:
   const local = str(at.local) ?? str(at.address);
   const address = str(at.address) ?? local;
   if (local !== undefined) {
-    p.any('local', '%s', local);
-    if (address !== undefined && address !== local) { p.fp(' peer '); p.any('address', '%s', address); }
+    p.cany(familyColor(family), 'local', '%s', local);
+    if (address !== undefined && address !== local) { p.fp(' peer '); p.cany(familyColor(family), 'address', '%s', address); }
     p.any('prefixlen', '/%s ', hdr(a, 'prefixlen'));
     u(p, 'metric', 'metric %s ', at.rtPriority);
   }
-  if (at.broadcast !== undefined) { p.fp('brd '); p.any('broadcast', '%s ', str(at.broadcast)); }
+  if (at.broadcast !== undefined) { p.fp('brd '); p.cany(familyColor(family), 'broadcast', '%s ', str(at.broadcast)); }
   if (at.anycast !== undefined) { p.fp('any '); p.any('anycast', '%s ', str(at.anycast)); }
   p.any('scope', 'scope %s ', rtScopeName(hdr(a, 'scope'), opts));
   let flags = num(at.flags) ?? hdr(a, 'flags');
@@ -926,10 +915,22 @@ export function renderAddressEvent(addr: RenderObject, opts: IpRenderOptions = {
   const names = new Names(opts);
   return print(true, (p) => printAddr(p, addr, opts, names)).out[0];
 }
+/** One link as `ip monitor link` prints it (no mode, no qlen; two lines). */
+export function renderLinkEventText(link: RenderObject, opts: IpRenderOptions = {}, known: readonly RenderObject[] = []): string {
+  const names = new Names(opts, [...known, link]); // the links known so far: their flags make M-DOWN
+  const o = { ...opts, monitor: true };
+  delete o.family;
+  return print(false, (p) => { printLink(p, link, names, o, false); }, opts.color).text;
+}
+/** One address as `ip monitor address` prints it, its lifetimes on a second line. */
+export function renderAddressEventLines(addr: RenderObject, opts: IpRenderOptions = {}): string {
+  const names = new Names(opts);
+  return print(false, (p) => printAddr(p, addr, opts, names), opts.color).text;
+}
 /** One address as `ip monitor address` prints it (one line). */
 export function renderAddressEventText(addr: RenderObject, opts: IpRenderOptions = {}): string {
   const names = new Names(opts);
-  return tidy(print(false, (p) => printAddr(p, addr, opts, names)).text).replace(/\n(?=.)/g, '\\');
+  return tidy(print(false, (p) => printAddr(p, addr, opts, names), opts.color).text).replace(/\n(?=.)/g, '\\');
 }
 
 /** `ip -j [-d] [-s] [-4|-6] addr show`: link objects with their `addr_info`. */
@@ -938,7 +939,7 @@ export function renderAddresses(links: readonly RenderObject[], addrs: readonly 
 }
 /** `ip [-d] [-s] addr show`. */
 export function renderAddressesText(links: readonly RenderObject[], addrs: readonly RenderObject[], opts: IpRenderOptions = {}): string {
-  return tidy(print(false, (p) => walkAddresses(p, links, addrs, opts)).text);
+  return tidy(print(false, (p) => walkAddresses(p, links, addrs, opts), opts.color).text);
 }
 
 // ---- routes -----------------------------------------------------------------------------------------
@@ -1078,7 +1079,7 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
   if (a.dst !== undefined) dst = dstLen !== hl ? `${str(a.dst)}/${dstLen}` : str(a.dst)!;
   else if (dstLen) dst = `0/${dstLen} `;
   else dst = 'default';
-  p.any('dst', '%s ', dst);
+  p.cany(dst === 'default' ? 0 : familyColor(family), 'dst', '%s ', dst); // ip prints "default" uncoloured
   if (a.src !== undefined) p.any('from', 'from %s ', srcLen !== hl ? `${str(a.src)}/${srcLen}` : str(a.src)!);
   else if (srcLen) p.any('src', 'from %s ', `0/${srcLen}`);
   u(p, 'nhid', 'nhid %s ', a.nhId);
@@ -1086,18 +1087,18 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
   if (a.encap !== undefined) printEncap(p, num(a.encapType), a.encap);
   const tos = hdr(r, 'tos');
   if (tos) p.any('tos', 'tos %s ', dsfieldName(tos, opts));
-  if (a.gateway !== undefined) { p.fp('via '); p.js('gateway', str(a.gateway)); p.fp(`${str(a.gateway)} `); }
+  if (a.gateway !== undefined && !opts.filtered?.via) { p.fp('via '); p.cany(familyColor(family), 'gateway', '%s ', str(a.gateway)); }
   if (a.via !== undefined) printVia(p, a.via);
   const oif = num(a.oif);
-  if (oif !== undefined && !opts.filtered?.dev) { p.fp('dev '); p.any('dev', '%s ', names.name(oif)); }
+  if (oif !== undefined && !opts.filtered?.dev) { p.fp('dev '); p.cany(C_IFNAME, 'dev', '%s ', names.name(oif)); }
   if (table && (table !== RT_TABLE_MAIN || opts.details) && !tableFilter) p.any('table', 'table %s ', rtTableName(table, opts));
   if (!(flags & RTM_F_CLONED)) {
     const proto = hdr(r, 'protocol'), scope = hdr(r, 'scope');
     if ((proto !== RTPROT_BOOT || opts.details) && !opts.filtered?.protocol) p.any('protocol', 'proto %s ', rtProtoName(proto, opts));
     if ((scope !== 0 || opts.details) && !opts.filtered?.scope) p.any('scope', 'scope %s ', rtScopeName(scope, opts));
   }
-  if (a.prefsrc !== undefined) { p.fp('src '); p.js('prefsrc', str(a.prefsrc)); p.fp(`${str(a.prefsrc)} `); }
-  u(p, 'metric', 'metric %s ', a.priority);
+  if (a.prefsrc !== undefined && !opts.filtered?.prefsrc) { p.fp('src '); p.cany(familyColor(family), 'prefsrc', '%s ', str(a.prefsrc)); }
+  if (!opts.filtered?.metric) u(p, 'metric', 'metric %s ', a.priority);
   printRtFlags(p, flags);
   const mark = num(a.mark);
   if (mark) p.any('mark', 'mark %s ', mark, mark >= 16 ? '0x' + mark.toString(16) : String(mark));
@@ -1111,7 +1112,7 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
   const metrics = obj(a.metrics);
   if (metrics) printMetrics(p, metrics);
   const iif = num(a.iif);
-  if (iif !== undefined) { p.fp('iif '); p.any('iif', '%s ', names.name(iif)); }
+  if (iif !== undefined && !opts.filtered?.iif) { p.fp('iif '); p.any('iif', '%s ', names.name(iif)); }
   if (a.pref !== undefined) {
     const pref = num(a.pref)!;
     const pn = pref === 3 ? 'low' : pref === 0 ? 'medium' : pref === 1 ? 'high' : undefined;
@@ -1144,7 +1145,7 @@ function printRoute(p: Printer, r: RenderObject, names: Names, opts: IpRenderOpt
       else p.fp('\n\tnexthop ');
       if (na.encap !== undefined) printEncap(p, num(na.encapType), na.encap);
       if (na.newdst !== undefined) p.any('to', 'as to %s ', hexBytes(na.newdst));
-      if (na.gateway !== undefined) { p.fp('via '); p.js('gateway', str(na.gateway)); p.fp(`${str(na.gateway)} `); }
+      if (na.gateway !== undefined) { p.fp('via '); p.cany(familyColor(family), 'gateway', '%s ', str(na.gateway)); }
       if (na.via !== undefined) printVia(p, na.via);
       if (na.flow !== undefined) printFlow(p, num(na.flow)!, opts);
       const ifindex = num(nh.ifindex) ?? 0, hops = num(nh.hops) ?? 0;
@@ -1177,7 +1178,7 @@ export function renderRoutes(routes: readonly RenderObject[], opts: IpRenderOpti
 /** `ip [-d] route show`. */
 export function renderRoutesText(routes: readonly RenderObject[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts);
-  return tidy(print(false, (p) => { for (const r of routesShown(routes, opts)) printRoute(p, r, names, opts); }).text);
+  return tidy(print(false, (p) => { for (const r of routesShown(routes, opts)) printRoute(p, r, names, opts); }, opts.color).text);
 }
 
 // ---- neighbours ---------------------------------------------------------------------------------------
@@ -1186,30 +1187,30 @@ function printNeigh(p: Printer, n: RenderObject, names: Names, opts: IpRenderOpt
   const a = n.attrs;
   const family = hdr(n, 'family'), ifindex = hdr(n, 'ifindex'), flags = hdr(n, 'flags'), state = hdr(n, 'state');
   p.open(null);
-  if (a.dst !== undefined) p.any('dst', '%s ', str(a.dst));
-  if (ifindex) { p.fp('dev '); p.any('dev', '%s', names.name(ifindex)); }
-  if (a.lladdr !== undefined) { p.fp(' lladdr '); p.any('lladdr', '%s', llAddr(str(a.lladdr) ?? '', names.type(ifindex))); }
-  if (flags & NTF_ROUTER) p.nul('router', ' router');
-  if (flags & NTF_PROXY) p.nul('proxy', ' proxy');
-  if (flags & NTF_EXT_LEARNED) p.nul('extern_learn', ' extern_learn ');
-  if (flags & NTF_OFFLOADED) p.nul('offload', ' offload');
+  if (a.dst !== undefined) p.cany(familyColor(family), 'dst', '%s ', str(a.dst));
+  // ip 6.1's print_neigh(): every item carries its own trailing space.
+  if (ifindex && !opts.filtered?.dev) { p.fp('dev '); p.cany(C_IFNAME, 'dev', '%s ', names.name(ifindex)); } // ip omits the device it filters on
+  if (a.lladdr !== undefined) { p.fp('lladdr '); p.cany(C_MAC, 'lladdr', '%s ', llAddr(str(a.lladdr) ?? '', names.type(ifindex))); }
+  if (flags & NTF_ROUTER) p.nul('router', 'router ');
+  if (flags & NTF_PROXY) p.nul('proxy', 'proxy ');
+  if (flags & NTF_EXT_LEARNED) p.nul('extern_learn', 'extern_learn ');
+  if (flags & NTF_OFFLOADED) p.nul('offload', 'offload ');
   if (opts.stats) {
     const ci = obj(a.cacheinfo);
     if (ci) {
       const refcnt = num(ci.refcnt) ?? 0;
-      p.fp(' ');
       if (refcnt) p.any('refcnt', ' ref %s', refcnt);
       p.any('used', ' used %s', Math.floor((num(ci.used) ?? 0) / HZ));
       p.any('confirmed', '/%s', Math.floor((num(ci.confirmed) ?? 0) / HZ));
       p.any('updated', '/%s', Math.floor((num(ci.updated) ?? 0) / HZ));
     }
-    u(p, 'probes', 'probes %s', a.probes);
+    u(p, 'probes', 'probes %s ', a.probes);
   }
   if (state) {
     const items: string[] = [];
     for (const [bit, name] of NUD_NAMES) if (state & bit) items.push(name);
     if (p.json) p.js('state', items);
-    else p.fp(' ' + items.map((i) => `${i} `).join(''));
+    else p.fp(items.map((i) => `${i} `).join(''));
   }
   if (a.protocol !== undefined) {
     const proto = num(a.protocol)!;
@@ -1238,7 +1239,7 @@ export function renderNeighbours(links: readonly RenderObject[], neighs: readonl
 /** `ip [-s] neigh show`. */
 export function renderNeighboursText(links: readonly RenderObject[], neighs: readonly RenderObject[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts, links);
-  return tidy(print(false, (p) => { for (const n of neighs) if (neighShown(n, opts)) printNeigh(p, n, names, opts); }).text);
+  return tidy(print(false, (p) => { for (const n of neighs) if (neighShown(n, opts)) printNeigh(p, n, names, opts); }, opts.color).text);
 }
 
 // ---- rules --------------------------------------------------------------------------------------------
@@ -1253,7 +1254,7 @@ function printRule(p: Printer, r: RenderObject, opts: IpRenderOptions): void {
   if (flags & FIB_RULE_INVERT) p.nul('not', 'not ');
   if (a.src !== undefined) {
     p.fp('from ');
-    p.any('src', '%s', str(a.src));
+    p.cany(familyColor(family), 'src', '%s', str(a.src));
     if (srcLen !== hl) p.any('srclen', '/%s', srcLen);
   } else if (srcLen) {
     p.any('src', 'from %s', '0');
@@ -1261,7 +1262,7 @@ function printRule(p: Printer, r: RenderObject, opts: IpRenderOptions): void {
   } else p.any('src', 'from %s', 'all');
   if (a.dst !== undefined) {
     p.fp(' to ');
-    p.any('dst', '%s', str(a.dst));
+    p.cany(familyColor(family), 'dst', '%s', str(a.dst));
     if (dstLen !== hl) p.any('dstlen', '/%s', dstLen);
   } else if (dstLen) {
     p.any('dst', ' to %s', '0');
@@ -1277,12 +1278,12 @@ function printRule(p: Printer, r: RenderObject, opts: IpRenderOptions): void {
   }
   if (a.iifname !== undefined) {
     p.fp(' iif ');
-    p.any('iif', '%s', str(a.iifname));
+    p.cany(C_IFNAME, 'iif', '%s', str(a.iifname));
     if (flags & FIB_RULE_IIF_DETACHED) p.nul('iif_detached', ' [detached]');
   }
   if (a.oifname !== undefined) {
     p.fp(' oif ');
-    p.any('oif', '%s', str(a.oifname));
+    p.cany(C_IFNAME, 'oif', '%s', str(a.oifname));
     if (flags & FIB_RULE_OIF_DETACHED) p.nul('oif_detached', ' [detached]');
   }
   if (num(a.l3mdev)) p.nul('l3mdev', ' lookup [l3mdev-table]');
@@ -1337,7 +1338,7 @@ export function renderRules(rules: readonly RenderObject[], opts: IpRenderOption
 }
 /** `ip rule show`. */
 export function renderRulesText(rules: readonly RenderObject[], opts: IpRenderOptions = {}): string {
-  return tidy(print(false, (p) => { for (const r of rules) printRule(p, r, opts); }).text);
+  return tidy(print(false, (p) => { for (const r of rules) printRule(p, r, opts); }, opts.color).text);
 }
 
 // ---- nexthops -----------------------------------------------------------------------------------------
@@ -1376,9 +1377,9 @@ function printNexthop(p: Printer, n: RenderObject, names: Names, opts: IpRenderO
     p.close();
   }
   if (a.encap !== undefined) printEncap(p, num(a.encapType), a.encap);
-  if (a.gateway !== undefined) { p.fp('via '); p.js('gateway', str(a.gateway)); p.fp(`${str(a.gateway)} `); }
+  if (a.gateway !== undefined) { p.fp('via '); p.cany(familyColor(family), 'gateway', '%s ', str(a.gateway)); }
   const oif = num(a.oif);
-  if (oif) { p.fp('dev '); p.any('dev', '%s ', names.name(oif)); }
+  if (oif) { p.fp('dev '); p.cany(C_IFNAME, 'dev', '%s ', names.name(oif)); }
   if (scope !== 0 || opts.details) p.any('scope', 'scope %s ', rtScopeName(scope, opts));
   if (a.blackhole !== undefined) p.nul('blackhole', 'blackhole ');
   if (proto !== RTPROT_UNSPEC || opts.details) p.any('protocol', 'proto %s ', rtProtoName(proto, opts));
@@ -1397,7 +1398,7 @@ export function renderNexthops(nhs: readonly RenderObject[], opts: IpRenderOptio
 /** `ip nexthop show`. */
 export function renderNexthopsText(nhs: readonly RenderObject[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts);
-  return tidy(print(false, (p) => { for (const n of nhs) printNexthop(p, n, names, opts); }).text);
+  return tidy(print(false, (p) => { for (const n of nhs) printNexthop(p, n, names, opts); }, opts.color).text);
 }
 
 // ---- netconf ------------------------------------------------------------------------------------------
@@ -1436,7 +1437,7 @@ export function renderNetconf(links: readonly RenderObject[], confs: readonly Re
 /** `ip netconf show`. */
 export function renderNetconfText(links: readonly RenderObject[], confs: readonly RenderObject[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts, links);
-  return tidy(print(false, (p) => { for (const c of confs) printNetconf(p, c, names); }).text);
+  return tidy(print(false, (p) => { for (const c of confs) printNetconf(p, c, names); }, opts.color).text);
 }
 
 /** Text is kept as ip prints it, trailing blanks included. */
@@ -1451,7 +1452,7 @@ function printBriefHead(p: Printer, l: RenderObject, names: Names): boolean {
   const mdown = printNameAndLink(p, l, names, true);
   const ops = num(l.attrs.operstate) ?? 0;
   const state = OPER_STATES[ops] ?? `state ${hex(ops)}`;
-  p.any('operstate', '%s ', state, state.padEnd(14));
+  p.cany(operColor(ops), 'operstate', '%s ', state, state.padEnd(14));
   return mdown;
 }
 
@@ -1459,7 +1460,7 @@ function printLinkBrief(p: Printer, l: RenderObject, names: Names): void {
   p.open(null);
   const mdown = printBriefHead(p, l, names);
   const addr = str(l.attrs.address);
-  if (addr !== undefined) p.any('address', '%s ', addr);
+  if (addr !== undefined) p.cany(C_MAC, 'address', '%s ', addr);
   printLinkFlags(p, hdr(l, 'flags'), mdown);
   p.fp('\n');
   p.close();
@@ -1472,7 +1473,7 @@ export function renderLinksBrief(links: readonly RenderObject[], opts: IpRenderO
 /** `ip -br link show`. */
 export function renderLinksBriefText(links: readonly RenderObject[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts, opts.devices ?? links);
-  return print(false, (p) => { for (const l of links) printLinkBrief(p, l, names); }).text;
+  return print(false, (p) => { for (const l of links) printLinkBrief(p, l, names); }, opts.color).text;
 }
 
 function printAddressesBrief(p: Printer, links: readonly RenderObject[], addrs: readonly RenderObject[], opts: IpRenderOptions): void {
@@ -1486,10 +1487,12 @@ function printAddressesBrief(p: Printer, links: readonly RenderObject[], addrs: 
     p.openArr('addr_info');
     for (const a of mine) {
       const local = str(a.attrs.local) ?? str(a.attrs.address) ?? '';
+      const peer = str(a.attrs.address);
       p.open(null);
-      p.js('local', local);
-      p.js('prefixlen', hdr(a, 'prefixlen'));
-      p.fp(`${local}/${hdr(a, 'prefixlen')} `);
+      p.cany(familyColor(hdr(a, 'family')), 'local', '%s', local);
+      // as ip: a point-to-point address shows its peer
+      if (peer !== undefined && peer !== local) { p.fp(' peer '); p.cany(familyColor(hdr(a, 'family')), 'address', '%s', peer); }
+      p.any('prefixlen', '/%s ', hdr(a, 'prefixlen'));
       p.close();
     }
     p.closeArr();
@@ -1503,5 +1506,5 @@ export function renderAddressesBrief(links: readonly RenderObject[], addrs: read
 }
 /** `ip -br addr show`. */
 export function renderAddressesBriefText(links: readonly RenderObject[], addrs: readonly RenderObject[], opts: IpRenderOptions = {}): string {
-  return print(false, (p) => printAddressesBrief(p, links, addrs, opts)).text;
+  return print(false, (p) => printAddressesBrief(p, links, addrs, opts), opts.color).text;
 }
