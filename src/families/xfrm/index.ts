@@ -629,7 +629,7 @@ export function saText(sa: XfrmSA): string {
   if (sa.flags) out += `flag ${flagWords(sa.flags, SA_FLAGS)}`;
   if (sa.extraFlags !== undefined) out += `extra_flag ${flagWords(sa.extraFlags, SA_EXTRA_FLAGS)}`;
   out += '\n';
-  if (sa.mark) out += `\tmark 0x${sa.mark.value.toString(16)}/0x${sa.mark.mask.toString(16)}\n`;
+  if (sa.mark) out += `\tmark 0x${sa.mark.value.toString(16)}/0x${sa.mark.mask.toString(16)} \n`;
   if (sa.outputMark) out += `\toutput-mark 0x${sa.outputMark.value.toString(16)}${sa.outputMark.mask !== undefined ? `/0x${sa.outputMark.mask.toString(16)}` : ''}\n`;
   if (sa.auth) out += sa.auth.truncLen !== undefined ? `${algo('auth-trunc', sa.auth)} ${sa.auth.truncLen}\n` : `${algo('auth', sa.auth)}\n`;
   if (sa.aead) out += `${algo('aead', sa.aead)} ${sa.aead.icvLen ?? 0}\n`;
