@@ -6,6 +6,7 @@ import { NetlinkError } from '../core/errors.js';
 import type { AddressOptions, LinkChanges, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, Rtnl, RuleSpec, Family } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
 import { firstMatch, matches, type Verb, Words } from './ip-words.js';
+import { parseKindWords } from './link-kinds.js';
 import {
   badAddress, badPrefix, duplicateArgument, invarg, isRouteTypeName, parseDsfield, parseInteger, parseIpProto, parseLifetime,
   parsePortRange, parseProtocol, parseRouteType, parseRttTime, parseScope, parseTable, parseUidRange, parseUnsigned,
@@ -175,8 +176,13 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
         spec.macvlan = { link: p.link, ...(mode ? { mode } : {}) };
         break;
       }
-      default:
-        if (!kw.done) notSupported(`link add type ${p.type}`, kw.next());
+      default: {
+        const k = parseKindWords(p.type, p.kindWords);
+        if (!k) { if (!kw.done) notSupported(`link add type ${p.type}`, kw.next()); break; }
+        if (Object.keys(k.data).length) spec.data = k.data;
+        if (k.lower) { spec.link = k.lower; p.refs.push({ name: k.lower, missing: 'nodev' }); }
+        else if (p.link) spec.link = p.link;
+      }
     }
     await checkDevices(rt, p.refs);
     await rt.addLink(spec);
@@ -185,7 +191,13 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
   if (verb === 'change' || verb === 'replace') {
     const p = parseLinkWords(w, false);
     if (!p.dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 255);
-    if (p.type) notSupported('link set', 'type');
+    if (p.type) {
+      // iplink_modify(): the kind's words go in IFLA_INFO_DATA of the change
+      const k = parseKindWords(p.type, p.kindWords);
+      if (!k) notSupported('link set', 'type');
+      if (k.lower) notSupported(`link set type ${p.type}`, 'dev');
+      p.changes.kind = Object.keys(k.data).length ? { type: p.type, data: k.data } : { type: p.type };
+    }
     await checkDevices(rt, p.refs);
     await rt.setLink(p.dev, p.changes);
     return;
