@@ -55,10 +55,10 @@ step('building examples/kernel-module', 'make', ['-s', '-C', kdir, `M=${modDir}`
 // 3. The tests, bundled to JS (packages stay external and resolve from this checkout).
 const testDir = join(repo, 'test/vm');
 const sources = readdirSync(testDir).filter((f) => pattern.test(f)).sort();
-if (sources.length === 0) fail(`no test files in test/vm matching ${pattern}`);
+if (sources.length === 0 && script === undefined) fail(`no test files in test/vm matching ${pattern}`);
 const outDir = join(cache, 'tests');
 rmSync(outDir, { recursive: true, force: true });
-step('bundling the VM tests', join(repo, 'node_modules/.bin/esbuild'), [
+if (sources.length) step('bundling the VM tests', join(repo, 'node_modules/.bin/esbuild'), [
   ...sources.map((f) => join(testDir, f)), '--bundle', '--platform=node', '--format=esm', '--target=node20',
   '--packages=external', `--outdir=${outDir}`, '--out-extension:.js=.mjs', '--log-level=warning',
 ]);
