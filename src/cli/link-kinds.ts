@@ -10,9 +10,6 @@ import { invarg, parseTable, parseUnsigned, U16, U32, U8, unsignedOr } from './v
 /** What a kind's words give: its IFLA_INFO_DATA and the lower device a tunnel names (`dev`); vlan and macsec take `link` before `type`, and the kernel refuses them without it, as with ip. */
 export interface KindOptions { data: Record<string, unknown>; lower?: string }
 
-/** The kinds whose words nlwire parses. */
-export const PARSED_KINDS = ['dummy', 'vlan', 'bond', 'vrf', 'gre', 'gretap', 'ip6gre', 'ip6gretap', 'ipip', 'sit', 'geneve', 'macsec', 'wireguard'] as const;
-
 function unsupported(kind: string, word: string): never {
   throw new UsageError(`link type ${kind}: "${word}" is an ip keyword nlwire does not implement yet`);
 }
