@@ -196,6 +196,11 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
       const k = parseKindWords(p.type, p.kindWords);
       if (!k) notSupported('link set', 'type');
       if (k.lower) notSupported(`link set type ${p.type}`, 'dev');
+      // a tunnel's changelink takes the whole parameter set (absent ones reset): ip reads the
+      // current ones first, nlwire does not yet, so it refuses rather than wipe them
+      if (!['bond', 'vlan', 'macsec', 'dummy', 'wireguard'].includes(p.type)) {
+        throw new UsageError(`link set type ${p.type}: nlwire changes bond, vlan and macsec options only (a ${p.type} change needs its current parameters merged in)`);
+      }
       p.changes.kind = Object.keys(k.data).length ? { type: p.type, data: k.data } : { type: p.type };
     }
     await checkDevices(rt, p.refs);

@@ -161,6 +161,7 @@ test('the CLI creates every kind in ip\'s grammar (nlwire -batch), changes bond 
     'link add csit type sit local 198.51.100.1 remote 198.51.100.5 ttl 20',
     'link add cgnv type geneve id 77 remote 198.51.100.9 dstport 6082',
     'link add link cvp name cms type macsec port 12 encrypt on',
+    'link add cg6t type ip6gretap local 2001:db8::21 remote 2001:db8::22 key 7',
     'link add cwg type wireguard',
     'link add cwg2 type wireguard',
   ]);
@@ -174,10 +175,12 @@ test('the CLI creates every kind in ip\'s grammar (nlwire -batch), changes bond 
   nlwireBatch('change', [
     'link set cbd0 type bond miimon 200 updelay 400',
     'link set cvl10 type vlan reorder_hdr off',
+    'link set cms type macsec encrypt off',
     'link delete cwg2',
   ]);
   assert.is((info('cbd0').info_data as Json).miimon, 200);
   assert.is((info('cbd0').info_data as Json).updelay, 400);
+  assert.is((info('cms').info_data as Json).encrypt, false);
   assert.not.ok(shJson<Json[]>('ip', '-j', 'link', 'show').some((l) => l.ifname === 'cwg2'), 'cwg2 deleted');
   assertSame();
 });
@@ -205,7 +208,7 @@ test('the whole `-j -d link show` equals ip', () => {
 test('deleting them all through Rtnl', async () => {
   await using rt = await Rtnl.open();
   for (const d of ['bd0', 'bs0', 'bs1', 'vrf10', 'vp0', 'vl10', 'vl20', 'vl-p', 'gre1', 'gtap1', 'g6', 'ipip1', 'sit1', 'gnv0', 'ms0', 'ms-p', 'wg0',
-    'cdm0', 'cbd0', 'cbs0', 'cvl10', 'cvl20', 'cms', 'cvp', 'cvrf', 'cvrp', 'cgre', 'cgtap', 'cg6', 'cipip', 'csit', 'cgnv', 'cwg']) {
+    'cdm0', 'cbd0', 'cbs0', 'cvl10', 'cvl20', 'cms', 'cvp', 'cvrf', 'cvrp', 'cgre', 'cgtap', 'cg6', 'cipip', 'csit', 'cgnv', 'cwg', 'cg6t']) {
     await rt.deleteLink(d).catch((e: Error) => { if (!/ENODEV/.test(String(e))) throw e; });
   }
   const left = shJson<Json[]>('ip', '-j', 'link', 'show').map((l) => String(l.ifname));
