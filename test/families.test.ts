@@ -401,7 +401,7 @@ test('xfrm: SA fixtures (struct xfrm_usersa_info + XFRMA_ALG_*) decode, sit at t
   assert.is(sa.auth!.key[1], 8);
   assert.is(sa.crypt!.name, 'cbc(aes)');
   assert.is(sa.crypt!.key.length, 16);
-  assert.equal(sa.encap, { type: 2, sport: 4500, dport: 4500 });
+  assert.equal(sa.encap, { type: 2, sport: 4500, dport: 4500, oa: '0.0.0.0' });
   assert.equal(sa.mark, { value: 0x10, mask: 0xff });
   assert.is(sa.ifId, 9);
   assert.is(sa.lifetime.hardAddExpiresSeconds, 3600n);
@@ -562,9 +562,9 @@ test('CLI: ss, nft list ruleset, conntrack -L, xfrm policy/state in a namespace,
     const sa = JSON.parse(c.out()) as { spi: number; reqid: number };
     assert.is(sa.reqid, 5);
     c = capture();
-    assert.is(await familiesCommand('xfrm', ['state', 'del', 'dst', '192.0.2.10', 'spi', String(sa.spi)], c.io, ns.name), 0, c.err());
+    assert.is(await familiesCommand('xfrm', ['state', 'del', 'dst', '192.0.2.10', 'proto', 'esp', 'spi', String(sa.spi)], c.io, ns.name), 0, c.err());
     c = capture();
-    assert.is(await familiesCommand('xfrm', ['state', 'get', 'dst', '192.0.2.10', 'spi', String(sa.spi)], c.io, ns.name), 1);
+    assert.is(await familiesCommand('xfrm', ['state', 'get', 'dst', '192.0.2.10', 'proto', 'esp', 'spi', String(sa.spi)], c.io, ns.name), 1);
     assert.match(c.err(), /ESRCH/);
     c = capture();
     assert.is(await familiesCommand('xfrm', ['policy', 'bogus'], c.io, ns.name), 2);

@@ -25,14 +25,20 @@ mount -t devtmpfs dev $n/dev
 mkdir -p $n/dev/pts $n/dev/shm $n/nlwire-results
 mount -t devpts devpts $n/dev/pts
 mount -t tmpfs tmpfs $n/dev/shm
+# A fresh /run (the host's holds its netns files and pid files). /tmp stays the overlay's (already
+# writable): a tmpfs there would hide a checkout that lives under /tmp (a fresh clone in CI).
 mount -t tmpfs tmpfs $n/run
-mount -t tmpfs tmpfs $n/tmp
 mount -t cgroup2 cgroup2 $n/sys/fs/cgroup 2>/dev/null
 mount --move /results $n/nlwire-results
+# The kernel's own module requests (crypto-gcm, xfrm-type-2-50, ...) run /sbin/modprobe with the
+# root of PID 1, which stays here: hand them to the host's modprobe inside the new root.
+echo /bin/modprobe-newroot > /proc/sys/kernel/modprobe
 echo "nlwire-vm: guest up"
 chroot $n /bin/sh -c 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
   mkdir -p /run/netns; ip link set lo up
-  cd "$NLWIRE_REPO" && bash /nlwire-results/run.sh' > /dev/console 2>&1
+  cd "$NLWIRE_REPO" || { echo "nlwire-vm: the checkout $NLWIRE_REPO is not visible in the guest"; exit 97; }
+  [ -f /nlwire-results/run.sh ] || { echo "nlwire-vm: /nlwire-results/run.sh is missing"; exit 98; }
+  bash /nlwire-results/run.sh' > /dev/console 2>&1
 echo $? > $n/nlwire-results/rc
 sync
 echo "nlwire-vm: guest done"

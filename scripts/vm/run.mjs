@@ -4,7 +4,9 @@
 // The tests are bundled to JS first (tsx is far too slow in the emulated guest). The guest mounts
 // the host's / read-only, so it runs this checkout, node and ip as they are here. It ends with
 // "N passed, N failed"; it fails with the reason when it cannot run (no qemu, no guest kernel,
-// boot or run timeout).  Usage: node scripts/vm/run.mjs [PATTERN]
+// boot or run timeout), with what the guest printed.  Usage: node scripts/vm/run.mjs [PATTERN]
+// (PATTERN selects test/vm files by name). NLWIRE_VM_RUN='shell words' runs that in the guest's
+// checkout instead of the tests (for trying things out; its exit status is the result).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +18,7 @@ const cache = join(repo, 'build/vm');
 const pattern = new RegExp(process.argv[2] ?? '\\.test\\.ts$');
 const bootTimeoutS = Number(process.env.NLWIRE_VM_BOOT_TIMEOUT ?? 240);
 const runTimeoutS = Number(process.env.NLWIRE_VM_TIMEOUT ?? 900);
+const script = process.env.NLWIRE_VM_RUN;
 
 function fail(reason) {
   console.error(`test:vm cannot run: ${reason}`);
@@ -52,10 +55,10 @@ step('building examples/kernel-module', 'make', ['-s', '-C', kdir, `M=${modDir}`
 // 3. The tests, bundled to JS (packages stay external and resolve from this checkout).
 const testDir = join(repo, 'test/vm');
 const sources = readdirSync(testDir).filter((f) => pattern.test(f)).sort();
-if (sources.length === 0) fail(`no test files in test/vm matching ${pattern}`);
+if (sources.length === 0 && script === undefined) fail(`no test files in test/vm matching ${pattern}`);
 const outDir = join(cache, 'tests');
 rmSync(outDir, { recursive: true, force: true });
-step('bundling the VM tests', join(repo, 'node_modules/.bin/esbuild'), [
+if (sources.length) step('bundling the VM tests', join(repo, 'node_modules/.bin/esbuild'), [
   ...sources.map((f) => join(testDir, f)), '--bundle', '--platform=node', '--format=esm', '--target=node20',
   '--packages=external', `--outdir=${outDir}`, '--out-extension:.js=.mjs', '--log-level=warning',
 ]);
@@ -76,7 +79,8 @@ const env = {
 const cmdline = ['console=ttyS0', 'quiet', 'loglevel=3', 'tsc=reliable', 'panic=-1', 'rdinit=/init',
   ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
 // What the guest runs (its init runs /nlwire-results/run.sh in the checkout).
-writeFileSync(join(results, 'run.sh'), `set -o pipefail\nnode scripts/run-tests.mjs '${outDir}' '\\.test\\.mjs$' 2>&1 | tee /nlwire-results/output.log\n`);
+const inner = script ?? `node scripts/run-tests.mjs '${outDir}' '\\.test\\.mjs$'`;
+writeFileSync(join(results, 'run.sh'), `set -o pipefail\n{ ${inner}\n} 2>&1 | tee /nlwire-results/output.log\n`);
 
 const started = Date.now();
 const args = [
@@ -92,9 +96,11 @@ const vm = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'inheri
 let booted = false;
 let reason = '';
 let tail = '';
+let consoleLog = ''; // what the guest printed, for the failure message
 vm.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   tail = (tail + chunk.toString()).slice(-200);
+  consoleLog = (consoleLog + chunk.toString()).slice(-20000);
   if (!booted && tail.includes('nlwire-vm: guest up')) {
     booted = true;
     console.log(`[test:vm] guest up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -111,9 +117,18 @@ vm.on('exit', (code, signal) => {
   const output = existsSync(join(results, 'output.log')) ? readFileSync(join(results, 'output.log'), 'utf8') : '';
   const closing = /(\d+) passed, (\d+) failed/.exec(output.split('\n').filter((l) => /passed, \d+ failed/.test(l)).pop() ?? '');
   const rc = existsSync(join(results, 'rc')) ? Number(readFileSync(join(results, 'rc'), 'utf8')) : NaN;
-  if (!reason && !closing) reason = `the guest produced no test summary (qemu exit ${code ?? signal})`;
+  if (script !== undefined && !reason) {
+    console.log(`[test:vm] NLWIRE_VM_RUN exited ${rc}, qemu ran ${secs} s`);
+    process.exit(rc === 0 ? 0 : 1);
+  }
+  if (!reason && !closing) {
+    reason = `the guest produced no test summary (qemu exit ${code ?? signal}, ` +
+      `${Number.isNaN(rc) ? 'no exit status recorded: the guest never finished its run' : `run.sh exit ${rc}`}, ` +
+      `${booted ? 'booted' : 'never reported "guest up"'}, output.log ${output ? `${output.length} bytes` : 'absent'})`;
+  }
   if (reason) {
-    console.error(`test:vm failed: ${reason}`);
+    const said = (output || consoleLog).trimEnd().split('\n').slice(-40).join('\n  ');
+    console.error(`test:vm failed: ${reason}\nthe guest's last lines (of ${output ? 'output.log' : 'its console'}):\n  ${said || '(nothing)'}`);
     console.log(`\n${closing ? closing[1] : 0} passed, ${closing ? Number(closing[2]) + 1 : 1} failed`);
     process.exit(1);
   }

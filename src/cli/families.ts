@@ -4,7 +4,8 @@
 //   nlwire conntrack -L | -E [-c COUNT]
 //   nlwire uevent monitor [-c COUNT]
 //   nlwire xfrm policy list | add SRC DST dir DIR [priority N] [action allow|block] | del SRC DST dir DIR | flush | monitor
-//   nlwire xfrm state list | allocspi src A dst B [proto esp] [reqid N] [mode M] | get dst A spi N | del dst A spi N
+//   nlwire xfrm state list | allocspi src A dst B [proto esp] [reqid N] [mode M] | add|update|get|delete|flush (ip's grammar: xfrm-state.ts)
+//   nlwire xfrm monitor [-c COUNT]
 //   nlwire audit status
 //   nlwire proc monitor [-c COUNT]
 // Text by default; JSON (one document, or NDJSON for monitors) with json = true.
@@ -14,9 +15,11 @@ import { listSockets, listUnixSockets, SS_STATE_NAMES, type InetSocket, type Tcp
 import { conntrackEvents, conntrackText, expressionText, listConntrack, listRuleset, type NftRuleset } from '../families/netfilter/index.js';
 import { uevents } from '../families/uevent/index.js';
 import {
-  addPolicy, allocSpi, deletePolicy, deleteSA, flushPolicies, getSA, listPolicies, listSAs, policyEvents, policyText, saText,
+  addPolicy, allocSpi, deletePolicy, flushPolicies, listPolicies, policyEvents, policyText, saText,
   type XfrmDirName,
 } from '../families/xfrm/index.js';
+import { IpExit, UsageError } from './io.js';
+import { xfrmMonitorCommand, xfrmStateCommand } from './xfrm-state.js';
 
 export type FamiliesObject = 'ss' | 'nft' | 'conntrack' | 'uevent' | 'xfrm' | 'audit' | 'proc';
 export interface FamiliesIO { stdout(s: string): void; stderr(s: string): void }
@@ -26,7 +29,11 @@ export const FAMILIES_HELP = `Usage: nlwire ss [-t] [-u] [-x] [-l] [-a] [-4|-6] 
        nlwire conntrack -L | -E [-c COUNT]
        nlwire uevent monitor [-c COUNT]
        nlwire xfrm policy list | add SRC DST dir in|out|fwd [priority N] [action allow|block] | del SRC DST dir DIR | flush | monitor [-c COUNT]
-       nlwire xfrm state list | allocspi src ADDR dst ADDR [proto esp|ah] [reqid N] [mode transport|tunnel] | get dst ADDR spi N | del dst ADDR spi N
+       nlwire xfrm state list | allocspi src ADDR dst ADDR [proto esp|ah] [reqid N] [mode transport|tunnel]
+       nlwire xfrm state add|update src ADDR dst ADDR proto esp|ah|comp spi SPI [aead NAME KEY ICV | enc NAME KEY | auth NAME KEY |
+                  auth-trunc NAME KEY LEN | comp NAME]... [mode M] [reqid N] [replay-window N] [flag F...] [mark M [mask M]] [sel src P dst P]
+       nlwire xfrm state get|delete [src ADDR] dst ADDR proto P spi SPI | flush [proto P]
+       nlwire xfrm monitor [-c COUNT]       (SA events as ip xfrm monitor prints them)
        nlwire audit status
        nlwire proc monitor [-c COUNT]
 `;
@@ -163,6 +170,8 @@ const num = (s: string | undefined, what: string): number => {
 async function xfrmCommand(args: string[], io: FamiliesIO, netns: string | undefined, json: boolean): Promise<number> {
   const opt = netns !== undefined ? { netns } : {};
   const [obj, cmd = 'list'] = args;
+  if (obj === 'monitor') return xfrmMonitorCommand(args.slice(1), io, { ...opt, json });
+  if (obj === 'state' && cmd !== 'allocspi') return xfrmStateCommand(cmd, args.slice(2), io, { ...opt, json });
   if (obj === 'policy') {
     switch (cmd) {
       case 'list': case 'show': {
@@ -192,11 +201,6 @@ async function xfrmCommand(args: string[], io: FamiliesIO, netns: string | undef
     }
   } else if (obj === 'state') {
     switch (cmd) {
-      case 'list': case 'show': {
-        const sas = await listSAs(opt);
-        io.stdout(json ? toJson(sas) + '\n' : sas.map((s) => saText(s) + '\n').join(''));
-        return 0;
-      }
       case 'allocspi': {
         const o = kv(args, 2);
         if (!o.src || !o.dst) throw new FamUsage('xfrm state allocspi src ADDR dst ADDR');
@@ -204,15 +208,7 @@ async function xfrmCommand(args: string[], io: FamiliesIO, netns: string | undef
         const mode = (o.mode ?? 'transport') as 'transport' | 'tunnel' | 'beet';
         const sa = await allocSpi({ src: o.src, dst: o.dst, proto, mode, ...(o.reqid ? { reqid: num(o.reqid, 'reqid') } : {}),
           ...(o.min ? { min: num(o.min, 'min') } : {}), ...(o.max ? { max: num(o.max, 'max') } : {}) }, opt);
-        io.stdout(json ? toJson(sa) + '\n' : saText(sa) + '\n');
-        return 0;
-      }
-      case 'get': case 'del': case 'delete': {
-        const o = kv(args, 2);
-        if (!o.dst || !o.spi) throw new FamUsage(`xfrm state ${cmd} dst ADDR spi N [proto esp]`);
-        const id = { dst: o.dst, spi: num(o.spi, 'spi'), proto: (o.proto ?? 'esp') as 'esp' | 'ah' | 'comp' };
-        if (cmd === 'get') { const sa = await getSA(id, opt); io.stdout(json ? toJson(sa) + '\n' : saText(sa) + '\n'); }
-        else await deleteSA(id, opt);
+        io.stdout(json ? toJson(sa) + '\n' : saText(sa));
         return 0;
       }
     }
@@ -270,6 +266,8 @@ export async function familiesCommand(
     }
   } catch (e) {
     if (e instanceof FamUsage) { io.stderr(`nlwire: ${e.message}\n${FAMILIES_HELP}`); return 2; }
+    if (e instanceof IpExit) { io.stderr(e.text); return e.code; }
+    if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 255; }
     io.stderr(`nlwire ${object}: ${(e as Error).message}\n`);
     return 1;
   }

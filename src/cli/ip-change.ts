@@ -8,6 +8,7 @@ import { IpExit, UsageError } from './io.js';
 import { rtnetlinkMessages as M } from '../families/route/index.js';
 import { buildMessage } from '../schema/family.js';
 import { firstMatch, matches, type Verb, Words } from './ip-words.js';
+import { parseKindWords } from './link-kinds.js';
 import {
   badAddress, badPrefix, duplicateArgument, invarg, isRouteTypeName, parseDsfield, parseInteger, parseIpProto, parseLifetime,
   parsePortRange, parseProtocol, parseRouteType, parseRttTime, parseScope, parseTable, parseUidRange, parseUnsigned,
@@ -178,8 +179,13 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
         spec.macvlan = { link: p.link, ...(mode ? { mode } : {}) };
         break;
       }
-      default:
-        if (!kw.done) notSupported(`link add type ${p.type}`, kw.next());
+      default: {
+        const k = parseKindWords(p.type, p.kindWords);
+        if (!k) { if (!kw.done) notSupported(`link add type ${p.type}`, kw.next()); break; }
+        if (Object.keys(k.data).length) spec.data = k.data;
+        if (k.lower) { spec.link = k.lower; p.refs.push({ name: k.lower, missing: 'nodev' }); }
+        else if (p.link) spec.link = p.link;
+      }
     }
     await checkDevices(rt, p.refs);
     await rt.addLink(spec);
@@ -187,9 +193,20 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
   }
   if (verb === 'change' || verb === 'replace') {
     const p = parseLinkWords(w, false);
-    if (p.type) notSupported('link set', 'type');
-    if (!p.dev && p.group !== undefined) return setLinkGroup(rt, p.group, p.changes);
+    if (!p.dev && p.group !== undefined && !p.type) return setLinkGroup(rt, p.group, p.changes);
     if (!p.dev) throw new IpExit('Not enough information: "dev" argument is required.\n', 255);
+    if (p.type) {
+      // iplink_modify(): the kind's words go in IFLA_INFO_DATA of the change
+      const k = parseKindWords(p.type, p.kindWords);
+      if (!k) notSupported('link set', 'type');
+      if (k.lower) notSupported(`link set type ${p.type}`, 'dev');
+      // a tunnel's changelink takes the whole parameter set (absent ones reset): ip reads the
+      // current ones first, nlwire does not yet, so it refuses rather than wipe them
+      if (!['bond', 'vlan', 'macsec', 'dummy', 'wireguard'].includes(p.type)) {
+        throw new UsageError(`link set type ${p.type}: nlwire changes bond, vlan and macsec options only (a ${p.type} change needs its current parameters merged in)`);
+      }
+      p.changes.kind = Object.keys(k.data).length ? { type: p.type, data: k.data } : { type: p.type };
+    }
     await checkDevices(rt, p.refs);
     const { group } = p;
     if (Object.keys(p.changes).length || group === undefined) await rt.setLink(p.dev, p.changes);

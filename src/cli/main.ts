@@ -43,7 +43,7 @@ Other commands:
   genl                   generic netlink: ctrl list/get/policy, YNL specs (--spec FILE --do OP)
   ss                     sockets (sock_diag): -t -u -x -l -a
   nft | conntrack        nf_tables ruleset; conntrack -L / -E
-  xfrm                   IPsec policies (list/add/del/monitor), state allocspi
+  xfrm                   IPsec policies (list/add/del/monitor); SAs (state add/get/list/delete/flush, allocspi); monitor
   uevent | proc | audit  hotplug events; fork/exec/exit events; audit status
   crypto show            the kernel's crypto algorithms (NETLINK_CRYPTO)
   capture                every process's netlink traffic, live, over nlmon (-w FILE.pcap)

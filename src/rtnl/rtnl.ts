@@ -73,6 +73,8 @@ export interface LinkSpec {
   vxlan?: { id: number; local?: string; group?: string; remote?: string; port?: number; dev?: Dev; learning?: boolean; ttl?: number };
   /** macvlan: mode and parent device. */
   macvlan?: { mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source'; link: Dev };
+  /** The lower device (IFLA_LINK): a vlan's or macsec's parent, a tunnel's underlying device. */
+  link?: Dev;
   /** bridge: e.g. { stpState: 0 } with the linkinfo-bridge attribute names. */
   data?: Record<string, unknown>;
 }
@@ -89,6 +91,8 @@ export interface LinkChanges {
   netns?: string | number;
   alias?: string;
   txqlen?: number;
+  /** Kind-specific changes (`ip link set DEV type KIND ...`): IFLA_LINKINFO with this kind and data. */
+  kind?: { type: string; data?: Record<string, unknown> };
 }
 
 /** Optional parameters of an address for {@link Rtnl.addAddress} and {@link Rtnl.replaceAddress} (lifetimes in seconds). */
@@ -695,6 +699,7 @@ export class Rtnl implements AsyncDisposable {
     if (spec.mtu !== undefined) attrs.mtu = spec.mtu;
     if (spec.address) attrs.address = spec.address;
     if (spec.master !== undefined) attrs.master = await this.ifindex(spec.master);
+    if (spec.link !== undefined) attrs.link = await this.ifindex(spec.link);
     const linkinfo: Record<string, unknown> = { kind: spec.type };
     let data: Record<string, unknown> | undefined = spec.data ? { ...spec.data } : undefined;
     if (spec.type === 'veth' && spec.peer) {
@@ -750,6 +755,7 @@ export class Rtnl implements AsyncDisposable {
     if (c.alias !== undefined) attrs.ifalias = c.alias;
     if (c.txqlen !== undefined) attrs.txqlen = c.txqlen;
     if (c.master !== undefined) attrs.master = c.master === null ? 0 : await this.ifindex(c.master);
+    if (c.kind) attrs.linkinfo = c.kind.data ? { kind: c.kind.type, data: c.kind.data } : { kind: c.kind.type };
     const fd = c.netns !== undefined ? await netnsAttr(c.netns) : undefined;
     try {
       if (fd) Object.assign(attrs, fd.attrs);

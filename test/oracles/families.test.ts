@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { listSockets, listUnixSockets, SS_STATE_NAMES, type TcpStateName } from '../../src/families/diag/index.js';
 import { listConntrack, listRuleset } from '../../src/families/netfilter/index.js';
 import { addPolicy, allocSpi, listPolicies, listSAs } from '../../src/families/xfrm/index.js';
+import { familiesCommand } from '../../src/cli/families.js';
 import { waitFor, withNetns, type TestNetns } from '../helpers/netns.js';
 
 function requireTool(cmd: string, args: string[], pkg: string): void {
@@ -162,6 +163,30 @@ test('xfrm policies match ip xfrm policy list; allocspi matches ip xfrm state li
     assert.match(st, new RegExp(`src 198\\.51\\.100\\.1 dst 198\\.51\\.100\\.2\\s+proto esp spi 0x${sa.spi.toString(16).padStart(8, '0')} reqid 11 mode transport`));
     const sas = await listSAs({ netns: ns.name });
     assert.equal(sas.map((s) => [s.src, s.dst, s.spi, s.reqid]), [['198.51.100.1', '198.51.100.2', sa.spi, 11]]);
+  });
+});
+
+test('nlwire xfrm state list prints what ip xfrm state list prints (larval SAs: the host kernel has no ESP/AH); value errors as ip', async () => {
+  await withNetns('oxfrt', async (ns) => {
+    ns.ip('xfrm', 'state', 'allocspi', 'src', '192.0.2.1', 'dst', '192.0.2.2', 'proto', 'esp', 'reqid', '4', 'mode', 'tunnel');
+    await allocSpi({ src: '2001:db8::1', dst: '2001:db8::2', proto: 'ah', min: 0x300, max: 0x3ff }, { netns: ns.name });
+    let out = '', err = '';
+    const io = { stdout: (x: string) => { out += x; }, stderr: (x: string) => { err += x; } };
+    assert.is(await familiesCommand('xfrm', ['state', 'list'], io, ns.name), 0, err);
+    assert.fixture(out, ns.ip('xfrm', 'state', 'list'));
+    for (const w of [
+      ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esx'], ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1', 'mode', 'tun2'],
+      ['add', 'src', '1.2.3.4', 'dst', '::1', 'proto', 'esp'], ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1', 'flag', 'bogus'],
+      ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1'], ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'comp', 'spi', '1', 'enc', 'cbc(aes)', '0x11'],
+      ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1', 'aead', 'x', '0x11', '64', 'enc', 'y', '0x1'],
+      ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1', 'mark', '1', 'mask', 'y'], ['get', 'dst', '1.1.1.1', 'spi', '1'],
+      ['delete', 'dst', '1.1.1.1', 'proto', 'esp', 'spi', '1', 'garbage'], ['flush', 'proto', 'bla'],
+    ]) {
+      out = ''; err = '';
+      const rc = await familiesCommand('xfrm', ['state', ...w], io, ns.name);
+      const ip = spawnSync('ip', ['-n', ns.name, 'xfrm', 'state', ...w], { encoding: 'utf8' });
+      assert.equal([rc, err], [ip.status, ip.stderr], w.join(' '));
+    }
   });
 });
 

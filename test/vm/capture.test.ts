@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { modprobe, sh } from './_guest.js';
 
 interface Line { packet: number; protocol: number; direction: string; message: { nlmsg?: { length: number; type: number; seq: number; pid: number }; request?: { length: number; type: number; seq: number; pid: number }; type?: string; attrs?: Record<string, unknown> } }
@@ -16,8 +16,15 @@ test("capture ip's changes: NDJSON decoded live, and a pcap that tshark reads th
   cap.stdout.on('data', (c: Buffer) => { out += c.toString(); });
   cap.stderr.on('data', (c: Buffer) => { err += c.toString(); });
   // wait until the capture runs: the nlmon device is up and dumpcap has it open
-  for (let i = 0; i < 300 && !existsSync(pcap); i++) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 3000));
+  // (a packet socket bound to nlmon7 in /proc/net/packet), polled: under load dumpcap starts slowly
+  const capturing = (): boolean => {
+    if (!existsSync('/sys/class/net/nlmon7/ifindex')) return false;
+    const index = readFileSync('/sys/class/net/nlmon7/ifindex', 'utf8').trim();
+    return readFileSync('/proc/net/packet', 'utf8').split('\n').slice(1).some((l) => l.trim().split(/\s+/)[4] === index);
+  };
+  for (let i = 0; i < 600 && !(existsSync(pcap) && capturing()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(capturing(), `dumpcap captures on nlmon7 within 60 s (${err.trim()})`);
+  await new Promise((r) => setTimeout(r, 1000));
   sh('ip', 'link', 'add', 'capdum0', 'type', 'dummy');
   sh('ip', 'addr', 'add', '198.51.100.7/24', 'dev', 'capdum0');
   sh('ip', 'link', 'set', 'capdum0', 'up');

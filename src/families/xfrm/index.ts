@@ -143,6 +143,10 @@ export const xfrmEncapTmpl = defineStruct('xfrm_encap_tmpl', [
   { name: 'pad', type: 'pad', len: 2 },
   { name: 'oa', type: 'binary', len: 16 },
 ]);
+/** Struct `xfrm_replay_state` (linux/xfrm.h): the anti-replay context of a non-ESN SA. */
+export const xfrmReplayState = defineStruct('xfrm_replay_state', [
+  { name: 'oseq', type: 'u32' }, { name: 'seq', type: 'u32' }, { name: 'bitmap', type: 'u32' },
+]);
 /** Struct `xfrm_userpolicy_type` (linux/xfrm.h), field by field. */
 export const xfrmUserpolicyType = defineStruct('xfrm_userpolicy_type', [
   { name: 'type', type: 'u8' }, { name: 'reserved1', type: 'pad', len: 1 }, { name: 'reserved2', type: 'pad', len: 1 },
@@ -223,7 +227,7 @@ export const xfrmAttrs = attrSet('xfrma', {
   policy: { id: 7, type: 'struct', struct: xfrmUserpolicyInfo },
   secCtx: { id: 8, type: 'binary' },
   ltimeVal: { id: 9, type: 'binary' },
-  replayVal: { id: 10, type: 'binary' },
+  replayVal: { id: 10, type: 'struct', struct: xfrmReplayState },
   replayThresh: { id: 11, type: 'u32' },
   etimerThresh: { id: 12, type: 'u32' },
   srcaddr: { id: 13, type: 'binary' },
@@ -320,9 +324,18 @@ export interface XfrmSA {
   lifetime: { softByteLimit: bigint; hardByteLimit: bigint; softPacketLimit: bigint; hardPacketLimit: bigint; softAddExpiresSeconds: bigint; hardAddExpiresSeconds: bigint };
   current: { bytes: bigint; packets: bigint; addTime: bigint; useTime: bigint };
   auth?: XfrmAlgorithm; crypt?: XfrmAlgorithm; aead?: XfrmAlgorithm; comp?: XfrmAlgorithm;
-  encap?: { type: number; sport: number; dport: number };
+  encap?: { type: number; sport: number; dport: number; oa: string };
   mark?: { value: number; mask: number };
+  /** XFRMA_SET_MARK / XFRMA_SET_MARK_MASK (ip's output-mark). */
+  outputMark?: { value: number; mask?: number };
+  /** XFRMA_REPLAY_VAL: the anti-replay context (sequence numbers and window bitmap). */
+  replay?: { seq: number; oseq: number; bitmap: number };
+  /** XFRMA_SA_EXTRA_FLAGS (XFRM_SA_XFLAG_*). */
+  extraFlags?: number;
   ifId?: number;
+  tfcpad?: number;
+  /** True when the kernel's selector is all zeros (ip then prints no `sel` line). */
+  selectorZero: boolean;
 }
 
 const famNum = (f: number): 4 | 6 | 0 => (f === AF_INET ? 4 : f === AF_INET6 ? 6 : 0);
@@ -365,15 +378,22 @@ export function toSA(h: StructValue<typeof xfrmUsersaInfo>, a: DecodedSet<typeof
       softAddExpiresSeconds: h.softAddExpiresSeconds, hardAddExpiresSeconds: h.hardAddExpiresSeconds,
     },
     current: { bytes: h.curBytes, packets: h.curPackets, addTime: h.curAddTime, useTime: h.curUseTime },
+    selectorZero: h.selFamily === 0 && h.selPrefixlenD === 0 && h.selPrefixlenS === 0 && h.selProto === 0 && h.selIfindex === 0 &&
+      h.selSport === 0 && h.selDport === 0 && h.selSportMask === 0 && h.selDportMask === 0 && h.selUser === 0 &&
+      h.selDaddr.every((b) => b === 0) && h.selSaddr.every((b) => b === 0),
   };
   const auth = a.algAuthTrunc ?? a.algAuth;
   if (auth) sa.auth = auth;
   if (a.algCrypt) sa.crypt = a.algCrypt;
   if (a.algAead) sa.aead = a.algAead;
   if (a.algComp) sa.comp = a.algComp;
-  if (a.encap) sa.encap = { type: a.encap.type, sport: a.encap.sport, dport: a.encap.dport };
+  if (a.encap) sa.encap = { type: a.encap.type, sport: a.encap.sport, dport: a.encap.dport, oa: addr(a.encap.oa, h.family) };
   if (a.mark) sa.mark = { value: a.mark.v, mask: a.mark.m };
+  if (a.setMark !== undefined) sa.outputMark = a.setMarkMask !== undefined ? { value: a.setMark, mask: a.setMarkMask } : { value: a.setMark };
+  if (a.replayVal) sa.replay = { seq: a.replayVal.seq, oseq: a.replayVal.oseq, bitmap: a.replayVal.bitmap };
+  if (a.saExtraFlags !== undefined) sa.extraFlags = a.saExtraFlags;
   if (a.ifId !== undefined) sa.ifId = a.ifId;
+  if (a.tfcpad !== undefined) sa.tfcpad = a.tfcpad;
   return sa;
 }
 
@@ -581,15 +601,56 @@ export function policyText(p: XfrmPolicy): string {
   return out;
 }
 
-/** `ip xfrm state list` style text. */
+/** IP protocol names as ip prints a selector's (getprotobynumber), for the common ones. */
+const IP_PROTO_NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 4: 'ipencap', 6: 'tcp', 17: 'udp', 41: 'ipv6', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 132: 'sctp', 33: 'dccp', 135: 'mobility-header' };
+const SA_FLAGS: ReadonlyArray<readonly [number, string]> = [[1, 'noecn'], [2, 'decap-dscp'], [4, 'nopmtudisc'], [8, 'wildrecv'], [16, 'icmp'], [32, 'af-unspec'], [64, 'align4'], [128, 'esn']];
+const SA_EXTRA_FLAGS: ReadonlyArray<readonly [number, string]> = [[1, 'dont-encap-dscp'], [2, 'oseq-may-wrap']];
+/** ip's XFRM_FLAG_PRINT sequence: known names, then what is left in hex. */
+function flagWords(v: number, names: ReadonlyArray<readonly [number, string]>): string {
+  let left = v, out = '';
+  for (const [bit, name] of names) if (left & bit) { left &= ~bit; out += name + (left ? ' ' : ''); }
+  return left ? out + left.toString(16) : out;
+}
+
+/**
+ * `ip xfrm state list` text (iproute2 6.1 without -s), line for line: the id, replay window and
+ * flags, marks, algorithms with their keys, encapsulation, the anti-replay context, if_id and the
+ * selector. Each SA ends with a newline.
+ */
 export function saText(sa: XfrmSA): string {
-  let out = `src ${sa.src} dst ${sa.dst}\n\tproto ${sa.proto} spi 0x${sa.spi.toString(16).padStart(8, '0')} reqid ${sa.reqid} mode ${sa.mode}`;
-  out += `\n\treplay-window ${sa.replayWindow}`;
-  const hex = (k: Uint8Array): string => '0x' + Array.from(k, (x) => x.toString(16).padStart(2, '0')).join('');
-  if (sa.auth) out += `\n\tauth-trunc ${sa.auth.name} ${hex(sa.auth.key)} ${sa.auth.truncLen ?? ''}`.trimEnd();
-  if (sa.crypt) out += `\n\tenc ${sa.crypt.name} ${hex(sa.crypt.key)}`;
-  if (sa.aead) out += `\n\taead ${sa.aead.name} ${hex(sa.aead.key)} ${sa.aead.icvLen ?? ''}`.trimEnd();
-  if (sa.encap) out += `\n\tencap type ${sa.encap.type} sport ${sa.encap.sport} dport ${sa.encap.dport}`;
+  const hex = (k: Uint8Array): string => (k.length ? '0x' + Array.from(k, (x) => x.toString(16).padStart(2, '0')).join('') : '');
+  const algo = (type: string, a: XfrmAlgorithm): string => `\t${type} ${a.name} ${hex(a.key)}`;
+  const ipsec = sa.proto === 'esp' || sa.proto === 'ah' || sa.proto === 'comp';
+  let out = `src ${sa.src} dst ${sa.dst}\n\tproto ${sa.proto} `;
+  // ip prints the SPI of esp, ah and comp always, of the others when it is set
+  if (ipsec || sa.spi) out += `spi 0x${(sa.spi >>> 0).toString(16).padStart(8, '0')} `;
+  out += `reqid ${sa.reqid} mode ${sa.mode}\n`;
+  out += `\treplay-window ${sa.replayWindow} `;
+  if (sa.flags) out += `flag ${flagWords(sa.flags, SA_FLAGS)}`;
+  if (sa.extraFlags !== undefined) out += `extra_flag ${flagWords(sa.extraFlags, SA_EXTRA_FLAGS)}`;
+  out += '\n';
+  if (sa.mark) out += `\tmark 0x${sa.mark.value.toString(16)}/0x${sa.mark.mask.toString(16)} \n`;
+  if (sa.outputMark) out += `\toutput-mark 0x${sa.outputMark.value.toString(16)}${sa.outputMark.mask !== undefined ? `/0x${sa.outputMark.mask.toString(16)}` : ''}\n`;
+  if (sa.auth) out += sa.auth.truncLen !== undefined ? `${algo('auth-trunc', sa.auth)} ${sa.auth.truncLen}\n` : `${algo('auth', sa.auth)}\n`;
+  if (sa.aead) out += `${algo('aead', sa.aead)} ${sa.aead.icvLen ?? 0}\n`;
+  if (sa.crypt) out += `${algo('enc', sa.crypt)}\n`;
+  if (sa.comp) out += `${algo('comp', sa.comp)}\n`;
+  if (sa.encap) {
+    const t = sa.encap.type === 1 ? 'espinudp-nonike' : sa.encap.type === 2 ? 'espinudp' : String(sa.encap.type);
+    out += `\tencap type ${t} sport ${sa.encap.sport} dport ${sa.encap.dport} addr ${sa.encap.oa}\n`;
+  }
+  if (sa.replay) out += `\tanti-replay context: seq 0x${sa.replay.seq.toString(16)}, oseq 0x${sa.replay.oseq.toString(16)}, bitmap 0x${sa.replay.bitmap.toString(16).padStart(8, '0')}\n`;
+  if (sa.ifId !== undefined) out += `\tif_id 0x${sa.ifId.toString(16)}\n`;
+  if (sa.tfcpad !== undefined) out += `\ttfcpad ${sa.tfcpad}\n`;
+  if (!sa.selectorZero) {
+    const sel = sa.selector;
+    out += `\tsel src ${sel.src}/${sel.srcPrefix} dst ${sel.dst}/${sel.dstPrefix} `;
+    if (sel.proto) out += `proto ${IP_PROTO_NAMES[sel.proto] ?? sel.proto} `;
+    if (sel.sport) out += `sport ${sel.sport} `;
+    if (sel.dport) out += `dport ${sel.dport} `;
+    if (sel.ifindex) out += `dev ${sel.ifindex} `;
+    out += '\n';
+  }
   return out;
 }
 
@@ -609,10 +670,20 @@ export interface SaSpec {
   replayWindow?: number;
   /** Combined mode (ESP): e.g. { name: 'rfc4106(gcm(aes))', key, icvLen: 128 } (icvLen in bits). */
   aead?: XfrmAlgorithm;
-  /** Integrity: e.g. { name: 'hmac(sha256)', key, truncLen: 128 } (sent as XFRMA_ALG_AUTH_TRUNC). */
+  /**
+   * Integrity: e.g. { name: 'hmac(sha256)', key, truncLen: 128 } (sent as XFRMA_ALG_AUTH_TRUNC);
+   * without truncLen it goes as XFRMA_ALG_AUTH and the kernel applies the algorithm's default (ip's `auth`).
+   */
   auth?: XfrmAlgorithm;
   /** Encryption: e.g. { name: 'cbc(aes)', key }. */
   crypt?: XfrmAlgorithm;
+  /** IPComp: e.g. { name: 'deflate', key: new Uint8Array() }. */
+  comp?: XfrmAlgorithm;
+  /** XFRM_STATE_* flags (1 noecn, 2 decap-dscp, 4 nopmtudisc, 8 wildrecv, 16 icmp, 32 af-unspec, 64 align4, 128 esn). */
+  flags?: number;
+  /** XFRMA_SET_MARK (and its mask): ip's output-mark. */
+  outputMark?: { value: number; mask?: number };
+  ifId?: number;
   /** The traffic selector (default: any, of the SA's family). */
   selector?: { src: string; dst: string; proto?: number; sport?: number; dport?: number };
   mark?: { value: number; mask?: number };
@@ -626,12 +697,16 @@ export async function addSA(spec: SaSpec, opts: FamilyCallOptions & { update?: b
     ...selectorFields(spec.selector ?? { src: any, dst: any }), ...INF_LIFETIME,
     daddr: d.bytes, saddr: s.bytes, family: d.family, spi: spec.spi >>> 0, proto: enumValue(XfrmProto, spec.proto),
     mode: enumValue(XfrmMode, spec.mode ?? 'transport'), reqid: spec.reqid ?? 0, replayWindow: spec.replayWindow ?? 0,
+    flags: spec.flags ?? 0,
   };
   const attrs: Record<string, unknown> = {};
   if (spec.aead) attrs.algAead = spec.aead;
-  if (spec.auth) attrs.algAuthTrunc = { truncLen: 96, ...spec.auth };
+  if (spec.auth) attrs[spec.auth.truncLen !== undefined ? 'algAuthTrunc' : 'algAuth'] = spec.auth;
   if (spec.crypt) attrs.algCrypt = spec.crypt;
+  if (spec.comp) attrs.algComp = spec.comp;
   if (spec.mark) attrs.mark = { v: spec.mark.value, m: spec.mark.mask ?? 0xffffffff };
+  if (spec.outputMark) { attrs.setMark = spec.outputMark.value; if (spec.outputMark.mask !== undefined) attrs.setMarkMask = spec.outputMark.mask; }
+  if (spec.ifId !== undefined) attrs.ifId = spec.ifId;
   const type = opts.update ? XFRM_MSG.UPDSA : XFRM_MSG.NEWSA;
   await withSocket(Protocol.XFRM, opts, async (sock) => {
     await sock.request(new MessageBuilder(type, 0, new Concat([new RawBytes(structBytes(xfrmUsersaInfo, fixed)), encodeAttrs(xfrmAttrs, attrs)])),
@@ -655,7 +730,8 @@ export async function flushSAs(proto: 'esp' | 'ah' | 'comp' | 'any' = 'any', opt
 /** An SA change announced on XFRMNLGRP_SA: new, deleted (or expired), or all flushed. */
 export type XfrmSaEvent =
   | { type: 'new' | 'update' | 'delete' | 'expire'; sa: XfrmSA }
-  | { type: 'flush' }
+  /** proto: the IPPROTO of the flushed SAs, 255 for all. */
+  | { type: 'flush'; proto: number }
   | { type: 'overrun'; reason: string };
 
 /** SA events (XFRMNLGRP_SA), like `ip xfrm monitor state`. Closes its socket when iteration ends. */
@@ -667,11 +743,12 @@ export async function* saEvents(opts: { netns?: string | number; signal?: AbortS
       const msg = item.message;
       if (msg.kind !== 'data') continue;
       const t = msg.nlmsg.type;
-      if (t === XFRM_MSG.FLUSHSA) { yield { type: 'flush' }; continue; }
+      // struct xfrm_usersa_flush is one byte (nlmsg_len 17): left undeclared, read from the raw payload
+      if (t === XFRM_MSG.FLUSHSA) { yield { type: 'flush', proto: msg.payload?.[0] ?? 255 }; continue; }
       if (t === XFRM_MSG.DELSA) {
         // a deletion carries an xfrm_usersa_id then XFRMA_SA with the whole SA
         const whole = (msg.attrs as { sa?: StructValue<typeof xfrmUsersaInfo> } | undefined)?.sa;
-        const sa = whole ? toSA(whole, {}) : undefined;
+        const sa = whole ? toSA(whole, (msg.attrs ?? {}) as DecodedSet<typeof xfrmAttrs>) : undefined;
         if (sa) yield { type: 'delete', sa };
         continue;
       }
