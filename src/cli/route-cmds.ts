@@ -3,7 +3,7 @@
 import { Rtnl, type Family } from '../rtnl/rtnl.js';
 import { NetlinkError } from '../core/errors.js';
 import { errnoText } from '../core/errno.js';
-import type { Address, Link, Neighbour, RtObject, Rule } from '../rtnl/types.js';
+import type { Address, Link, Neighbour, Route, RtObject, Rule } from '../rtnl/types.js';
 import * as R from '../rtnl/render-ip.js';
 import type { CliContext } from './context.js';
 import { ipJson, toJsonValue } from './format.js';
@@ -381,11 +381,19 @@ async function streamRoutesJson(ctx: CliContext, rt: Rtnl, t: number | 'all' | '
   const filter = { table: t, family: family ?? (t === 'all' ? undefined : 4) } as const;
   let first = true;
   let pending = '[';
-  for await (const r of rt.routeStream(filter.family === undefined ? { table: t } : { table: t, family: filter.family })) {
-    pending += (first ? '' : ',') + JSON.stringify(toJsonValue(R.renderRoutes([r], renderOpts)[0]));
-    first = false;
+  // rendered a batch at a time: the renderer's name tables (one entry per link) are made once per
+  // batch, not once per route, so thousands of links do not multiply the cost of each route
+  let batch: Route[] = [];
+  const flush = (): void => {
+    for (const x of R.renderRoutes(batch, renderOpts)) { pending += (first ? '' : ',') + JSON.stringify(toJsonValue(x)); first = false; }
+    batch = [];
     if (pending.length > 1 << 16) { ctx.io.stdout(pending); pending = ''; }
+  };
+  for await (const r of rt.routeStream(filter.family === undefined ? { table: t } : { table: t, family: filter.family })) {
+    batch.push(r);
+    if (batch.length === 1024) flush();
   }
+  flush();
   ctx.io.stdout(pending + ']\n');
   return 0;
 }
