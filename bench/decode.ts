@@ -111,7 +111,7 @@ async function child(): Promise<void> {
       default: throw new Error(`unknown variant ${variant}`);
     }
     if (r >= 0) times.push((performance.now() - t0) / 1000);
-    if (r === 0 && gc) { gc(); heap = (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - h0) / 2 ** 20; }
+    if (r === -1 && gc) { gc(); heap = (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - h0) / 2 ** 20; }
   }
   void keep;
   rt?.close();

@@ -112,11 +112,19 @@ test('monitor -j prints NDJSON as changes happen', async () => {
     const child = spawn(process.execPath, [...CLI, '-n', ns.name, '-j', 'monitor', 'link', 'address', 'count', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    await new Promise((r) => setTimeout(r, 1500)); // tsx start-up
+    // changes only once the monitor has joined its groups (an rtnetlink socket with group bits in
+    // the namespace's /proc/net/netlink): a fixed start-up wait misses events on a loaded machine
+    const subscribed = (): boolean => ns.exec('cat', ['/proc/net/netlink']).split('\n').slice(1)
+      .some((l) => { const f = l.trim().split(/\s+/); return f[1] === '0' && f[3] !== undefined && /[1-9a-f]/.test(f[3]); });
+    await waitFor(subscribed, 30_000, 'the monitor subscribed');
     ns.ip('link', 'add', 'mon0', 'type', 'veth', 'peer', 'name', 'mon1');
     ns.ip('addr', 'add', '10.3.0.1/24', 'dev', 'mon0');
     ns.ip('link', 'del', 'mon0');
-    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    const code = await Promise.race([
+      new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1))),
+      new Promise<number>((resolve) => setTimeout(() => { child.kill(); resolve(-2); }, 30_000)),
+    ]);
+    assert.is(code, 0, code === -2 ? `the monitor did not end after 4 events; it printed: ${out}` : 'exit status');
     assert.is(code, 0);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { action: string; kind: string; object: Record<string, unknown> });
     assert.is(lines.length, 4);

@@ -133,7 +133,17 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
   const type = header ? header.type : v.getUint16(offset + 4, true);
   const pOff = offset + NLMSG_HDRLEN;
   const end = offset + length;
-  if (type < 16) return decodeControl(header ?? decodeHeader(b, offset), b, offset, pOff, end);
+  if (type < 16) {
+    if (header !== undefined) return decodeControl(header, b, offset, pOff, end, false);
+    // a run of identical control headers (NOOPs, hostile or not) shares one frozen header object,
+    // so such input costs memory and time in proportion to its size like any other
+    const last = lastControl;
+    if (type !== NLMSG_ERROR && type !== NLMSG_DONE && last !== undefined && last.length === length && last.type === type
+      && last.flags === v.getUint16(offset + 6, true) && last.seq === v.getUint32(offset + 8, true) && last.pid === v.getUint32(offset + 12, true)) {
+      return decodeControl(last, b, offset, pOff, end, false);
+    }
+    return decodeControl(decodeHeader(b, offset), b, offset, pOff, end, true);
+  }
   const flags = header ? header.flags : v.getUint16(offset + 6, true);
   const seq = header ? header.seq : v.getUint32(offset + 8, true);
   const pid = header ? header.pid : v.getUint32(offset + 12, true);
@@ -221,7 +231,8 @@ export function decodeParts(cf: CompiledFamily, def: MessageDef, b: Uint8Array, 
   return PARTS;
 }
 
-function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: number, end: number): DecodedMessage {
+/** `own`: `h` was made here for this message (so it may be frozen and shared with the next ones). */
+function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: number, end: number, own: boolean): DecodedMessage {
   const payload = b.subarray(pOff, end);
   if (h.type === NLMSG_ERROR) {
     const e = decodeErrorPayload(payload, h.flags, pOff);
@@ -231,9 +242,11 @@ function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: nu
     const d = decodeDonePayload(payload, h.flags, pOff);
     return { kind: 'done', nlmsg: h, offset, name: 'NLMSG_DONE', error: d.error, extack: d.extack };
   }
-  return { kind: 'control', nlmsg: h, offset, name: controlTypeName(h.type) ?? `NLMSG_${h.type}`, payload: payload.length ? payload.slice() : EMPTY };
+  const nlmsg = own ? (lastControl = Object.freeze(h)) : h;
+  return { kind: 'control', nlmsg, offset, name: controlTypeName(h.type) ?? `NLMSG_${h.type}`, payload: payload.length ? payload.slice() : EMPTY };
 }
 const EMPTY = new Uint8Array(0);
+let lastControl: MessageHeader | undefined;
 
 /** Decodes every message in `b` with a family's declarations. */
 export function decodeAll(family: MessageFamily | undefined, b: Uint8Array): DecodedMessage[] {
