@@ -19,6 +19,8 @@ import {
   type XfrmDirName,
 } from '../families/xfrm/index.js';
 import { IpExit, UsageError } from './io.js';
+import { NetlinkError } from '../core/errors.js';
+import { errnoText } from '../core/errno.js';
 import { xfrmMonitorCommand, xfrmStateCommand } from './xfrm-state.js';
 
 export type FamiliesObject = 'ss' | 'nft' | 'conntrack' | 'uevent' | 'xfrm' | 'audit' | 'proc';
@@ -268,6 +270,11 @@ export async function familiesCommand(
     if (e instanceof FamUsage) { io.stderr(`nlwire: ${e.message}\n${FAMILIES_HELP}`); return 2; }
     if (e instanceof IpExit) { io.stderr(e.text); return e.code; }
     if (e instanceof UsageError) { io.stderr(`nlwire: ${e.message}\n`); return 255; }
+    if (object === 'xfrm' && e instanceof NetlinkError) {
+      // ip xfrm talks through rtnl_talk: the kernel's extended ACK message, else "RTNETLINK answers"; exit 2
+      io.stderr(e.extack.message ? `Error: ${e.extack.message}${/[.]$/.test(e.extack.message) ? '' : '.'}\n` : `RTNETLINK answers: ${errnoText(e.errno)}\n`);
+      return 2;
+    }
     io.stderr(`nlwire ${object}: ${(e as Error).message}\n`);
     return 1;
   }

@@ -181,6 +181,8 @@ test('nlwire xfrm state list prints what ip xfrm state list prints (larval SAs: 
       ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1', 'aead', 'x', '0x11', '64', 'enc', 'y', '0x1'],
       ['add', 'src', '1.2.3.4', 'dst', '1.2.3.5', 'proto', 'esp', 'spi', '1', 'mark', '1', 'mask', 'y'], ['get', 'dst', '1.1.1.1', 'spi', '1'],
       ['delete', 'dst', '1.1.1.1', 'proto', 'esp', 'spi', '1', 'garbage'], ['flush', 'proto', 'bla'],
+      // the kernel's refusals, as ip reports them
+      ['delete', 'src', '10.0.0.1', 'dst', '10.0.0.2', 'proto', 'esp', 'spi', '0x100'], ['get', 'src', '10.0.0.1', 'dst', '10.0.0.2', 'proto', 'esp', 'spi', '0x100'],
     ]) {
       out = ''; err = '';
       const rc = await familiesCommand('xfrm', ['state', ...w], io, ns.name);
