@@ -122,8 +122,12 @@ test('the CLI adds ESP and AH SAs in ip\'s grammar; ip reads them as nlwire does
 });
 
 test('the kernel refuses what it cannot build (a bad key length) and nlwire reports it; ip\'s value errors match ip', () => {
-  let r = spawnStatus('node', 'dist/cli.js', 'xfrm', 'state', 'add', 'src', '192.0.2.1', 'dst', '192.0.2.9', 'proto', 'esp', 'spi', '0x9', 'aead', 'rfc4106(gcm(aes))', '0x0102', '128');
+  const bad = ['xfrm', 'state', 'add', 'src', '192.0.2.1', 'dst', '192.0.2.9', 'proto', 'esp', 'spi', '0x9', 'aead', 'rfc4106(gcm(aes))', '0x0102', '128'];
+  let r = spawnStatus('node', 'dist/cli.js', ...bad);
   assert.is.not(r.status, 0, 'a 2-byte GCM key is refused');
+  // the kernel's refusal as ip reports it (its extack message, else RTNETLINK answers), exit 2
+  const ipBad = spawnStatus('ip', ...bad);
+  assert.equal([r.status, r.stderr], [ipBad.status, ipBad.stderr], 'a kernel refusal');
   for (const w of [['proto', 'esp', 'spi', 'x'], ['proto', 'ah', 'spi', '1', 'enc', 'cbc(aes)', '0x11']]) {
     const args = ['xfrm', 'state', 'add', 'src', '192.0.2.1', 'dst', '192.0.2.9', ...w];
     r = spawnStatus('node', 'dist/cli.js', ...args);
