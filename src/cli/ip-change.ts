@@ -200,12 +200,20 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
       const k = parseKindWords(p.type, p.kindWords);
       if (!k) notSupported('link set', 'type');
       if (k.lower) notSupported(`link set type ${p.type}`, 'dev');
-      // a tunnel's changelink takes the whole parameter set (absent ones reset): ip reads the
-      // current ones first, nlwire does not yet, so it refuses rather than wipe them
-      if (!['bond', 'vlan', 'macsec', 'dummy', 'wireguard'].includes(p.type)) {
-        throw new UsageError(`link set type ${p.type}: nlwire changes bond, vlan and macsec options only (a ${p.type} change needs its current parameters merged in)`);
+      let data = k.data;
+      if (WHOLE_SET_KINDS.has(p.type)) {
+        // a tunnel's changelink takes the whole parameter set (absent ones reset): as ip does, the
+        // current parameters are read first and the words change only what they name; the flag
+        // words add their bits to the current ones (gre's iflags/oflags)
+        const cur = (await rt.link(p.dev)).attrs.linkinfo as { kind?: string; data?: Record<string, unknown> } | undefined;
+        if (cur?.kind === p.type && cur.data) {
+          data = { ...cur.data, ...k.data };
+          for (const f of ['iflags', 'oflags']) {
+            if (typeof cur.data[f] === 'number' || typeof k.data[f] === 'number') data[f] = (Number(cur.data[f] ?? 0) | Number(k.data[f] ?? 0)) >>> 0;
+          }
+        }
       }
-      p.changes.kind = Object.keys(k.data).length ? { type: p.type, data: k.data } : { type: p.type };
+      p.changes.kind = Object.keys(data).length ? { type: p.type, data } : { type: p.type };
     }
     await checkDevices(rt, p.refs);
     const { group } = p;
@@ -607,6 +615,9 @@ async function nexthopCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): 
 export type ChangeObject = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nexthop';
 
 /** Runs one change verb of an object; throws IpExit/NetlinkError as ip would fail. */
+/** Kinds whose changelink resets what a change leaves out (ip_tunnel's), so a change starts from the current parameters. */
+const WHOLE_SET_KINDS = new Set(['gre', 'gretap', 'ip6gre', 'ip6gretap', 'ipip', 'sit']);
+
 export async function changeCommand(object: ChangeObject, verb: Verb, words: readonly string[], rt: Rtnl, family?: Family, io?: { stderr(s: string): void }): Promise<void> {
   const w = new Words(words);
   switch (object) {

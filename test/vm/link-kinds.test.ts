@@ -176,8 +176,21 @@ test('the CLI creates every kind in ip\'s grammar (nlwire -batch), changes bond 
     'link set cbd0 type bond miimon 200 updelay 400',
     'link set cvl10 type vlan reorder_hdr off',
     'link set cms type macsec encrypt off',
+    // tunnels: a change names only what changes, the rest is kept (ip reads it first)
+    'link set cgre type gre ttl 32',
+    'link set cgtap type gretap seq',
+    'link set cipip type ipip ttl 33',
+    'link set csit type sit remote 198.51.100.6',
     'link delete cwg2',
   ]);
+  const gre = info('cgre').info_data as Json;
+  assert.equal([gre.ttl, gre.remote, gre.local, gre.ikey], [32, '198.51.100.2', '198.51.100.1', '0.0.0.42'], JSON.stringify(gre));
+  const gtap = info('cgtap').info_data as Json;
+  assert.equal([gtap.remote, gtap.ikey, gtap.okey, gtap.iseq, gtap.icsum], ['198.51.100.3', '0.0.0.1', '0.0.0.2', true, true], JSON.stringify(gtap));
+  const ipip = info('cipip').info_data as Json;
+  assert.equal([ipip.ttl, ipip.remote], [33, '198.51.100.4'], JSON.stringify(ipip));
+  const sit = info('csit').info_data as Json;
+  assert.equal([sit.ttl, sit.remote], [20, '198.51.100.6'], JSON.stringify(sit));
   assert.is((info('cbd0').info_data as Json).miimon, 200);
   assert.is((info('cbd0').info_data as Json).updelay, 400);
   assert.is((info('cms').info_data as Json).encrypt, false);
