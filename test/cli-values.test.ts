@@ -95,6 +95,45 @@ test('every value: nlwire accepts and rejects as ip does, with the same message,
   }
 });
 
+/** Addresses and prefixes as a user (or an adversary) might type them: ip reads parts with strtoul(base 0). */
+const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('0', '00', '010', '08', '0x0a', '0xff', '0x100', '+1', '-0', '-1', '', ' 1', '1 '));
+const ipv6ish = fc.constantFrom('::', '::1', 'fe80::1', '2001:db8::', '2001:db8::1:2:3:4:5', '1:2:3:4:5:6:7:8', '1::2::3', ':::', '::ffff:1.2.3.4',
+  '::ffff:01.2.3.4', '2001:db8:0:0:0:0:0:0', '20010:db8::', 'g::1', '::1.2.3');
+const prefixValue = fc.oneof(
+  fc.tuple(fc.array(part, { minLength: 1, maxLength: 5 }), fc.option(fc.oneof(fc.integer({ min: -1, max: 130 }).map(String),
+    fc.constantFrom('', '08', '010', '0x8', '0x20', '+8', '-0', '8/9', '8 ', '8.0', '1e1', '033')), { nil: undefined }))
+    .map(([parts, len]) => parts.join('.') + (len === undefined ? '' : `/${len}`)),
+  fc.tuple(ipv6ish, fc.option(fc.constantFrom('', '64', '0x40', '0100', '128', '129', '-0', '+64'), { nil: undefined }))
+    .map(([a, len]) => a + (len === undefined ? '' : `/${len}`)),
+);
+
+test('every address and prefix: read as ip reads it (strtoul parts, base-0 lengths), installed where ip installs it', async () => {
+  const ours = createNetns('vapn'), theirs = createNetns('vapi');
+  try {
+    const mismatches: string[] = [];
+    const exits = new Map<number, number>();
+    let n = 0;
+    const templates = ['route add unreachable V', 'route add blackhole V table 100', 'rule add pref P from V table 100', 'rule add pref P to V table 100',
+      'addr add V dev lo', 'route add D via V dev lo onlink', 'route get V'];
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...templates), prefixValue, async (template, v) => {
+      n++;
+      const line = template.replace('D', `10.${n >> 8}.${n & 255}.0/24`).replace('P', String(1000 + n)).split(' ').map((w) => (w === 'V' ? v : w));
+      const a = await nlwire(ours.name, line), b = ip(theirs.name, line);
+      exits.set(b.code, (exits.get(b.code) ?? 0) + 1);
+      if (a.code !== b.code || a.err !== b.err || (template.startsWith('route get') && a.out !== b.out)) {
+        mismatches.push(`${JSON.stringify(line.join(' '))}: nlwire ${a.code} ${JSON.stringify(a.err)}, ip ${b.code} ${JSON.stringify(b.err)}`);
+      }
+      return true;
+    }), { numRuns: 400, seed: 1311, endOnFailure: false });
+    assert.equal(mismatches, []);
+    for (const code of [0, 1]) assert.ok((exits.get(code) ?? 0) > 10, `enough cases ending with exit ${code}: ${[...exits]}`);
+    assert.is(dumps(ours), dumps(theirs), 'the kernel state after the same commands');
+  } finally {
+    ours.delete();
+    theirs.delete();
+  }
+});
+
 test('a selector that cannot be parsed never widens a rule: nothing is sent', async () => {
   const ns = createNetns('valsel');
   try {

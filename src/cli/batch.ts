@@ -215,13 +215,13 @@ export function quickRoute(line: string): RtChange | undefined {
   return { op, route: { dst, gateway } } as RtChange;
 }
 
-/** A.B.C.D or A.B.C.D/LEN (LEN 0-32, one or two digits), as prefixOf accepts it. */
+/** A.B.C.D or A.B.C.D/LEN (LEN 0-32, one or two decimal digits, no leading zero): read the same by ip and in place. */
 function isIPv4Prefix(s: string): boolean {
   const slash = s.indexOf('/');
   if (ipv4At(s, 0, slash < 0 ? s.length : slash) < 0) return false;
   if (slash < 0) return true;
   const digits = s.length - slash - 1;
-  if (digits < 1 || digits > 2) return false;
+  if (digits < 1 || digits > 2 || (digits === 2 && s.charCodeAt(slash + 1) === 48)) return false;
   let len = 0;
   for (let i = slash + 1; i < s.length; i++) {
     const c = s.charCodeAt(i);

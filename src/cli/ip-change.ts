@@ -1,7 +1,7 @@
 // The change verbs (add, set, replace, delete ...) of link, address, route, neigh, rule and nexthop,
 // in ip's grammar. Every word is parsed first, with ip's parsers and messages (values.ts); devices
 // are then looked up with ip's "Cannot find device" exits; only then is anything sent.
-import { parseIP, parsePrefix } from '../core/addr.js';
+import { parsePrefix } from '../core/addr.js';
 import { NetlinkError } from '../core/errors.js';
 import type { AddressOptions, LinkChanges, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, Rtnl, RuleSpec, Family } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
@@ -10,7 +10,7 @@ import { buildMessage } from '../schema/family.js';
 import { firstMatch, matches, type Verb, Words } from './ip-words.js';
 import { parseKindWords } from './link-kinds.js';
 import {
-  badAddress, badPrefix, duplicateArgument, invarg, isRouteTypeName, parseDsfield, parseInteger, parseIpProto, parseLifetime,
+  badAddress, badPrefix, duplicateArgument, invarg, ipAddress, ipPrefix, isRouteTypeName, parseDsfield, parseInteger, parseIpProto, parseLifetime,
   parsePortRange, parseProtocol, parseRouteType, parseRttTime, parseScope, parseTable, parseUidRange, parseUnsigned,
   unsignedOr, U16, U32, U8, parseGroup,
 } from './values.js';
@@ -34,18 +34,18 @@ function notSupported(object: string, word: string): never {
   throw new UsageError(`${object}: "${word}" is an ip keyword nlwire does not implement yet`);
 }
 
+/** get_prefix(): the canonical text of what ip reads (so '010.0.0.0/010' is 8.0.0.0/8, as ip installs it). */
 function prefixOf(arg: string, family?: Family): string {
   if (arg === 'default' || arg === 'all' || arg === 'any') return 'default';
-  const p = parsePrefix(arg);
-  const wanted = family === 4 ? 4 : family === 6 ? 16 : 0;
-  if (!p || (wanted && p.address.length !== wanted)) badPrefix(arg, family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any');
-  return arg;
+  const p = ipPrefix(arg, family);
+  if (!p) badPrefix(arg, family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any');
+  return p.text;
 }
+/** get_addr(): the canonical text of what ip reads. */
 function addressOf(arg: string, family?: Family, kind: 'any' | 'inet' = 'any'): string {
-  const a = parseIP(arg);
-  const wanted = family === 4 ? 4 : family === 6 ? 16 : 0;
-  if (!a || (wanted && a.length !== wanted)) badAddress(arg, family === 4 ? 'inet' : family === 6 ? 'inet6' : kind);
-  return arg;
+  const a = ipAddress(arg, family);
+  if (!a) badAddress(arg, family === 4 ? 'inet' : family === 6 ? 'inet6' : kind);
+  return a.text;
 }
 const famOf = (addr: string): Family => (addr.includes(':') ? 6 : 4);
 
@@ -139,12 +139,12 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
             if (n === undefined || n >= 1n << 24n) invarg('invalid id', v);
             vx.id = Number(n);
           } else if (matches(word, 'group')) {
-            const v = addressOf(kw.value());
-            if (!(famOf(v) === 6 ? /^ff/i.test(v) : (Number(v.split('.')[0]) & 0xf0) === 0xe0)) invarg('invalid group address', v);
+            const raw = kw.value(), v = addressOf(raw);
+            if (!(famOf(v) === 6 ? /^ff/i.test(v) : (Number(v.split('.')[0]) & 0xf0) === 0xe0)) invarg('invalid group address', raw);
             vx.group = v;
           } else if (matches(word, 'remote')) {
-            const v = addressOf(kw.value());
-            if (famOf(v) === 6 ? /^ff/i.test(v) : (Number(v.split('.')[0]) & 0xf0) === 0xe0) invarg('invalid remote address', v);
+            const raw = kw.value(), v = addressOf(raw);
+            if (famOf(v) === 6 ? /^ff/i.test(v) : (Number(v.split('.')[0]) & 0xf0) === 0xe0) invarg('invalid remote address', raw);
             vx.group = v;
           } else if (matches(word, 'local')) vx.local = addressOf(kw.value());
           else if (matches(word, 'dev')) { vx.dev = kw.value(); p.refs.push({ name: vx.dev, missing: 'nodev255' }); }
@@ -355,6 +355,19 @@ interface ParsedRoute { spec: RouteSpec; refs: DevRef[] }
 /** iproute_modify()'s grammar. */
 export function parseRoute(w: Words, family?: Family): ParsedRoute {
   const s: Partial<RouteSpec> = {};
+  // rtm_family as iproute_modify() keeps it: -4/-6, else the family of the first address typed;
+  // later addresses are read in that family (`10.0.0.0/8 via fe80::1` is refused, as by ip).
+  let fam = family;
+  const setFam = (text: string): string => { if (fam === undefined && text !== 'default') fam = famOf(text); return text; };
+  /** `via [inet|inet6] ADDRESS`: an explicit family is RTA_VIA's, else rtm_family's. */
+  const viaOf = (): string => {
+    let v = w.value();
+    let viaFamily = fam;
+    if (v === 'inet' || v === 'inet6') { viaFamily = v === 'inet' ? 4 : 6; v = w.value(); }
+    const a = addressOf(v, viaFamily, 'inet');
+    if (fam === undefined) fam = famOf(a);
+    return a;
+  };
   const refs: DevRef[] = [];
   const metrics: Record<string, number> = {};
   let lock = 0;
@@ -363,12 +376,9 @@ export function parseRoute(w: Words, family?: Family): ParsedRoute {
     const word = w.next();
     const metric = ROUTE_METRICS.find(([k, , , how]) => (how === 'exact' ? word === k : matches(word, k)));
     // ip's chain tests tos/dsfield, expires, metric, scope before the metrics: keep that order.
-    if (word === 'src') s.prefsrc = addressOf(w.value(), family, 'inet');
-    else if (word === 'via') {
-      let v = w.value();
-      if (v === 'inet' || v === 'inet6') v = w.value();
-      s.gateway = addressOf(v, family, 'inet');
-    } else if (word === 'from') s.src = prefixOf(w.value(), family);
+    if (word === 'src') s.prefsrc = setFam(addressOf(w.value(), fam, 'inet'));
+    else if (word === 'via') s.gateway = viaOf();
+    else if (word === 'from') s.src = setFam(prefixOf(w.value(), fam));
     else if (word === 'tos' || matches(word, 'dsfield')) { const v = w.value(); if (parseDsfield(v) === undefined) invarg('"tos" value is invalid\n', v); notSupported('route', 'tos'); }
     else if (word === 'expires') { unsignedOr(w.value(), '"expires" value is invalid\n'); notSupported('route', 'expires'); }
     else if (matches(word, 'metric') || matches(word, 'priority') || word === 'preference') s.metric = unsignedOr(w.value(), '"metric" value is invalid\n');
@@ -383,16 +393,17 @@ export function parseRoute(w: Words, family?: Family): ParsedRoute {
     } else if (word === 'nexthop') {
       // parse_nexthops(): via, dev, weight up to the next "nexthop".
       while (!w.done) {
-        const nh: { gateway?: string; dev?: string; weight?: number } = {};
+        const nh: { gateway?: string; dev?: string; weight?: number; onlink?: boolean } = {};
         while (!w.done && w.peek() !== 'nexthop') {
           const k = w.next();
-          if (k === 'via') { let v = w.value(); if (v === 'inet' || v === 'inet6') v = w.value(); nh.gateway = addressOf(v, family, 'inet'); }
+          if (k === 'via') nh.gateway = viaOf();
           else if (k === 'dev') { nh.dev = w.value(); refs.push({ name: nh.dev, missing: 'nodev255' }); }
           else if (matches(k, 'weight')) {
             const v = w.value(); const n = parseUnsigned(v);
             if (n === undefined || n === 0n || n > 256n) invarg('"weight" is invalid\n', v);
             nh.weight = Number(n);
-          } else if (['onlink', 'realms', 'encap'].includes(k)) notSupported('route nexthop', k);
+          } else if (k === 'onlink') nh.onlink = true;
+          else if (['realms', 'encap'].includes(k)) notSupported('route nexthop', k);
           else throw new IpExit(`Error: either "to" is duplicate, or "${k}" is a garbage.\n`, 255);
         }
         multipath.push(nh);
@@ -406,7 +417,8 @@ export function parseRoute(w: Words, family?: Family): ParsedRoute {
       const v = w.value();
       if (v !== 'low' && v !== 'medium' && v !== 'high') invarg('"pref" value is invalid\n', v);
       s.pref = v;
-    } else if (['as', 'realms', 'onlink', 'congctl', 'vrf', 'encap', 'ttl-propagate'].includes(word) || matches(word, 'realms') || matches(word, 'congctl') || matches(word, 'vrf')) notSupported('route', word);
+    } else if (word === 'onlink') s.onlink = true;
+    else if (['as', 'realms', 'congctl', 'vrf', 'encap', 'ttl-propagate'].includes(word) || matches(word, 'realms') || matches(word, 'congctl') || matches(word, 'vrf')) notSupported('route', word);
     else if (matches(word, 'fastopen_no_cookie')) {
       const v = w.value(); const n = parseUnsigned(v);
       if (n === undefined) invarg('"fastopen_no_cookie" value is invalid\n', v);
@@ -419,7 +431,7 @@ export function parseRoute(w: Words, family?: Family): ParsedRoute {
         v = w.value();
       }
       if (s.dst !== undefined) throw new IpExit(`Error: either "to" is duplicate, or "${v}" is a garbage.\n`, 255);
-      s.dst = prefixOf(v, family);
+      s.dst = setFam(prefixOf(v, fam));
     }
   }
   if (lock) metrics.lock = lock;
@@ -531,6 +543,9 @@ export function parseRule(w: Words, family?: Family): RuleSpec {
       }
     }
   }
+  // As iprule_modify(): the family is -4/-6 or else inet, never taken from an address typed (an
+  // IPv6 selector without -6 goes out as ip sends it, and the kernel refuses it as it does ip's).
+  s.family ??= 4;
   return s;
 }
 

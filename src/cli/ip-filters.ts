@@ -1,11 +1,11 @@
 // The selectors of `ip route|address|neigh show` and their flush verbs, parsed with ip's words and
 // values and matched as iproute2's filter_nlmsg()/ipaddr_filter()/print_neigh() match: a selector
 // narrows what is shown (or deleted), and one that cannot be parsed is refused, never dropped.
-import { parseIP, parsePrefix } from '../core/addr.js';
+import { parseIP } from '../core/addr.js';
 import type { Address, Link, Neighbour, Route } from '../rtnl/types.js';
 import { IpExit } from './io.js';
 import { matches, type Words } from './ip-words.js';
-import { badPrefix, invarg, parseDsfield, parseGroup, parseProtocol, parseRouteType, parseScope, parseTable, unsignedOr } from './values.js';
+import { badPrefix, invarg, ipPrefix, parseDsfield, parseGroup, parseProtocol, parseRouteType, parseScope, parseTable, unsignedOr } from './values.js';
 
 const AF_INET = 2, AF_INET6 = 10;
 
@@ -16,10 +16,9 @@ export interface Prefix { bytes: Uint8Array; len: number; family: number }
 export function prefixArg(arg: string, family?: 4 | 6): Prefix {
   const fam = family === 6 ? AF_INET6 : AF_INET;
   if (arg === 'default' || arg === 'all' || arg === 'any') return { bytes: new Uint8Array(fam === AF_INET6 ? 16 : 4), len: 0, family: fam };
-  const p = parsePrefix(arg);
-  const want = family === 4 ? 4 : family === 6 ? 16 : 0;
-  if (!p || (want && p.address.length !== want)) badPrefix(arg, family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any');
-  return { bytes: p.address, len: p.prefixLength, family: p.address.length === 4 ? AF_INET : AF_INET6 };
+  const p = ipPrefix(arg, family);
+  if (!p) badPrefix(arg, family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any');
+  return { bytes: p.bytes, len: p.len, family: p.family === 4 ? AF_INET : AF_INET6 };
 }
 
 /** inet_addr_match(): do the first `bits` bits of `addr` equal the prefix's? */
@@ -266,10 +265,7 @@ export function parseNeighSelector(w: Words, flush: boolean, family?: 4 | 6): Ne
     else {
       const v = word === 'to' ? w.value() : word;
       if (v === 'all' || v === 'default' || v === 'any') continue;
-      const p = parsePrefix(v);
-      const want = family === 4 ? 4 : family === 6 ? 16 : 0;
-      if (!p || (want && p.address.length !== want)) badPrefix(v, family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any');
-      s.to = { bytes: p.address, len: p.prefixLength, family: p.address.length === 4 ? AF_INET : AF_INET6 };
+      s.to = prefixArg(v, family);
     }
   }
   return s;

@@ -1,6 +1,5 @@
 // `route get` (the kernel's answer for one destination) and the flush verbs of address, route and
 // neigh, in ip's grammar, with ip's values and output.
-import { parsePrefix } from '../core/addr.js';
 import { NetlinkError } from '../core/errors.js';
 import { rtnetlinkMessages as M } from '../families/route/index.js';
 import { buildMessage } from '../schema/family.js';
@@ -11,7 +10,7 @@ import type { CliContext } from './context.js';
 import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
-import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
+import { badPrefix, invarg, ipPrefix, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
 import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
 import { spawnSync } from 'node:child_process';
 
@@ -36,10 +35,10 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   const attrs: Record<string, unknown> = {};
   let iif: string | undefined, oif: string | undefined, found = false;
   const prefix = (arg: string): { addr?: string; len: number; family: number } => {
-    const p = parsePrefix(arg);
-    const want = ctx.family === 4 ? 4 : ctx.family === 6 ? 16 : 0;
-    if (!p || (want && p.address.length !== want)) badPrefix(arg, ctx.family === 4 ? 'inet' : ctx.family === 6 ? 'inet6' : 'any');
-    return { addr: arg.split('/')[0]!, len: p.prefixLength, family: p.address.length === 4 ? AF_INET : AF_INET6 };
+    const fam = ctx.family === 4 || ctx.family === 6 ? ctx.family : undefined;
+    const p = ipPrefix(arg, fam);
+    if (!p) badPrefix(arg, fam === 4 ? 'inet' : fam === 6 ? 'inet6' : 'any');
+    return { addr: p.text.split('/')[0]!, len: p.len, family: p.family === 4 ? AF_INET : AF_INET6 };
   };
   while (!w.done) {
     const word = w.next();
@@ -59,7 +58,8 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
       const p = prefix(word === 'to' ? w.value() : word);
       if (!fixed.family) fixed.family = p.family;
       attrs.dst = p.addr;
-      if (fixed.family === AF_INET && p.len !== 32) ctx.io.stderr(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);
+      const full = fixed.family === AF_INET ? 32 : fixed.family === AF_INET6 ? 128 : p.len;
+      if (p.len !== full) ctx.io.stderr(`Warning: /${p.len} as prefix is invalid, only /${full} (or none) is supported.\n`);
       // ip's socket is not strict, so the kernel ignores the length there; a strict one refuses it.
       fixed.dstLen = p.addr === undefined ? 0 : p.family === AF_INET ? 32 : 128;
       found = true;

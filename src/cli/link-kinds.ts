@@ -2,10 +2,9 @@
 // kinds of iproute2 6.1's link_*.c that nlwire parses: dummy, vlan, bond, vrf, gre/gretap/ip6gre/
 // ip6gretap, ipip/sit, geneve, macsec and wireguard. Each becomes IFLA_INFO_DATA (the attribute
 // names of src/families/route/linkinfo.ts) plus what the kind needs around it (the lower device).
-import { parseIP } from '../core/addr.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
-import { invarg, parseTable, parseUnsigned, U16, U32, U8, unsignedOr } from './values.js';
+import { invarg, ipAddress, parseTable, parseUnsigned, U16, U32, U8, unsignedOr } from './values.js';
 
 /** What a kind's words give: its IFLA_INFO_DATA and the lower device a tunnel names (`dev`); vlan and macsec take `link` before `type`, and the kernel refuses them without it, as with ip. */
 export interface KindOptions { data: Record<string, unknown>; lower?: string }
@@ -112,15 +111,15 @@ function vrf(w: Words): KindOptions {
 /** A tunnel endpoint: an address of the family, or `any` (left out). */
 function endpoint(v: string, v6: boolean): string | undefined {
   if (v === 'any') return undefined;
-  const a = parseIP(v);
-  if (!a || a.length !== (v6 ? 16 : 4)) throw new IpExit(`Error: ${v6 ? 'inet6' : 'inet'} address is expected rather than "${v}".\n`, 1);
-  return v;
+  const a = ipAddress(v, v6 ? 6 : 4);
+  if (!a) throw new IpExit(`Error: ${v6 ? 'inet6' : 'inet'} address is expected rather than "${v}".\n`, 1);
+  return a.text;
 }
 /** ip's gre key: a dotted quad or a number. */
 function greKey(v: string, what: string): number {
   if (v.includes('.')) {
-    const a = parseIP(v);
-    if (!a || a.length !== 4) invarg(`invalid value for "${what}" parameter`, v);
+    const a = ipAddress(v, 4)?.bytes;
+    if (!a) invarg(`invalid value for "${what}" parameter`, v);
     return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
   }
   const n = parseUnsigned(v, U32, 0);
@@ -194,9 +193,9 @@ function geneve(w: Words): KindOptions {
       d.id = Number(n);
     } else if (word === 'remote') {
       const v = w.value();
-      const a = parseIP(v);
+      const a = ipAddress(v);
       if (!a) throw new IpExit(`Error: any valid address is expected rather than "${v}".\n`, 1);
-      d[a.length === 4 ? 'remote' : 'remote6'] = v;
+      d[a.family === 4 ? 'remote' : 'remote6'] = a.text;
     } else if (word === 'ttl' || word === 'hoplimit') {
       const v = w.value();
       if (v === 'inherit') d.ttlInherit = 1; else d.ttl = unsignedOr(v, 'invalid TTL', U8);

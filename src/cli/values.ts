@@ -3,6 +3,7 @@
 // ip's tables. A rejected value throws IpExit with ip's own message and exit status, before
 // anything is sent to the kernel.
 import { readFileSync } from 'node:fs';
+import { formatIPv4, formatIPv6, parseIPv6 } from '../core/addr.js';
 import { namesFromFile, namesOf, RT_PROTOS, RT_SCOPES, RT_TABLES, RTN_TYPES } from '../rtnl/ip-names.js';
 import { IpExit } from './io.js';
 
@@ -51,6 +52,55 @@ export function parseInteger(arg: string, base: 0 | 10 = 0): number | undefined 
   if (mag === undefined) return undefined;
   const v = m[2] === '-' ? -mag : mag;
   return v < -(1n << 31n) || v > (1n << 31n) - 1n ? undefined : Number(v);
+}
+
+// ---- addresses and prefixes, as get_addr_1()/get_prefix_1() read them ----------------------------
+
+/** An address as ip read it: its bytes and its canonical text (what nlwire passes on, never the typed word). */
+export interface IpAddress { bytes: Uint8Array; text: string; family: 4 | 6 }
+/** A prefix as ip read it; `text` is canonical `A/LEN` (or `A` when no length was typed). */
+export interface IpPrefix extends IpAddress { len: number; lenGiven: boolean }
+
+/**
+ * get_addr_ipv4(): up to four parts, each strtoul(base 0) <= 255, missing parts 0. So '10' is
+ * 10.0.0.0, '0x0a.1' is 10.1.0.0 and '010.0.0.1' is 8.0.0.1, as ip installs them.
+ */
+function ipv4Parts(arg: string): Uint8Array | undefined {
+  const out = new Uint8Array(4);
+  let rest = arg;
+  for (let i = 0; i < 4; i++) {
+    const r = strtoul(rest, 0);
+    if (r.end === 0 || r.erange || r.value > 255n) return undefined;
+    out[i] = Number(r.value);
+    if (r.end === rest.length) return out;
+    if (i === 3 || rest[r.end] !== '.') return undefined;
+    rest = rest.slice(r.end + 1);
+  }
+  return out;
+}
+
+/** get_addr_1() for inet/inet6 (`family` as -4/-6 fixed it); undefined where ip fails. */
+export function ipAddress(arg: string, family?: 4 | 6): IpAddress | undefined {
+  if (arg.includes(':')) {
+    if (family === 4) return undefined;
+    const bytes = parseIPv6(arg); // inet_pton(AF_INET6)
+    return bytes && { bytes, text: formatIPv6(bytes), family: 6 };
+  }
+  if (family === 6) return undefined;
+  const bytes = ipv4Parts(arg);
+  return bytes && { bytes, text: formatIPv4(bytes), family: 4 };
+}
+
+/** get_prefix_1(): ADDRESS[/LEN], LEN as get_unsigned() (base 0) reads it, at most the family's bits. */
+export function ipPrefix(arg: string, family?: 4 | 6): IpPrefix | undefined {
+  const slash = arg.indexOf('/');
+  const a = ipAddress(slash < 0 ? arg : arg.slice(0, slash), family);
+  if (!a) return undefined;
+  const max = a.family === 4 ? 32 : 128;
+  if (slash < 0) return { ...a, len: max, lenGiven: false };
+  const len = parseUnsigned(arg.slice(slash + 1), U32, 0);
+  if (len === undefined || len > BigInt(max)) return undefined;
+  return { ...a, text: `${a.text}/${len}`, len: Number(len), lenGiven: true };
 }
 
 // ---- ip's error exits -------------------------------------------------------------------------------

@@ -6,13 +6,13 @@
 // ID := [src ADDR] [dst ADDR] [proto XFRM-PROTO] [spi SPI]; ALGO := { enc | auth } NAME KEY |
 // auth-trunc NAME KEY TRUNC-LEN | aead NAME KEY ICV-LEN | comp NAME. A key is 0x-hex or a string.
 // Text output is ip's, line for line; -j gives the SA records.
-import { parseIP, parsePrefix } from '../core/addr.js';
+import { parseIP } from '../core/addr.js';
 import {
   addSA, deleteSA, flushSAs, getSA, listSAs, saEvents, saText, type SaSpec, type XfrmAlgorithm, type XfrmSA, type XfrmSaEvent,
 } from '../families/xfrm/index.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
-import { badPrefix, duplicateArgument, invarg, missingArgument, parseUnsigned, U32, U8, unsignedOr } from './values.js';
+import { badPrefix, duplicateArgument, invarg, ipPrefix, missingArgument, parseUnsigned, U32, U8, unsignedOr } from './values.js';
 
 type Proto = 'esp' | 'ah' | 'comp';
 export interface XfrmIO { stdout(s: string): void; stderr(s: string): void }
@@ -42,8 +42,9 @@ function idWord(word: string, w: Words, id: Id): boolean {
   if (word !== 'src' && word !== 'dst' && word !== 'proto' && word !== 'spi') return false;
   const v = w.value();
   if (word === 'src' || word === 'dst') {
-    if (!parsePrefix(v)) badPrefix(v);
-    id[word] = v.split('/')[0]!;
+    const p = ipPrefix(v);
+    if (!p) badPrefix(v);
+    id[word] = p.text.split('/')[0]!;
   } else if (word === 'proto') {
     if (PROTOS[v] === undefined) invarg('XFRM-PROTO value is invalid', v);
     id.proto = v;
@@ -117,9 +118,9 @@ function parseAdd(w: Words): SaSpec {
       const s: { src?: string; dst?: string; proto?: number; sport?: number; dport?: number } = {};
       while (!w.done && ['src', 'dst'].includes(w.peek()!)) {
         const k = w.next() as 'src' | 'dst';
-        const v = w.value();
-        if (!parsePrefix(v)) badPrefix(v);
-        s[k] = v;
+        const v = w.value(), p = ipPrefix(v);
+        if (!p) badPrefix(v);
+        s[k] = p.text;
       }
       if (!s.src && !s.dst) missingArgument('SELECTOR');
       const any = (s.src ?? s.dst)!.includes(':') ? '::/0' : '0.0.0.0/0';

@@ -45,9 +45,13 @@ export function formatHex(b: Uint8Array, sep = ':'): string {
   return s;
 }
 
-/** Parses dotted-quad IPv4 text into 4 bytes; undefined if it is not one. */
+/**
+ * Parses dotted-quad IPv4 text into 4 bytes; undefined if it is not one. As inet_pton(): four
+ * decimal parts, each <= 255 and without a leading zero, since '010' is 8 to inet_aton() and
+ * iproute2 but 10 to a decimal reader: an ambiguous address is refused, never guessed.
+ */
 export function parseIPv4(s: string): Uint8Array | undefined {
-  // Four parts of 1-3 ASCII digits, each <= 255 (a char loop: bulk paths parse millions).
+  // A char loop: bulk paths parse millions.
   const out = new Uint8Array(4);
   let part = 0, digits = 0, k = 0;
   for (let i = 0; i < s.length; i++) {
@@ -57,6 +61,7 @@ export function parseIPv4(s: string): Uint8Array | undefined {
       out[k++] = part;
       part = 0; digits = 0;
     } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return undefined; // a leading zero
       if (++digits > 3) return undefined;
       part = part * 10 + c - 48;
       if (part > 255) return undefined;
@@ -120,13 +125,18 @@ export function parseHex(s: string, sep = ':'): Uint8Array | undefined {
   return out;
 }
 
-/** '10.0.0.0/8' → { addr bytes, prefixLength }; prefix defaults to the full length. */
+/**
+ * '10.0.0.0/8' → { addr bytes, prefixLength }; the length defaults to the full length. The length
+ * is decimal digits without a sign, spaces or a leading zero ('/', '/08', '/8 ', '/8/9' are refused).
+ */
 export function parsePrefix(s: string): { address: Uint8Array; prefixLength: number } | undefined {
-  const [a, p] = s.split('/');
-  const address = parseIP(a!);
+  const slash = s.indexOf('/');
+  const address = parseIP(slash < 0 ? s : s.slice(0, slash));
   if (!address) return undefined;
   const max = address.length * 8;
-  const prefixLength = p === undefined ? max : Number(p);
-  if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > max) return undefined;
-  return { address, prefixLength };
+  if (slash < 0) return { address, prefixLength: max };
+  const p = s.slice(slash + 1);
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
+  const prefixLength = Number(p);
+  return prefixLength > max ? undefined : { address, prefixLength };
 }

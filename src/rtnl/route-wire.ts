@@ -8,7 +8,7 @@ import { NLMSG_HDRLEN } from '../core/constants.js';
 const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_TABLE = 15;
 const RTM_HDRLEN = 12;
 
-/** Dotted-quad IPv4 text in s[from, to) as a number (network order when written big-endian), or -1. As parseIPv4: 1-3 digits, <= 255. */
+/** Dotted-quad IPv4 text in s[from, to) as a number (network order when written big-endian), or -1. As parseIPv4: 1-3 digits, <= 255, no leading zero. */
 export function ipv4At(s: string, from: number, to: number): number {
   let value = 0, part = 0, digits = 0, dots = 0;
   for (let i = from; i < to; i++) {
@@ -18,6 +18,7 @@ export function ipv4At(s: string, from: number, to: number): number {
       value = value * 256 + part;
       part = 0; digits = 0;
     } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return -1; // a leading zero
       if (++digits > 3) return -1;
       part = part * 10 + (c - 48);
       if (part > 255) return -1;

@@ -24,6 +24,7 @@ const IFF_UP = 1;
 const RT_TABLE_MAIN = 254;
 const RTPROT_BOOT = 3;
 const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
+const RTNH_F_ONLINK = 4;
 const RTN_UNICAST = 1;
 const IFA_F_NODAD = 0x02;
 
@@ -122,7 +123,9 @@ export interface RouteSpec {
   prefsrc?: string;
   src?: string;
   nhid?: number;
-  multipath?: Array<{ gateway?: string; dev?: Dev; weight?: number }>;
+  multipath?: Array<{ gateway?: string; dev?: Dev; weight?: number; onlink?: boolean }>;
+  /** RTNH_F_ONLINK (`ip route ... onlink`): the gateway is on the link even if no prefix says so. */
+  onlink?: boolean;
   /** RTAX_* by attribute name: { mtu: 1400, advmss: 1360, hoplimit: 64 } */
   metrics?: Record<string, number | string>;
   /** IPv6 router preference: 'low' | 'medium' | 'high'. */
@@ -333,7 +336,7 @@ function routeDevs(s: RouteSpec): Array<Dev | undefined> {
  */
 function fastRoute(type: number, flags: number, s: RouteSpec, forDelete: boolean, idx: IndexOf): RouteWire | undefined {
   if (s.type !== undefined || s.scope !== undefined || s.prefsrc !== undefined || s.src !== undefined || s.nhid !== undefined
-    || s.multipath !== undefined || s.metrics !== undefined || s.pref !== undefined) return undefined;
+    || s.multipath !== undefined || s.metrics !== undefined || s.pref !== undefined || s.onlink) return undefined;
   let dst = -1, dstLen = 0;
   const d = s.dst;
   if (d !== 'default' && d !== 'all') {
@@ -342,9 +345,9 @@ function fastRoute(type: number, flags: number, s: RouteSpec, forDelete: boolean
     if (dst < 0) return undefined;
     if (slash < 0) dstLen = 32;
     else {
-      // One or two digits (what parsePrefix would take and the kernel accept is left to it).
+      // One or two digits, no leading zero (anything else is left to parsePrefix).
       const digits = d.length - slash - 1;
-      if (digits < 1 || digits > 2) return undefined;
+      if (digits < 1 || digits > 2 || (digits === 2 && d.charCodeAt(slash + 1) === 48)) return undefined;
       for (let i = slash + 1; i < d.length; i++) {
         const c = d.charCodeAt(i);
         if (c < 48 || c > 57) return undefined;
@@ -830,7 +833,7 @@ export class Rtnl implements AsyncDisposable {
       attrs.multipath = s.multipath.map((nh) => {
         const a: Record<string, unknown> = {};
         if (nh.gateway) a.gateway = nh.gateway;
-        return { flags: 0, hops: (nh.weight ?? 1) - 1, ifindex: nh.dev !== undefined ? idx(nh.dev) : 0, attrs: a };
+        return { flags: nh.onlink ? RTNH_F_ONLINK : 0, hops: (nh.weight ?? 1) - 1, ifindex: nh.dev !== undefined ? idx(nh.dev) : 0, attrs: a };
       });
     }
     const table = s.table !== undefined ? tableNumber(s.table) : RT_TABLE_MAIN;
@@ -845,7 +848,7 @@ export class Rtnl implements AsyncDisposable {
     if (type === 2 && s.scope === undefined && !forDelete) scope = RT_SCOPE_HOST;
     const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : forDelete ? 0 : RTPROT_BOOT;
     return {
-      fixed: { family, dstLen, srcLen: 0, tos: 0, table: table < 256 ? table : 252 /* RT_TABLE_COMPAT */, protocol, scope, type: forDelete && !s.type ? 0 : type, flags: 0 },
+      fixed: { family, dstLen, srcLen: 0, tos: 0, table: table < 256 ? table : 252 /* RT_TABLE_COMPAT */, protocol, scope, type: forDelete && !s.type ? 0 : type, flags: s.onlink ? RTNH_F_ONLINK : 0 },
       attrs,
     };
   }
