@@ -135,6 +135,10 @@ test('every show command and flag nlwire supports: text and JSON byte for byte a
 
 /** Changes run in twin namespaces (nlwire in one, ip in the other), the state compared after each. */
 const CHANGES = [
+  // change and prepend mean what they mean to ip (change never creates); addresses as ip reads them.
+  'route change 10.77.0.0/16 dev va', 'route prepend 10.78.0.0/16 dev va', 'route prepend 10.78.0.0/16 dev va metric 5',
+  'route change 10.78.0.0/16 dev va metric 5 proto static', 'neigh change 10.4.9.9 dev va lladdr 00:11:22:33:44:55',
+  'route add 10.79.0.0/16 via 10.200.0.254 dev va onlink', 'route add 010.80.0.0/16 dev va', 'route add 10.81.0.0/0x10 dev va', 'route add 10.82/16 dev va',
   'rule del', 'route del table 100', 'route add table 100 dev va', 'route del dev va', 'rule add', 'nexthop del', 'addr del dev va',
   'route del 10.5.0.0/16 metric 21', 'route del 10.5.0.0/16 table nosuch', 'rule del fwmark 0xzz', 'rule del ipproto nosuch', 'route flush proto nosuch',
   'addr flush dev va scope nosuch', 'neigh flush dev va nud nosuch', 'route flush 10.5.0.0/33',

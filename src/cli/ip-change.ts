@@ -297,7 +297,8 @@ async function addressCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family, i
   if (brd) { const b = broadcastOf(local.includes('/') ? local : `${local}/32`, brd); if (b) o.broadcast = b; }
   await checkDevices(rt, [{ name: dev, missing: 'nodev' }]);
   if (verb === 'add') await rt.addAddress(dev, local, o);
-  else if (verb === 'replace' || verb === 'change') await rt.replaceAddress(dev, local, o);
+  else if (verb === 'replace') await rt.replaceAddress(dev, local, o);
+  else if (verb === 'change') await rt.changeAddress(dev, local, o);
   else if (verb === 'delete') await deleteAddressAsIp(rt, dev, local, o, io);
   else throw new UsageError(`address ${verb}: not implemented by nlwire`);
 }
@@ -446,7 +447,9 @@ async function routeCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Pr
   const { spec, refs } = parseRoute(w, family);
   await checkDevices(rt, refs);
   if (verb === 'add') await rt.addRoute(spec);
-  else if (verb === 'replace' || verb === 'change') await rt.replaceRoute(spec);
+  else if (verb === 'replace') await rt.replaceRoute(spec);
+  else if (verb === 'change') await rt.changeRoute(spec);
+  else if (verb === 'prepend') await rt.prependRoute(spec);
   else if (verb === 'append') await rt.appendRoute(spec);
   else if (verb === 'delete') await rt.deleteRoute(spec);
   else throw new UsageError(`route ${verb}: not implemented by nlwire`);
@@ -490,7 +493,8 @@ async function neighCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Pr
     spec.state = stateValue === 'none' ? 'incomplete' : stateValue;
   }
   if (verb === 'add') await rt.addNeighbour(spec);
-  else if (verb === 'replace' || verb === 'change') await rt.replaceNeighbour(spec);
+  else if (verb === 'replace') await rt.replaceNeighbour(spec);
+  else if (verb === 'change') await rt.changeNeighbour(spec);
   else if (verb === 'delete') await rt.deleteNeighbour(spec);
   else throw new UsageError(`neigh ${verb}: not implemented by nlwire`);
 }

@@ -221,9 +221,9 @@ export interface MonitorOptions {
 
 /** One change of a batch (`Rtnl.batch`): the verb's name and its arguments. */
 export type RtChange =
-  | { op: 'addRoute' | 'replaceRoute' | 'appendRoute' | 'deleteRoute'; route: RouteSpec }
-  | { op: 'addAddress' | 'replaceAddress' | 'deleteAddress'; dev: Dev; address: string; options?: AddressOptions }
-  | { op: 'addNeighbour' | 'replaceNeighbour' | 'deleteNeighbour'; neighbour: NeighbourSpec }
+  | { op: 'addRoute' | 'replaceRoute' | 'changeRoute' | 'prependRoute' | 'appendRoute' | 'deleteRoute'; route: RouteSpec }
+  | { op: 'addAddress' | 'replaceAddress' | 'changeAddress' | 'deleteAddress'; dev: Dev; address: string; options?: AddressOptions }
+  | { op: 'addNeighbour' | 'replaceNeighbour' | 'changeNeighbour' | 'deleteNeighbour'; neighbour: NeighbourSpec }
   | { op: 'addRule' | 'deleteRule'; rule: RuleSpec }
   | { op: 'deleteLink'; dev: Dev }
   | { op: 'deleteNexthop'; id: number };
@@ -364,11 +364,9 @@ function fastRoute(type: number, flags: number, s: RouteSpec, forDelete: boolean
   if (!(Number.isInteger(oif) && oif >= -1 && oif <= 0x7fffffff)) return undefined;
   const table = s.table !== undefined ? tableNumber(s.table) : RT_TABLE_MAIN;
   if (!(Number.isInteger(table) && table >= 0 && table <= 0xffffffff)) return undefined;
-  const scope = forDelete ? 255 : !s.gateway && s.dev !== undefined ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-  const protocol = s.protocol !== undefined ? (typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol)) : forDelete ? 0 : RTPROT_BOOT;
-  if (!(Number.isInteger(protocol) && protocol >= 0 && protocol <= 255)) return undefined;
-  return new RouteWire(type, flags, dstLen, table < 256 ? table : 252, protocol, scope, forDelete ? 0 : RTN_UNICAST,
-    dst, gateway, oif, m ?? -1, table >= 256 ? table : -1);
+  const protocol = s.protocol === undefined ? -1 : typeof s.protocol === 'number' ? s.protocol : enumValue(rtProtocol, s.protocol);
+  if (s.protocol !== undefined && !(Number.isInteger(protocol) && protocol >= 0 && protocol <= 255)) return undefined;
+  return new RouteWire().set(type, flags, forDelete, dst, dstLen, gateway, oif, m ?? -1, table, protocol);
 }
 
 function socketCall(call: CallOptions): { signal?: AbortSignal; timeout?: number } {
@@ -797,6 +795,12 @@ export class Rtnl implements AsyncDisposable {
     const { fixed, attrs } = this.addressMessage(dev, cidr, o, await this.indexOf([dev], call));
     await this.change(M.RTM_NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
+  /** Updates an address that exists (NLM_F_REPLACE without CREATE: ENOENT if it does not), as `ip addr change`. */
+  async changeAddress(dev: Dev, cidr: string, o: AddressOptions = {}, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.addressMessage(dev, cidr, o, await this.indexOf([dev], call));
+    await this.change(M.RTM_NEWADDR, NLM_F.REPLACE, fixed, attrs, call);
+  }
+
   /** Removes an address in CIDR form from a device. */
   async deleteAddress(dev: Dev, cidr: string, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.addressMessage(dev, cidr, {}, await this.indexOf([dev], call));
@@ -862,6 +866,17 @@ export class Rtnl implements AsyncDisposable {
     const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
     await this.change(M.RTM_NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
+  /** Changes the route with the same destination, table, metric and tos; ENOENT if there is none (`ip route change`). */
+  async changeRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
+    await this.change(M.RTM_NEWROUTE, NLM_F.REPLACE, fixed, attrs, call);
+  }
+  /** Adds a route before existing ones to the same destination (NLM_F_CREATE alone, `ip route prepend`). */
+  async prependRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
+    await this.change(M.RTM_NEWROUTE, NLM_F.CREATE, fixed, attrs, call);
+  }
+
   /** Adds a route beside existing ones to the same destination (`ip route append`). */
   async appendRoute(s: RouteSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.routeMessage(s, false, await this.indexOf(routeDevs(s), call));
@@ -893,6 +908,12 @@ export class Rtnl implements AsyncDisposable {
     const { fixed, attrs } = this.neighMessage(s, false, await this.indexOf([s.dev], call));
     await this.change(M.RTM_NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, fixed, attrs, call);
   }
+  /** Updates a neighbour entry that exists; ENOENT if there is none (`ip neigh change`). */
+  async changeNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
+    const { fixed, attrs } = this.neighMessage(s, false, await this.indexOf([s.dev], call));
+    await this.change(M.RTM_NEWNEIGH, NLM_F.REPLACE, fixed, attrs, call);
+  }
+
   /** Deletes the neighbour entry of `s.dst` on `s.dev`. */
   async deleteNeighbour(s: NeighbourSpec, call: CallOptions = {}): Promise<void> {
     const { fixed, attrs } = this.neighMessage(s, true, await this.indexOf([s.dev], call));
@@ -1000,13 +1021,17 @@ export class Rtnl implements AsyncDisposable {
     switch (c.op) {
       case 'addRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | EXCL, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | EXCL, this.routeMessage(c.route, false, idx));
       case 'replaceRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | REPLACE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | REPLACE, this.routeMessage(c.route, false, idx));
+      case 'changeRoute': return fastRoute(M.RTM_NEWROUTE.type, REPLACE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, REPLACE, this.routeMessage(c.route, false, idx));
+      case 'prependRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE, this.routeMessage(c.route, false, idx));
       case 'appendRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | APPEND, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | APPEND, this.routeMessage(c.route, false, idx));
       case 'deleteRoute': return fastRoute(M.RTM_DELROUTE.type, 0, c.route, true, idx) ?? build(M.RTM_DELROUTE, 0, this.routeMessage(c.route, true, idx));
       case 'addAddress': return build(M.RTM_NEWADDR, CREATE | EXCL, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
       case 'replaceAddress': return build(M.RTM_NEWADDR, CREATE | REPLACE, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
+      case 'changeAddress': return build(M.RTM_NEWADDR, REPLACE, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
       case 'deleteAddress': return build(M.RTM_DELADDR, 0, this.addressMessage(c.dev, c.address, {}, idx));
       case 'addNeighbour': return build(M.RTM_NEWNEIGH, CREATE | EXCL, this.neighMessage(c.neighbour, false, idx));
       case 'replaceNeighbour': return build(M.RTM_NEWNEIGH, CREATE | REPLACE, this.neighMessage(c.neighbour, false, idx));
+      case 'changeNeighbour': return build(M.RTM_NEWNEIGH, REPLACE, this.neighMessage(c.neighbour, false, idx));
       case 'deleteNeighbour': return build(M.RTM_DELNEIGH, 0, this.neighMessage(c.neighbour, true, idx));
       case 'addRule': return build(M.RTM_NEWRULE, CREATE | EXCL, this.ruleMessage(c.rule));
       case 'deleteRule': return build(M.RTM_DELRULE, 0, this.ruleMessage(c.rule, true));
