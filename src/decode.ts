@@ -2,7 +2,9 @@
 import { protocolNumber, type ProtocolName } from './core/constants.js';
 import { DecodeError, type DecodeErrorReason } from './core/errors.js';
 import { compileFamily, decodeMessageAt, decodeParts, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
-import { familyForProtocol } from './families/registry.js';
+// The families a protocol number finds are the ones registered (an entry point imports
+// families/registry.js for all of them): a route-only program loads no other family's code.
+import { familyForProtocol } from './schema/registry.js';
 import { MessageViews } from './schema/view.js';
 import { createWalker, WalkStatus, type WalkEngine, type Walker } from './walk/index.js';
 

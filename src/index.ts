@@ -22,5 +22,9 @@ export type { AttrSet, StructDef, EnumDef, FlagsDef, DecodedSet, StructValue } f
 export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue } from './schema/define.js';
 export { decodeAttrs, encodeAttrs, decodeStruct } from './schema/engine.js';
 export { defineMessage, buildMessage, decodeMessageAt, compileFamily, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
+// decode() of the core knows every built-in family: registering them is this import's side
+// effect. A value import (not a bare one), so the core's type declarations stay free of theirs.
+import { familyForProtocol as familiesRegistered } from './families/registry.js';
+void familiesRegistered;
 export { decode, type DecodeOptions } from './decode.js';
 export { familyForProtocol, registerFamily } from './schema/registry.js';

@@ -2,7 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { batchWords, quickRoute, routeChange } from '../src/cli/batch.js';
+import { batchWords, quickRouteWire, routeChange } from '../src/cli/batch.js';
+import { Rtnl } from '../src/rtnl/rtnl.js';
+import { RouteWire } from '../src/rtnl/route-wire.js';
+import { fakeSocket } from '../src/testing/index.js';
 import { withNetns, type TestNetns } from './helpers/netns.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
@@ -82,15 +85,42 @@ test('batch lines split as ip makeargs does', () => {
   assert.equal(batchWords('# only a comment'), []);
 });
 
-test('the in-place reading of bulk route lines equals the command parser, or leaves the line to it', () => {
+/** A message with seq, port id and the REQUEST and ACK flags cleared (the socket sets those). */
+function normalizedMessage(b: Uint8Array): string {
+  const c = b.slice();
+  const v = new DataView(c.buffer);
+  v.setUint16(6, v.getUint16(6, true) & ~0x5, true);
+  v.setUint32(8, 0, true);
+  v.setUint32(12, 0, true);
+  return Buffer.from(c).toString('hex');
+}
+
+test('the in-place reading of bulk route lines makes the bytes of the command parser and Rtnl, or leaves the line to them', async () => {
   const lines = [
     'route add 20.0.0.1/32 via 10.0.0.2', 'r a 20.0.0.1 via 10.0.0.2', 'route replace 20.0.0.0/8', 'ro del 20.0.0.0/8 via 10.0.0.2',
-    'route change 1.2.3.4/0 via 1.1.1.1', 'route  append\t20.0.0.1/32   via 10.0.0.2 ',
+    'route change 1.2.3.4/0 via 1.1.1.1', 'route  append\t20.0.0.1/32   via 10.0.0.2 ', 'route prepend 20.0.0.0/8', 'route chg 20.0.0.0/8',
   ];
-  for (const l of lines) assert.equal(quickRoute(l), routeChange(batchWords(l), {}), l);
+  const { socket, kernel } = fakeSocket(() => []);
+  const rt = Rtnl.over(socket);
+  try {
+    for (const l of lines) {
+      const wire = new RouteWire();
+      assert.ok(quickRouteWire(l, 0, l.length, wire), l);
+      const bytes = new Uint8Array(wire.byteLength());
+      wire.encodeInto(new DataView(bytes.buffer), 0);
+      const mark = kernel.requests.length;
+      const r = await rt.batch([routeChange(batchWords(l), {})!]);
+      assert.is(r.ok, 1, l);
+      assert.equal(kernel.requests.slice(mark).map((q) => normalizedMessage(q.bytes)), [normalizedMessage(bytes)], l);
+    }
+  } finally { rt.close(); }
+  // Lines the command code reads: devices, other families and forms, ip's octal/hex/short addresses.
   for (const l of ['route add 20.0.0.1/32 via 10.0.0.2 dev d0', 'route add default via 10.0.0.2', 'route add 2001:db8::/32 via fe80::1',
     'route add 20.0.0.1/33 via 10.0.0.2', 'route add 20.0.0.1/32 via 10.0.0.256', 'route add 20.0.0.1/32 "via" 10.0.0.2', 'route get 1.2.3.4',
-    'rule add 20.0.0.1/32 via 10.0.0.2', 'route add 20.0.0.1/32 gw 10.0.0.2', 'route add to 20.0.0.1/32']) assert.is(quickRoute(l), undefined, l);
+    'rule add 20.0.0.1/32 via 10.0.0.2', 'route add 20.0.0.1/32 gw 10.0.0.2', 'route add to 20.0.0.1/32', 'route add 010.0.0.0/8',
+    'route add 10.0.0.0/08', 'route add 10/8', 'route add 10.0.0.0/0x8', 'route add 10.0.0.1 via 010.0.0.1', 'route test 10.0.0.0/8']) {
+    assert.is(quickRouteWire(l, 0, l.length, new RouteWire()), false, l);
+  }
 });
 
 test.run();

@@ -10,8 +10,9 @@
 // or with -force up to FORCE_IN_FLIGHT at once (the socket packs their requests under its flow
 // control).
 import { readFileSync } from 'node:fs';
+import { NLM_F } from '../core/constants.js';
 import { Rtnl, type RtChange } from '../rtnl/rtnl.js';
-import { ipv4At } from '../rtnl/route-wire.js';
+import { ipv4At, RouteWire } from '../rtnl/route-wire.js';
 import type { CliContext } from './context.js';
 import { parseRoute } from './ip-change.js';
 import { IpExit, UsageError } from './io.js';
@@ -79,7 +80,17 @@ export async function batchCommand(
   file: string, force: boolean, ctx: CliContext, dispatch: BatchDispatch, report: (e: unknown) => number,
 ): Promise<number> {
   const text = file === '-' ? new TextDecoder().decode(await ctx.io.readStdin()) : readFile(file);
-  const lines = text.split('\n');
+  // Lines are split only when a line needs the command code; bulk route lines are read in place.
+  let lines: string[] | undefined;
+  const lineAt = (n: number): string => (lines ??= text.split('\n'))[n]!;
+  const lineCount = (): number => (lines ??= text.split('\n')).length;
+  /** Where line `no` starts in text, walking on from the last line asked for. */
+  let cursorNo = 0, cursorPos = 0;
+  const startOf = (n: number): number => {
+    if (n < cursorNo) { cursorNo = 0; cursorPos = 0; }
+    while (cursorNo < n) { const eol = text.indexOf('\n', cursorPos); cursorPos = eol < 0 ? text.length + 1 : eol + 1; cursorNo++; }
+    return cursorPos;
+  };
   using rt = Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const lineCtx: CliContext = { ...ctx, rtnl: rt };
   let status = 0;
@@ -105,20 +116,45 @@ export async function batchCommand(
     status = 1;
     return false;
   };
-  // Lines go in runs: route changes the batch API takes (sent many per datagram), and the
-  // others (run by the command code, as on the command line).
+  // Lines go in runs: bulk route lines (read in place into one reused message, sent many per
+  // datagram), other route changes the batch API takes, and the rest (run by the command code,
+  // as on the command line).
+  const wire = new RouteWire();
+  const quickLines = new Int32Array(CHUNK);
   let no = 0;
-  while (no < lines.length) {
+  while (startOf(no) < text.length) {
+    if (ctx.family !== 6 && quickRouteWire(text, startOf(no), lineEnd(text, startOf(no)), wire)) {
+      // A run of bulk lines: the generator reads each when the socket takes it.
+      let count = 0;
+      function* run(): Generator<RouteWire> {
+        while (count < CHUNK) {
+          const start = startOf(no);
+          if (start >= text.length) return;
+          const end = lineEnd(text, start);
+          if (!quickRouteWire(text, start, end, wire)) {
+            if (!blankLine(text, start, end)) return;
+            no++;
+            continue;
+          }
+          quickLines[count++] = no++;
+          yield wire;
+        }
+      }
+      const r = await rt.socket.batch(run(), force ? { onError: 'continue' } : { onError: 'stop', perDatagram: 1 });
+      for (const f of r.failed) failed(quickLines[f.index]!, f.error);
+      if (r.failed.length && !force) return status;
+      continue;
+    }
     const changes: RtChange[] = [];
     const lineOf: number[] = [];
     /** The line that ends the run: not a route change, or one that does not parse (its error). */
     let other: { no: number; argv: string[]; error?: unknown } | undefined;
     // A run is sent in chunks, so its change objects die young (no heap growth with the file).
-    for (; no < lines.length && changes.length < CHUNK; no++) {
+    for (; no < lineCount() && changes.length < CHUNK; no++) {
+      // A bulk line starts a run of its own.
+      if (changes.length && ctx.family !== 6 && quickRouteWire(text, startOf(no), lineEnd(text, startOf(no)), wire)) break;
       try {
-        const quick = ctx.family === 6 ? undefined : quickRoute(lines[no]!);
-        if (quick) { changes.push(quick); lineOf.push(no); continue; }
-        const argv = batchWords(lines[no]!);
+        const argv = batchWords(lineAt(no));
         if (argv.length === 0) continue;
         const change = routeChange(argv, ctx);
         if (!change) { other = { no, argv }; break; }
@@ -153,9 +189,9 @@ export async function batchCommand(
     // -force: the following lines the fast path does not take run a window at a time; their
     // messages print as their outcomes arrive.
     const run: Array<{ no: number; argv: string[] }> = [other];
-    for (no = other.no + 1; no < lines.length && run.length < 100_000; no++) {
+    for (no = other.no + 1; no < lineCount() && run.length < 100_000; no++) {
       let argv: string[];
-      try { argv = batchWords(lines[no]!); } catch { break; }
+      try { argv = batchWords(lineAt(no)); } catch { break; }
       if (argv.length === 0) continue;
       let fast: RtChange | undefined;
       try { fast = routeChange(argv, ctx); } catch { fast = undefined; }
@@ -179,59 +215,95 @@ function endsBatch(e: unknown): e is IpExit {
   return e instanceof IpExit && !e.text.startsWith('Cannot find device');
 }
 
+/** The end of the line starting at `start` (its '\n', or the text's end). */
+function lineEnd(text: string, start: number): number {
+  const eol = text.indexOf('\n', start);
+  return eol < 0 ? text.length : eol;
+}
+/** A line of blanks only (ip skips it). */
+function blankLine(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) { const c = text.charCodeAt(i); if (c !== 32 && c !== 9 && c !== 13) return false; }
+  return true;
+}
+
 const tokenStart = new Int32Array(6);
 const tokenEnd = new Int32Array(6);
+/** RTM_NEWROUTE / RTM_DELROUTE and the flags of each route verb, as iproute_modify() sends them. */
+const RTM_NEWROUTE = 24, RTM_DELROUTE = 25;
+const { CREATE, EXCL, REPLACE, APPEND } = NLM_F;
+const BULK_VERBS: ReadonlyArray<readonly [Verb, number, number]> = [
+  ['add', RTM_NEWROUTE, CREATE | EXCL], ['replace', RTM_NEWROUTE, CREATE | REPLACE], ['change', RTM_NEWROUTE, REPLACE],
+  ['prepend', RTM_NEWROUTE, CREATE], ['append', RTM_NEWROUTE, CREATE | APPEND], ['delete', RTM_DELROUTE, 0],
+];
+const ROUTE_VERB_TABLE = OBJECT_VERBS.route!;
+
+/** firstMatch() of text[start, end) in the route verbs, without making the word a string. */
+function routeVerbAt(text: string, start: number, end: number): Verb | undefined {
+  const len = end - start;
+  for (const [k, v, exact] of ROUTE_VERB_TABLE) {
+    if (exact ? len !== k.length : len === 0 || len > k.length) continue;
+    let i = 0;
+    while (i < len && text.charCodeAt(start + i) === k.charCodeAt(i)) i++;
+    if (i === len) return v;
+  }
+  return undefined;
+}
 
 /**
- * The bulk line `route VERB A.B.C.D[/LEN] [via E.F.G.H]` (plain words, IPv4) as a change, read
- * in place: what parseRoute makes of it, without its word arrays and objects. Undefined for
- * any other line (routeChange and the command code take those).
+ * The bulk line `route VERB A.B.C.D[/LEN] [via E.F.G.H]` (plain words, IPv4, one- or two-digit
+ * decimal length), read in place from text[start, end) into `wire`: the message parseRoute and
+ * Rtnl would make of it, without strings, word arrays or objects. False for any other line
+ * (the command code reads those, with ip's own reading of octal, hex and short forms).
  */
-export function quickRoute(line: string): RtChange | undefined {
-  let n = 0, start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const c = i < line.length ? line.charCodeAt(i) : 32;
-    if (c === 34 || c === 39 || c === 35 || c === 92) return undefined;
-    if (c === 32 || c === 9 || c === 13 || c === 10) {
-      if (start >= 0) {
-        if (n === 6) return undefined;
-        tokenStart[n] = start; tokenEnd[n++] = i; start = -1;
+export function quickRouteWire(text: string, start: number, end: number, wire: RouteWire): boolean {
+  let n = 0, tok = -1;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 32;
+    if (c === 34 || c === 39 || c === 35 || c === 92) return false;
+    if (c === 32 || c === 9 || c === 13) {
+      if (tok >= 0) {
+        if (n === 5) return false;
+        tokenStart[n] = tok; tokenEnd[n++] = i; tok = -1;
       }
-    } else if (start < 0) start = i;
+    } else if (tok < 0) tok = i;
   }
-  if (n !== 3 && n !== 5) return undefined;
+  if (n !== 3 && n !== 5) return false;
   const objLen = tokenEnd[0]! - tokenStart[0]!;
-  if (objLen > 5) return undefined;
-  for (let k = 0; k < objLen; k++) if (line.charCodeAt(tokenStart[0]! + k) !== 'route'.charCodeAt(k)) return undefined;
-  const verb = firstMatch(line.slice(tokenStart[1]!, tokenEnd[1]!), OBJECT_VERBS.route!);
-  const op = verb && ROUTE_VERBS[verb];
-  if (!op) return undefined;
-  const dst = line.slice(tokenStart[2]!, tokenEnd[2]!);
-  if (!isIPv4Prefix(dst)) return undefined;
-  if (n === 3) return { op, route: { dst } } as RtChange;
-  if (tokenEnd[3]! - tokenStart[3]! !== 3 || !line.startsWith('via', tokenStart[3]!)) return undefined;
-  const gateway = line.slice(tokenStart[4]!, tokenEnd[4]!);
-  if (ipv4At(gateway, 0, gateway.length) < 0) return undefined;
-  return { op, route: { dst, gateway } } as RtChange;
-}
-
-/** A.B.C.D or A.B.C.D/LEN (LEN 0-32, one or two decimal digits, no leading zero): read the same by ip and in place. */
-function isIPv4Prefix(s: string): boolean {
-  const slash = s.indexOf('/');
-  if (ipv4At(s, 0, slash < 0 ? s.length : slash) < 0) return false;
-  if (slash < 0) return true;
-  const digits = s.length - slash - 1;
-  if (digits < 1 || digits > 2 || (digits === 2 && s.charCodeAt(slash + 1) === 48)) return false;
-  let len = 0;
-  for (let i = slash + 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    len = len * 10 + c - 48;
+  if (objLen > 5) return false;
+  for (let k = 0; k < objLen; k++) if (text.charCodeAt(tokenStart[0]! + k) !== 'route'.charCodeAt(k)) return false;
+  const verb = routeVerbAt(text, tokenStart[1]!, tokenEnd[1]!);
+  const how = verb && BULK_VERBS.find((b) => b[0] === verb);
+  if (!how) return false;
+  // The destination: A.B.C.D or A.B.C.D/LEN.
+  const ds = tokenStart[2]!, de = tokenEnd[2]!;
+  let slash = -1;
+  for (let i = ds; i < de; i++) if (text.charCodeAt(i) === 47) { slash = i; break; }
+  const dst = ipv4At(text, ds, slash < 0 ? de : slash);
+  if (dst < 0) return false;
+  let dstLen = 32;
+  if (slash >= 0) {
+    const digits = de - slash - 1;
+    if (digits < 1 || digits > 2 || (digits === 2 && text.charCodeAt(slash + 1) === 48)) return false;
+    dstLen = 0;
+    for (let i = slash + 1; i < de; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+      dstLen = dstLen * 10 + c - 48;
+    }
+    if (dstLen > 32) return false;
   }
-  return len <= 32;
+  let gateway = -1;
+  if (n === 5) {
+    if (tokenEnd[3]! - tokenStart[3]! !== 3 || !text.startsWith('via', tokenStart[3]!)) return false;
+    gateway = ipv4At(text, tokenStart[4]!, tokenEnd[4]!);
+    if (gateway < 0) return false;
+  }
+  wire.set(how[1], how[2], how[1] === RTM_DELROUTE, dst, dstLen, gateway, -1, -1, RT_TABLE_MAIN, -1);
+  return true;
 }
+const RT_TABLE_MAIN = 254;
 
-const ROUTE_VERBS: Partial<Record<Verb, RtChange['op']>> = { add: 'addRoute', replace: 'replaceRoute', change: 'replaceRoute', append: 'appendRoute', delete: 'deleteRoute' };
+const ROUTE_VERBS: Partial<Record<Verb, RtChange['op']>> = { add: 'addRoute', replace: 'replaceRoute', change: 'changeRoute', prepend: 'prependRoute', append: 'appendRoute', delete: 'deleteRoute' };
 
 /**
  * A line the batch API can send: `route add|change|replace|append|delete ROUTE` naming no device

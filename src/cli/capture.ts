@@ -4,6 +4,7 @@
 // decodes each packet with its own declarations (text, or NDJSON with the packet number), optionally keeping the pcap.
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import '../families/registry.js';
 import { decode } from '../decode.js';
 import { readPcap } from '../pcap/pcap.js';
 import { Rtnl } from '../rtnl/rtnl.js';

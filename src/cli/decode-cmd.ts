@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { protocolNumber, type ProtocolName } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
 import { parseHex } from '../core/hex.js';
+import '../families/registry.js';
 import { decode } from '../decode.js';
 import { readPcap } from '../pcap/pcap.js';
 import type { WalkEngine } from '../walk/index.js';

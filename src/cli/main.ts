@@ -6,20 +6,13 @@ import { errnoText } from '../core/errno.js';
 import { pcapFileSink } from '../pcap/file.js';
 import { captureAllSockets } from '../socket/netlink-socket.js';
 import type { CliContext } from './context.js';
-import { decodeCommand, DECODE_HELP } from './decode-cmd.js';
 import { IpExit, processIO, UsageError, type CliIO } from './io.js';
 import { IP_OBJECTS, matches, suggestion, unknownObject } from './ip-words.js';
-import { schemaCommand, SCHEMA_HELP } from './schema-cmd.js';
-import { routeObjectCommand, routeObjectHelp, type RouteObjectName } from './route-cmds.js';
-import { monitorCommand, MONITOR_HELP } from './monitor.js';
-import { netnsCommand } from './netns.js';
-import { netconfCommand } from './netconf.js';
-import { mainJob, MAIN_HELP } from './main-job.js';
-import { genlCommand, GENL_HELP } from './genl.js';
-import { familiesCommand, FAMILIES_HELP, type FamiliesObject } from './families.js';
-import { cryptoCommand, CRYPTO_HELP } from './crypto.js';
+import type { RouteObjectName } from './route-cmds.js';
+import type { FamiliesObject } from './families.js';
 import { batchCommand, BATCH_HELP } from './batch.js';
-import { captureCommand, CAPTURE_HELP } from './capture.js';
+// Each command's module is loaded when it runs: a command (or a batch of 100,000 routes) pays
+// start-up for its own code only, not for every family nlwire knows.
 
 export const HELP = `Usage: nlwire [OPTIONS] OBJECT COMMAND [ARGS]
        nlwire [OPTIONS] monitor [link|address|route|neigh|rule|nexthop|all]
@@ -176,38 +169,55 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     if (cmd === 'help') { io.stdout(HELP); return 0; }
     const object = IP_TO_OBJECT[cmd];
     if (object) {
-      if (wantsHelp) { io.stdout(routeObjectHelp(object)); return 0; }
-      return await routeObjectCommand(object, rest, ctx);
+      const m = await import('./route-cmds.js');
+      if (wantsHelp) { io.stdout(m.routeObjectHelp(object)); return 0; }
+      return await m.routeObjectCommand(object, rest, ctx);
     }
     switch (cmd) {
       case 'netns':
-        return await netnsCommand(rest, ctx);
+        return await (await import('./netns.js')).netnsCommand(rest, ctx);
       case 'netconf':
-        return await netconfCommand(rest, ctx);
-      case 'monitor':
-        if (wantsHelp) { io.stdout(MONITOR_HELP); return 0; }
-        return await monitorCommand(rest, ctx);
-      case 'decode':
-        if (wantsHelp) { io.stdout(DECODE_HELP); return 0; }
-        return await decodeCommand(rest, io, ctx.json, ctx.pretty, ctx.engine);
-      case 'schema':
-        if (wantsHelp) { io.stdout(SCHEMA_HELP); return 0; }
-        return schemaCommand(rest, io, ctx.json, ctx.pretty);
-      case 'genl':
-        if (wantsHelp) { io.stdout(GENL_HELP); return 0; }
-        return await genlCommand(rest, { stdout: io.stdout, stderr: io.stderr, ...(ctx.netns ? { netns: ctx.netns } : {}) });
-      case 'ss': case 'nft': case 'conntrack': case 'uevent': case 'xfrm': case 'audit': case 'proc':
-        if (wantsHelp) { io.stdout(FAMILIES_HELP); return 0; }
-        return await familiesCommand(cmd as FamiliesObject, rest, { stdout: io.stdout, stderr: io.stderr }, ctx.netns, ctx.json);
-      case 'capture':
-        if (wantsHelp) { io.stdout(CAPTURE_HELP); return 0; }
-        return await captureCommand(rest, io, ctx.json, ctx.netns);
-      case 'crypto':
-        if (wantsHelp) { io.stdout(CRYPTO_HELP); return 0; }
-        return await cryptoCommand(rest, { stdout: io.stdout, stderr: io.stderr }, ctx.json);
-      case 'main':
-        if (wantsHelp) { io.stdout(MAIN_HELP); return 0; }
-        return await mainJob(rest, ctx);
+        return await (await import('./netconf.js')).netconfCommand(rest, ctx);
+      case 'monitor': {
+        const m = await import('./monitor.js');
+        if (wantsHelp) { io.stdout(m.MONITOR_HELP); return 0; }
+        return await m.monitorCommand(rest, ctx);
+      }
+      case 'decode': {
+        const m = await import('./decode-cmd.js');
+        if (wantsHelp) { io.stdout(m.DECODE_HELP); return 0; }
+        return await m.decodeCommand(rest, io, ctx.json, ctx.pretty, ctx.engine);
+      }
+      case 'schema': {
+        const m = await import('./schema-cmd.js');
+        if (wantsHelp) { io.stdout(m.SCHEMA_HELP); return 0; }
+        return m.schemaCommand(rest, io, ctx.json, ctx.pretty);
+      }
+      case 'genl': {
+        const m = await import('./genl.js');
+        if (wantsHelp) { io.stdout(m.GENL_HELP); return 0; }
+        return await m.genlCommand(rest, { stdout: io.stdout, stderr: io.stderr, ...(ctx.netns ? { netns: ctx.netns } : {}) });
+      }
+      case 'ss': case 'nft': case 'conntrack': case 'uevent': case 'xfrm': case 'audit': case 'proc': {
+        const m = await import('./families.js');
+        if (wantsHelp) { io.stdout(m.FAMILIES_HELP); return 0; }
+        return await m.familiesCommand(cmd as FamiliesObject, rest, { stdout: io.stdout, stderr: io.stderr }, ctx.netns, ctx.json);
+      }
+      case 'capture': {
+        const m = await import('./capture.js');
+        if (wantsHelp) { io.stdout(m.CAPTURE_HELP); return 0; }
+        return await m.captureCommand(rest, io, ctx.json, ctx.netns);
+      }
+      case 'crypto': {
+        const m = await import('./crypto.js');
+        if (wantsHelp) { io.stdout(m.CRYPTO_HELP); return 0; }
+        return await m.cryptoCommand(rest, { stdout: io.stdout, stderr: io.stderr }, ctx.json);
+      }
+      case 'main': {
+        const m = await import('./main-job.js');
+        if (wantsHelp) { io.stdout(m.MAIN_HELP); return 0; }
+        return await m.mainJob(rest, ctx);
+      }
       default:
         throw new UsageError(`"ip ${cmd}" is not implemented by nlwire (see nlwire --help)`);
     }

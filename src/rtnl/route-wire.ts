@@ -36,24 +36,48 @@ function attr32(v: DataView, p: number, type: number, value: number, littleEndia
   return p + 8;
 }
 
-/** A route message of the common shape; see the file comment. */
+const RTPROT_BOOT = 3, RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_NOWHERE = 255, RTN_UNICAST = 1, RT_TABLE_COMPAT = 252;
+
+/**
+ * A route message of the common shape; see the file comment. Mutable, so that a bulk producer
+ * can fill one object per change: a batch encodes each item before it takes the next.
+ */
 export class RouteWire implements Encodable {
-  constructor(
-    readonly type: number,
-    readonly flags: number,
-    /** rtmsg: dst_len, table (the header's), protocol, scope, rtm_type. */
-    readonly dstLen: number,
-    readonly hdrTable: number,
-    readonly protocol: number,
-    readonly scope: number,
-    readonly rtype: number,
-    /** Attributes, -1 when absent. */
-    readonly dst: number,
-    readonly gateway: number,
-    readonly oif: number,
-    readonly priority: number,
-    readonly table: number,
-  ) {}
+  type = 0;
+  flags = 0;
+  /** rtmsg: dst_len, table (the header's), protocol, scope, rtm_type. */
+  dstLen = 0;
+  hdrTable = 0;
+  protocol = 0;
+  scope = 0;
+  rtype = 0;
+  /** Attributes, -1 when absent. */
+  dst = -1;
+  gateway = -1;
+  oif = -1;
+  priority = -1;
+  table = -1;
+
+  /**
+   * Sets every field as Rtnl's route changes compute them: a change is RTPROT_BOOT unless a
+   * protocol is given (-1: none), scope link for a device route without a gateway, a table
+   * above 255 in RTA_TABLE; a deletion matches any protocol and scope (0 and RT_SCOPE_NOWHERE).
+   */
+  set(type: number, flags: number, forDelete: boolean, dst: number, dstLen: number, gateway: number, oif: number, metric: number, table: number, protocol: number): this {
+    this.type = type;
+    this.flags = flags;
+    this.dstLen = dstLen;
+    this.hdrTable = table < 256 ? table : RT_TABLE_COMPAT;
+    this.protocol = protocol >= 0 ? protocol : forDelete ? 0 : RTPROT_BOOT;
+    this.scope = forDelete ? RT_SCOPE_NOWHERE : gateway < 0 && oif >= 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+    this.rtype = forDelete ? 0 : RTN_UNICAST;
+    this.dst = dst;
+    this.gateway = gateway;
+    this.oif = oif;
+    this.priority = metric;
+    this.table = table >= 256 ? table : -1;
+    return this;
+  }
   byteLength(): number {
     return NLMSG_HDRLEN + RTM_HDRLEN + 8 * (+(this.dst >= 0) + +(this.gateway >= 0) + +(this.oif >= 0) + +(this.priority >= 0) + +(this.table >= 0));
   }
