@@ -1,6 +1,7 @@
 // iproute2's names, the one set the project uses: ip's numbers to names (the renderers) and names
 // to numbers (the CLI's value parsers), with ip's /etc/iproute2 files read as ip reads them.
 import { readdirSync, readFileSync } from 'node:fs';
+import { bondMode } from '../families/route/linkinfo.js';
 import { ifaFlags, type iff, type in6AddrGenMode, type lwtunnelEncap, type rtmFlags } from '../families/route/constants.js';
 
 const AF_INET = 2, AF_INET6 = 10, AF_BRIDGE = 7, AF_MPLS = 28, AF_PACKET = 17;
@@ -131,6 +132,8 @@ export const VLAN_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
   [1, 'REORDER_HDR'], [2, 'GVRP'], [4, 'LOOSE_BINDING'], [8, 'MVRP'], [16, 'BRIDGE_BINDING'],
 ];
 
+/** Bond modes by number: the declaration's names are ip's words. */
+export const BOND_MODES: readonly string[] = Object.keys(bondMode.values);
 // iplink_bond.c's option words (the kernel's bond option names); the declarations keep these as numbers.
 export const BOND_ARP_VALIDATE = ['none', 'active', 'backup', 'all', 'filter', 'filter_active', 'filter_backup'];
 export const BOND_ARP_ALL_TARGETS = ['any', 'all'];
