@@ -12,8 +12,9 @@ import { rtnetlinkMessages as M } from '../src/families/route/index.js';
 import {
   renderAddresses, renderAddressesText, renderLinks, renderLinksText, renderNeighbours, renderNeighboursText,
   renderAddressEvent, renderAddressEventText, renderNetconf, renderNetconfText, renderNexthops, renderNexthopsText, renderRoutes, renderRoutesText, renderRules, renderRulesText,
-  type IpRenderOptions, type RenderObject,
-} from '../src/rtnl/render-ip.js';
+  type IpRenderOptions, type Shown,
+} from '../src/rtnl/render/index.js';
+import type { Address, Link, Neighbour, Netconf, Nexthop, Route, RtObject, Rule } from '../src/rtnl/types.js';
 import { createNetns, type TestNetns } from './helpers/netns.js';
 
 // ---- the comparer ----------------------------------------------------------------------------------
@@ -183,27 +184,28 @@ function sceneOf(): Scene {
   return (scene ??= buildScene());
 }
 
-async function dump(ns: TestNetns, msg: Parameters<NetlinkSocket['dumpAll']>[0]): Promise<RenderObject[]> {
+async function dump<T extends RtObject>(ns: TestNetns, msg: Parameters<NetlinkSocket['dumpAll']>[0]): Promise<Shown<T>[]> {
   using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
   const r = await sock.dumpAll(msg);
   return r.messages
     .filter((m): m is Extract<DecodedMessage, { kind: 'data' }> => m.kind === 'data')
-    .map((m) => ({ header: m.header ?? {}, attrs: m.attrs ?? {} }));
+    // the request's message type decides the reply's declaration: its header and attributes are T's
+    .map((m) => ({ header: m.header ?? {}, attrs: m.attrs ?? {} }) as Shown<T>);
 }
-const dumpLinks = (ns: TestNetns, family = 0): Promise<RenderObject[]> =>
+const dumpLinks = (ns: TestNetns, family = 0): Promise<Shown<Link>[]> =>
   dump(ns, buildMessage(M.RTM_GETLINK, { flags: 0, header: { family }, attrs: family ? {} : { extMask: 1 } }));
-const dumpAddrs = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETADDR, { flags: 0, header: {}, attrs: {} }));
-const dumpRoutes = (ns: TestNetns, family: number): Promise<RenderObject[]> =>
+const dumpAddrs = (ns: TestNetns): Promise<Shown<Address>[]> => dump(ns, buildMessage(M.RTM_GETADDR, { flags: 0, header: {}, attrs: {} }));
+const dumpRoutes = (ns: TestNetns, family: number): Promise<Shown<Route>[]> =>
   dump(ns, buildMessage(M.RTM_GETROUTE, { flags: 0, header: { family }, attrs: {} }));
-const dumpNeighs = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETNEIGH, { flags: 0, header: {}, attrs: {} }));
-const dumpRules = (ns: TestNetns, family: number): Promise<RenderObject[]> =>
+const dumpNeighs = (ns: TestNetns): Promise<Shown<Neighbour>[]> => dump(ns, buildMessage(M.RTM_GETNEIGH, { flags: 0, header: {}, attrs: {} }));
+const dumpRules = (ns: TestNetns, family: number): Promise<Shown<Rule>[]> =>
   dump(ns, buildMessage(M.RTM_GETRULE, { flags: 0, header: { family }, attrs: {} }));
-const dumpNexthops = (ns: TestNetns): Promise<RenderObject[]> => dump(ns, buildMessage(M.RTM_GETNEXTHOP, { flags: 0, header: {}, attrs: {} }));
-const dumpNetconf = (ns: TestNetns, family: number): Promise<RenderObject[]> =>
+const dumpNexthops = (ns: TestNetns): Promise<Shown<Nexthop>[]> => dump(ns, buildMessage(M.RTM_GETNEXTHOP, { flags: 0, header: {}, attrs: {} }));
+const dumpNetconf = (ns: TestNetns, family: number): Promise<Shown<Netconf>[]> =>
   dump(ns, buildMessage(M.RTM_GETNETCONF, { flags: 0, header: { family }, attrs: {} }));
 
-function namesOf(links: RenderObject[]): IpRenderOptions['ifnames'] {
-  return new Map(links.map((l) => [l.header.index as number, l.attrs.ifname as string]));
+function namesOf(links: Shown<Link>[]): IpRenderOptions['ifnames'] {
+  return new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? '']));
 }
 
 const STATS = ['*.stats64.*.*'];

@@ -5,7 +5,7 @@ import { rtnetlinkMessages as M } from '../families/route/index.js';
 import { buildMessage } from '../schema/family.js';
 import { toRtObject, type Family, type Rtnl } from '../rtnl/rtnl.js';
 import type { Address, Link, Neighbour, Route } from '../rtnl/types.js';
-import * as R from '../rtnl/render-ip.js';
+import * as R from '../rtnl/render/index.js';
 import type { CliContext } from './context.js';
 import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';

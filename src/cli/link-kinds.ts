@@ -4,6 +4,7 @@
 // names of src/families/route/linkinfo.ts) plus what the kind needs around it (the lower device).
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
+import { BOND_AD_SELECT as AD_SELECT, BOND_LACP_RATE as LACP_RATE, BOND_MODES, BOND_XMIT_HASH as XMIT_HASH } from '../rtnl/ip-names.js';
 import { invarg, ipAddress, parseTable, parseUnsigned, U16, U32, U8, unsignedOr } from './values.js';
 
 /** What a kind's words give: its IFLA_INFO_DATA and the lower device a tunnel names (`dev`); vlan and macsec take `link` before `type`, and the kernel refuses them without it, as with ip. */
@@ -19,10 +20,6 @@ function onOff(w: Words, key: string): number {
   throw new IpExit(`Error: argument of "${key}" must be "on" or "off", not "${v}"\n`, 1);
 }
 
-const BOND_MODES = ['balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'];
-const XMIT_HASH = ['layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac'];
-const LACP_RATE = ['slow', 'fast'];
-const AD_SELECT = ['stable', 'bandwidth', 'count'];
 /** ip's get_index(): a name of the table, or its index as a number. */
 function indexOf(table: readonly string[], arg: string): number | undefined {
   const i = table.indexOf(arg);

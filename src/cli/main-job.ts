@@ -1,7 +1,7 @@
 // `npm start` / `nlwire main`: the seeds' main program done well: interfaces, addresses and the
 // routing table of the namespace, then live changes until Ctrl+C.
 import { Rtnl } from '../rtnl/rtnl.js';
-import * as R from '../rtnl/render-ip.js';
+import * as R from '../rtnl/render/index.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './io.js';
 import { monitorCommand } from './monitor.js';

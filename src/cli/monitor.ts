@@ -2,7 +2,7 @@
 // and followed by a resync; they are never fatal.
 import { Rtnl, type MonitorKind, type MonitorItem } from '../rtnl/rtnl.js';
 import type { Link, RtObject } from '../rtnl/types.js';
-import * as R from '../rtnl/render-ip.js';
+import * as R from '../rtnl/render/index.js';
 import type { CliContext } from './context.js';
 import { stringify } from './format.js';
 import { UsageError } from './io.js';

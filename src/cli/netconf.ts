@@ -3,7 +3,7 @@ import { NetlinkError } from '../core/errors.js';
 import { rtnetlinkMessages as M } from '../families/route/index.js';
 import { toRtObject, Rtnl } from '../rtnl/rtnl.js';
 import type { Netconf } from '../rtnl/types.js';
-import * as R from '../rtnl/render-ip.js';
+import * as R from '../rtnl/render/index.js';
 import { buildMessage } from '../schema/family.js';
 import type { CliContext } from './context.js';
 import { ipJson } from './format.js';

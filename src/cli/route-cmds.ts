@@ -4,7 +4,7 @@ import { Rtnl, type Family } from '../rtnl/rtnl.js';
 import { NetlinkError } from '../core/errors.js';
 import { errnoText } from '../core/errno.js';
 import type { Address, Link, Neighbour, Route, RtObject, Rule } from '../rtnl/types.js';
-import * as R from '../rtnl/render-ip.js';
+import * as R from '../rtnl/render/index.js';
 import type { CliContext } from './context.js';
 import { ipJson, toJsonValue } from './format.js';
 import { toRtObject } from '../rtnl/rtnl.js';

@@ -4,4 +4,4 @@
  *
  * @module nlwire/ip
  */
-export { renderLinks, renderAddresses, renderRoutes, renderNeighbours, renderRules, renderNexthops, renderNetconf, renderLinksText, renderAddressesText, renderRoutesText, renderNeighboursText, renderRulesText, renderNexthopsText, renderAddressEvent, renderAddressEventText, type IpRenderOptions, type RenderObject } from '../rtnl/render-ip.js';
+export { renderLinks, renderAddresses, renderRoutes, renderNeighbours, renderRules, renderNexthops, renderNetconf, renderLinksText, renderAddressesText, renderRoutesText, renderNeighboursText, renderRulesText, renderNexthopsText, renderAddressEvent, renderAddressEventText, type IpRenderOptions, type Shown } from '../rtnl/render/index.js';

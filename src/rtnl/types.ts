@@ -38,9 +38,3 @@ export type RtObject = Link | Address | Route | Neighbour | Rule | Nexthop | Net
 /** The `kind` of an {@link RtObject}: 'link', 'address', 'route', ... */
 export type RtKind = RtObject['kind'];
 
-/** A loosely typed view, for code that handles every kind alike (renderers). */
-export interface AnyRtObject {
-  kind: RtKind;
-  header: Record<string, unknown>;
-  attrs: Record<string, unknown>;
-}

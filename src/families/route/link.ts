@@ -7,8 +7,12 @@ import {
 } from './constants.js';
 import { linkInfoAttrs, type LinkInfoAttrSet } from './linkinfo.js';
 
+/** The 24 counters struct rtnl_link_stats has: all of rtnl_link_stats64's but rx_otherhost_dropped. */
+type LinkStats32Fields = ReadonlyArray<{ readonly name: Exclude<(typeof rtnlLinkStats64.fields)[number]['name'], 'rxOtherhostDropped'>; readonly type: 'u32' }>;
 /** struct rtnl_link_stats (IFLA_STATS): the 32-bit counters. */
-export const rtnlLinkStats = defineStruct('rtnl_link_stats', rtnlLinkStats64.fields.slice(0, 24).map((f) => ({ ...f, type: 'u32' as const })));
+export const rtnlLinkStats = defineStruct('rtnl_link_stats',
+  // slice() loses the tuple's names: the cast says which 24 fields it keeps
+  rtnlLinkStats64.fields.slice(0, 24).map((f) => ({ ...f, type: 'u32' as const })) as LinkStats32Fields);
 
 /** struct rtnl_link_ifmap (IFLA_MAP); 4 bytes of tail padding. */
 export const rtnlLinkIfmap = defineStruct('rtnl_link_ifmap', [
