@@ -14,6 +14,7 @@ import { matches, Words } from './ip-words.js';
 import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
 import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
 import { spawnSync } from 'node:child_process';
+import { flushRoutes } from './route-flush.js';
 
 const AF_INET = 2, AF_INET6 = 10;
 const RTM_F_CLONED = 0x200, RTM_F_FIB_MATCH = 0x2000, RTM_F_NOTIFY = 0x100, RTM_F_LOOKUP_TABLE = 0x1000;
@@ -151,17 +152,7 @@ export async function flush(object: 'address' | 'route' | 'neigh', words: readon
   }
   const oif = await devIndexOr(rt, s.dev, object);
   const iif = await devIndexOr(rt, s.iif, object);
-  const table = s.table ?? 'main';
-  // As ip: IPv4 unless -6, every family for `table all` (an IPv6 prefix without -6 matches nothing).
-  const family: Family | undefined = ctx.family ?? (table === 'all' ? undefined : 4);
-  const routes: Route[] = (await rt.routes({ ...(family ? { family } : {}), table, ...(s.protocol !== undefined ? { protocol: s.protocol } : {}), ...(s.type !== undefined ? { type: s.type } : {}) }))
-    .filter((r) => (r.header.flags & RTM_F_CLONED) === 0 && routeMatches(r, s, oif, iif));
-  await deleteEach(routes, (r) => rt.socket.request(buildMessage(M.RTM_DELROUTE, { flags: 0, header: r.header, attrs: {
-    ...(r.attrs.dst !== undefined ? { dst: r.attrs.dst } : {}), ...(r.attrs.src !== undefined ? { src: r.attrs.src } : {}),
-    ...(r.attrs.table !== undefined ? { table: r.attrs.table } : {}), ...(r.attrs.oif !== undefined ? { oif: r.attrs.oif } : {}),
-    ...(r.attrs.gateway !== undefined ? { gateway: r.attrs.gateway } : {}), ...(r.attrs.priority !== undefined ? { priority: r.attrs.priority } : {}),
-  } })), ['ESRCH', 'ENOENT']);
-  return 0;
+  return await flushRoutes(rt, ctx, s, oif, iif);
 }
 
 /** `nexthop flush [id ID] [dev DEV] [groups] [fdb] [proto P]`: deletes the matching nexthops, counted as ip counts them. */
