@@ -31,8 +31,8 @@ function renderOptions(ctx: CliContext, links: Link[]): R.IpRenderOptions {
 }
 
 /** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T]`. */
-export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  const w = new Words(words);
+export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
+  const w = new Words(words, help);
   const fixed: Record<string, unknown> = { family: ctx.family === 6 ? AF_INET6 : ctx.family === 4 ? AF_INET : 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 };
   const attrs: Record<string, unknown> = {};
   let iif: string | undefined, oif: string | undefined, found = false;
@@ -111,9 +111,9 @@ async function deleteEach<T>(items: readonly T[], del: (x: T) => Promise<unknown
  * object, each the object as the kernel sent it, as ip does). ip refuses a flush without a
  * selector for addresses and neighbours; a selector word it does not know is refused here too.
  */
-export async function flush(object: 'address' | 'route' | 'neigh', words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
+export async function flush(object: 'address' | 'route' | 'neigh', words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
   if (words.length === 0) throw new IpExit(object === 'route' ? '"nlwire route flush" requires arguments.\n' : 'Flush requires arguments.\n', 1);
-  const w = new Words(words);
+  const w = new Words(words, object === 'route' ? undefined : help);
   if (object === 'address') {
     const s = parseAddressSelector(w, ctx.family);
     const family: Family | undefined = ctx.family ?? (s.to ? (s.to.family === AF_INET6 ? 6 : 4) : undefined);
@@ -156,8 +156,8 @@ export async function flush(object: 'address' | 'route' | 'neigh', words: readon
 }
 
 /** `nexthop flush [id ID] [dev DEV] [groups] [fdb] [proto P]`: deletes the matching nexthops, counted as ip counts them. */
-export async function flushNexthops(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  const w = new Words(words);
+export async function flushNexthops(words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
+  const w = new Words(words, help);
   let id: number | undefined, dev: string | undefined, groups = false, fdb = false, protocol: number | undefined;
   while (!w.done) {
     const word = w.next();

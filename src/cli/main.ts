@@ -169,14 +169,16 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
   {
     const word = argv[0];
     const rest = argv.slice(1);
-    const wantsHelp = rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
+    // `OBJECT help` is ip's (its usage, stderr, exit 255) for ip's objects; --help is nlwire's own text.
+    const ownHelp = rest.includes('--help') || rest.includes('-h');
+    const wantsHelp = ownHelp || rest[0] === 'help';
     if (word === undefined) { io.stderr(HELP); return 255; }
     const cmd = resolveCommand(word);
     if (cmd === undefined) unknownObject(word, [...IP_OBJECTS, 'decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'audit', 'proc', 'main', 'crypto', 'capture']);
     if (cmd === 'help') { io.stdout(HELP); return 0; }
     const object = IP_TO_OBJECT[cmd];
     if (object) {
-      if (wantsHelp) { io.stdout(routeObjectHelp(object)); return 0; }
+      if (ownHelp) { io.stdout(routeObjectHelp(object)); return 0; }
       return await routeObjectCommand(object, rest, ctx);
     }
     switch (cmd) {
@@ -185,7 +187,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       case 'netconf':
         return await netconfCommand(rest, ctx);
       case 'monitor':
-        if (wantsHelp) { io.stdout(MONITOR_HELP); return 0; }
+        if (ownHelp) { io.stdout(MONITOR_HELP); return 0; }
         return await monitorCommand(rest, ctx);
       case 'decode':
         if (wantsHelp) { io.stdout(DECODE_HELP); return 0; }

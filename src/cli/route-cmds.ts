@@ -9,6 +9,7 @@ import type { CliContext } from './context.js';
 import { ipJson, toJsonValue } from './format.js';
 import { toRtObject } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
+import { usageExit } from './ip-usage.js';
 import { changeCommand } from './ip-change.js';
 import { netnsNamesById } from './netns.js';
 import { flush, flushNexthops, routeGet } from './ip-query.js';
@@ -87,16 +88,28 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   // No verb lists, as ip does; an unknown verb is ip's "Command ... is unknown" (exit 255).
   const verb = args[0] === undefined ? 'show' : verbOf(VERB_OBJECT[object], args[0]);
   const rest = args.slice(1);
-  if (verb === 'help') { ctx.io.stdout(HELP[object]); return 0; }
+  if (verb === 'help') usageExit(object);
+  // ip 6.1 calls usage() for a `help` keyword (or any prefix of it) in these verbs' arguments only.
+  const help = helpIn(object, verb) ? (): never => usageExit(object) : undefined;
   using owned = ctx.rtnl ? undefined : Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const rt = ctx.rtnl ?? owned!;
-  if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
-  if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
-  if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
-  if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx);
+  if (verb === 'show') return await show(object, new Words(rest, help), rt, ctx); // awaited: `using` closes rt on return
+  if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx, help);
+  if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx, help);
+  if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx, help);
   if (verb === 'flush' && object === 'rule') return await flushRules(rest, rt, ctx);
-  await changeCommand(object, verb, rest, rt, ctx.family, ctx.io);
+  await changeCommand(object, verb, rest, rt, ctx.family, ctx.io, help);
   return 0;
+}
+
+/** Where ip's argument loops test `matches(*argv, "help")`: not route show/flush, rule show/flush, nor neigh add/del (which skip the word). */
+function helpIn(object: RouteObjectName, verb: string): boolean {
+  switch (object) {
+    case 'route': return verb !== 'show' && verb !== 'flush';
+    case 'rule': return verb !== 'show' && verb !== 'flush';
+    case 'neigh': return verb === 'show' || verb === 'flush';
+    default: return true;
+  }
 }
 
 // ---- show --------------------------------------------------------------------------------------
@@ -287,6 +300,9 @@ async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<numb
 
 interface RuleSelector { priority?: number; table?: number; iif?: string; oif?: string; fwmark?: number; fwmask?: number; protocol?: number; not?: boolean; from?: Prefix; to?: Prefix }
 
+/** ip's rule list selectors nlwire does not filter by yet (refused, never ignored). */
+const RULE_FILTERS_NOT_DONE = ['tos', 'dsfield', 'realms', 'vrf', 'l3mdev', 'uidrange', 'ipproto', 'sport', 'dport'];
+
 /** iprule_list_flush_or_save()'s selectors. */
 function parseRuleSelector(w: Words, verb: string, family?: 4 | 6): RuleSelector {
   const want: RuleSelector = {};
@@ -304,7 +320,8 @@ function parseRuleSelector(w: Words, verb: string, family?: 4 | 6): RuleSelector
     } else if (matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('"protocol" value is invalid\n', v); want.protocol = n; }
     else if (word === 'from') want.from = prefixArg(w.value(), family);
     else if (word === 'to') want.to = prefixArg(w.value(), family);
-    else throw new UsageError(`rule ${verb}: "${word}" is an ip filter nlwire does not implement yet`);
+    else if (RULE_FILTERS_NOT_DONE.some((k) => matches(word, k))) throw new UsageError(`rule ${verb}: "${word}" is an ip filter nlwire does not implement yet`);
+    else want.from = prefixArg(word, family); // ip: any other word is the `from` prefix
   }
   return want;
 }
@@ -325,7 +342,7 @@ function ruleMatches(r: Rule, want: RuleSelector): boolean {
 }
 
 async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
-  const want = parseRuleSelector(w, 'show', ctx.family);
+  const want = parseRuleSelector(w, 'show', ctx.family ?? 4);
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
   const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => ruleMatches(r, want));
@@ -334,7 +351,7 @@ async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
 
 /** `rule flush [SELECTOR]`: as ip, every matching rule but priority 0's (the local table) is deleted, each as dumped. */
 async function flushRules(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  const want = parseRuleSelector(new Words(words), 'flush', ctx.family);
+  const want = parseRuleSelector(new Words(words), 'flush', ctx.family ?? 4);
   const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => (r.attrs.priority ?? 0) !== 0 && ruleMatches(r, want));
   for (const r of rules) {
     try { await rt.socket.request(buildMessage(M.RTM_DELRULE, { flags: 0, header: r.header, attrs: r.attrs })); } catch (e) {
