@@ -35,7 +35,7 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   const w = new Words(words, help);
   const fixed: Record<string, unknown> = { family: ctx.family === 6 ? AF_INET6 : ctx.family === 4 ? AF_INET : 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 };
   const attrs: Record<string, unknown> = {};
-  let iif: string | undefined, oif: string | undefined, found = false;
+  let iif: string | undefined, oif: string | undefined, found = false, connected = false, fromGiven = false;
   const prefix = (arg: string): { addr?: string; len: number; family: number } => {
     const p = parsePrefix(arg);
     const want = ctx.family === 4 ? 4 : ctx.family === 6 ? 16 : 0;
@@ -45,7 +45,7 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   while (!w.done) {
     const word = w.next();
     if (word === 'tos' || matches(word, 'dsfield')) { const v = w.value(); const n = parseDsfield(v); if (n === undefined) invarg('TOS value is invalid\n', v); fixed.tos = n; }
-    else if (matches(word, 'from')) { const p = prefix(w.value()); attrs.src = p.addr; fixed.srcLen = p.len; }
+    else if (matches(word, 'from')) { const p = prefix(w.value()); attrs.src = p.addr; fixed.srcLen = p.len; fromGiven = true; }
     else if (matches(word, 'iif')) iif = w.value();
     else if (matches(word, 'mark')) attrs.mark = unsignedOr(w.value(), 'invalid mark value');
     else if (matches(word, 'oif') || word === 'dev') oif = w.value();
@@ -55,7 +55,13 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
     else if (matches(word, 'sport')) attrs.sport = unsignedOr(w.value(), 'invalid sport\n', U16);
     else if (matches(word, 'dport')) attrs.dport = unsignedOr(w.value(), 'invalid dport\n', U16);
     else if (matches(word, 'ipproto')) { const v = w.value(); const n = parseIpProto(v); if (n === undefined) invarg('Invalid "ipproto" value\n', v); attrs.ipProto = n; }
-    else if (matches(word, 'connected') || matches(word, 'vrf') || word === 'as') throw new UsageError(`route get: "${word}" is not implemented by nlwire yet`);
+    else if (matches(word, 'connected')) connected = true;
+    else if (matches(word, 'vrf')) {
+      // ip: the VRF device is the output device of the lookup (name_is_vrf() first).
+      const v = w.value();
+      if (!(await isVrf(rt, v))) invarg('Invalid VRF\n', v);
+      oif = v;
+    } else if (word === 'as') throw new UsageError(`route get: "${word}" is not implemented by nlwire yet`);
     else {
       const p = prefix(word === 'to' ? w.value() : word);
       if (!fixed.family) fixed.family = p.family;
@@ -72,13 +78,38 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   if (!fixed.family) fixed.family = AF_INET;
   // As ip: an IPv4 reply then names the table the lookup used (IPv6 replies always do, and refuses the flag).
   if (fixed.family === AF_INET) fixed.flags = (fixed.flags as number) | RTM_F_LOOKUP_TABLE;
-  const reply = await rt.socket.request(buildMessage(M.RTM_GETROUTE, { flags: 0, header: fixed, attrs }));
-  const routes = reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
+  const ask = async (): Promise<Route[]> => {
+    const reply = await rt.socket.request(buildMessage(M.RTM_GETROUTE, { flags: 0, header: fixed, attrs }));
+    return reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
+  };
+  const routes = await ask();
   const links = await rt.links();
-  const o: R.IpRenderOptions = { ...renderOptions(ctx, links), table: 'all', cache: routes.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) };
-  if (ctx.json) ctx.io.stdout(ipJson(R.renderRoutes(routes, o), ctx.pretty) + '\n');
-  else ctx.io.stdout(R.renderRoutesText(routes, o));
+  const opts = (rs: Route[]): R.IpRenderOptions => ({ ...renderOptions(ctx, links), table: 'all', cache: rs.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) });
+  const json = ctx.json ? ipJson(R.renderRoutes(routes, opts(routes)), ctx.pretty) : undefined;
+  if (connected && !fromGiven) {
+    // ip 6.1 prints the answer, requires a source in it, then asks the same question again and
+    // prints that answer too (as text: its JSON array was closed after the first).
+    const r = routes[0];
+    if (r && r.attrs.prefsrc === undefined && r.attrs.src === undefined) {
+      if (json !== undefined) ctx.io.stdout(json.replace(/\s*\]$/, '')); // ip exits with its array still open
+      else ctx.io.stdout(R.renderRoutesText(routes, opts(routes)));
+      throw new IpExit('Failed to connect the route\n', 1);
+    }
+    ctx.io.stdout(json !== undefined ? json + '\n' : R.renderRoutesText(routes, opts(routes)));
+    const again = await ask();
+    ctx.io.stdout(R.renderRoutesText(again, opts(again)));
+    return 0;
+  }
+  ctx.io.stdout(json !== undefined ? json + '\n' : R.renderRoutesText(routes, opts(routes)));
   return 0;
+}
+
+/** ip's name_is_vrf(): an existing device of kind vrf. */
+async function isVrf(rt: Rtnl, name: string): Promise<boolean> {
+  try { return (await rt.link(name)).attrs.linkinfo?.kind === 'vrf'; } catch (e) {
+    if (e instanceof NetlinkError && e.code === 'ENODEV') return false;
+    throw e;
+  }
 }
 
 async function devIndexOr(rt: Rtnl, dev: string | undefined, object: string): Promise<number | undefined> {
