@@ -200,7 +200,6 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   const s = parseAddressSelector(w, ctx.family);
   // `to PREFIX` fixes the family, as ip's filter.family (links without such addresses drop out).
   const family: Family | undefined = ctx.family ?? (s.to ? (s.to.family === 10 ? 6 : 4) : undefined);
-  if (s.label !== undefined && (ctx.json || ctx.oneline || ctx.brief)) throw new UsageError('address show label: nlwire prints it as text only (ip\'s -j/-o/-br output under label is not reproduced)');
   const devIndex = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'does-not-exist');
   const masterIndex = s.master === undefined ? undefined : await existingDevice(rt, s.master, 'does-not-exist');
   const links = await rt.links();
@@ -222,16 +221,18 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   // AF_INET6 dump of -6 it does not, so there ip's own check leaves `{}`s, as for `up`.
   const kernelFiltered = !(ctx.family === 6 && devIndex === undefined);
   if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
-  const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
+  // Under `label` ip does not print link information, and of print_linkinfo()'s checks only `up` still applies.
+  const pass = s.label !== undefined ? (l: Link): boolean => !s.up || (l.header.flags & 1) !== 0 : (l: Link): boolean => linkMatches(l, s, masterIndex);
   const o = { ...opts, devices: links, ...(family ? { family } : {}) };
   // ip -o prints no link lines, so the link checks of print_linkinfo() (up, group) do not apply.
   if (ctx.oneline && !ctx.json && !ctx.brief) {
-    const oneLinks = ls.filter((l) => !kernelFiltered || linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
+    // print_selected_addrinfo() still skips a down link's addresses under `up`.
+    const oneLinks = ls.filter((l) => (!kernelFiltered || linkMatches(l, { ...s, up: false, group: undefined }, masterIndex)) && (!s.up || (l.header.flags & 1) !== 0));
     return emit(ctx, [], () => oneLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join(''));
   }
   // JSON: a failing link is `{}`, and so is each of a shown link's addresses that fails (ip opens
   // their objects before it filters).
-  const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean): unknown[] => withPlaceholders(ls, pass, (shown) => {
+  const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean, keep: (l: Link) => boolean = pass): unknown[] => withPlaceholders(ls, keep, (shown) => {
     const out = render(brief ? shown.map((l) => full.get(l.header.index) ?? l) : shown, all) as Array<{ addr_info?: unknown[] }>;
     return out.map((obj, i) => {
       const idx = shown[i]!.header.index;
@@ -242,6 +243,31 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
     });
   });
   const shownLinks = ls.filter(pass);
+  // Under `label` (and -o -j) ip prints no link information: each link's JSON object holds only
+  // its addr_info (with -o, each address names its device), and -br lines only the addresses.
+  const noLink = s.label !== undefined || (ctx.oneline === true && !ctx.brief);
+  if (ctx.json && noLink) {
+    // -o: print_linkinfo()'s link checks do not run; of them only `up` is tested again (no addresses).
+    const one = ctx.oneline === true && !ctx.brief;
+    const objs = json((x, as) => (ctx.brief ? R.renderAddressesBrief(x, as, o) : R.renderAddresses(x, as, o)), ctx.brief === true, one ? () => true : pass) as Array<{ addr_info?: unknown[] }>;
+    return emit(ctx, objs.map((obj, i) => {
+      if (!obj || obj.addr_info === undefined) return obj; // a link `up` leaves out: ip's empty object
+      const l = ls[i]!;
+      const entries = one && s.up && (l.header.flags & 1) === 0 ? [] : obj.addr_info;
+      if (!one) return { addr_info: entries };
+      const dev = { index: l.header.index, dev: names.get(l.header.index) ?? '' };
+      return { addr_info: entries.map((e) => (e && typeof e === 'object' && Object.keys(e).length > 0 ? { ...dev, ...e } : e)) };
+    }), () => '');
+  }
+  if (ctx.brief && noLink) {
+    const fam = (f: number): boolean => !family || f === (family === 6 ? 10 : 2);
+    // ip's colours: inet magenta, inet6 blue
+    const paint = (f: number, t: string): string => (ctx.color && (f === 2 || f === 10) ? `\x1b[${f === 2 ? 35 : 34}m${t}\x1b[0m` : t);
+    return emit(ctx, [], () => shownLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index && fam(a.header.family)).map((a) => {
+      const local = a.attrs.local ?? a.attrs.address ?? '', peer = a.attrs.address, f = a.header.family;
+      return `${paint(f, local)}${peer !== undefined && peer !== local ? ` peer ${paint(f, peer)}` : ''}/${a.header.prefixlen} `;
+    }).join('') + '\n').join(''));
+  }
   if (ctx.brief) {
     const bl = shownLinks.map((l) => full.get(l.header.index) ?? l);
     return emit(ctx, ctx.json ? json((x, as) => R.renderAddressesBrief(x, as, o), true) : [], () => R.renderAddressesBriefText(bl, addrs, o));
