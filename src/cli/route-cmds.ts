@@ -285,8 +285,8 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
 async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
   const s: RouteSelector = {};
   while (!w.done) routeSelectorWord(w.next(), w, s, ctx.family);
-  if (s.cache) throw new UsageError('route show cache: the route cache is not listed by nlwire yet');
   const tableSel = s.table ?? 'main';
+  if (s.cache) return showRouteCache(s, rt, ctx, tableSel);
   const plain = Object.keys(s).every((k) => k === 'table');
   // Large routing tables: stream the JSON, with only the link names read first (cheap).
   if (ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && plain) {
@@ -303,6 +303,30 @@ async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> 
   // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
   const routes = found.filter((r) => routeMatches(r, s, oif, iif));
   const o = { ...opts, table: tableSel, filtered: routeFiltered(s), ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
+  return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
+}
+
+/**
+ * `route show cache` (`cached`, `cloned`, `table cache`): the kernel's route exceptions (PMTU,
+ * redirects), asked for as ip asks (a dump with RTM_F_CLONED, the table as RTA_TABLE), shown only
+ * when cloned and matching the other selectors.
+ */
+async function showRouteCache(s: RouteSelector, rt: Rtnl, ctx: CliContext, tableSel: number | 'all' | 'main'): Promise<number> {
+  const oif = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'cannot-find');
+  const iif = s.iif === undefined ? undefined : await existingDevice(rt, s.iif, 'cannot-find');
+  const table = tableSel === 'all' ? 0 : tableSel === 'main' ? 254 : tableSel;
+  const attrs: Record<string, unknown> = { ...(table ? { table } : {}), ...(oif !== undefined ? { oif } : {}) };
+  // As for routes: IPv4 unless -6, every family for `table all`.
+  const header = { family: ctx.family === 6 ? 10 : ctx.family === 4 || table ? 2 : 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: s.protocol ?? 0, scope: 0, type: 0, flags: RTM_F_CLONED };
+  let found: Route[] = [];
+  try {
+    found = (await rt.socket.dumpAll(buildMessage(M.RTM_GETROUTE, { flags: 0, header, attrs }))).messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
+  } catch (e) {
+    if (!(table === 254 && e instanceof NetlinkError && e.code === 'ENOENT')) throw e; // no main table yet: nothing cached
+  }
+  const routes = found.filter((r) => (r.header.flags & RTM_F_CLONED) !== 0 && (!table || (r.attrs.table ?? r.header.table) === table) && routeMatches(r, s, oif, iif));
+  const links = await rt.links();
+  const o = { ...renderOpts(ctx, links), table: tableSel, cache: true, filtered: routeFiltered(s) };
   return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
 }
 
@@ -323,6 +347,8 @@ async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<numb
   ns = ns.filter((n) => neighMatches(n, s));
   return emit(ctx, R.renderNeighbours(links, ns, o), () => R.renderNeighboursText(links, ns, o));
 }
+
+const RTM_F_CLONED = 0x200;
 
 interface RuleSelector { priority?: number; table?: number; iif?: string; oif?: string; fwmark?: number; fwmask?: number; protocol?: number; not?: boolean; from?: Prefix; to?: Prefix }
 
