@@ -218,8 +218,8 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   // With a family (-4/-6, `to`), a link without such addresses is left out too.
   ls = ls.filter((l) => (!has.has(l.header.index) && !family) || kept.has(l.header.index));
   // The kernel filters a full link dump by kind and master (those links are left out); the
-  // AF_INET6 dump of -6 it does not, so there ip's own check leaves `{}`s, as for `up`.
-  const kernelFiltered = !(ctx.family === 6 && devIndex === undefined);
+  // family's link dump of -4/-6 it does not, so there ip's own check leaves `{}`s, as for `up`.
+  const kernelFiltered = !(ctx.family !== undefined && devIndex === undefined);
   if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
   // Under `label` ip does not print link information, and of print_linkinfo()'s checks only `up` still applies.
   const pass = s.label !== undefined ? (l: Link): boolean => !s.up || (l.header.flags & 1) !== 0 : (l: Link): boolean => linkMatches(l, s, masterIndex);
