@@ -61,7 +61,7 @@ Options:
   --pcap-out FILE    record this command's netlink traffic as a pcap for Wireshark
   -b, -batch FILE    read commands from FILE ('-': standard input), one per line, as ip -batch;
                      -force: do not stop at the first failing line
-  -h, --help         this help; 'nlwire OBJECT --help' for an object's commands
+  -h, --help         this help; 'nlwire OBJECT --help' for an object's commands ('nlwire OBJECT help': ip's usage)
 
 Examples:
   nlwire -j addr show dev lo

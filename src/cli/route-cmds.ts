@@ -36,7 +36,7 @@ Examples:
   nlwire link add v0 type veth peer name v1
   nlwire link set v0 up mtu 1400 master br0
 `,
-  address: `Usage: nlwire address show [dev NAME]
+  address: `Usage: nlwire address show [dev NAME] [label PATTERN] [to PREFIX] [scope S] [up] [master DEV] [type KIND]
        nlwire address flush dev NAME [scope S] [to PREFIX]
        nlwire address add|replace|del PREFIX dev NAME [valid_lft SECS] [preferred_lft SECS]
                                   [label LABEL] [broadcast ADDR] [peer ADDR] [nodad] [metric N]
@@ -44,9 +44,9 @@ Examples:
   nlwire -4 addr show dev eth0
   nlwire addr add 10.0.0.1/24 dev v0 valid_lft 300 preferred_lft 200
 `,
-  route: `Usage: nlwire route show [table ID|all] [dev NAME] [proto P] [type T]
-       nlwire route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N]
-             [ipproto P] [sport N] [dport N] [tos T]
+  route: `Usage: nlwire route show [table ID|all|cache] [dev NAME] [proto P] [type T] [cache]
+       nlwire route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [vrf NAME] [mark N] [uid N]
+             [ipproto P] [sport N] [dport N] [tos T] [connected]
        nlwire route flush [table ID|all] [dev NAME] [proto P] [scope S] [PREFIX]
        nlwire route add|replace|append|del [TYPE] PREFIX|default [via ADDR] [dev NAME] [table ID]
              [metric N] [proto P] [scope S] [src ADDR] [nhid ID] [mtu N] [advmss N] [pref low|medium|high]
