@@ -60,7 +60,7 @@ const FLUSH_BASE = ['link add d0 type veth peer name d1', 'link set d0 up', 'lin
 /**
  * ip sends its deletions in 3584-byte batches and notices a refusal only when an error is the first
  * datagram on its socket: all in one batch, mid-dump (Flush terminated), late, IPv6, sparse matches
- * (errors skipped unseen), every table, a device filter, -s.
+ * (errors skipped unseen), every table, a device filter, -s, and -s -s (each deleted route printed).
  */
 const FLUSH_CASES: ReadonlyArray<readonly [string, string[], string]> = [
   ['one batch', flushRoutes(10, [1]), 'route flush via 10.1.0.253'],
@@ -76,6 +76,10 @@ const FLUSH_CASES: ReadonlyArray<readonly [string, string[], string]> = [
   ['dev', flushRoutes(300, [2]), 'route flush dev d0 via 10.1.0.253'],
   ['-s', flushRoutes(100, []), '-s route flush via 10.1.0.253'],
   ['-s refused', flushRoutes(100, [3]), '-s route flush via 10.1.0.253'],
+  ['-s -s', flushRoutes(20, []), '-s -s route flush via 10.1.0.253'],
+  ['-s -s refused', flushRoutes(20, [3]), '-s -s route flush via 10.1.0.253'],
+  ['-s -s IPv6', flushRoutes(10, [], true), '-6 -s -s route flush via 2001:db8:1::253'],
+  ['-s -s table all', flushRoutes(10, []), '-s -s route flush table all root 10.20.0.0/16'],
 ];
 
 test('route flush reaching routes that use nhid: what ip prints, its exit, and what it leaves deleted', async () => {
@@ -89,7 +93,7 @@ test('route flush reaching routes that use nhid: what ip prints, its exit, and w
       if (!same(ours, theirs)) failures.push(`${name} (${cmd}): nlwire exit ${ours.code} ${JSON.stringify(ours.err + ours.out)}, ip exit ${theirs.code} ${JSON.stringify(theirs.err + theirs.out)}`);
       const sa = state(a), sb = state(b);
       if (sa !== sb) failures.push(`${name} (${cmd}): left ${sb.split('\n').length} route lines, ip ${sa.split('\n').length}`);
-      if (name !== 'no nhid route' && name !== '-s' && theirs.code !== 2) failures.push(`${name}: ip did not refuse (exit ${theirs.code}): the case does not test what it should`);
+      if (!/^(no nhid route|-s|-s -s|-s -s IPv6|-s -s table all)$/.test(name) && theirs.code !== 2) failures.push(`${name}: ip did not refuse (exit ${theirs.code}): the case does not test what it should`);
     } finally { a.delete(); b.delete(); }
   }
   assert.is(failures.length, 0, failures.join('\n'));

@@ -12,7 +12,7 @@ import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
 import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
-import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
+import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeFiltered, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
 import { spawnSync } from 'node:child_process';
 import { flushRoutes } from './route-flush.js';
 
@@ -183,7 +183,13 @@ export async function flush(object: 'address' | 'route' | 'neigh', words: readon
   }
   const oif = await devIndexOr(rt, s.dev, object);
   const iif = await devIndexOr(rt, s.iif, object);
-  return await flushRoutes(rt, ctx, s, oif, iif);
+  // -s -s: each deleted route as show prints it under the same selector.
+  let show: ((r: Route) => string) | undefined;
+  if (ctx.stats >= 2) {
+    const o: R.IpRenderOptions = { ...renderOptions(ctx, await rt.links()), table: s.table ?? 'main', filtered: routeFiltered(s) };
+    show = (r) => R.renderRoutesText([r], o);
+  }
+  return await flushRoutes(rt, ctx, s, oif, iif, show);
 }
 
 /** `nexthop flush [id ID] [dev DEV] [groups] [fdb] [proto P]`: deletes the matching nexthops, counted as ip counts them. */

@@ -30,7 +30,7 @@ const GOOD_SIZE = 3776, BIG_SIZE = 32768 - 320;
 /** ip's receive buffer (rtnl_recvmsg allocates at least this). */
 const IP_RECV = 32768;
 
-interface DumpedRoute { bytes: Uint8Array; matched: boolean }
+interface DumpedRoute { bytes: Uint8Array; matched: boolean; route?: Route }
 type Queued = { kind: 'data'; routes: DumpedRoute[]; length: number } | { kind: 'done' } | { kind: 'error'; errno: number };
 
 /** The kernel's side of ip's socket: the dump's datagrams as it queues them, and the errors of the deletions. */
@@ -85,12 +85,13 @@ async function dumpForFlush(rt: Rtnl, family: number, protocol: number, table: n
         if (len < 16 || off + len > chunk.length) break;
         if (view.getUint16(off + 4, true) === RTM_NEWROUTE) {
           const bytes = chunk.slice(off, off + len);
-          let matched = false;
+          let matched = false, route: Route | undefined;
           decodeEach(bytes, { family: rtnetlink }, (_def, header, a) => {
             const r = { kind: 'route', header: header ?? {}, attrs: a ?? {} } as unknown as Route;
             matched = (r.header.flags & RTM_F_CLONED) === 0 && matches(r);
+            if (matched) route = r;
           });
-          out.push({ bytes, matched });
+          out.push(route ? { bytes, matched, route } : { bytes, matched });
         }
         off += (len + 3) & ~3;
       }
@@ -116,8 +117,11 @@ async function sendFlushBuffer(rt: Rtnl, batch: readonly Uint8Array[]): Promise<
   return r.failed.map((f) => (f.error instanceof NetlinkError ? f.error.errno : 5 /* EIO */));
 }
 
-/** iproute_flush() for the selector: returns ip's exit status (messages written as ip writes them). */
-export async function flushRoutes(rt: Rtnl, ctx: CliContext, s: RouteSelector, oif: number | undefined, iif: number | undefined): Promise<number> {
+/**
+ * iproute_flush() for the selector: returns ip's exit status (messages written as ip writes them).
+ * `show` renders a route as ip's text, for -s -s (which prints each route it deletes).
+ */
+export async function flushRoutes(rt: Rtnl, ctx: CliContext, s: RouteSelector, oif: number | undefined, iif: number | undefined, show?: (r: Route) => string): Promise<number> {
   const family = ctx.family === 6 ? 10 : ctx.family === 4 ? 2 : s.table === 'all' ? 0 : 2;
   const table = s.table === 'all' ? 0 : s.table ?? 254;
   const matches = (r: Route): boolean => (table === 0 || (r.attrs.table ?? r.header.table) === table) && routeMatches(r, s, oif, iif);
@@ -150,6 +154,7 @@ export async function flushRoutes(rt: Rtnl, ctx: CliContext, s: RouteSelector, o
         used = ((used + 3) & ~3) + r.bytes.length;
         batch.push(r.bytes);
         flushed++;
+        if (ctx.stats >= 2 && show && r.route) ctx.io.stdout(show(r.route));
       }
     }
     maxRecv = sock.recvLimit;
