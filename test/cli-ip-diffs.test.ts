@@ -97,6 +97,12 @@ test('route flush reaching routes that use nhid: what ip prints, its exit, and w
     } finally { a.delete(); b.delete(); }
   }
   assert.is(failures.length, 0, failures.join('\n'));
+  // A new namespace has no main table yet: ip's dump is refused ("Flush terminated", exit 2).
+  const empty = createNetns('dfe');
+  try {
+    await compareAll(empty.name, ['route flush table main', 'route flush root 10.0.0.0/8', '-s route flush root 10.0.0.0/8', 'route flush table 100',
+      '-6 route flush table 100', 'route flush dev lo', 'route flush table all', '-6 route flush root 2001:db8::/32']);
+  } finally { empty.delete(); }
 });
 
 // ---- 2. route show cache -----------------------------------------------------------------------

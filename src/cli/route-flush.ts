@@ -97,8 +97,12 @@ async function dumpForFlush(rt: Rtnl, family: number, protocol: number, table: n
       }
     });
   } catch (e) {
-    // A namespace without routes has no main table yet: nothing to flush, as for ip.
-    if (e instanceof NetlinkError && e.code === 'ENOENT') return out;
+    // rtnl_dump_filter() reports the refusal (a table that does not exist, even main in a new
+    // namespace), then iproute_flush() "Flush terminated": exit 2.
+    if (e instanceof NetlinkError) {
+      const m = e.extack.message;
+      throw new IpExit(`${m ? `Error: ${m}${m.endsWith('.') ? '' : '.'}` : `RTNETLINK answers: ${errnoText(e.errno)}`}\nFlush terminated\n`, 2);
+    }
     throw e;
   }
   return out;
