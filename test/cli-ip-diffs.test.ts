@@ -204,6 +204,8 @@ const USAGE = [
   'neigh add help', 'neigh show help', 'neigh flush help', 'neigh del help', 'neigh add 10.0.0.1 help', 'neigh show dev va help', 'neigh add h', 'neigh add 10.0.0.1 h 10.0.0.2 dev va',
   'rule add help', 'rule show help', 'rule del help', 'rule flush help', 'rule add from 1.1.1.1 help', '-6 rule show help', 'rule show x', 'rule show from x',
   'nexthop add help', 'nexthop show help', 'nexthop show h', 'nexthop del help', 'nexthop flush help', 'nexthop add id 1 help', 'nexthop get help',
+  'nexthop get', 'nexthop get foo', 'nexthop get i 1', 'nexthop get id x', 'nexthop get id 99', 'nexthop get id 1', '-j nexthop get id 1', 'nexthop get id 1 id 2', '-d nexthop get id 1',
+  'route get 1.1.1.1 from help', 'route get to help', 'route get 1.1.1.1 foo', 'route get from 10.1.0.1 2001:db8::1',
   'netns add', 'netns del', 'netns exec', 'netns foo', 'netns identify help', 'netns identify self', 'netns exec help',
   'monitor foo', 'monitor link help', 'monitor all help', 'monitor label help', 'monitor h', 'link foo', 'route foo', 'link shwo', 'route shwo',
 ];
@@ -211,7 +213,7 @@ const USAGE = [
 test("usage: ip 6.1's text for OBJECT help and for usage errors (taken from ip now), with ip's exit", async () => {
   const ns = createNetns('du');
   try {
-    ns.ip('link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
+    ns.batch(['link add va type veth peer name vb', 'link set va up', 'link set vb up', 'addr add 10.1.0.1/24 dev va', 'nexthop add id 1 via 10.1.0.254 dev va', 'nexthop add id 2 via 10.1.0.253 dev va']);
     for (const o of ['link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'netns', 'monitor']) {
       const theirs = ip(ns.name, [o, 'help']);
       assert.ok(theirs.code === 255 && theirs.err.startsWith('Usage:'), `ip ${o} help: exit ${theirs.code} ${theirs.err.slice(0, 80)}`);

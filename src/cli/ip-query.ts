@@ -33,19 +33,27 @@ function renderOptions(ctx: CliContext, links: Link[]): R.IpRenderOptions {
 /** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T]`. */
 export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
   const w = new Words(words, help);
+  // ip tests the address after `from` and `to` for help too.
+  const helpOr = (v: string): string => { if (help && matches(v, 'help')) help(); return v; };
   const fixed: Record<string, unknown> = { family: ctx.family === 6 ? AF_INET6 : ctx.family === 4 ? AF_INET : 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 };
   const attrs: Record<string, unknown> = {};
   let iif: string | undefined, oif: string | undefined, found = false, connected = false, fromGiven = false;
   const prefix = (arg: string): { addr?: string; len: number; family: number } => {
     const p = parsePrefix(arg);
-    const want = ctx.family === 4 ? 4 : ctx.family === 6 ? 16 : 0;
-    if (!p || (want && p.address.length !== want)) badPrefix(arg, ctx.family === 4 ? 'inet' : ctx.family === 6 ? 'inet6' : 'any');
+    // ip parses each address in the family fixed so far (-4/-6, or the first address's).
+    const fam = fixed.family === AF_INET ? 4 : fixed.family === AF_INET6 ? 6 : undefined;
+    const want = fam === 4 ? 4 : fam === 6 ? 16 : 0;
+    if (!p || (want && p.address.length !== want)) badPrefix(arg, fam === 4 ? 'inet' : fam === 6 ? 'inet6' : 'any');
     return { addr: arg.split('/')[0]!, len: p.prefixLength, family: p.address.length === 4 ? AF_INET : AF_INET6 };
   };
   while (!w.done) {
     const word = w.next();
     if (word === 'tos' || matches(word, 'dsfield')) { const v = w.value(); const n = parseDsfield(v); if (n === undefined) invarg('TOS value is invalid\n', v); fixed.tos = n; }
-    else if (matches(word, 'from')) { const p = prefix(w.value()); attrs.src = p.addr; fixed.srcLen = p.len; fromGiven = true; }
+    else if (matches(word, 'from')) {
+      const p = prefix(helpOr(w.value()));
+      if (!fixed.family) fixed.family = p.family;
+      attrs.src = p.addr; fixed.srcLen = p.len; fromGiven = true;
+    }
     else if (matches(word, 'iif')) iif = w.value();
     else if (matches(word, 'mark')) attrs.mark = unsignedOr(w.value(), 'invalid mark value');
     else if (matches(word, 'oif') || word === 'dev') oif = w.value();
@@ -63,7 +71,7 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
       oif = v;
     } else if (word === 'as') throw new UsageError(`route get: "${word}" is not implemented by nlwire yet`);
     else {
-      const p = prefix(word === 'to' ? w.value() : word);
+      const p = prefix(word === 'to' ? helpOr(w.value()) : word);
       if (!fixed.family) fixed.family = p.family;
       attrs.dst = p.addr;
       if (fixed.family === AF_INET && p.len !== 32) ctx.io.stderr(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.\n`);

@@ -95,6 +95,8 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   const rt = ctx.rtnl ?? owned!;
   if (verb === 'show') return await show(object, new Words(rest, help), rt, ctx); // awaited: `using` closes rt on return
   if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx, help);
+  if (verb === 'get' && object === 'nexthop') return await nexthopGet(new Words(rest), rt, ctx);
+  if (verb === 'save' || verb === 'restore' || verb === 'showdump') throw new UsageError(`${object} ${verb}: not implemented by nlwire`);
   if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx, help);
   if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx, help);
   if (verb === 'flush' && object === 'rule') return await flushRules(rest, rt, ctx);
@@ -432,6 +434,20 @@ async function showNexthops(w: Words, rt: Rtnl, ctx: CliContext): Promise<number
   if (groups) nhs = nhs.filter((n) => n.attrs.group !== undefined);
   if (fdb) nhs = nhs.filter((n) => n.attrs.fdb !== undefined);
   if (protocol !== undefined) nhs = nhs.filter((n) => n.header.protocol === protocol);
+  return emit(ctx, R.renderNexthops(nhs, opts), () => R.renderNexthopsText(nhs, opts));
+}
+
+/** ipnh_get(): `nexthop get id ID` (the last id wins; any other word, or none, is ip's usage). */
+async function nexthopGet(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  let id: number | undefined;
+  while (!w.done) {
+    if (w.next() === 'id') id = unsignedOr(w.value(), 'invalid id value');
+    else usageExit('nexthop');
+  }
+  if (id === undefined) usageExit('nexthop');
+  const links = await rt.links();
+  const opts = renderOpts(ctx, links);
+  const nhs = await rt.nexthops({ id });
   return emit(ctx, R.renderNexthops(nhs, opts), () => R.renderNexthopsText(nhs, opts));
 }
 
