@@ -117,7 +117,8 @@ async function sendFlushBuffer(rt: Rtnl, batch: readonly Uint8Array[]): Promise<
     v.setUint16(6, NLM_F_REQUEST, true);
     return m;
   });
-  const r = await rt.socket.batch(msgs, { onError: 'continue', operation: 'RTM_DELROUTE' });
+  // One datagram, as ip's one send() of its buffer.
+  const r = await rt.socket.batch(msgs, { onError: 'continue', operation: 'RTM_DELROUTE', maxDatagram: FLUSH_BUFFER });
   return r.failed.map((f) => (f.error instanceof NetlinkError ? f.error.errno : 5 /* EIO */));
 }
 
