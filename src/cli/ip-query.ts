@@ -12,7 +12,7 @@ import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
 import { badPrefix, invarg, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
-import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeFiltered, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
+import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeFiltered, routeSelectorWord, type RouteSelector } from './ip-filters.js';
 import { spawnSync } from 'node:child_process';
 import { flushRoutes } from './route-flush.js';
 
@@ -30,7 +30,7 @@ function renderOptions(ctx: CliContext, links: Link[]): R.IpRenderOptions {
   return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ...(ctx.color ? { color: true } : {}), ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
 }
 
-/** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T]`. */
+/** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [vrf NAME] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T] [connected]`. */
 export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
   const w = new Words(words, help);
   // ip tests the address after `from` and `to` for help too.
