@@ -4,6 +4,7 @@
 import { parsePrefix } from '../core/addr.js';
 import { NetlinkError } from '../core/errors.js';
 import type { AddressOptions, LinkChanges, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, Rtnl, RuleSpec, Family } from '../rtnl/rtnl.js';
+import { usageExit } from './ip-usage.js';
 import { IpExit, UsageError } from './io.js';
 import { rtnetlinkMessages as M } from '../families/route/index.js';
 import { buildMessage } from '../schema/family.js';
@@ -105,7 +106,7 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
   }
   if (verb === 'add') {
     const p = parseLinkWords(w, true);
-    if (!p.type) throw new IpExit('Not enough information: "type" argument is required\n', 255);
+    if (!p.type) throw new IpExit('Not enough information: "type" argument is required\n', 1);
     const name = p.changes.name ?? p.dev;
     if (!name) throw new UsageError('link add: NAME is required (nlwire does not let the kernel pick one)');
     const spec: LinkSpec = { name, type: p.type };
@@ -327,11 +328,6 @@ async function deleteAddressAsIp(rt: Rtnl, dev: string, local: string, o: Addres
 
 // ---- route ------------------------------------------------------------------------------------------
 
-/** What ip prints (to stderr, exit 255) for a route change without a destination: its usage. */
-const ROUTE_USAGE = `Usage: nlwire route { add | del | change | append | replace } ROUTE
-ROUTE := [ TYPE ] PREFIX|default [ via ADDRESS ] [ dev NAME ] [ table ID ] [ metric N ] ...
-`;
-
 /** RTAX_* metrics ip sets: keyword, attribute name, RTAX id, parser (value → number), ip's message. */
 const ROUTE_METRICS: ReadonlyArray<readonly [string, string, number, 'exact' | 'prefix', (v: string) => number | undefined, string]> = [
   ['mtu', 'mtu', 2, 'exact', (v) => num(parseUnsigned(v)), '"mtu" value is invalid\n'],
@@ -439,7 +435,7 @@ export function parseRoute(w: Words, family?: Family): ParsedRoute {
   if (Object.keys(metrics).length) s.metrics = metrics;
   if (multipath.length) s.multipath = multipath;
   // As ip: no destination is a usage error (never an implied `default`, which would change the default route).
-  if (s.dst === undefined) throw new IpExit(ROUTE_USAGE, 255);
+  if (s.dst === undefined) usageExit('route'); // ip: its usage (stderr, exit 255)
   return { spec: s as RouteSpec, refs };
 }
 
@@ -479,7 +475,8 @@ async function neighCommand(verb: Verb, w: Words, rt: Rtnl, family?: Family): Pr
     else if (matches(word, 'extern_learn') || matches(word, 'protocol')) notSupported('neigh', word);
     else if (word === 'dev') s.dev = w.value();
     else {
-      const v = word === 'to' ? w.value() : word;
+      let v = word === 'to' ? w.value() : word;
+      if (matches(v, 'help')) v = w.value(); // ip's ipneigh_modify() skips it (NEXT_ARG), it does not print usage
       if (s.dst !== undefined) throw new IpExit(`Error: either "to" is duplicate, or "${v}" is a garbage.\n`, 255);
       s.dst = addressOf(v, family);
     }
@@ -637,8 +634,8 @@ export type ChangeObject = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'ne
 /** Kinds whose changelink resets what a change leaves out (ip_tunnel's), so a change starts from the current parameters. */
 const WHOLE_SET_KINDS = new Set(['gre', 'gretap', 'ip6gre', 'ip6gretap', 'ipip', 'sit']);
 
-export async function changeCommand(object: ChangeObject, verb: Verb, words: readonly string[], rt: Rtnl, family?: Family, io?: { stderr(s: string): void }): Promise<void> {
-  const w = new Words(words);
+export async function changeCommand(object: ChangeObject, verb: Verb, words: readonly string[], rt: Rtnl, family?: Family, io?: { stderr(s: string): void }, help?: () => never): Promise<void> {
+  const w = new Words(words, help);
   switch (object) {
     case 'link': return linkCommand(verb, w, rt);
     case 'address': return addressCommand(verb, w, rt, family, io);

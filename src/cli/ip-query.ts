@@ -11,8 +11,9 @@ import { ipJson } from './format.js';
 import { IpExit, UsageError } from './io.js';
 import { matches, Words } from './ip-words.js';
 import { badPrefix, invarg, ipPrefix, parseDsfield, parseIpProto, parseProtocol, U16, unsignedOr } from './values.js';
-import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeMatches, routeSelectorWord, type RouteSelector } from './ip-filters.js';
+import { addressMatches, linkMatches, neighMatches, parseAddressSelector, parseNeighSelector, routeFiltered, routeSelectorWord, type RouteSelector } from './ip-filters.js';
 import { spawnSync } from 'node:child_process';
+import { flushRoutes } from './route-flush.js';
 
 const AF_INET = 2, AF_INET6 = 10;
 const RTM_F_CLONED = 0x200, RTM_F_FIB_MATCH = 0x2000, RTM_F_NOTIFY = 0x100, RTM_F_LOOKUP_TABLE = 0x1000;
@@ -28,14 +29,17 @@ function renderOptions(ctx: CliContext, links: Link[]): R.IpRenderOptions {
   return { details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ...(ctx.color ? { color: true } : {}), ifnames: new Map(links.map((l) => [l.header.index, l.attrs.ifname ?? String(l.header.index)])) };
 }
 
-/** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T]`. */
-export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  const w = new Words(words);
+/** iproute_get(): `route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [vrf NAME] [mark N] [uid N] [ipproto P] [sport N] [dport N] [tos T] [connected]`. */
+export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
+  const w = new Words(words, help);
+  // ip tests the address after `from` and `to` for help too.
+  const helpOr = (v: string): string => { if (help && matches(v, 'help')) help(); return v; };
   const fixed: Record<string, unknown> = { family: ctx.family === 6 ? AF_INET6 : ctx.family === 4 ? AF_INET : 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 };
   const attrs: Record<string, unknown> = {};
-  let iif: string | undefined, oif: string | undefined, found = false;
+  let iif: string | undefined, oif: string | undefined, found = false, connected = false, fromGiven = false;
   const prefix = (arg: string): { addr?: string; len: number; family: number } => {
-    const fam = ctx.family === 4 || ctx.family === 6 ? ctx.family : undefined;
+    // ip parses each address in the family fixed so far (-4/-6, or the first address's).
+    const fam = fixed.family === AF_INET ? 4 : fixed.family === AF_INET6 ? 6 : undefined;
     const p = ipPrefix(arg, fam);
     if (!p) badPrefix(arg, fam === 4 ? 'inet' : fam === 6 ? 'inet6' : 'any');
     return { addr: p.text.split('/')[0]!, len: p.len, family: p.family === 4 ? AF_INET : AF_INET6 };
@@ -43,7 +47,11 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   while (!w.done) {
     const word = w.next();
     if (word === 'tos' || matches(word, 'dsfield')) { const v = w.value(); const n = parseDsfield(v); if (n === undefined) invarg('TOS value is invalid\n', v); fixed.tos = n; }
-    else if (matches(word, 'from')) { const p = prefix(w.value()); attrs.src = p.addr; fixed.srcLen = p.len; }
+    else if (matches(word, 'from')) {
+      const p = prefix(helpOr(w.value()));
+      if (!fixed.family) fixed.family = p.family;
+      attrs.src = p.addr; fixed.srcLen = p.len; fromGiven = true;
+    }
     else if (matches(word, 'iif')) iif = w.value();
     else if (matches(word, 'mark')) attrs.mark = unsignedOr(w.value(), 'invalid mark value');
     else if (matches(word, 'oif') || word === 'dev') oif = w.value();
@@ -53,9 +61,15 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
     else if (matches(word, 'sport')) attrs.sport = unsignedOr(w.value(), 'invalid sport\n', U16);
     else if (matches(word, 'dport')) attrs.dport = unsignedOr(w.value(), 'invalid dport\n', U16);
     else if (matches(word, 'ipproto')) { const v = w.value(); const n = parseIpProto(v); if (n === undefined) invarg('Invalid "ipproto" value\n', v); attrs.ipProto = n; }
-    else if (matches(word, 'connected') || matches(word, 'vrf') || word === 'as') throw new UsageError(`route get: "${word}" is not implemented by nlwire yet`);
+    else if (matches(word, 'connected')) connected = true;
+    else if (matches(word, 'vrf')) {
+      // ip: the VRF device is the output device of the lookup (name_is_vrf() first).
+      const v = w.value();
+      if (!(await isVrf(rt, v))) invarg('Invalid VRF\n', v);
+      oif = v;
+    } else if (word === 'as') throw new UsageError(`route get: "${word}" is not implemented by nlwire yet`);
     else {
-      const p = prefix(word === 'to' ? w.value() : word);
+      const p = prefix(word === 'to' ? helpOr(w.value()) : word);
       if (!fixed.family) fixed.family = p.family;
       attrs.dst = p.addr;
       const full = fixed.family === AF_INET ? 32 : fixed.family === AF_INET6 ? 128 : p.len;
@@ -71,13 +85,38 @@ export async function routeGet(words: readonly string[], rt: Rtnl, ctx: CliConte
   if (!fixed.family) fixed.family = AF_INET;
   // As ip: an IPv4 reply then names the table the lookup used (IPv6 replies always do, and refuses the flag).
   if (fixed.family === AF_INET) fixed.flags = (fixed.flags as number) | RTM_F_LOOKUP_TABLE;
-  const reply = await rt.socket.request(buildMessage(M.RTM_GETROUTE, { flags: 0, header: fixed, attrs }));
-  const routes = reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
+  const ask = async (): Promise<Route[]> => {
+    const reply = await rt.socket.request(buildMessage(M.RTM_GETROUTE, { flags: 0, header: fixed, attrs }));
+    return reply.messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
+  };
+  const routes = await ask();
   const links = await rt.links();
-  const o: R.IpRenderOptions = { ...renderOptions(ctx, links), table: 'all', cache: routes.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) };
-  if (ctx.json) ctx.io.stdout(ipJson(R.renderRoutes(routes, o), ctx.pretty) + '\n');
-  else ctx.io.stdout(R.renderRoutesText(routes, o));
+  const opts = (rs: Route[]): R.IpRenderOptions => ({ ...renderOptions(ctx, links), table: 'all', cache: rs.some((r) => (r.header.flags & RTM_F_CLONED) !== 0) });
+  const json = ctx.json ? ipJson(R.renderRoutes(routes, opts(routes)), ctx.pretty) : undefined;
+  if (connected && !fromGiven) {
+    // ip 6.1 prints the answer, requires a source in it, then asks the same question again and
+    // prints that answer too (as text: its JSON array was closed after the first).
+    const r = routes[0];
+    if (r && r.attrs.prefsrc === undefined && r.attrs.src === undefined) {
+      if (json !== undefined) ctx.io.stdout(json.replace(/\s*\]$/, '')); // ip exits with its array still open
+      else ctx.io.stdout(R.renderRoutesText(routes, opts(routes)));
+      throw new IpExit('Failed to connect the route\n', 1);
+    }
+    ctx.io.stdout(json !== undefined ? json + '\n' : R.renderRoutesText(routes, opts(routes)));
+    const again = await ask();
+    ctx.io.stdout(R.renderRoutesText(again, opts(again)));
+    return 0;
+  }
+  ctx.io.stdout(json !== undefined ? json + '\n' : R.renderRoutesText(routes, opts(routes)));
   return 0;
+}
+
+/** ip's name_is_vrf(): an existing device of kind vrf. */
+async function isVrf(rt: Rtnl, name: string): Promise<boolean> {
+  try { return (await rt.link(name)).attrs.linkinfo?.kind === 'vrf'; } catch (e) {
+    if (e instanceof NetlinkError && e.code === 'ENODEV') return false;
+    throw e;
+  }
 }
 
 async function devIndexOr(rt: Rtnl, dev: string | undefined, object: string): Promise<number | undefined> {
@@ -110,9 +149,9 @@ async function deleteEach<T>(items: readonly T[], del: (x: T) => Promise<unknown
  * object, each the object as the kernel sent it, as ip does). ip refuses a flush without a
  * selector for addresses and neighbours; a selector word it does not know is refused here too.
  */
-export async function flush(object: 'address' | 'route' | 'neigh', words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
+export async function flush(object: 'address' | 'route' | 'neigh', words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
   if (words.length === 0) throw new IpExit(object === 'route' ? '"nlwire route flush" requires arguments.\n' : 'Flush requires arguments.\n', 1);
-  const w = new Words(words);
+  const w = new Words(words, object === 'route' ? undefined : help);
   if (object === 'address') {
     const s = parseAddressSelector(w, ctx.family);
     const family: Family | undefined = ctx.family ?? (s.to ? (s.to.family === AF_INET6 ? 6 : 4) : undefined);
@@ -151,22 +190,18 @@ export async function flush(object: 'address' | 'route' | 'neigh', words: readon
   }
   const oif = await devIndexOr(rt, s.dev, object);
   const iif = await devIndexOr(rt, s.iif, object);
-  const table = s.table ?? 'main';
-  // As ip: IPv4 unless -6, every family for `table all` (an IPv6 prefix without -6 matches nothing).
-  const family: Family | undefined = ctx.family ?? (table === 'all' ? undefined : 4);
-  const routes: Route[] = (await rt.routes({ ...(family ? { family } : {}), table, ...(s.protocol !== undefined ? { protocol: s.protocol } : {}), ...(s.type !== undefined ? { type: s.type } : {}) }))
-    .filter((r) => (r.header.flags & RTM_F_CLONED) === 0 && routeMatches(r, s, oif, iif));
-  await deleteEach(routes, (r) => rt.socket.request(buildMessage(M.RTM_DELROUTE, { flags: 0, header: r.header, attrs: {
-    ...(r.attrs.dst !== undefined ? { dst: r.attrs.dst } : {}), ...(r.attrs.src !== undefined ? { src: r.attrs.src } : {}),
-    ...(r.attrs.table !== undefined ? { table: r.attrs.table } : {}), ...(r.attrs.oif !== undefined ? { oif: r.attrs.oif } : {}),
-    ...(r.attrs.gateway !== undefined ? { gateway: r.attrs.gateway } : {}), ...(r.attrs.priority !== undefined ? { priority: r.attrs.priority } : {}),
-  } })), ['ESRCH', 'ENOENT']);
-  return 0;
+  // -s -s: each deleted route as show prints it under the same selector.
+  let show: ((r: Route) => string) | undefined;
+  if (ctx.stats >= 2) {
+    const o: R.IpRenderOptions = { ...renderOptions(ctx, await rt.links()), table: s.table ?? 'main', filtered: routeFiltered(s) };
+    show = (r) => R.renderRoutesText([r], o);
+  }
+  return await flushRoutes(rt, ctx, s, oif, iif, show);
 }
 
 /** `nexthop flush [id ID] [dev DEV] [groups] [fdb] [proto P]`: deletes the matching nexthops, counted as ip counts them. */
-export async function flushNexthops(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  const w = new Words(words);
+export async function flushNexthops(words: readonly string[], rt: Rtnl, ctx: CliContext, help?: () => never): Promise<number> {
+  const w = new Words(words, help);
   let id: number | undefined, dev: string | undefined, groups = false, fdb = false, protocol: number | undefined;
   while (!w.done) {
     const word = w.next();

@@ -88,12 +88,19 @@ export function verbOf(object: string, word: string): Verb {
 /** A cursor over the words after the verb, with ip's NEXT_ARG() behaviour. */
 export class Words {
   private i = 0;
-  constructor(private readonly w: readonly string[]) {}
+  /** `help`: where ip tests a keyword with matches(*argv, "help") (any prefix of it), its usage() is called. */
+  constructor(private readonly w: readonly string[], private readonly help?: () => never) {}
   get done(): boolean { return this.i >= this.w.length; }
   peek(): string | undefined { return this.w[this.i]; }
-  next(): string { const v = this.w[this.i++]; if (v === undefined) incompleteCommand(); return v; }
+  /** The next keyword. */
+  next(): string {
+    const v = this.w[this.i++];
+    if (v === undefined) incompleteCommand();
+    if (this.help && matches(v, 'help')) this.help();
+    return v;
+  }
   /** ip's NEXT_ARG(): the value after a keyword, or "Command line is not complete". */
-  value(): string { return this.next(); }
+  value(): string { const v = this.w[this.i++]; if (v === undefined) incompleteCommand(); return v; }
   /** The remaining words (for `netns exec NAME CMD...`). */
   rest(): string[] { const r = this.w.slice(this.i); this.i = this.w.length; return r; }
 }

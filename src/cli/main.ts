@@ -54,7 +54,7 @@ Options:
   --pcap-out FILE    record this command's netlink traffic as a pcap for Wireshark
   -b, -batch FILE    read commands from FILE ('-': standard input), one per line, as ip -batch;
                      -force: do not stop at the first failing line
-  -h, --help         this help; 'nlwire OBJECT --help' for an object's commands
+  -h, --help         this help; 'nlwire OBJECT --help' for an object's commands ('nlwire OBJECT help': ip's usage)
 
 Examples:
   nlwire -j addr show dev lo
@@ -162,7 +162,9 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
   {
     const word = argv[0];
     const rest = argv.slice(1);
-    const wantsHelp = rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
+    // `OBJECT help` is ip's (its usage, stderr, exit 255) for ip's objects; --help is nlwire's own text.
+    const ownHelp = rest.includes('--help') || rest.includes('-h');
+    const wantsHelp = ownHelp || rest[0] === 'help';
     if (word === undefined) { io.stderr(HELP); return 255; }
     const cmd = resolveCommand(word);
     if (cmd === undefined) unknownObject(word, [...IP_OBJECTS, 'decode', 'schema', 'genl', 'ss', 'nft', 'conntrack', 'uevent', 'audit', 'proc', 'main', 'crypto', 'capture']);
@@ -170,7 +172,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     const object = IP_TO_OBJECT[cmd];
     if (object) {
       const m = await import('./route-cmds.js');
-      if (wantsHelp) { io.stdout(m.routeObjectHelp(object)); return 0; }
+      if (ownHelp) { io.stdout(m.routeObjectHelp(object)); return 0; }
       return await m.routeObjectCommand(object, rest, ctx);
     }
     switch (cmd) {
@@ -180,7 +182,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
         return await (await import('./netconf.js')).netconfCommand(rest, ctx);
       case 'monitor': {
         const m = await import('./monitor.js');
-        if (wantsHelp) { io.stdout(m.MONITOR_HELP); return 0; }
+        if (ownHelp) { io.stdout(m.MONITOR_HELP); return 0; }
         return await m.monitorCommand(rest, ctx);
       }
       case 'decode': {

@@ -5,7 +5,9 @@ import type { Link, RtObject } from '../rtnl/types.js';
 import * as R from '../rtnl/render/index.js';
 import type { CliContext } from './context.js';
 import { stringify } from './format.js';
-import { UsageError } from './io.js';
+import { IpExit, UsageError } from './io.js';
+import { usageExit } from './ip-usage.js';
+import { matches, suggestion } from './ip-words.js';
 import { netnsNamesById } from './netns.js';
 
 export const MONITOR_HELP = `Usage: nlwire monitor [all|link|address|route|neigh|rule|nexthop|netconf|nsid ...] [-t] [-j]
@@ -36,7 +38,9 @@ export function parseMonitorArgs(args: string[]): { kinds: MonitorKind[] | 'all'
     if (a === 'all') { banner = true; continue; } // as ip: `monitor all` labels each event ([LINK] ...)
     if (a === 'count') { count = Number(args[++i]); if (!Number.isInteger(count) || count < 1) throw new UsageError('monitor: count needs a positive number'); continue; }
     const k = KINDS[a];
-    if (!k) throw new UsageError(`monitor: unknown object '${a}' (see nlwire monitor --help)`);
+    if (!k && matches(a, 'label')) { banner = true; continue; } // ip's `label`: each event led by its kind, as under `all`
+    if (!k && matches(a, 'help')) usageExit('monitor');
+    if (!k) throw new IpExit(`Argument "${a}" is unknown, try "nlwire monitor help".\n${suggestion(a, Object.keys(KINDS))}`, 255);
     kinds.push(k);
   }
   const out = { kinds: kinds.length ? kinds : 'all' as const, banner };

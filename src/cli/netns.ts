@@ -8,6 +8,7 @@ import { buildMessage } from '../schema/family.js';
 import { rtnetlinkMessages as M } from '../families/route/index.js';
 import type { CliContext } from './context.js';
 import { IpExit } from './io.js';
+import { usageExit } from './ip-usage.js';
 import { verbOf, Words } from './ip-words.js';
 
 const NETNS_RUN_DIR = '/run/netns';
@@ -46,6 +47,12 @@ export async function netnsNamesById(rt: Rtnl): Promise<Map<number, string>> {
   return m;
 }
 
+/** The NAME after add/delete/exec: ip's message when there is none. */
+function nameOf(w: Words): string {
+  if (w.done) throw new IpExit('No netns name specified\n', 1);
+  return w.value();
+}
+
 function validName(name: string): void {
   if (!name || name.includes('/') || name === '.' || name === '..') throw new IpExit(`Invalid netns name "${name}"\n`, 255);
 }
@@ -63,7 +70,7 @@ export async function netnsCommand(args: string[], ctx: CliContext): Promise<num
       return 0;
     }
     case 'add': {
-      const name = w.next();
+      const name = nameOf(w);
       validName(name);
       mkdirSync(NETNS_RUN_DIR, { recursive: true });
       try { writeFileSync(`${NETNS_RUN_DIR}/${name}`, '', { flag: 'wx', mode: 0 }); } catch (e) {
@@ -78,7 +85,7 @@ export async function netnsCommand(args: string[], ctx: CliContext): Promise<num
       return 0;
     }
     case 'delete': {
-      const name = w.next();
+      const name = nameOf(w);
       validName(name);
       spawnSync('umount', ['-l', `${NETNS_RUN_DIR}/${name}`]);
       try { rmSync(`${NETNS_RUN_DIR}/${name}`); } catch (e) {
@@ -87,9 +94,9 @@ export async function netnsCommand(args: string[], ctx: CliContext): Promise<num
       return 0;
     }
     case 'exec': {
-      const name = w.next();
+      const name = nameOf(w);
       const cmd = w.rest();
-      if (cmd.length === 0) throw new IpExit('No command specified\n', 255);
+      if (cmd.length === 0) throw new IpExit('No command specified\n', 1);
       try { statSync(`${NETNS_RUN_DIR}/${name}`); } catch (e) {
         throw new IpExit(`Cannot open network namespace "${name}": ${errText(e)}\n`, 255);
       }
@@ -98,7 +105,9 @@ export async function netnsCommand(args: string[], ctx: CliContext): Promise<num
       return r.status ?? 255;
     }
     case 'identify': {
-      const pid = w.done ? 'self' : w.next();
+      const given = !w.done;
+      const pid = given ? w.value() : 'self';
+      if (given && !/^\d+$/.test(pid)) throw new IpExit(`Specified string '${pid}' is not a pid\n`, 1);
       let st;
       try { st = statSync(`/proc/${pid}/ns/net`); } catch (e) {
         throw new IpExit(`Cannot open network namespace: ${errText(e)}\n`, 1);
@@ -111,8 +120,7 @@ export async function netnsCommand(args: string[], ctx: CliContext): Promise<num
       return 0;
     }
     case 'help':
-      ctx.io.stdout('Usage: nlwire netns list | add NAME | delete NAME | exec NAME cmd ... | identify [PID]\n');
-      return 0;
+      usageExit('netns');
     default:
       throw new IpExit(`nlwire netns ${verb}: not implemented yet\n`, 255);
   }

@@ -9,6 +9,7 @@ import type { CliContext } from './context.js';
 import { ipJson, toJsonValue } from './format.js';
 import { toRtObject } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
+import { usageExit } from './ip-usage.js';
 import { changeCommand } from './ip-change.js';
 import { netnsNamesById } from './netns.js';
 import { flush, flushNexthops, routeGet } from './ip-query.js';
@@ -35,7 +36,7 @@ Examples:
   nlwire link add v0 type veth peer name v1
   nlwire link set v0 up mtu 1400 master br0
 `,
-  address: `Usage: nlwire address show [dev NAME]
+  address: `Usage: nlwire address show [dev NAME] [label PATTERN] [to PREFIX] [scope S] [up] [master DEV] [type KIND]
        nlwire address flush dev NAME [scope S] [to PREFIX]
        nlwire address add|replace|del PREFIX dev NAME [valid_lft SECS] [preferred_lft SECS]
                                   [label LABEL] [broadcast ADDR] [peer ADDR] [nodad] [metric N]
@@ -43,9 +44,9 @@ Examples:
   nlwire -4 addr show dev eth0
   nlwire addr add 10.0.0.1/24 dev v0 valid_lft 300 preferred_lft 200
 `,
-  route: `Usage: nlwire route show [table ID|all] [dev NAME] [proto P] [type T]
-       nlwire route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [mark N] [uid N]
-             [ipproto P] [sport N] [dport N] [tos T]
+  route: `Usage: nlwire route show [table ID|all|cache] [dev NAME] [proto P] [type T] [cache]
+       nlwire route get [fibmatch] ADDRESS [from ADDRESS iif DEV] [oif DEV] [vrf NAME] [mark N] [uid N]
+             [ipproto P] [sport N] [dport N] [tos T] [connected]
        nlwire route flush [table ID|all] [dev NAME] [proto P] [scope S] [PREFIX]
        nlwire route add|replace|append|del [TYPE] PREFIX|default [via ADDR] [dev NAME] [table ID]
              [metric N] [proto P] [scope S] [src ADDR] [nhid ID] [mtu N] [advmss N] [pref low|medium|high]
@@ -87,16 +88,30 @@ export async function routeObjectCommand(object: RouteObjectName, args: string[]
   // No verb lists, as ip does; an unknown verb is ip's "Command ... is unknown" (exit 255).
   const verb = args[0] === undefined ? 'show' : verbOf(VERB_OBJECT[object], args[0]);
   const rest = args.slice(1);
-  if (verb === 'help') { ctx.io.stdout(HELP[object]); return 0; }
+  if (verb === 'help') usageExit(object);
+  // ip 6.1 calls usage() for a `help` keyword (or any prefix of it) in these verbs' arguments only.
+  const help = helpIn(object, verb) ? (): never => usageExit(object) : undefined;
   using owned = ctx.rtnl ? undefined : Rtnl.open({ ...(ctx.netns ? { netns: ctx.netns } : {}), ...(ctx.capture ? { capture: ctx.capture } : {}) });
   const rt = ctx.rtnl ?? owned!;
-  if (verb === 'show') return await show(object, new Words(rest), rt, ctx); // awaited: `using` closes rt on return
-  if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx);
-  if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx);
-  if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx);
+  if (verb === 'show') return await show(object, new Words(rest, help), rt, ctx); // awaited: `using` closes rt on return
+  if (verb === 'get' && object === 'route') return await routeGet(rest, rt, ctx, help);
+  if (verb === 'get' && object === 'nexthop') return await nexthopGet(new Words(rest), rt, ctx);
+  if (verb === 'save' || verb === 'restore' || verb === 'showdump') throw new UsageError(`${object} ${verb}: not implemented by nlwire`);
+  if (verb === 'flush' && (object === 'address' || object === 'route' || object === 'neigh')) return await flush(object, rest, rt, ctx, help);
+  if (verb === 'flush' && object === 'nexthop') return await flushNexthops(rest, rt, ctx, help);
   if (verb === 'flush' && object === 'rule') return await flushRules(rest, rt, ctx);
-  await changeCommand(object, verb, rest, rt, ctx.family, ctx.io);
+  await changeCommand(object, verb, rest, rt, ctx.family, ctx.io, help);
   return 0;
+}
+
+/** Where ip's argument loops test `matches(*argv, "help")`: not route show/flush, rule show/flush, nor neigh add/del (which skip the word). */
+function helpIn(object: RouteObjectName, verb: string): boolean {
+  switch (object) {
+    case 'route': return verb !== 'show' && verb !== 'flush';
+    case 'rule': return verb !== 'show' && verb !== 'flush';
+    case 'neigh': return verb === 'show' || verb === 'flush';
+    default: return true;
+  }
 }
 
 // ---- show --------------------------------------------------------------------------------------
@@ -187,7 +202,6 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   const s = parseAddressSelector(w, ctx.family);
   // `to PREFIX` fixes the family, as ip's filter.family (links without such addresses drop out).
   const family: Family | undefined = ctx.family ?? (s.to ? (s.to.family === 10 ? 6 : 4) : undefined);
-  if (s.label !== undefined && (ctx.json || ctx.oneline || ctx.brief)) throw new UsageError('address show label: nlwire prints it as text only (ip\'s -j/-o/-br output under label is not reproduced)');
   const devIndex = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'does-not-exist');
   const masterIndex = s.master === undefined ? undefined : await existingDevice(rt, s.master, 'does-not-exist');
   const links = await rt.links();
@@ -206,19 +220,21 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
   // With a family (-4/-6, `to`), a link without such addresses is left out too.
   ls = ls.filter((l) => (!has.has(l.header.index) && !family) || kept.has(l.header.index));
   // The kernel filters a full link dump by kind and master (those links are left out); the
-  // AF_INET6 dump of -6 it does not, so there ip's own check leaves `{}`s, as for `up`.
-  const kernelFiltered = !(ctx.family === 6 && devIndex === undefined);
+  // family's link dump of -4/-6 it does not, so there ip's own check leaves `{}`s, as for `up`.
+  const kernelFiltered = !(ctx.family !== undefined && devIndex === undefined);
   if (kernelFiltered) ls = ls.filter((l) => linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
-  const pass = (l: Link): boolean => linkMatches(l, s, masterIndex);
+  // Under `label` ip does not print link information, and of print_linkinfo()'s checks only `up` still applies.
+  const pass = s.label !== undefined ? (l: Link): boolean => !s.up || (l.header.flags & 1) !== 0 : (l: Link): boolean => linkMatches(l, s, masterIndex);
   const o = { ...opts, devices: links, ...(family ? { family } : {}) };
   // ip -o prints no link lines, so the link checks of print_linkinfo() (up, group) do not apply.
   if (ctx.oneline && !ctx.json && !ctx.brief) {
-    const oneLinks = ls.filter((l) => !kernelFiltered || linkMatches(l, { ...s, up: false, group: undefined }, masterIndex));
+    // print_selected_addrinfo() still skips a down link's addresses under `up`.
+    const oneLinks = ls.filter((l) => (!kernelFiltered || linkMatches(l, { ...s, up: false, group: undefined }, masterIndex)) && (!s.up || (l.header.flags & 1) !== 0));
     return emit(ctx, [], () => oneLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index).map((a) => R.renderAddressEventText(a, o).replace(/\n?$/, '\n')).join('')).join(''));
   }
   // JSON: a failing link is `{}`, and so is each of a shown link's addresses that fails (ip opens
   // their objects before it filters).
-  const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean): unknown[] => withPlaceholders(ls, pass, (shown) => {
+  const json = (render: (ls2: Link[], as: Address[]) => unknown[], brief: boolean, keep: (l: Link) => boolean = pass): unknown[] => withPlaceholders(ls, keep, (shown) => {
     const out = render(brief ? shown.map((l) => full.get(l.header.index) ?? l) : shown, all) as Array<{ addr_info?: unknown[] }>;
     return out.map((obj, i) => {
       const idx = shown[i]!.header.index;
@@ -229,6 +245,31 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
     });
   });
   const shownLinks = ls.filter(pass);
+  // Under `label` (and -o -j) ip prints no link information: each link's JSON object holds only
+  // its addr_info (with -o, each address names its device), and -br lines only the addresses.
+  const noLink = s.label !== undefined || (ctx.oneline === true && !ctx.brief);
+  if (ctx.json && noLink) {
+    // -o: print_linkinfo()'s link checks do not run; of them only `up` is tested again (no addresses).
+    const one = ctx.oneline === true && !ctx.brief;
+    const objs = json((x, as) => (ctx.brief ? R.renderAddressesBrief(x, as, o) : R.renderAddresses(x, as, o)), ctx.brief === true, one ? () => true : pass) as Array<{ addr_info?: unknown[] }>;
+    return emit(ctx, objs.map((obj, i) => {
+      if (!obj || obj.addr_info === undefined) return obj; // a link `up` leaves out: ip's empty object
+      const l = ls[i]!;
+      const entries = one && s.up && (l.header.flags & 1) === 0 ? [] : obj.addr_info;
+      if (!one) return { addr_info: entries };
+      const dev = { index: l.header.index, dev: names.get(l.header.index) ?? '' };
+      return { addr_info: entries.map((e) => (e && typeof e === 'object' && Object.keys(e).length > 0 ? { ...dev, ...e } : e)) };
+    }), () => '');
+  }
+  if (ctx.brief && noLink) {
+    const fam = (f: number): boolean => !family || f === (family === 6 ? 10 : 2);
+    // ip's colours: inet magenta, inet6 blue
+    const paint = (f: number, t: string): string => (ctx.color && (f === 2 || f === 10) ? `\x1b[${f === 2 ? 35 : 34}m${t}\x1b[0m` : t);
+    return emit(ctx, [], () => shownLinks.map((l) => addrs.filter((a) => a.header.index === l.header.index && fam(a.header.family)).map((a) => {
+      const local = a.attrs.local ?? a.attrs.address ?? '', peer = a.attrs.address, f = a.header.family;
+      return `${paint(f, local)}${peer !== undefined && peer !== local ? ` peer ${paint(f, peer)}` : ''}/${a.header.prefixlen} `;
+    }).join('') + '\n').join(''));
+  }
   if (ctx.brief) {
     const bl = shownLinks.map((l) => full.get(l.header.index) ?? l);
     return emit(ctx, ctx.json ? json((x, as) => R.renderAddressesBrief(x, as, o), true) : [], () => R.renderAddressesBriefText(bl, addrs, o));
@@ -246,8 +287,8 @@ async function showAddresses(w: Words, rt: Rtnl, ctx: CliContext): Promise<numbe
 async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
   const s: RouteSelector = {};
   while (!w.done) routeSelectorWord(w.next(), w, s, ctx.family);
-  if (s.cache) throw new UsageError('route show cache: the route cache is not listed by nlwire yet');
   const tableSel = s.table ?? 'main';
+  if (s.cache) return showRouteCache(s, rt, ctx, tableSel);
   const plain = Object.keys(s).every((k) => k === 'table');
   // Large routing tables: stream the JSON, with only the link names read first (cheap).
   if (ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && plain) {
@@ -264,6 +305,30 @@ async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> 
   // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
   const routes = found.filter((r) => routeMatches(r, s, oif, iif));
   const o = { ...opts, table: tableSel, filtered: routeFiltered(s), ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
+  return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
+}
+
+/**
+ * `route show cache` (`cached`, `cloned`, `table cache`): the kernel's route exceptions (PMTU,
+ * redirects), asked for as ip asks (a dump with RTM_F_CLONED, the table as RTA_TABLE), shown only
+ * when cloned and matching the other selectors.
+ */
+async function showRouteCache(s: RouteSelector, rt: Rtnl, ctx: CliContext, tableSel: number | 'all' | 'main'): Promise<number> {
+  const oif = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'cannot-find');
+  const iif = s.iif === undefined ? undefined : await existingDevice(rt, s.iif, 'cannot-find');
+  const table = tableSel === 'all' ? 0 : tableSel === 'main' ? 254 : tableSel;
+  const attrs: Record<string, unknown> = { ...(table ? { table } : {}), ...(oif !== undefined ? { oif } : {}) };
+  // As for routes: IPv4 unless -6, every family for `table all`.
+  const header = { family: ctx.family === 6 ? 10 : ctx.family === 4 || table ? 2 : 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: s.protocol ?? 0, scope: 0, type: 0, flags: RTM_F_CLONED };
+  let found: Route[] = [];
+  try {
+    found = (await rt.socket.dumpAll(buildMessage(M.RTM_GETROUTE, { flags: 0, header, attrs }))).messages.map(toRtObject).filter((o): o is Route => o?.kind === 'route');
+  } catch (e) {
+    if (!(table === 254 && e instanceof NetlinkError && e.code === 'ENOENT')) throw e; // no main table yet: nothing cached
+  }
+  const routes = found.filter((r) => (r.header.flags & RTM_F_CLONED) !== 0 && (!table || (r.attrs.table ?? r.header.table) === table) && routeMatches(r, s, oif, iif));
+  const links = await rt.links();
+  const o = { ...renderOpts(ctx, links), table: tableSel, cache: true, filtered: routeFiltered(s) };
   return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
 }
 
@@ -285,7 +350,12 @@ async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<numb
   return emit(ctx, R.renderNeighbours(links, ns, o), () => R.renderNeighboursText(links, ns, o));
 }
 
+const RTM_F_CLONED = 0x200;
+
 interface RuleSelector { priority?: number; table?: number; iif?: string; oif?: string; fwmark?: number; fwmask?: number; protocol?: number; not?: boolean; from?: Prefix; to?: Prefix }
+
+/** ip's rule list selectors nlwire does not filter by yet (refused, never ignored). */
+const RULE_FILTERS_NOT_DONE = ['tos', 'dsfield', 'realms', 'vrf', 'l3mdev', 'uidrange', 'ipproto', 'sport', 'dport'];
 
 /** iprule_list_flush_or_save()'s selectors. */
 function parseRuleSelector(w: Words, verb: string, family?: 4 | 6): RuleSelector {
@@ -304,7 +374,8 @@ function parseRuleSelector(w: Words, verb: string, family?: 4 | 6): RuleSelector
     } else if (matches(word, 'protocol')) { const v = w.value(); const n = parseProtocol(v); if (n === undefined) invarg('"protocol" value is invalid\n', v); want.protocol = n; }
     else if (word === 'from') want.from = prefixArg(w.value(), family);
     else if (word === 'to') want.to = prefixArg(w.value(), family);
-    else throw new UsageError(`rule ${verb}: "${word}" is an ip filter nlwire does not implement yet`);
+    else if (RULE_FILTERS_NOT_DONE.some((k) => matches(word, k))) throw new UsageError(`rule ${verb}: "${word}" is an ip filter nlwire does not implement yet`);
+    else want.from = prefixArg(word, family); // ip: any other word is the `from` prefix
   }
   return want;
 }
@@ -325,7 +396,7 @@ function ruleMatches(r: Rule, want: RuleSelector): boolean {
 }
 
 async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
-  const want = parseRuleSelector(w, 'show', ctx.family);
+  const want = parseRuleSelector(w, 'show', ctx.family ?? 4);
   const links = await rt.links();
   const opts = renderOpts(ctx, links);
   const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => ruleMatches(r, want));
@@ -334,7 +405,7 @@ async function showRules(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
 
 /** `rule flush [SELECTOR]`: as ip, every matching rule but priority 0's (the local table) is deleted, each as dumped. */
 async function flushRules(words: readonly string[], rt: Rtnl, ctx: CliContext): Promise<number> {
-  const want = parseRuleSelector(new Words(words), 'flush', ctx.family);
+  const want = parseRuleSelector(new Words(words), 'flush', ctx.family ?? 4);
   const rules = (await rt.rules({ family: ctx.family ?? 4 })).filter((r) => (r.attrs.priority ?? 0) !== 0 && ruleMatches(r, want));
   for (const r of rules) {
     try { await rt.socket.request(buildMessage(M.RTM_DELRULE, { flags: 0, header: r.header, attrs: r.attrs })); } catch (e) {
@@ -363,6 +434,20 @@ async function showNexthops(w: Words, rt: Rtnl, ctx: CliContext): Promise<number
   if (groups) nhs = nhs.filter((n) => n.attrs.group !== undefined);
   if (fdb) nhs = nhs.filter((n) => n.attrs.fdb !== undefined);
   if (protocol !== undefined) nhs = nhs.filter((n) => n.header.protocol === protocol);
+  return emit(ctx, R.renderNexthops(nhs, opts), () => R.renderNexthopsText(nhs, opts));
+}
+
+/** ipnh_get(): `nexthop get id ID` (the last id wins; any other word, or none, is ip's usage). */
+async function nexthopGet(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> {
+  let id: number | undefined;
+  while (!w.done) {
+    if (w.next() === 'id') id = unsignedOr(w.value(), 'invalid id value');
+    else usageExit('nexthop');
+  }
+  if (id === undefined) usageExit('nexthop');
+  const links = await rt.links();
+  const opts = renderOpts(ctx, links);
+  const nhs = await rt.nexthops({ id });
   return emit(ctx, R.renderNexthops(nhs, opts), () => R.renderNexthopsText(nhs, opts));
 }
 
