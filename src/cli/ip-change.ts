@@ -6,7 +6,7 @@ import { NetlinkError } from '../core/errors.js';
 import type { AddressOptions, LinkChanges, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, Rtnl, RuleSpec, Family } from '../rtnl/rtnl.js';
 import { usageExit } from './ip-usage.js';
 import { IpExit, UsageError } from './io.js';
-import { rtnetlinkMessages as M } from '../families/route/index.js';
+import { macvlanMode, rtnetlinkMessages as M } from '../families/route/index.js';
 import { buildMessage } from '../schema/family.js';
 import { firstMatch, matches, type Verb, Words } from './ip-words.js';
 import { parseKindWords } from './link-kinds.js';
@@ -171,7 +171,7 @@ async function linkCommand(verb: Verb, w: Words, rt: Rtnl): Promise<void> {
           const word = kw.next();
           if (word !== 'mode') notSupported(`link add type ${p.type}`, word);
           const v = kw.value();
-          if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(v)) {
+          if (!Object.hasOwn(macvlanMode.values, v)) {
             throw new IpExit(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"\n`, 1);
           }
           mode = v as typeof mode;

@@ -3,6 +3,7 @@
 // narrows what is shown (or deleted), and one that cannot be parsed is refused, never dropped.
 import { parseIP } from '../core/addr.js';
 import type { Address, Link, Neighbour, Route } from '../rtnl/types.js';
+import { IFA_FLAG_NAMES } from '../rtnl/ip-names.js';
 import { IpExit } from './io.js';
 import { matches, type Words } from './ip-words.js';
 import { badPrefix, invarg, ipPrefix, parseDsfield, parseGroup, parseProtocol, parseRouteType, parseScope, parseTable, unsignedOr } from './values.js';
@@ -142,7 +143,8 @@ export function routeFiltered(s: RouteSelector): { dev: boolean; protocol: boole
 
 // ---- addresses ----------------------------------------------------------------------------------------
 
-const IFA_F = { secondary: 0x01, temporary: 0x01, nodad: 0x02, optimistic: 0x04, dadfailed: 0x08, home: 0x10, deprecated: 0x20, tentative: 0x40, permanent: 0x80, mngtmpaddr: 0x100, noprefixroute: 0x200, autojoin: 0x400 } as const;
+/** ip's address flag words (ifa_flag_data[]: the one name table's, and 'temporary' for secondary). */
+const IFA_F: Readonly<Record<string, number>> = { ...Object.fromEntries(IFA_FLAG_NAMES.map(([bit, word]) => [word, bit])), temporary: 0x01 };
 
 /** ipaddr_list_flush_or_save()'s address selectors. */
 export interface AddressSelector {
@@ -174,10 +176,10 @@ export function parseAddressSelector(w: Words, family?: 4 | 6): AddressSelector 
     else if (word === 'group') { const v = w.value(); const g = parseGroup(v); if (g === undefined) invarg('Invalid "group" value\n', v); s.group = g; }
     else if (word === 'nomaster') s.nomaster = true;
     else if (word === 'type') s.kind = w.value();
-    else if (word === 'dynamic') s.flagmask |= IFA_F.permanent;
-    else if (word === 'primary') s.flagmask |= IFA_F.secondary;
-    else if (word in IFA_F) { const f = IFA_F[word as keyof typeof IFA_F]; s.flags |= f; s.flagmask |= f; }
-    else if (word.startsWith('-') && word.slice(1) in IFA_F) s.flagmask |= IFA_F[word.slice(1) as keyof typeof IFA_F];
+    else if (word === 'dynamic') s.flagmask |= IFA_F.permanent!;
+    else if (word === 'primary') s.flagmask |= IFA_F.secondary!;
+    else if (Object.hasOwn(IFA_F, word)) { const f = IFA_F[word]!; s.flags |= f; s.flagmask |= f; }
+    else if (word.startsWith('-') && Object.hasOwn(IFA_F, word.slice(1))) s.flagmask |= IFA_F[word.slice(1)]!;
     else if (word === 'dev') { const v = w.value(); if (s.dev !== undefined) throw new IpExit(`Error: either "dev" is duplicate, or "${v}" is a garbage.\n`, 255); s.dev = v; }
     else if (word === 'vrf') throw new IpExit('Error: "vrf" is not supported by nlwire yet.\n', 255);
     else {
