@@ -23,7 +23,7 @@ export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, fl
 export { decodeAttrs, encodeAttrs, decodeStruct } from './schema/engine.js';
 export { defineMessage, buildMessage, decodeMessageAt, compileFamily, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';
 // decode() of the core knows every built-in family: registering them is this import's side
-// effect. A value import (not a bare one), so the core's type declarations stay free of theirs.
+// effect. A value import (not a bare one), so the core's .d.ts files stay free of theirs.
 import { familyForProtocol as familiesRegistered } from './families/registry.js';
 void familiesRegistered;
 export { decode, type DecodeOptions } from './decode.js';
