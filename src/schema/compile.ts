@@ -576,21 +576,37 @@ function keepUnknown(list: UnknownList | undefined, raw: number, data: Uint8Arra
  * Sets `ASC.canonical` when the payload re-encodes exactly as received.
  */
 const ASC = { canonical: false };
+// Short strings seen recently (a qdisc, a link kind, repeated on every link of a dump) share one
+// string: the slot is picked by a hash of the bytes and checked against them.
+const strSlots: Array<string | undefined> = new Array(512).fill(undefined);
 function asciiString(b: Uint8Array, p: number, n: number): string {
   const lim = p + n;
   let e = p;
   let hi = 0;
+  let h = 0x811c9dc5;
   while (e < lim) {
     const c = b[e]!;
     if (c === 0) break;
     hi |= c;
+    h = Math.imul(h ^ c, 0x01000193);
     e++;
   }
   ASC.canonical = hi < 0x80 && e === lim - 1;
   if (hi >= 0x80) return decodeUtf8(b.subarray(p, e));
-  if (e - p < 32) {
+  const len = e - p;
+  if (len <= 16) {
+    const slot = h >>> 23;
+    const t = strSlots[slot];
+    if (t !== undefined && t.length === len) {
+      let q = 0;
+      while (q < len && t.charCodeAt(q) === b[p + q]) q++;
+      if (q === len) return t;
+    }
+    // below 13 characters V8 keeps `+=` results flat; longer ones are made in one piece
     let s = '';
-    for (let q = p; q < e; q++) s += String.fromCharCode(b[q]!);
+    if (len < 13) for (let q = p; q < e; q++) s += String.fromCharCode(b[q]!);
+    else s = String.fromCharCode.apply(null, b.subarray(p, e) as unknown as number[]);
+    strSlots[slot] = s;
     return s;
   }
   return String.fromCharCode.apply(null, b.subarray(p, e) as unknown as number[]);
