@@ -10,7 +10,7 @@ import { DecodeError } from '../core/errors.js';
 import { fieldSize } from './define.js';
 import {
   MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
-  resolveSet, setDecoderHook, type CompiledAttr, type DecodeState, type Obj,
+  keepWireOrder, resolveSet, setDecoderHook, type CompiledAttr, type DecodeState, type Obj,
 } from './engine.js';
 import type { AttrDef, AttrSet, AttrSetRef, ScalarType, StructDef, SubMessageAttr } from './types.js';
 
@@ -261,7 +261,7 @@ function generateShapedDecoder(set: AttrSet, shape: Shape, general: SetDecoder, 
   const order = Object.freeze(raws.slice());
   return new Function('G', 'C', 'A', 'D', 'S', 'nonCanon', 'fmt4', 'fmt6', 'fmtMac', 'ascii', 'ASC', 'iv', 'state', 'subMessage', 'hideOrder', 'ORDER', 'u64', 's64', 'bigOf', 'AR', 'SB', body)(
     general, counts, env.A, env.D, env.S, nonCanonicalBytes, formatIPv4Cached, formatIPv6Fast, formatMac, asciiString, ASC,
-    interpretValue, makeState, subMessageCompiled, hideWireOrder, order, readU64, readS64, bigOf, ARRAY_READERS, smallBig,
+    interpretValue, makeState, subMessageCompiled, keepWireOrder, order, readU64, readS64, bigOf, ARRAY_READERS, smallBig,
   ) as SetDecoder;
 }
 
@@ -523,14 +523,6 @@ function formatMac(b: Uint8Array, p: number, n: number): string {
 function formatIPv6Fast(b: Uint8Array, p: number): string {
   for (let i = 0; i < 16; i++) if (b[p + i] !== 0) return formatIPv6(b, p);
   return '::';
-}
-
-// The wire order as engine.ts hides it (not enumerable, writable, configurable), with one descriptor.
-const ORDER_DESC: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
-function hideWireOrder(o: Obj, order: readonly number[]): void {
-  ORDER_DESC.value = order;
-  Object.defineProperty(o, WIRE_ORDER, ORDER_DESC);
-  ORDER_DESC.value = undefined;
 }
 
 type UnknownList = Array<{ type: number; data: Uint8Array }>;
