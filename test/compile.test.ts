@@ -15,6 +15,9 @@ import { compiledSetDecoder, compiledDecodersActive, setCompiledDecoders } from 
 import { decodeAll, type MessageFamily } from '../src/schema/family.js';
 import type { AttrDef, AttrSet, AttrSetRef } from '../src/schema/types.js';
 import { attrSet, defineStruct } from '../src/schema/define.js';
+import { decodeEach, decodeEachIndexed } from '../src/decode.js';
+import { compileFamily } from '../src/schema/family.js';
+import { createWalker } from '../src/walk/index.js';
 import { rtnetlink } from '../src/families/route/index.js';
 import { genericStatic } from '../src/families/genl/static.js';
 import { nfnetlinkFamily } from '../src/families/netfilter/index.js';
@@ -217,6 +220,32 @@ test('compiled readers and shaped decoders == interpreted at the edges (small bi
         else b.bytes(id | flags[i]!, payload(k, round > 20));
       });
       compare(edgeSet, b.toBytes());
+    }
+  }
+});
+
+test('decodeEachIndexed (the socket\'s walker index) == decodeEach (walks again), faults past the chunk left out', () => {
+  const collect = (f: (each: (d: unknown, h: unknown, a: unknown, t: number, fl: number) => void) => void): unknown[] => {
+    const out: unknown[] = [];
+    f((d, h, a, t, fl) => out.push([(d as { name: string }).name, h, a, t, fl]));
+    return out;
+  };
+  const headerSizes = compileFamily(rtnetlink).headerSizes;
+  for (const engine of ['wasm', 'js'] as const) {
+    const walker = createWalker({ headerSizes, engine });
+    for (const b of corpus) {
+      let want: unknown;
+      try { want = collect((e) => decodeEach(b, { family: rtnetlink }, e)); } catch (e) { want = String(e); }
+      let got: unknown;
+      try { got = collect((e) => decodeEachIndexed(b, walker.walk(b), { family: rtnetlink }, e)); } catch (e) { got = String(e); }
+      deepStrictEqual(got, want);
+      // a chunk that ends before a faulty tail (as a dump's datagram ends at its DONE)
+      const bad = new Uint8Array(b.length + 16);
+      bad.set(b);
+      new DataView(bad.buffer).setUint32(b.length, 3, true);
+      let cut: unknown;
+      try { cut = collect((e) => decodeEachIndexed(b, walker.walk(bad), { family: rtnetlink }, e)); } catch (e) { cut = String(e); }
+      deepStrictEqual(cut, want);
     }
   }
 });
