@@ -154,8 +154,11 @@ const MAX_RELEARNS = 4;
 const SHAPED_TYPES = new Set(['u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64', 'flag', 'ipv4', 'ipv6', 'ip', 'mac', 'binary', 'string', 'nest', 'struct', 'uint', 'sint', 'indexed-array', 'sub-message', 'array']);
 const MAX_SHAPED_KEYS = 64;
 
-/** A sequence of attributes: their keys and the nla_type (flag bits included) each arrives with. */
-interface Shape { keys: string[]; raws: number[]; ordered: boolean }
+/**
+ * A sequence of attributes: their keys, the nla_type (flag bits included) each arrives with, and
+ * the item count of each array as learned (-1 for others).
+ */
+interface Shape { keys: string[]; raws: number[]; ordered: boolean; counts: number[] }
 
 /** The shape of a decoded object when the specialised decoder can reproduce it exactly. */
 function plainShape(set: AttrSet, o: Obj): Shape | undefined {
@@ -169,13 +172,14 @@ function plainShape(set: AttrSet, o: Obj): Shape | undefined {
     if (!d || d.multi || !SHAPED_TYPES.has(d.type)) return undefined;
     defaults.push(d.type === 'nest' || d.type === 'indexed-array' ? (d.id | NLA_F_NESTED) : d.id);
   }
+  const counts = keys.map((k) => (set.attrs[k]!.type === 'array' ? (o[k] as unknown[]).length : -1));
   const order = (o as { [WIRE_ORDER]?: number[] })[WIRE_ORDER];
-  if (order === undefined) return { keys, raws: defaults, ordered: false };
+  if (order === undefined) return { keys, raws: defaults, ordered: false, counts };
   // received with other flag bits than the builder would set (nests without NLA_F_NESTED): the
   // same sequence of types, and the wire order kept as the general decoder keeps it
   if (order.length !== keys.length) return undefined;
   for (let i = 0; i < keys.length; i++) if ((order[i]! & 0x3fff) !== set.attrs[keys[i]!]!.id) return undefined;
-  return { keys, raws: order.slice(), ordered: true };
+  return { keys, raws: order.slice(), ordered: true, counts };
 }
 
 /**
@@ -209,7 +213,13 @@ function generateShapedDecoder(set: AttrSet, shape: Shape, general: SetDecoder, 
       // a 4-byte value is canonical; an 8-byte one only when it would not fit in 4
       case 'uint': read = `if (n === 4) x${pos} = bigOf(v.getUint32(p, ${le(def)})); else if (n === 8) { x${pos} = u64(v, p, ${le(def)}); if (x${pos} <= 0xffffffffn) ${G} } else ${G}`; break;
       case 'sint': read = `if (n === 4) x${pos} = bigOf(v.getInt32(p, ${le(def)})); else if (n === 8) { x${pos} = s64(v, p, ${le(def)}); if (x${pos} >= -0x80000000n && x${pos} <= 0x7fffffffn) ${G} } else ${G}`; break;
-      case 'array': read = `if (n % ${arraySize(def.item)} !== 0) ${G} x${pos} = AR.${def.item}(v, p, n);`; break;
+      case 'array': {
+        // the length the shape was learned with as one array literal (allocated once, packed); others by the reader
+        const size = arraySize(def.item), count = shape.counts[pos]!;
+        const literal = count > 0 && count <= MAX_LITERAL_ITEMS ? `if (n === ${count * size}) x${pos} = [${Array.from({ length: count }, (_, i) => itemCode(def.item, `p + ${i * size}`)).join(', ')}]; else ` : '';
+        read = `if (n % ${size} !== 0) ${G} ${literal}x${pos} = AR.${def.item}(v, p, n);`;
+        break;
+      }
       case 'flag': read = `${size(0)} x${pos} = true;`; break;
       case 'ipv4': read = `${size(4)} x${pos} = fmt4(b, p);`; break;
       case 'ipv6': read = `${size(16)} x${pos} = fmt6(b, p);`; break;
@@ -464,6 +474,21 @@ function bigOf(x: number): bigint {
 /** Item size of an `array` attribute, as the interpreter takes it (uint/sint items are 8 bytes). */
 function arraySize(item: ScalarType): number {
   return ({ u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4 } as Partial<Record<ScalarType, number>>)[item] ?? 8;
+}
+/** Arrays up to this many items are built as one literal by the shaped decoders. */
+const MAX_LITERAL_ITEMS = 128;
+/** Code reading one little-endian `array` item at `q`, as ARRAY_READERS does (`t`, `SB` as in big64). */
+function itemCode(item: ScalarType, q: string): string {
+  switch (item) {
+    case 'u8': return `b[${q}]`;
+    case 's8': return `v.getInt8(${q})`;
+    case 'u16': return `v.getUint16(${q}, true)`;
+    case 's16': return `v.getInt16(${q}, true)`;
+    case 'u32': return `v.getUint32(${q}, true)`;
+    case 's32': return `v.getInt32(${q}, true)`;
+    case 'u64': case 'uint': return big64(q, 'true', false);
+    case 's64': case 'sint': return big64(q, 'true', true);
+  }
 }
 type ArrayReader = (v: DataView, p: number, n: number) => Array<number | bigint>;
 // `array` payloads (little-endian, as the interpreter reads them) into arrays allocated once at their size
