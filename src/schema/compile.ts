@@ -619,10 +619,20 @@ function asciiString(b: Uint8Array, p: number, n: number): string {
       while (q < len && t.charCodeAt(q) === b[p + q]) q++;
       if (q === len) return t;
     }
-    // below 13 characters V8 keeps `+=` results flat; longer ones are made in one piece
-    let s = '';
-    if (len < 13) for (let q = p; q < e; q++) s += String.fromCharCode(b[q]!);
-    else s = String.fromCharCode.apply(null, b.subarray(p, e) as unknown as number[]);
+    // one allocation: a name of up to 8 characters from its char codes, longer ones from the bytes
+    let s: string;
+    switch (len) {
+      case 0: s = ''; break;
+      case 1: s = String.fromCharCode(b[p]!); break;
+      case 2: s = String.fromCharCode(b[p]!, b[p + 1]!); break;
+      case 3: s = String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!); break;
+      case 4: s = String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!); break;
+      case 5: s = String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!); break;
+      case 6: s = String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!); break;
+      case 7: s = String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!); break;
+      case 8: s = String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!); break;
+      default: s = String.fromCharCode.apply(null, b.subarray(p, e) as unknown as number[]);
+    }
     strSlots[slot] = s;
     return s;
   }
