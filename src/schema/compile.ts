@@ -234,7 +234,7 @@ function generateShapedDecoder(set: AttrSet, shape: Shape, general: SetDecoder, 
       case 'nest':
         if (def.header) { read = viaInterpreter; break; }
         env.D[pos] = lazySet(def.set);
-        read = `x${pos} = D[${pos}](b, v, p, p + n, hdr, depth + 1); if (nonCanon(A[${pos}].def, x${pos}, b, p, n) !== undefined) ${G}`;
+        read = `x${pos} = D[${pos}](b, v, p, p + n, hdr, depth + 1); if (!nestExact(b, p, p + n)) ${G}`;
         break;
       case 'indexed-array':
         read = viaInterpreter;
@@ -269,9 +269,9 @@ function generateShapedDecoder(set: AttrSet, shape: Shape, general: SetDecoder, 
 };`;
   // every object of this shape arrived in exactly this order: one frozen copy serves them all
   const order = Object.freeze(raws.slice());
-  return new Function('G', 'C', 'A', 'D', 'S', 'nonCanon', 'fmt4', 'fmt6', 'fmtMac', 'ascii', 'ASC', 'iv', 'state', 'subMessage', 'hideOrder', 'ORDER', 'u64', 's64', 'bigOf', 'AR', 'SB', body)(
+  return new Function('G', 'C', 'A', 'D', 'S', 'nonCanon', 'fmt4', 'fmt6', 'fmtMac', 'ascii', 'ASC', 'iv', 'state', 'subMessage', 'hideOrder', 'ORDER', 'u64', 's64', 'bigOf', 'AR', 'SB', 'nestExact', body)(
     general, counts, env.A, env.D, env.S, nonCanonicalBytes, formatIPv4Cached, formatIPv6Fast, formatMac, asciiString, ASC,
-    interpretValue, makeState, subMessageCompiled, keepWireOrder, order, readU64, readS64, bigOf, ARRAY_READERS, smallBig,
+    interpretValue, makeState, subMessageCompiled, keepWireOrder, order, readU64, readS64, bigOf, ARRAY_READERS, smallBig, nestExact,
   ) as SetDecoder;
 }
 
@@ -469,6 +469,16 @@ function big64(q: string, le: string, signed: boolean): string {
 /** BigInt(x) of a 32-bit integer. */
 function bigOf(x: number): bigint {
   return x >= 0 && x < SMALL_BIGS ? smallBig[x]! : BigInt(x);
+}
+
+/**
+ * Whether a nest's attributes end exactly at its end (the last one padded), as the builder would
+ * write it: engine.ts's nonCanonicalBytes of a nest without a header, without copying the bytes.
+ */
+function nestExact(b: Uint8Array, p: number, end: number): boolean {
+  let off = p;
+  while (off + 4 <= end) off += (((b[off]! | (b[off + 1]! << 8)) + 3) & ~3) || 4;
+  return off === end;
 }
 
 /** Item size of an `array` attribute, as the interpreter takes it (uint/sint items are 8 bytes). */
