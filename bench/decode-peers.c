@@ -5,6 +5,8 @@
 //   decode-peers mnl-dump RUNS      libmnl dump + parse of the current namespace's IPv4 routes
 //   decode-peers save FILE          writes the namespace's IPv4 route dump (messages only) to FILE
 //   decode-peers mnl-links RUNS     libmnl link dump, every top-level attribute parsed (and IFLA_STATS64 read)
+//   decode-peers save-links FILE    writes the namespace's link dump (messages only) to FILE
+//   decode-peers mnl-links-mem FILE RUNS   the link callback of mnl-links over that file (decode only)
 //
 // Every decoder fills one struct per route (dst, dst_len, table, protocol, scope, type, gateway,
 // oif, priority) and prints "PEER <seconds> <routes> <checksum>" per run; the file is split into
@@ -150,7 +152,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *unused) {
   if (tb[IFLA_STATS64]) link_sum += ((uint64_t *)mnl_attr_get_payload(tb[IFLA_STATS64]))[0];
   return MNL_CB_OK;
 }
-static void mnl_links(void) {
+static void mnl_links(FILE *save) {
   char buf[32768];
   struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
   if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) { perror("mnl_socket"); exit(1); }
@@ -164,6 +166,15 @@ static void mnl_links(void) {
   for (;;) {
     int ret = mnl_socket_recvfrom(nl, buf, sizeof buf);
     if (ret <= 0) break;
+    if (save) {
+      int left = ret, done = 0;
+      for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { done = 1; break; }
+        fwrite(h, 1, NLMSG_ALIGN(h->nlmsg_len), save);
+      }
+      if (done) break;
+      continue;
+    }
     if (mnl_cb_run(buf, ret, 1, portid, link_cb, NULL) <= MNL_CB_STOP) break;
   }
   mnl_socket_close(nl);
@@ -211,12 +222,31 @@ int main(int argc, char **argv) {
     fclose(f);
     return 0;
   }
+  if (!strcmp(mode, "save-links")) {
+    FILE *f = fopen(argv[2], "wb");
+    mnl_links(f);
+    fclose(f);
+    return 0;
+  }
+  if (!strcmp(mode, "mnl-links-mem")) {
+    load(argv[2]);
+    int runs = argc > 3 ? atoi(argv[3]) : 1;
+    for (int i = 0; i < runs; i++) {
+      nlinks = 0;
+      double t0 = now();
+      for (size_t c = 0; c < nchunks; c++) {
+        if (mnl_cb_run(data + chunk_off[c], chunk_len[c], 0, 0, link_cb, NULL) < 0) { perror("mnl_cb_run"); return 1; }
+      }
+      printf("PEER %.6f %zu %llu\n", now() - t0, nlinks, (unsigned long long)link_sum);
+    }
+    return 0;
+  }
   if (!strcmp(mode, "mnl-links")) {
     int runs = argc > 2 ? atoi(argv[2]) : 1;
     for (int i = 0; i < runs; i++) {
       nlinks = 0;
       double t0 = now();
-      mnl_links();
+      mnl_links(NULL);
       printf("PEER %.6f %zu %llu\n", now() - t0, nlinks, (unsigned long long)link_sum);
     }
     return 0;

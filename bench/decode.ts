@@ -12,7 +12,8 @@
 //   whole dump of the namespace: C receive-only floor (bench/floor.c), libmnl dump + parse,
 //     Rtnl.routes() objects, routeStream(), routeViews(), routeColumns()
 //   hostile inputs of the same size: messages full of 4-byte unknown attributes, 16-byte NOOPs
-//   links: Rtnl.links() of --links veths
+//   links: Rtnl.links() of --links veths, and the same link dump decoded from memory (decodeEach,
+//     every attribute) against libmnl's link callback over the same file
 // Medians of --runs after one warm-up run, ratios to libmnl of the same run; the last line is
 // `BENCH_JSON {...}`.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -51,7 +52,7 @@ async function child(): Promise<void> {
   const runs = Number(arg('runs', '5'));
   const file = arg('file', '');
   const ns = arg('ns', '');
-  const { decode, decodeViews, appendViews } = await import('../src/decode.js');
+  const { decode, decodeEach, decodeViews, appendViews } = await import('../src/decode.js');
   const { setCompiledDecoders } = await import('../src/schema/compile.js');
   const { ColumnExtractor } = await import('../src/schema/columns.js');
   const { Rtnl } = await import('../src/rtnl/rtnl.js');
@@ -96,6 +97,12 @@ async function child(): Promise<void> {
       case 'npm-netlink': {
         const out: unknown[] = [];
         for (const c of chunks) for (const m of peer!.parseMessages(Buffer.from(c.buffer, c.byteOffset, c.length))) out.push(peer!.rt.parseMessage(m.type, m.data));
+        count = out.length; keep = out; break;
+      }
+      case 'links-memory': {
+        // what Rtnl.links() does per datagram, without the socket
+        const out: unknown[] = [];
+        for (const c of chunks) decodeEach(c, {}, (def, header, attrs) => { out.push({ kind: def.object, header, attrs }); });
         count = out.length; keep = out; break;
       }
       case 'hostile-attrs': case 'hostile-noop': case 'normal-whole': {
@@ -240,9 +247,16 @@ async function parent(): Promise<void> {
     // D. links: every attribute decoded, against libmnl parsing the same dump
     const mnlLinks = cPeer(['mnl-links', String(runs)], true);
     const l = runChild('rtnl-links', ['--ns', ns]);
+    const linksFile = join(tmp, 'links.bin');
+    cPeer(['save-links', linksFile], true);
+    const mnlLinksMem = cPeer(['mnl-links-mem', linksFile, String(runs)]);
+    const lm = runChild('links-memory', ['--file', linksFile]);
     const lrows = [{ name: 'C libmnl link dump + parse', times: mnlLinks, count: l.count }, row('nlwire Rtnl.links()', l)];
     printTable(`links: ${l.count} links`, lrows, median(mnlLinks), 'x libmnl');
     results.links = summarize(lrows, median(mnlLinks));
+    const mrows = [{ name: 'C libmnl link parse', times: mnlLinksMem, count: lm.count }, row('nlwire decodeEach() objects', lm)];
+    printTable(`links decoded from memory (the same dump, saved): ${lm.count} links`, mrows, median(mnlLinksMem), 'x libmnl');
+    results.linksMemory = summarize(mrows, median(mnlLinksMem));
     console.log(`BENCH_JSON ${JSON.stringify(results)}`);
   } finally {
     if (!process.argv.includes('--keep')) spawnSync('ip', ['netns', 'del', ns]);

@@ -18,7 +18,7 @@ export { formatIP, formatIPv4, formatIPv6, formatHex, parseIP, parseIPv4, parseI
 export { parseHex, toHex } from './core/hex.js';
 export * from './schema/types.js';
 export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue, looseKey } from './schema/define.js';
-export { decodeAttrs, decodeAttrsInterpreted, encodeAttrs, decodeStruct, encodeStructInto, WIRE_ORDER, MAX_NEST_DEPTH } from './schema/engine.js';
+export { decodeAttrs, decodeAttrsInterpreted, encodeAttrs, decodeStruct, encodeStructInto, WIRE_ORDER, wireOrderOf, MAX_NEST_DEPTH } from './schema/engine.js';
 export { setCompiledDecoders, compiledDecodersActive, codegenAvailable } from './schema/compile.js';
 export { ColumnExtractor, type ColumnSpec, type ColumnTable, type Column, type ColumnEngine } from './schema/columns.js';
 export { MessageView, MessageViews } from './schema/view.js';

@@ -1,12 +1,12 @@
 // decode(): bytes in, typed messages out, with either walker engine validating the structure.
 import { protocolNumber, type ProtocolName } from './core/constants.js';
 import { DecodeError, type DecodeErrorReason } from './core/errors.js';
-import { compileFamily, decodeMessageAt, decodeParts, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
+import { compileFamily, decodeMessageAt, decodeParts, type CompiledFamily, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
 // The families a protocol number finds are the ones registered (an entry point imports
 // families/registry.js for all of them): a route-only program loads no other family's code.
 import { familyForProtocol } from './schema/registry.js';
 import { MessageViews } from './schema/view.js';
-import { createWalker, WalkStatus, type WalkEngine, type Walker } from './walk/index.js';
+import { createWalker, WalkStatus, type WalkEngine, type WalkIndex, type Walker } from './walk/index.js';
 
 /** Options of {@link decode}: the protocol (or the declarations) and the walker engine. */
 export interface DecodeOptions {
@@ -154,17 +154,32 @@ export function decodeEach(bytes: Uint8Array, options: DecodeOptions, each: Each
   const family = familyOf(options);
   const cf = compileFamily(family);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  forEachWindow(bytes, walkerFor(family, options.engine), 0, Infinity, (start, index) => {
-    const n = index.messageCount;
-    for (let i = 0; i < n; i++) {
-      const type = index.msgType(i);
-      if (type < 16) continue;
-      const def = cf.byType.get(type);
-      if (!def) continue;
-      const off = start + index.msgOffset(i);
-      const flags = index.msgFlags(i);
-      const p = decodeParts(cf, def, bytes, view, off, off + index.msgLength(i));
-      each(p.def, p.header, p.attrs, type, flags);
-    }
-  });
+  forEachWindow(bytes, walkerFor(family, options.engine), 0, Infinity, (start, index) => eachIndexed(cf, bytes, view, start, index, each));
+}
+
+/**
+ * decodeEach() of bytes the walker has already indexed with the family's header sizes (a
+ * datagram as NetlinkSocket.dumpRaw hands it over, index included): the bytes are not walked
+ * again. Messages of the index past the end of `bytes` are left out.
+ */
+export function decodeEachIndexed(bytes: Uint8Array, index: WalkIndex, options: DecodeOptions, each: EachMessage): void {
+  const cf = compileFamily(familyOf(options));
+  // a fault past the end of `bytes` (after a DONE that ends them) is not theirs
+  if (!index.ok && index.errorOffset < bytes.length) throw new DecodeError(STATUS_REASON[index.status] ?? 'unsupported', index.errorOffset, index.statusText);
+  eachIndexed(cf, bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, index, each);
+}
+
+function eachIndexed(cf: CompiledFamily, bytes: Uint8Array, view: DataView, start: number, index: WalkIndex, each: EachMessage): void {
+  const n = index.messageCount;
+  for (let i = 0; i < n; i++) {
+    const off = start + index.msgOffset(i);
+    if (off >= bytes.length) break;
+    const type = index.msgType(i);
+    if (type < 16) continue;
+    const def = cf.byType.get(type);
+    if (!def) continue;
+    const flags = index.msgFlags(i);
+    const p = decodeParts(cf, def, bytes, view, off, off + index.msgLength(i));
+    each(p.def, p.header, p.attrs, type, flags);
+  }
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { NLA_TYPE_MASK, align4 } from '../src/core/constants.js';
 import { dataView } from '../src/core/header.js';
 import { DecodeError } from '../src/core/errors.js';
-import { WIRE_ORDER, decodeAttrs, encodeAttrs, resolveSet } from '../src/schema/engine.js';
+import { decodeAttrs, encodeAttrs, resolveSet, wireOrderOf } from '../src/schema/engine.js';
 import { buildMessage, compileFamily, decodeAll, type DecodedMessage, type MessageDef } from '../src/schema/family.js';
 import { TsWalker } from '../src/walk/ts-walker.js';
 import type { AttrDef, AttrSet, DecodedSet, StructDef, StructValue, UnknownAttr } from '../src/schema/types.js';
@@ -371,7 +371,7 @@ function add(map: Map<string, Set<number>>, key: string, id: number): void {
 }
 
 function walkSet(set: AttrSet, value: Obj, header: Obj | undefined, cov: Coverage): void {
-  for (const raw of (value as { [WIRE_ORDER]?: number[] })[WIRE_ORDER] ?? []) add(cov.seen, set.name, raw & NLA_TYPE_MASK);
+  for (const raw of wireOrderOf(value) ?? []) add(cov.seen, set.name, raw & NLA_TYPE_MASK);
   for (const u of (value.unknown as UnknownAttr[] | undefined) ?? []) add(cov.unknown, set.name, u.type & NLA_TYPE_MASK);
   for (const [key, def] of Object.entries(set.attrs as Record<string, AttrDef>)) {
     const v = value[key];

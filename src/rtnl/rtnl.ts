@@ -16,7 +16,8 @@ import { ipv4At, RouteWire } from './route-wire.js';
 import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import { MessageViews, type MessageView } from '../schema/view.js';
-import { appendViews, decodeEach, decodeViews } from '../decode.js';
+import { appendViews, decodeEach, decodeEachIndexed, decodeViews } from '../decode.js';
+import type { WalkIndex } from '../walk/index.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
 const AF_INET = 2, AF_INET6 = 10, AF_UNSPEC = 0, AF_BRIDGE = 7;
@@ -303,12 +304,17 @@ class RtEntry {
 
 const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid']);
 
-/** Decodes a datagram of rtnetlink messages into typed objects, appended to `out`. */
-function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[]): void {
-  decodeEach(chunk, { family: rtnetlink }, (def, header, attrs) => {
+/**
+ * Decodes a datagram of rtnetlink messages into typed objects, appended to `out`; with the
+ * socket's walker index of it, the bytes are not walked again.
+ */
+function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[], index?: WalkIndex): void {
+  const each = (def: MessageDef, header: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined): void => {
     const kind = def.object;
     if (kind !== undefined && RT_KINDS.has(kind)) out.push(new RtEntry(kind, header ?? {}, attrs ?? {}, def) as unknown as T);
-  });
+  };
+  if (index) decodeEachIndexed(chunk, index, { family: rtnetlink }, each);
+  else decodeEach(chunk, { family: rtnetlink }, each);
 }
 
 /** A batch whose arrays the caller owns (extractor batches are views of its scratch memory). */
@@ -433,7 +439,9 @@ export class Rtnl implements AsyncDisposable {
     for (let attempt = 1; ; attempt++) {
       // Each datagram is decoded straight into objects: no intermediate message objects.
       const out: T[] = [];
-      const r = await this.socket.dumpRaw(msg, (chunk) => collectObjects(chunk, out), socketCall(call));
+      // the socket's index serves when it walked with these declarations' header sizes
+      const own = this.socket.family === rtnetlink;
+      const r = await this.socket.dumpRaw(msg, (chunk, index) => collectObjects(chunk, out, own ? index : undefined), socketCall(call));
       if (!r.interrupted) return out;
       if (attempt > retries) {
         if (call.onInterrupted === 'throw') throw new DumpInterruptedError(def.name, attempt);

@@ -9,7 +9,12 @@ import type {
   AttrDef, AttrDefs, AttrSet, AttrSetRef, CodecContext, Decoded, ScalarType, StructDef, StructField, UnknownAttr,
 } from './types.js';
 
-/** Wire order of a decoded set: the raw nla_type of every attribute, as received. */
+/**
+ * Wire order of a decoded set: the raw nla_type of every attribute, as received, kept where the
+ * builder could not give the received bytes back from the keys alone. It is a hidden own property
+ * on objects of the interpreter and the general compiled decoders; {@link wireOrderOf} reads it
+ * whichever decoder made the object.
+ */
 export const WIRE_ORDER: unique symbol = Symbol('nlwire.wireOrder');
 /** Original payload bytes for values whose canonical encoding would differ (kept for exact re-encoding). */
 const EXACT: unique symbol = Symbol('nlwire.exact');
@@ -53,6 +58,24 @@ function compile(set: AttrSet): CompiledSet {
   c = { set, byId, byKey };
   compiled.set(set, c);
   return c;
+}
+
+// Shaped decoders (schema/compile.ts) keep the wire order in a private field added to the plain
+// object (a base constructor that returns it): a store instead of an Object.defineProperty call
+// per object, and as invisible (not enumerable, no own symbol, the prototype untouched).
+class PlainObject { constructor(o: object) { return o as PlainObject; } }
+class WireOrderField extends PlainObject {
+  readonly #order: readonly number[];
+  constructor(o: object, order: readonly number[]) { super(o); this.#order = order; }
+  static of(o: object): readonly number[] | undefined { return #order in o ? (o as WireOrderField).#order : undefined; }
+}
+/** Keeps `order` as the wire order of a freshly decoded object (once per object). */
+export function keepWireOrder(o: object, order: readonly number[]): void {
+  new WireOrderField(o, order);
+}
+/** The wire order a decoder kept on `o` (raw nla_types as received), else undefined. */
+export function wireOrderOf(o: object): readonly number[] | undefined {
+  return (o as Hidden)[WIRE_ORDER] ?? WireOrderField.of(o);
 }
 
 function hide(obj: object, sym: symbol, value: unknown): void {
@@ -451,7 +474,7 @@ function writePlan(plan: Planned[], view: DataView, offset: number): number {
 function planSet(cs: CompiledSet, obj: Obj, header: Readonly<Obj> | undefined): Planned[] {
   const plan: Planned[] = [];
   const h = obj as Hidden;
-  const order = h[WIRE_ORDER];
+  const order = wireOrderOf(obj);
   const exact = h[EXACT];
   const unknown = (obj.unknown as UnknownAttr[] | undefined) ?? [];
   let uc = 0;

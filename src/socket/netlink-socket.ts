@@ -264,7 +264,7 @@ interface Pending {
   interrupted: boolean;
   /** Called for each data message of a dump (streaming); undefined collects into `messages`. */
   onMessage?: (m: DecodedMessage) => void;
-  onRaw?: (chunk: Uint8Array) => void;
+  onRaw?: (chunk: Uint8Array, index: WalkIndex) => void;
   /** Reply bytes reserved in the flow-control window while in flight. */
   cost: number;
   /** May be sent again when its reply is lost (a read). */
@@ -543,9 +543,10 @@ export class NetlinkSocket implements AsyncDisposable {
 
   /**
    * A dump at the byte level: `onChunk` gets every received datagram (a view valid only during
-   * the call) for walkers and column extractors. Resolves when the dump is done.
+   * the call) for walkers and column extractors, with the walker's index of it (also valid only
+   * during the call; it may index messages past the chunk's end). Resolves when the dump is done.
    */
-  dumpRaw(message: Encodable | Uint8Array, onChunk: (bytes: Uint8Array) => void, opts: DumpOptions = {}): Promise<{ interrupted: boolean }> {
+  dumpRaw(message: Encodable | Uint8Array, onChunk: (bytes: Uint8Array, index: WalkIndex) => void, opts: DumpOptions = {}): Promise<{ interrupted: boolean }> {
     return this.start(message, true, opts, undefined, onChunk).then((r) => ({ interrupted: r.interrupted }));
   }
 
@@ -629,7 +630,7 @@ export class NetlinkSocket implements AsyncDisposable {
 
   private start(
     message: Encodable | Uint8Array, dump: boolean, opts: RequestOptions,
-    onMessage?: (m: DecodedMessage) => void, onRaw?: (chunk: Uint8Array) => void,
+    onMessage?: (m: DecodedMessage) => void, onRaw?: (chunk: Uint8Array, index: WalkIndex) => void,
   ): Promise<RequestResult & { interrupted: boolean }> {
     if (this.closed) return Promise.reject(new Error('netlink socket is closed'));
     if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal, opts.operation ?? 'request'));
@@ -1173,14 +1174,14 @@ export class NetlinkSocket implements AsyncDisposable {
       if (index.msgFlags(i) & NLM_F.DUMP_INTR) p.interrupted = true;
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
         const h = indexedHeader(index, v, i);
-        if (h.offset > 0) p.onRaw!(b.subarray(0, h.offset));
+        if (h.offset > 0) p.onRaw!(b.subarray(0, h.offset), index);
         this.handleMessage(b, h.offset, h, 0, -1, v);
         return;
       }
     }
     if (!index.ok) { p.reject(walkError(index)); return; }
     if (p.unit) p.unit.touched = true;
-    p.onRaw!(b);
+    p.onRaw!(b, index);
   }
 
   /**
