@@ -250,17 +250,9 @@ interface Pending {
   operation: string;
   dump: boolean;
   expect: 'ack' | 'reply';
-  /**
-   * The message as sent, for extack resolution and resending: its own bytes, or (a batch item)
-   * NO_BYTES with `view`, `at` and `len` locating it in the buffer it was encoded into (no
-   * view or DataView per item). Read it with bytesOf().
-   */
+  /** The message as sent, for extack resolution and resending. */
   request: Uint8Array;
-  view?: DataView;
-  at?: number;
-  len?: number;
-  /** Its index in a batch. */
-  index?: number;  messages: DecodedMessage[];
+  messages: DecodedMessage[];
   interrupted: boolean;
   /** Called for each data message of a dump (streaming); undefined collects into `messages`. */
   onMessage?: (m: DecodedMessage) => void;
@@ -270,8 +262,6 @@ interface Pending {
   /** May be sent again when its reply is lost (a read). */
   idempotent: boolean;
   resends: number;
-  /** The batch it belongs to (an identity token). */
-  batch?: object;
   /** The datagram it went out in; undefined while queued. */
   unit: Unit | undefined;
   settled: boolean;
@@ -279,33 +269,57 @@ interface Pending {
   reject(this: Pending, e: Error): void;
 }
 
-const NO_BYTES = new Uint8Array(0);
 /** The replies of a request that got none (shared; replaced by an array of its own on the first reply). */
 const NO_MESSAGES: DecodedMessage[] = Object.freeze([]) as unknown as DecodedMessage[];
-const ACKED = Object.freeze({ messages: NO_MESSAGES, interrupted: false });
 
-/** The bytes of a pending request (see Pending.request). */
-function bytesOf(p: Pending): Uint8Array {
-  return p.view ? new Uint8Array(p.view.buffer, p.view.byteOffset + p.at!, p.len!) : p.request;
+/** The batch a datagram of items belongs to: where each item's outcome goes. */
+interface BatchSink {
+  /** BatchOptions.operation, or '' to name each item by its message type. */
+  operation: string;
+  /** Item `index` has its outcome: `error` undefined when the kernel ACKed it. */
+  done(index: number, error: Error | undefined, messages: DecodedMessage[]): void;
+  /** Why the batch's queued datagrams are not to be sent (a stopped batch), if they are not. */
+  cancelled(): Error | undefined;
 }
 
-/** One datagram: the requests sent together, and the timer that watches them. */
+/**
+ * A datagram of batch items held as one record, not an object per item: items are consecutive
+ * in the batch and get consecutive sequence numbers, so a reply finds its item by arithmetic.
+ * An item is settled once its flag is set; the kernel's bytes are read only for a failing item.
+ */
+interface BatchRun {
+  sink: BatchSink;
+  /** Batch index of item 0. */
+  first: number;
+  count: number;
+  /** Item i is encoded at at[i] of `view` (its length in its own nlmsghdr). */
+  view: DataView;
+  at: Int32Array;
+  settled: Uint8Array;
+  /** Sequence number of item 0 (item i has firstSeq + i), set when sent. */
+  firstSeq: number;
+  /** Sent: its open items hold window room and are in NetlinkSocket.runs. */
+  sent: boolean;
+  /** Only the last item asks for an ACK: its answer settles the unanswered others as ACKed. */
+  ackLast: boolean;
+  /** The items' messages back to back, as sent. */
+  bytes: Uint8Array;
+  /** Unacknowledged messages around the items (a transaction), see BatchOptions.frame. */
+  frame?: { begin: Uint8Array; end: Uint8Array };
+  /** Data replies of items (e.g. NLM_F_ECHO): rare, so made on the first. */
+  replies?: Map<number, DecodedMessage[]>;
+}
+
+/** One datagram: a request (request(), a dump, a resend) or a run of batch items, and the timer that watches it. */
 interface Unit {
-  items: Pending[];
+  p: Pending | undefined;
+  run: BatchRun | undefined;
   /** Items not settled yet. */
   open: number;
   timeoutMs: number;
   timer?: ReturnType<typeof setTimeout>;
   /** A reply arrived since the timer was armed (the timer re-arms instead of firing). */
   touched: boolean;
-  /** Skip the unit's items instead of sending them (a stopped batch). */
-  cancelled?: () => Error | undefined;
-  /** Only the last item asks for an ACK: its answer settles the unanswered others as ACKed. */
-  ackLast?: boolean;
-  /** Unacknowledged messages around the items (a transaction), see BatchOptions.frame. */
-  frame?: { begin: Uint8Array; end: Uint8Array };
-  /** The items' messages back to back (a batch datagram as built), sent as is while all are live. */
-  bytes?: Uint8Array;
 }
 
 /** Produces the next datagram of a batch when the window has room; undefined when done, null when not yet. */
@@ -419,6 +433,12 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly maxSendBytes: number;
   /** Requests in flight when the kernel reported ENOBUFS: their replies may be lost. */
   private readonly suspects = new Set<Pending>();
+  /** Batch datagrams sent with items unanswered (few: the window holds a datagram or two). */
+  private readonly runs = new Set<Unit>();
+  /** Batch datagrams in flight when the kernel reported ENOBUFS. */
+  private readonly suspectRuns = new Set<Unit>();
+  /** Set by runOf(): the index of the item found. */
+  private runItem = 0;
 
   private constructor(fd: number, native: NativeBinding, opts: NetlinkSocketOptions, protocol: number) {
     this.fd = fd;
@@ -606,7 +626,8 @@ export class NetlinkSocket implements AsyncDisposable {
     for (const source of this.sources.splice(0)) source.abort(err);
     for (const p of [...this.pending.values()]) p.reject(err);
     this.pending.clear();
-    for (const u of this.sendQueue.splice(0)) for (const p of u.items) p.reject(err);
+    for (const u of [...this.runs]) this.failOpen(u, () => err);
+    for (const u of this.sendQueue.splice(0)) if (u.p) u.p.reject(err); else this.failOpen(u, () => err);
     for (const launch of this.dumpQueue.splice(0)) launch();
     for (const s of this.subscriptions) s.queue.end();
     this.subscriptions.clear();
@@ -659,7 +680,7 @@ export class NetlinkSocket implements AsyncDisposable {
           reject: (e) => { if (this.settle(p)) { opts.signal?.removeEventListener('abort', onAbort); reject(e); } },
         };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
-        this.enqueue({ items: [p], open: 1, timeoutMs: opts.timeout ?? this.timeoutMs, touched: false });
+        this.enqueue({ p, run: undefined, open: 1, timeoutMs: opts.timeout ?? this.timeoutMs, touched: false });
       };
       if (dump) {
         if (this.dumpRunning) this.dumpQueue.push(launch);
@@ -684,17 +705,21 @@ export class NetlinkSocket implements AsyncDisposable {
     const maxDatagram = frame ? Number.MAX_SAFE_INTEGER : Math.max(NLMSG_HDRLEN, opts.maxDatagram ?? this.maxDatagram);
     const perUnit = frame ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.min(opts.perDatagram ?? Infinity, Math.floor(this.replyWindow / ACK_COST)));
     const timeoutMs = opts.timeout ?? this.timeoutMs;
+    const onResult = opts.onResult;
     const iter = messages[Symbol.iterator]();
     const result: BatchResult = { ok: 0, failed: [], skipped: 0 };
     let nextIndex = 0;
     let carried: Encodable | Uint8Array | undefined;
     let exhausted = false;
+    /** Items in datagrams made and not settled yet. */
     let inFlightItems = 0;
     let stopReason: string | undefined;
     let closedError: Error | undefined;
     let arena = new Uint8Array(0);
     let arenaView = dataView(arena);
     let arenaOff = 0;
+    /** Offsets of the items of the datagram being built (each datagram keeps a copy of its own). */
+    let at = new Int32Array(64);
     return new Promise<BatchResult>((resolveBatch, rejectBatch) => {
       const finishIfDone = (): void => {
         if (!exhausted || inFlightItems > 0) return;
@@ -714,38 +739,30 @@ export class NetlinkSocket implements AsyncDisposable {
       /** Items that were errors already (could not be built): their result, without sending. */
       const buildFailed = (index: number, error: Error): void => {
         result.failed.push({ index, error });
-        opts.onResult?.(index, error, []);
+        onResult?.(index, error, []);
         if (stopOnError) stop(`item ${index} failed`);
+      };
+      const sink: BatchSink = {
+        operation: opts.operation ?? '',
+        done: (index, error, replies) => {
+          inFlightItems--;
+          if (!error) result.ok++;
+          else if (error instanceof BatchSkippedError) result.skipped++;
+          else { result.failed.push({ index, error }); if (stopOnError) stop(`item ${index} failed`); }
+          onResult?.(index, error, error ? [] : replies);
+          finishIfDone();
+        },
+        cancelled: () => (stopReason ? new Error(stopReason) : undefined),
       };
       const onAbort = (): void => {
         stop('aborted');
-        for (const p of [...this.pending.values()]) if (p.batch === batchTag) p.reject(abortError(opts.signal!, p.operation));
+        for (const u of [...this.runs]) if (u.run!.sink === sink) this.failOpen(u, (i) => abortError(opts.signal!, this.itemOperation(u.run!, i)));
         finishIfDone();
       };
-      const batchTag = {};
-      // Shared by the batch's items (called as their methods): no closures per item.
-      const self = this;
-      function itemResolve(this: Pending, r: RequestResult & { interrupted: boolean }): void {
-        if (!self.settle(this)) return;
-        inFlightItems--; result.ok++;
-        opts.onResult?.(this.index!, undefined, r.messages);
-        finishIfDone();
-      }
-      function itemReject(this: Pending, e: Error): void {
-        if (!self.settle(this)) return;
-        inFlightItems--;
-        if (e instanceof BatchSkippedError) result.skipped++;
-        else { result.failed.push({ index: this.index!, error: e }); if (stopOnError) stop(`item ${this.index!} failed`); }
-        opts.onResult?.(this.index!, e, []);
-        finishIfDone();
-      }
-      const item = (index: number, request: Uint8Array, operation: string): Pending => {
-        inFlightItems++;
-        return {
-          seq: 0, operation, dump: false, expect: 'ack', request, messages: NO_MESSAGES, interrupted: false,
-          cost: ACK_COST, idempotent: false, resends: 0, batch: batchTag, unit: undefined, settled: false, index,
-          resolve: itemResolve, reject: itemReject,
-        };
+      const makeRun = (first: number, count: number, view: DataView, offsets: Int32Array, bytes: Uint8Array, runFrame?: BatchRun['frame']): Unit => {
+        inFlightItems += count;
+        const run: BatchRun = { sink, first, count, view, at: offsets, settled: new Uint8Array(count), firstSeq: 0, sent: false, ackLast, bytes, ...(runFrame ? { frame: runFrame } : {}) };
+        return { p: undefined, run, open: count, timeoutMs, touched: false };
       };
       const next = (): Unit | undefined | null => {
         if (stopReason || exhausted) return undefined;
@@ -760,64 +777,88 @@ export class NetlinkSocket implements AsyncDisposable {
           arenaView = dataView(arena);
           arenaOff = 0;
         }
-        const buf = arena.subarray(arenaOff, arenaOff + Math.min(maxDatagram, arena.length - arenaOff));
+        const room = Math.min(maxDatagram, arena.length - arenaOff);
         const base = arenaOff;
         const view = arenaView;
-        const items: Pending[] = [];
+        // A datagram's items are consecutive in the batch: one that cannot be built ends it.
+        let first = nextIndex;
+        let count = 0;
         let off = 0;
-        while (items.length < perUnit) {
+        while (count < perUnit) {
           let m: Encodable | Uint8Array;
           if (carried !== undefined) { m = carried; carried = undefined; } else {
             const r = iter.next();
             if (r.done) { exhausted = true; break; }
-            if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); if (stopReason) break; continue; }
+            if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); if (stopReason || count) break; first = nextIndex; continue; }
             m = r.value;
           }
           let len: number;
           try { len = m instanceof Uint8Array ? m.length : m.byteLength(); } catch (e) {
             buildFailed(nextIndex++, e as Error);
-            if (stopReason) break;
+            if (stopReason || count) break;
+            first = nextIndex;
             continue;
           }
-          if (off + align4(len) > buf.length) {
-            if (items.length) { carried = m; break; }
+          if (off + align4(len) > room) {
+            if (count) { carried = m; break; }
             // Larger than a datagram: send it alone in a buffer of its own.
             const own = m instanceof Uint8Array ? m.slice() : encodeToBytes(m);
-            items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), dataView(own), 0, len));
-            break;
+            const v = dataView(own);
+            v.setUint32(0, len, true);
+            v.setUint16(6, v.getUint16(6, true) | NLM_F.REQUEST | NLM_F.ACK, true);
+            return makeRun(nextIndex++, 1, v, Int32Array.of(0), own);
           }
           if (len < NLMSG_HDRLEN) { stop(`item ${nextIndex} is shorter than an nlmsghdr`); break; }
-          if (m instanceof Uint8Array) buf.set(m, off); else m.encodeInto(view, base + off);
-          const p = item(nextIndex++, NO_BYTES, opts.operation ?? '');
-          p.view = view;
-          p.at = base + off;
-          p.len = len;
-          items.push(this.prepareItem(p, view, base + off, len));
+          const o = base + off;
+          if (m instanceof Uint8Array) arena.set(m, o); else m.encodeInto(view, o);
+          // REQUEST, and ACK on every item or (acks 'errors') on the datagram's last only.
+          view.setUint32(o, len, true);
+          const flags = view.getUint16(o + 6, true) | NLM_F.REQUEST;
+          view.setUint16(o + 6, ackLast ? flags & ~NLM_F.ACK : flags | NLM_F.ACK, true);
+          if (count === at.length) { const grown = new Int32Array(at.length * 2); grown.set(at); at = grown; }
+          at[count++] = o;
+          nextIndex++;
           off += align4(len);
         }
         arenaOff += off;
-        if (items.length === 0) { finishIfDone(); return undefined; }
-        const bytes = items[0]!.view ? buf.subarray(0, off) : undefined;
-        return { items, open: items.length, timeoutMs, touched: false, ackLast, cancelled, ...(bytes ? { bytes } : {}) };
+        if (count === 0) { finishIfDone(); return undefined; }
+        if (ackLast) { const o = at[count - 1]!; view.setUint16(o + 6, view.getUint16(o + 6, true) | NLM_F.ACK, true); }
+        return makeRun(first, count, view, at.slice(0, count), arena.subarray(base, base + off));
       };
-      const cancelled = (): Error | undefined => (stopReason ? new Error(stopReason) : undefined);
       const framedUnit = (): Unit | undefined => {
-        const items: Pending[] = [];
+        const owns: Uint8Array[] = [];
+        const indexes: number[] = [];
         for (let r = iter.next(); !r.done; r = iter.next()) {
           if (r.value instanceof Error) { buildFailed(nextIndex++, r.value); continue; }
           const own = r.value instanceof Uint8Array ? r.value.slice() : encodeToBytes(r.value);
-          items.push(this.prepareItem(item(nextIndex++, own, opts.operation ?? ''), dataView(own), 0, own.length));
+          const v = dataView(own);
+          v.setUint32(0, own.length, true);
+          v.setUint16(6, v.getUint16(6, true) | NLM_F.REQUEST | NLM_F.ACK, true);
+          owns.push(own);
+          indexes.push(nextIndex++);
         }
         exhausted = true;
-        if (result.failed.length) { for (const p of items) p.reject(new BatchSkippedError(-1, 'an item of the transaction could not be built')); return undefined; }
-        if (items.length === 0) { finishIfDone(); return undefined; }
-        const size = frame!.begin.length + frame!.end.length + items.reduce((n, p) => n + align4(p.request.length), 0);
-        if (size > this.maxSendBytes) {
-          const e = new RangeError(`a transaction of ${size} bytes does not fit the send buffer (${this.maxSendBytes} bytes); raise SO_SNDBUF`);
-          for (const p of items) p.reject(e);
+        if (result.failed.length) {
+          inFlightItems += indexes.length;
+          for (const i of indexes) sink.done(i, new BatchSkippedError(-1, 'an item of the transaction could not be built'), NO_MESSAGES);
           return undefined;
         }
-        return { items, open: items.length, timeoutMs, touched: false, frame: { begin: frame!.begin.slice(), end: frame!.end.slice() } };
+        if (owns.length === 0) { finishIfDone(); return undefined; }
+        let total = 0;
+        for (const b of owns) total += align4(b.length);
+        const size = frame!.begin.length + frame!.end.length + total;
+        if (size > this.maxSendBytes) {
+          const e = new RangeError(`a transaction of ${size} bytes does not fit the send buffer (${this.maxSendBytes} bytes); raise SO_SNDBUF`);
+          inFlightItems += indexes.length;
+          for (const i of indexes) sink.done(i, e, NO_MESSAGES);
+          return undefined;
+        }
+        // The items back to back in one buffer: a run like any other.
+        const bytes = new Uint8Array(total);
+        const offsets = new Int32Array(owns.length);
+        let off = 0;
+        for (let k = 0; k < owns.length; k++) { offsets[k] = off; bytes.set(owns[k]!, off); off += align4(owns[k]!.length); }
+        return makeRun(indexes[0]!, owns.length, dataView(bytes), offsets, bytes, { begin: frame!.begin.slice(), end: frame!.end.slice() });
       };
       if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -827,12 +868,15 @@ export class NetlinkSocket implements AsyncDisposable {
     });
   }
 
-  /** Sets REQUEST|ACK on a batch item encoded at buf[off..off+len] and names its operation. */
-  private prepareItem(p: Pending, v: DataView, off: number, len: number): Pending {
-    v.setUint32(off, len, true);
-    v.setUint16(off + 6, v.getUint16(off + 6, true) | NLM_F.REQUEST | NLM_F.ACK, true);
-    if (!p.operation) p.operation = this.operationName(v.getUint16(off + 4, true));
-    return p;
+  /** The operation name of batch item i (for its errors). */
+  private itemOperation(r: BatchRun, i: number): string {
+    return r.sink.operation || this.operationName(r.view.getUint16(r.at[i]! + 4, true));
+  }
+
+  /** The bytes of batch item i as sent (for extack resolution). */
+  private itemBytes(r: BatchRun, i: number): Uint8Array {
+    const at = r.at[i]!;
+    return new Uint8Array(r.view.buffer, r.view.byteOffset + at, r.view.getUint32(at, true));
   }
 
   /** Marks a pending operation settled and releases its window share; false if it already was. */
@@ -851,8 +895,40 @@ export class NetlinkSocket implements AsyncDisposable {
       if (this.draining) this.pumpWanted = true;
       else this.pump();
     }
-    if (this.pending.size === 0) this.maybeStopPolling();
+    if (this.pending.size === 0 && this.runs.size === 0) this.maybeStopPolling();
     return true;
+  }
+
+  /**
+   * Batch item i has its outcome (nothing if it had one): releases its window share and tells
+   * its batch. The caller calls released() once after a group of these.
+   */
+  private itemDone(u: Unit, i: number, error: Error | undefined): void {
+    const r = u.run!;
+    if (r.settled[i]) return;
+    r.settled[i] = 1;
+    u.open--;
+    if (r.sent) {
+      this.inFlight -= ACK_COST;
+      if (u.open === 0) { if (u.timer) clearTimeout(u.timer); this.runs.delete(u); }
+    }
+    r.sink.done(r.first + i, error, error ? NO_MESSAGES : r.replies?.get(i) ?? NO_MESSAGES);
+  }
+
+  /** Every open item of a batch datagram fails (timeout, abort, close, lost replies, ...). */
+  private failOpen(u: Unit, error: (i: number) => Error): void {
+    const r = u.run!;
+    for (let i = 0; i < r.count && u.open > 0; i++) if (!r.settled[i]) this.itemDone(u, i, error(i));
+    if (r.sent) this.released();
+  }
+
+  /** Window room was released: send more (once after the read loop while reading); stop polling when idle. */
+  private released(): void {
+    if (!this.closed) {
+      if (this.draining) this.pumpWanted = true;
+      else this.pump();
+    }
+    if (this.pending.size === 0 && this.runs.size === 0) this.maybeStopPolling();
   }
 
   private enqueue(u: Unit): void {
@@ -877,14 +953,14 @@ export class NetlinkSocket implements AsyncDisposable {
           u = made;
           this.sendQueue.push(u);
         }
-        const live = u.items.filter((p) => !p.settled);
-        if (live.length === 0) { this.sendQueue.shift(); continue; }
-        const cost = live.reduce((n, p) => n + p.cost, 0);
+        // A queued run's items settle all together (skipped, closed), never some of them.
+        if (u.p ? u.p.settled : u.open === 0) { this.sendQueue.shift(); continue; }
+        const cost = u.p ? u.p.cost : u.open * ACK_COST;
         if (this.inFlight > 0 && this.inFlight + cost > this.replyWindow) return;
         this.sendQueue.shift();
-        const why = u.cancelled?.();
-        if (why) { for (const p of live) p.reject(new BatchSkippedError(-1, why.message)); continue; }
-        this.transmit(u, live, cost);
+        const why = u.run?.sink.cancelled();
+        if (why) { this.failOpen(u, () => new BatchSkippedError(-1, why.message)); continue; }
+        this.transmit(u, cost);
         // The kernel answers most requests inside sendmsg (rtnetlink, genetlink, nfnetlink): read
         // the answers now rather than after a poll wake-up, so the window frees at once (and a
         // datagram answered at once needs no timer). Bounded per call, so a long batch leaves
@@ -901,42 +977,55 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
-  private transmit(u: Unit, live: Pending[], cost: number): void {
-    const whole = live.length === u.items.length;
-    const last = live.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const p = live[i]!;
+  private transmit(u: Unit, cost: number): void {
+    const p = u.p;
+    let bytes: Uint8Array;
+    if (p) {
       p.seq = this.nextSeq();
       p.unit = u;
-      const v = p.view ?? dataView(p.request);
-      const at = p.view ? p.at! : 0;
-      v.setUint32(at + 8, p.seq, true);
-      v.setUint32(at + 12, this.portId, true);
-      if (u.ackLast) {
-        const flags = v.getUint16(at + 6, true);
-        v.setUint16(at + 6, i === last ? flags | NLM_F.ACK : flags & ~NLM_F.ACK, true);
-      }
+      const v = dataView(p.request);
+      v.setUint32(8, p.seq, true);
+      v.setUint32(12, this.portId, true);
       this.pending.set(p.seq, p);
-    }
-    u.items = live;
-    u.open = live.length;
-    this.inFlight += cost;
-    let bytes = u.bytes && whole ? u.bytes : datagramOf(live);
-    if (u.frame) {
-      const framed = new Uint8Array(u.frame.begin.length + bytes.length + u.frame.end.length);
-      framed.set(u.frame.begin, 0);
-      framed.set(bytes, u.frame.begin.length);
-      framed.set(u.frame.end, u.frame.begin.length + bytes.length);
-      for (const at of [0, framed.length - u.frame.end.length]) {
-        const v = dataView(framed.subarray(at));
-        v.setUint32(8, this.nextSeq(), true);
-        v.setUint32(12, this.portId, true);
+      bytes = p.request;
+    } else {
+      const r = u.run!;
+      // Consecutive sequence numbers, not wrapping inside the run (0 marks multicast): a reply
+      // finds its item as seq - firstSeq.
+      if (this.seq + r.count > 0xffffffff) this.seq = 0;
+      r.firstSeq = this.seq + 1;
+      this.seq += r.count;
+      const v = r.view;
+      const at = r.at;
+      const port = this.portId;
+      for (let i = 0; i < r.count; i++) {
+        v.setUint32(at[i]! + 8, r.firstSeq + i, true);
+        v.setUint32(at[i]! + 12, port, true);
       }
-      bytes = framed;
+      r.sent = true;
+      this.runs.add(u);
+      bytes = r.bytes;
+      if (r.frame) {
+        const framed = new Uint8Array(r.frame.begin.length + bytes.length + r.frame.end.length);
+        framed.set(r.frame.begin, 0);
+        framed.set(bytes, r.frame.begin.length);
+        framed.set(r.frame.end, r.frame.begin.length + bytes.length);
+        for (const at of [0, framed.length - r.frame.end.length]) {
+          const fv = dataView(framed.subarray(at));
+          fv.setUint32(8, this.nextSeq(), true);
+          fv.setUint32(12, this.portId, true);
+        }
+        bytes = framed;
+      }
     }
+    this.inFlight += cost;
     if (!this.readAfterSend) this.ensurePolling();
     const n = this.native.sendTo(this.fd, bytes, 0, bytes.length, 0, 0);
-    if (n < 0) { const e = systemError(-n, 'sendto'); for (const p of live) p.reject(e); return; }
+    if (n < 0) {
+      const e = systemError(-n, 'sendto');
+      if (p) p.reject(e); else this.failOpen(u, () => e);
+      return;
+    }
     this.capture?.record('out', this.protocol, bytes);
   }
 
@@ -954,7 +1043,8 @@ export class NetlinkSocket implements AsyncDisposable {
       if (u.open === 0) return;
       // a held socket is not reading: silence is the consumer's, not the kernel's
       if (u.touched || this.holds > 0) { this.armTimer(u); return; }
-      for (const p of [...u.items]) if (!p.settled) p.reject(new NetlinkTimeoutError(p.operation, u.timeoutMs));
+      if (u.p) u.p.reject(new NetlinkTimeoutError(u.p.operation, u.timeoutMs));
+      else this.failOpen(u, (i) => new NetlinkTimeoutError(this.itemOperation(u.run!, i), u.timeoutMs));
     }, u.timeoutMs);
   }
 
@@ -966,9 +1056,11 @@ export class NetlinkSocket implements AsyncDisposable {
    */
   private settleLost(): void {
     const lost = [...this.suspects].filter((p) => !p.settled && p.unit);
+    const lostRuns = [...this.suspectRuns].filter((u) => u.open > 0);
     this.suspects.clear();
+    this.suspectRuns.clear();
     // The estimate was too generous for this traffic: halve the window (the kernel had less room).
-    if (lost.length) this.replyWindow = Math.max(ACK_COST * 4, Math.floor(Math.min(this.replyWindow / 2, this.receiveBuffer / 4)));
+    if (lost.length || lostRuns.length) this.replyWindow = Math.max(ACK_COST * 4, Math.floor(Math.min(this.replyWindow / 2, this.receiveBuffer / 4)));
     for (const p of lost) {
       if (p.idempotent && p.resends < MAX_RESENDS) {
         const u = p.unit!;
@@ -977,13 +1069,10 @@ export class NetlinkSocket implements AsyncDisposable {
         if (--u.open === 0 && u.timer) clearTimeout(u.timer);
         p.unit = undefined;
         p.resends++;
-        p.request = bytesOf(p).slice();
-        delete p.view;
-        delete p.at;
-        delete p.len;
-        this.sendQueue.push({ items: [p], open: 1, timeoutMs: u.timeoutMs, touched: false });
+        this.sendQueue.push({ p, run: undefined, open: 1, timeoutMs: u.timeoutMs, touched: false });
       } else p.reject(new ReplyLostError(p.operation));
     }
+    for (const u of lostRuns) this.failOpen(u, (i) => new ReplyLostError(this.itemOperation(u.run!, i)));
     this.pump();
   }
 
@@ -1000,12 +1089,12 @@ export class NetlinkSocket implements AsyncDisposable {
     // Started only when stopped: each start/stop pair costs epoll_ctl calls.
     if (!this.polling) { this.poller.start(); this.polling = true; }
     // Only outstanding requests keep the process alive; subscriptions too (a monitor is a job).
-    if (this.pending.size || this.subscriptions.size || this.rawListeners.size) this.poller.ref();
+    if (this.pending.size || this.runs.size || this.subscriptions.size || this.rawListeners.size) this.poller.ref();
   }
 
   private maybeStopPolling(): void {
     if (!this.poller || this.closed) return;
-    if (this.polling && this.pending.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) { this.poller.stop(); this.polling = false; }
+    if (this.polling && this.pending.size === 0 && this.runs.size === 0 && this.subscriptions.size === 0 && this.rawListeners.size === 0) { this.poller.stop(); this.polling = false; }
   }
 
   /**
@@ -1035,6 +1124,7 @@ export class NetlinkSocket implements AsyncDisposable {
 
   private failAll(err: Error): void {
     for (const p of [...this.pending.values()]) p.reject(err);
+    for (const u of [...this.runs]) this.failOpen(u, () => err);
     for (const s of this.subscriptions) s.queue.end(err);
   }
 
@@ -1047,19 +1137,20 @@ export class NetlinkSocket implements AsyncDisposable {
         if (this.closed || this.paused) return;
         // Reading right after a send: once its datagram is answered, probing for more would
         // cost a recvmsg per datagram (unless an overrun's aftermath needs the queue emptied).
-        if (until && until.open === 0 && !this.suspects.size && !this.discardingEvents) return;
+        if (until && until.open === 0 && !this.suspects.size && !this.suspectRuns.size && !this.discardingEvents) return;
         const buf = this.receiveSlot();
         const n = this.native.recvInto(this.fd, buf, 0, buf.length, this.info);
         if (n < 0) {
           const errno = -n;
           if (errno === EAGAIN) {
             if (this.discardingEvents) this.endDiscard();
-            if (this.suspects.size) this.settleLost();
+            if (this.suspects.size || this.suspectRuns.size) this.settleLost();
             return;
           }
           if (errno === EINTR) continue;
           if (errno === ENOBUFS) {
             for (const p of this.pending.values()) if (!p.dump) this.suspects.add(p);
+            for (const u of this.runs) this.suspectRuns.add(u);
             this.overrun('ENOBUFS');
             continue;
           }
@@ -1162,7 +1253,7 @@ export class NetlinkSocket implements AsyncDisposable {
       // the malformed message names its request when at least its seq field is there
       const at = count ? headers[count - 1]!.offset + align4(headers[count - 1]!.length) : 0;
       const seq = group === 0 && n - at >= 12 ? v.getUint32(at + 8, true) : 0;
-      this.malformed(failure, group, seq ? this.pending.get(seq) : undefined);
+      this.malformed(failure, group, seq);
     }
   }
 
@@ -1188,18 +1279,22 @@ export class NetlinkSocket implements AsyncDisposable {
    * Malformed bytes fail what they belong to with the DecodeError (its offset within the
    * datagram): the request they name, else the running dump; events become an overrun.
    */
-  private malformed(err: DecodeError, group: number, owner?: Pending): void {
+  private malformed(err: DecodeError, group: number, seq = 0): void {
     if (group) for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason: 'truncated' });
+    const owner = seq ? this.pending.get(seq) : undefined;
     if (owner) { owner.reject(err); return; }
+    const run = seq && this.runs.size ? this.runOf(seq) : undefined;
+    if (run) { this.itemDone(run, this.runItem, err); this.released(); return; }
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
   private handleMessage(b: Uint8Array, off: number, h: MessageHeader, group: number, nsid: number, v?: DataView): void {
-    const p = h.seq !== 0 || group === 0 ? this.pending.get(h.seq) : undefined;
     // Replies to our requests carry our port id; anything else is not a reply.
-    if (p && (h.pid === this.portId || h.pid === 0) && group === 0) {
-      this.handleReply(p, b, off, h, v);
-      return;
+    if (group === 0 && (h.pid === this.portId || h.pid === 0)) {
+      const p = this.pending.get(h.seq);
+      if (p) { this.handleReply(p, b, off, h, v); return; }
+      const run = this.runs.size ? this.runOf(h.seq) : undefined;
+      if (run) { this.handleItemReply(run, this.runItem, b, off, h, v); return; }
     }
     if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
     if (this.subscriptions.size === 0) return;
@@ -1232,24 +1327,18 @@ export class NetlinkSocket implements AsyncDisposable {
     if (p.unit) p.unit.touched = true;
     try {
       if (h.type === NLMSG_ERROR) {
-        const u = p.unit;
-        if (u?.ackLast && u.items[u.items.length - 1] === p) {
-          // The datagram's last message is answered: the kernel has processed all of it, and
-          // reported every earlier failure before this (in order). The rest succeeded.
-          for (const q of u.items) if (q !== p && !q.settled) q.resolve(q.messages === NO_MESSAGES ? ACKED : { messages: q.messages, interrupted: false });
-        }
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (e.error === 0) {
-          const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p, e.extack) : undefined;
+          const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p.request, e.extack) : undefined;
           p.resolve(warning ? { messages: p.messages, warning, interrupted: p.interrupted } : { messages: p.messages, interrupted: p.interrupted });
         } else {
-          p.reject(new NetlinkError(e.error, p.operation, this.resolveExtack(p, e.extack), e.request));
+          p.reject(new NetlinkError(e.error, p.operation, this.resolveExtack(p.request, e.extack), e.request));
         }
         return;
       }
       if (h.type === NLMSG_DONE) {
         const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
-        if (d.error < 0) p.reject(new NetlinkError(d.error, p.operation, this.resolveExtack(p, d.extack)));
+        if (d.error < 0) p.reject(new NetlinkError(d.error, p.operation, this.resolveExtack(p.request, d.extack)));
         else p.resolve({ messages: p.messages, interrupted: p.interrupted });
         return;
       }
@@ -1262,10 +1351,49 @@ export class NetlinkSocket implements AsyncDisposable {
     }
   }
 
-  private resolveExtack(p: Pending, ack: ExtendedAck): ExtendedAck {
+  /** The batch datagram in flight whose open item has this sequence number (the item's index in runItem). */
+  private runOf(seq: number): Unit | undefined {
+    for (const u of this.runs) {
+      const r = u.run!;
+      const i = (seq - r.firstSeq) >>> 0;
+      if (i < r.count && !r.settled[i]) { this.runItem = i; return u; }
+    }
+    return undefined;
+  }
+
+  /** A reply to batch item i (an ACK, its error, or a message it asked for, e.g. NLM_F_ECHO). */
+  private handleItemReply(u: Unit, i: number, b: Uint8Array, off: number, h: MessageHeader, v?: DataView): void {
+    const r = u.run!;
+    const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
+    u.touched = true;
+    try {
+      if (h.type === NLMSG_ERROR) {
+        if (r.ackLast && i === r.count - 1) {
+          // The datagram's last message is answered: the kernel has processed all of it, and
+          // reported every earlier failure before this (in order). The rest succeeded.
+          for (let k = 0; k < i; k++) if (!r.settled[k]) this.itemDone(u, k, undefined);
+        }
+        const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
+        this.itemDone(u, i, e.error === 0 ? undefined : new NetlinkError(e.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), e.extack), e.request));
+      } else if (h.type === NLMSG_DONE) {
+        const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
+        this.itemDone(u, i, d.error < 0 ? new NetlinkError(d.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), d.extack)) : undefined);
+      } else {
+        const m = decodeMessageAt(this.cf, b, off, h, v);
+        const replies = (r.replies ??= new Map<number, DecodedMessage[]>());
+        const got = replies.get(i);
+        if (got) got.push(m); else replies.set(i, [m]);
+      }
+    } catch (e) {
+      this.itemDone(u, i, e as Error);
+    }
+    this.released();
+  }
+
+  private resolveExtack(request: Uint8Array, ack: ExtendedAck): ExtendedAck {
     if (ack.offset === undefined && ack.missingType === undefined) return ack;
     try {
-      return locateAttribute(ack, bytesOf(p), this.cf);
+      return locateAttribute(ack, request, this.cf);
     } catch {
       return ack;
     }
@@ -1274,26 +1402,6 @@ export class NetlinkSocket implements AsyncDisposable {
 
 function abortError(signal: AbortSignal, operation: string): Error {
   return signal.reason instanceof Error ? signal.reason : new Error(`${operation}: aborted`);
-}
-
-/** The bytes of one datagram holding the given requests (their views when contiguous, else a copy). */
-function datagramOf(items: Pending[]): Uint8Array {
-  const views = items.map(bytesOf);
-  const first = views[0]!;
-  if (items.length === 1) return first;
-  const last = views[views.length - 1]!;
-  let contiguous = last.buffer === first.buffer;
-  let expect = first.byteOffset;
-  for (const b of views) {
-    if (!contiguous) break;
-    contiguous = b.buffer === first.buffer && b.byteOffset === expect;
-    expect = b.byteOffset + align4(b.length);
-  }
-  if (contiguous) return new Uint8Array(first.buffer, first.byteOffset, last.byteOffset + last.length - first.byteOffset);
-  const out = new Uint8Array(views.reduce((n, b) => n + align4(b.length), 0));
-  let off = 0;
-  for (const b of views) { out.set(b, off); off += align4(b.length); }
-  return out;
 }
 
 /** The nlmsghdr of indexed message i (length, type and flags from the index, seq and pid from the bytes). */
