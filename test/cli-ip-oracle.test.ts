@@ -5,29 +5,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { run } from '../src/cli/main.js';
 import { monitorCommand } from '../src/cli/monitor.js';
 import type { CliContext } from '../src/cli/context.js';
-import type { CliIO } from '../src/cli/io.js';
 import { createNetns, sleep, type TestNetns } from './helpers/netns.js';
+import { ip, nlwire, sameErr, type Out } from './helpers/cli-twins.js';
 
-interface Out { code: number; out: string; err: string }
-
-async function nlwire(ns: string, args: string[]): Promise<Out> {
-  let out = '', err = '';
-  const io: CliIO = { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, readStdin: async () => new Uint8Array() };
-  const code = await run(['-n', ns, ...args], io);
-  return { code, out, err };
-}
-function ip(ns: string, args: string[]): Out {
-  const r = spawnSync('ip', ['-n', ns, ...args], { encoding: 'utf8' });
-  // ip's messages with the program named as nlwire names itself (`try "ip ..."`, usage lines).
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr.replace(/^(Usage:)?([ \t]*)ip (?=[[a-z])/gm, '$1$2nlwire ').replace(/"ip /g, '"nlwire ') };
-}
 /** Bridge timers tick between any two dumps; they are compared as present, not by value. */
 const timers = (s: string): string => s.replace(/(_timer\s+)\s*\d+\.\d+/g, '$1T').replace(/("\w+_timer"):\s*[\d.]+/g, '$1:T');
-/** nlwire adds ip's messages a suggestion for a near miss ("Did you mean ..."). */
-const sameErr = (ours: string, theirs: string): boolean => ours === theirs || (ours.startsWith(theirs) && /^Did you mean "[^"]+"\?\n$/.test(ours.slice(theirs.length)));
 const same = (a: Out, b: Out): boolean => a.code === b.code && timers(a.out) === timers(b.out) && sameErr(a.err, b.err);
 
 /** One comparison; counters and lifetimes may move, so ip is asked before and after nlwire. */

@@ -5,16 +5,7 @@ import * as assert from 'uvu/assert';
 import { Rtnl, type RouteSpec, type RtChange } from '../src/rtnl/rtnl.js';
 import { ipv4At } from '../src/rtnl/route-wire.js';
 import { fakeSocket } from '../src/testing/index.js';
-
-/** The message with seq, port id and the ACK flag cleared (the socket sets those per datagram). */
-function normalized(b: Uint8Array): string {
-  const c = b.slice();
-  const v = new DataView(c.buffer);
-  v.setUint16(6, v.getUint16(6, true) & ~0x4, true);
-  v.setUint32(8, 0, true);
-  v.setUint32(12, 0, true);
-  return Buffer.from(c).toString('hex');
-}
+import { normalizedRequest } from './helpers/messages.js';
 
 const SPECS: RouteSpec[] = [
   { dst: '20.0.0.1/32', gateway: '10.0.0.2' },
@@ -47,11 +38,11 @@ test('route changes in a batch are byte-identical to the single-change encoder',
         else if (op === 'replaceRoute') await rt.replaceRoute(spec);
         else if (op === 'appendRoute') await rt.appendRoute(spec);
         else await rt.deleteRoute(spec);
-        const single = kernel.requests.slice(before).map((r) => normalized(r.bytes));
+        const single = kernel.requests.slice(before).map((r) => normalizedRequest(r.bytes));
         const mark = kernel.requests.length;
         const r = await rt.batch([{ op, route: spec } as RtChange]);
         assert.is(r.ok, 1, `${op} ${JSON.stringify(spec)}`);
-        const batched = kernel.requests.slice(mark).map((q) => normalized(q.bytes));
+        const batched = kernel.requests.slice(mark).map((q) => normalizedRequest(q.bytes));
         assert.equal(batched, single, `${op} ${JSON.stringify(spec)}`);
       }
     }

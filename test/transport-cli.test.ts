@@ -6,6 +6,7 @@ import { batchWords, quickRouteWire, routeChange } from '../src/cli/batch.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { RouteWire } from '../src/rtnl/route-wire.js';
 import { fakeSocket } from '../src/testing/index.js';
+import { normalizedRequest } from './helpers/messages.js';
 import { withNetns, type TestNetns } from './helpers/netns.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
@@ -85,16 +86,6 @@ test('batch lines split as ip makeargs does', () => {
   assert.equal(batchWords('# only a comment'), []);
 });
 
-/** A message with seq, port id and the REQUEST and ACK flags cleared (the socket sets those). */
-function normalizedMessage(b: Uint8Array): string {
-  const c = b.slice();
-  const v = new DataView(c.buffer);
-  v.setUint16(6, v.getUint16(6, true) & ~0x5, true);
-  v.setUint32(8, 0, true);
-  v.setUint32(12, 0, true);
-  return Buffer.from(c).toString('hex');
-}
-
 test('the in-place reading of bulk route lines makes the bytes of the command parser and Rtnl, or leaves the line to them', async () => {
   const lines = [
     'route add 20.0.0.1/32 via 10.0.0.2', 'r a 20.0.0.1 via 10.0.0.2', 'route replace 20.0.0.0/8', 'ro del 20.0.0.0/8 via 10.0.0.2',
@@ -111,7 +102,7 @@ test('the in-place reading of bulk route lines makes the bytes of the command pa
       const mark = kernel.requests.length;
       const r = await rt.batch([routeChange(batchWords(l), {})!]);
       assert.is(r.ok, 1, l);
-      assert.equal(kernel.requests.slice(mark).map((q) => normalizedMessage(q.bytes)), [normalizedMessage(bytes)], l);
+      assert.equal(kernel.requests.slice(mark).map((q) => normalizedRequest(q.bytes)), [normalizedRequest(bytes)], l);
     }
   } finally { rt.close(); }
   // Lines the command code reads: devices, other families and forms, ip's octal/hex/short addresses.
