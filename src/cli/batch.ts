@@ -10,9 +10,8 @@
 // or with -force up to FORCE_IN_FLIGHT at once (the socket packs their requests under its flow
 // control).
 import { readFileSync } from 'node:fs';
-import { NLM_F } from '../core/constants.js';
 import { Rtnl, type RtChange } from '../rtnl/rtnl.js';
-import { ipv4At, RouteWire } from '../rtnl/route-wire.js';
+import { ipv4At, ROUTE_CHANGE_WIRE, RouteWire, type RouteChangeOp } from '../rtnl/route-wire.js';
 import type { CliContext } from './context.js';
 import { parseRoute } from './ip-change.js';
 import { IpExit, UsageError } from './io.js';
@@ -228,13 +227,6 @@ function blankLine(text: string, start: number, end: number): boolean {
 
 const tokenStart = new Int32Array(6);
 const tokenEnd = new Int32Array(6);
-/** RTM_NEWROUTE / RTM_DELROUTE and the flags of each route verb, as iproute_modify() sends them. */
-const RTM_NEWROUTE = 24, RTM_DELROUTE = 25;
-const { CREATE, EXCL, REPLACE, APPEND } = NLM_F;
-const BULK_VERBS: ReadonlyArray<readonly [Verb, number, number]> = [
-  ['add', RTM_NEWROUTE, CREATE | EXCL], ['replace', RTM_NEWROUTE, CREATE | REPLACE], ['change', RTM_NEWROUTE, REPLACE],
-  ['prepend', RTM_NEWROUTE, CREATE], ['append', RTM_NEWROUTE, CREATE | APPEND], ['delete', RTM_DELROUTE, 0],
-];
 const ROUTE_VERB_TABLE = OBJECT_VERBS.route!;
 
 /** firstMatch() of text[start, end) in the route verbs, without making the word a string. */
@@ -272,8 +264,9 @@ export function quickRouteWire(text: string, start: number, end: number, wire: R
   if (objLen > 5) return false;
   for (let k = 0; k < objLen; k++) if (text.charCodeAt(tokenStart[0]! + k) !== 'route'.charCodeAt(k)) return false;
   const verb = routeVerbAt(text, tokenStart[1]!, tokenEnd[1]!);
-  const how = verb && BULK_VERBS.find((b) => b[0] === verb);
-  if (!how) return false;
+  const op = verb && ROUTE_VERBS[verb];
+  if (!op) return false;
+  const [type, flags] = ROUTE_CHANGE_WIRE[op];
   // The destination: A.B.C.D or A.B.C.D/LEN.
   const ds = tokenStart[2]!, de = tokenEnd[2]!;
   let slash = -1;
@@ -298,12 +291,12 @@ export function quickRouteWire(text: string, start: number, end: number, wire: R
     gateway = ipv4At(text, tokenStart[4]!, tokenEnd[4]!);
     if (gateway < 0) return false;
   }
-  wire.set(how[1], how[2], how[1] === RTM_DELROUTE, dst, dstLen, gateway, -1, -1, RT_TABLE_MAIN, -1);
+  wire.set(type, flags, op === 'deleteRoute', dst, dstLen, gateway, -1, -1, RT_TABLE_MAIN, -1);
   return true;
 }
 const RT_TABLE_MAIN = 254;
 
-const ROUTE_VERBS: Partial<Record<Verb, RtChange['op']>> = { add: 'addRoute', replace: 'replaceRoute', change: 'changeRoute', prepend: 'prependRoute', append: 'appendRoute', delete: 'deleteRoute' };
+const ROUTE_VERBS: Partial<Record<Verb, RouteChangeOp>> = { add: 'addRoute', replace: 'replaceRoute', change: 'changeRoute', prepend: 'prependRoute', append: 'appendRoute', delete: 'deleteRoute' };
 
 /**
  * A line the batch API can send: `route add|change|replace|append|delete ROUTE` naming no device

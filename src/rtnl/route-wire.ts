@@ -36,6 +36,19 @@ function attr32(v: DataView, p: number, type: number, value: number, littleEndia
   return p + 8;
 }
 
+const RTM_NEWROUTE = 24, RTM_DELROUTE = 25;
+const NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+/** Each route change's message type and flags, as iproute_modify() sends them (`change` never creates). */
+export const ROUTE_CHANGE_WIRE = {
+  addRoute: [RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL],
+  replaceRoute: [RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE],
+  changeRoute: [RTM_NEWROUTE, NLM_F_REPLACE],
+  prependRoute: [RTM_NEWROUTE, NLM_F_CREATE],
+  appendRoute: [RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND],
+  deleteRoute: [RTM_DELROUTE, 0],
+} as const satisfies Record<string, readonly [number, number]>;
+export type RouteChangeOp = keyof typeof ROUTE_CHANGE_WIRE;
+
 const RTPROT_BOOT = 3, RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_NOWHERE = 255, RTN_UNICAST = 1, RT_TABLE_COMPAT = 252;
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../families/route/index.js';
 import { NetlinkSocket, type BatchOptions, type BatchResult, type CaptureSink, type SubscriptionItem } from '../socket/netlink-socket.js';
 import type { Encodable } from '../core/attr.js';
-import { ipv4At, RouteWire } from './route-wire.js';
+import { ipv4At, ROUTE_CHANGE_WIRE, RouteWire, type RouteChangeOp } from './route-wire.js';
 import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import { MessageViews, type MessageView } from '../schema/view.js';
@@ -222,7 +222,7 @@ export interface MonitorOptions {
 
 /** One change of a batch (`Rtnl.batch`): the verb's name and its arguments. */
 export type RtChange =
-  | { op: 'addRoute' | 'replaceRoute' | 'changeRoute' | 'prependRoute' | 'appendRoute' | 'deleteRoute'; route: RouteSpec }
+  | { op: RouteChangeOp; route: RouteSpec }
   | { op: 'addAddress' | 'replaceAddress' | 'changeAddress' | 'deleteAddress'; dev: Dev; address: string; options?: AddressOptions }
   | { op: 'addNeighbour' | 'replaceNeighbour' | 'changeNeighbour' | 'deleteNeighbour'; neighbour: NeighbourSpec }
   | { op: 'addRule' | 'deleteRule'; rule: RuleSpec }
@@ -1027,12 +1027,11 @@ export class Rtnl implements AsyncDisposable {
       buildMessage(def as MessageDef<StructDef, AttrSet>, { flags, header: m.fixed, attrs: m.attrs });
     const { CREATE, EXCL, REPLACE, APPEND } = NLM_F;
     switch (c.op) {
-      case 'addRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | EXCL, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | EXCL, this.routeMessage(c.route, false, idx));
-      case 'replaceRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | REPLACE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | REPLACE, this.routeMessage(c.route, false, idx));
-      case 'changeRoute': return fastRoute(M.RTM_NEWROUTE.type, REPLACE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, REPLACE, this.routeMessage(c.route, false, idx));
-      case 'prependRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE, this.routeMessage(c.route, false, idx));
-      case 'appendRoute': return fastRoute(M.RTM_NEWROUTE.type, CREATE | APPEND, c.route, false, idx) ?? build(M.RTM_NEWROUTE, CREATE | APPEND, this.routeMessage(c.route, false, idx));
-      case 'deleteRoute': return fastRoute(M.RTM_DELROUTE.type, 0, c.route, true, idx) ?? build(M.RTM_DELROUTE, 0, this.routeMessage(c.route, true, idx));
+      case 'addRoute': case 'replaceRoute': case 'changeRoute': case 'prependRoute': case 'appendRoute': case 'deleteRoute': {
+        const [type, flags] = ROUTE_CHANGE_WIRE[c.op];
+        const forDelete = c.op === 'deleteRoute';
+        return fastRoute(type, flags, c.route, forDelete, idx) ?? build(forDelete ? M.RTM_DELROUTE : M.RTM_NEWROUTE, flags, this.routeMessage(c.route, forDelete, idx));
+      }
       case 'addAddress': return build(M.RTM_NEWADDR, CREATE | EXCL, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
       case 'replaceAddress': return build(M.RTM_NEWADDR, CREATE | REPLACE, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
       case 'changeAddress': return build(M.RTM_NEWADDR, REPLACE, this.addressMessage(c.dev, c.address, c.options ?? {}, idx));
