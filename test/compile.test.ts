@@ -121,6 +121,17 @@ test('every declared set: compiled == interpreted on generated attribute areas',
   }
 });
 
+test('a sub-message selector that names an inherited property ("__proto__", "constructor") picks no format: DecodeError or raw, never a crash', () => {
+  for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const b = new AttributeBuilder();
+    b.nested(5, () => {}, true);
+    for (const t of [1, 4]) b.bytes(t, new TextEncoder().encode(`${word}\0`));
+    b.nested(2, () => {}, true);
+    const bytes = b.toBytes();
+    for (const set of sets) compare(set, bytes);
+  }
+});
+
 test('every declared set: compiled == interpreted on truncated and mutated areas', () => {
   const per = Math.max(5, Math.floor(RUNS / sets.length));
   for (const set of sets) {

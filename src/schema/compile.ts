@@ -7,7 +7,7 @@ import { formatHex, formatIP, formatIPv4, formatIPv6 } from '../core/addr.js';
 import { decodeUtf8 } from '../core/attr.js';
 import { NLA_F_NESTED } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
-import { fieldSize } from './define.js';
+import { fieldSize, subMessageFormat } from './define.js';
 import {
   MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
   keepWireOrder, resolveSet, setDecoderHook, type CompiledAttr, type DecodeState, type Obj,
@@ -428,7 +428,7 @@ function lazySet(ref: AttrSetRef): SetDecoder {
 function subMessageCompiled(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, p: number, n: number, hdr: Obj | undefined, depth: number): unknown {
   const def = a.def as SubMessageAttr;
   const sel = def.selectorIn === 'header' ? hdr?.[def.selector] : siblings[def.selector];
-  const fmt = sel === undefined ? undefined : def.formats[String(sel)];
+  const fmt = subMessageFormat(def, sel);
   if (!fmt) return b.slice(p, p + n);
   if ('kind' in fmt && fmt.kind === 'struct') {
     if (n < fmt.size) throw new DecodeError('attr-bad-size', hOff, `${a.key}: ${n} bytes for struct ${fmt.name} of ${fmt.size}`);

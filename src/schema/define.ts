@@ -1,4 +1,4 @@
-import type { AttrDefs, AttrSet, EnumDef, FlagsDef, StructDef, StructField } from './types.js';
+import type { AttrDefs, AttrSet, AttrSetRef, EnumDef, FlagsDef, StructDef, StructField, SubMessageAttr } from './types.js';
 
 /** Declares an enum: names and their numbers (the first name of a number is its canonical name). */
 export function defineEnum<const V extends Record<string, number>>(name: string, values: V): EnumDef<V> {
@@ -15,6 +15,16 @@ export function defineFlags<const V extends Record<string, number>>(name: string
 const FIELD_SIZE: Record<string, number> = {
   u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, uint: 8, sint: 8, ipv4: 4, ipv6: 16,
 };
+
+/**
+ * The format a sub-message's selector value picks, or undefined. Only the declaration's own keys
+ * count: a selector read from hostile bytes ("__proto__", "constructor") never finds an inherited one.
+ */
+export function subMessageFormat(def: SubMessageAttr, selector: unknown): AttrSetRef | StructDef | undefined {
+  if (selector === undefined) return undefined;
+  const key = String(selector);
+  return Object.hasOwn(def.formats, key) ? def.formats[key] : undefined;
+}
 
 export function fieldSize(f: StructField): number {
   if (f.type === 'pad' || f.type === 'binary') return f.len ?? 0;

@@ -4,7 +4,7 @@ import { formatHex, formatIPv4, formatIPv6, formatIP, parseHex, parseIP, parseIP
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
 import { dataView } from '../core/header.js';
-import { enumValue, fieldSize, flagsValue } from './define.js';
+import { enumValue, fieldSize, flagsValue, subMessageFormat } from './define.js';
 import type {
   AttrDef, AttrDefs, AttrSet, AttrSetRef, CodecContext, Decoded, ScalarType, StructDef, StructField, UnknownAttr,
 } from './types.js';
@@ -269,7 +269,7 @@ export function subMessageValue(a: CompiledAttr, siblings: Obj, b: Uint8Array, v
 function decodeSubMessage(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, pOff: number, pLen: number, st: DecodeState): unknown {
   const def = a.def as Extract<AttrDef, { type: 'sub-message' }>;
   const sel = def.selectorIn === 'header' ? st.ctx.fixedHeader?.[def.selector] : siblings[def.selector];
-  const fmt = sel === undefined ? undefined : def.formats[String(sel)];
+  const fmt = subMessageFormat(def, sel);
   if (!fmt) return b.slice(pOff, pOff + pLen);
   if ('kind' in fmt && fmt.kind === 'struct') {
     if (pLen < fmt.size) throw new DecodeError('attr-bad-size', hOff, `${a.key}: ${pLen} bytes for struct ${fmt.name} of ${fmt.size}`);
@@ -606,8 +606,8 @@ function planValue(a: CompiledAttr, value: unknown, raw: number, siblings: Obj, 
       let sel = def.selectorIn === 'header' ? header?.[def.selector] : siblings[def.selector];
       // a selector given by enum name (encapType: 'ip') picks the format of its number
       const selDef = def.selectorIn === 'header' ? undefined : cs?.byKey.get(def.selector)?.def;
-      if (typeof sel === 'string' && !(sel in def.formats) && selDef && 'enum' in selDef && selDef.enum) sel = enumValue(selDef.enum, sel);
-      const fmt = sel === undefined ? undefined : def.formats[String(sel)];
+      if (typeof sel === 'string' && !Object.hasOwn(def.formats, sel) && selDef && 'enum' in selDef && selDef.enum) sel = enumValue(selDef.enum, sel);
+      const fmt = subMessageFormat(def, sel);
       if (!fmt) throw new TypeError(`${key}: no format for ${def.selector}=${String(sel)}`);
       if ('kind' in fmt && fmt.kind === 'struct') {
         const sv = value as Obj;

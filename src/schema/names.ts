@@ -1,6 +1,6 @@
 // Names for enum and flag values, driven by the declarations' own enum and flags tables (the
 // ones the encoder takes names from), so decoded numbers and names never disagree.
-import { enumName, flagNamesOf } from './define.js';
+import { enumName, flagNamesOf, subMessageFormat } from './define.js';
 import { resolveSet } from './engine.js';
 import type { AttrDef, AttrSet, EnumDef, FlagsDef, StructDef } from './types.js';
 import type { MessageDef } from './family.js';
@@ -63,7 +63,7 @@ function valueNames(d: AttrDef, v: unknown, siblings: Readonly<Obj>, header: Rea
     case 'sub-message': {
       if (v instanceof Uint8Array || typeof v !== 'object') return v;
       const sel = d.selectorIn === 'header' ? header?.[d.selector] : siblings[d.selector];
-      const fmt = sel === undefined ? undefined : d.formats[String(sel)];
+      const fmt = subMessageFormat(d, sel);
       if (!fmt) return v;
       if ('kind' in fmt && fmt.kind === 'struct') return structNames(fmt, v as Obj);
       return attrNames(resolveSet(fmt as AttrSet | (() => AttrSet)), v as Obj, header);

@@ -4,6 +4,7 @@ import { AttributeScanner } from '../core/attr.js';
 import { NLMSG_HDRLEN } from '../core/constants.js';
 import type { AttrLocation, ExtendedAck } from '../core/errors.js';
 import { resolveSet } from '../schema/engine.js';
+import { subMessageFormat } from '../schema/define.js';
 import type { CompiledFamily } from '../schema/family.js';
 import type { AttrDef, AttrSet } from '../schema/types.js';
 
@@ -24,7 +25,7 @@ function innerSet(def: AttrDef, siblings: Map<number, Uint8Array>, set: AttrSet)
     let end = raw.indexOf(0);
     if (end < 0) end = raw.length;
     const name = new TextDecoder().decode(raw.subarray(0, end));
-    const fmt = def.formats[name];
+    const fmt = subMessageFormat(def, name);
     return fmt && !('kind' in fmt && fmt.kind === 'struct') ? resolveSet(fmt as AttrSet) : undefined;
   }
   return undefined;

@@ -5,7 +5,7 @@
 import { formatHex, formatIPv4, formatIPv6, parseHex, parseIP, parseIPv4 } from '../core/addr.js';
 import { AttributeScanner, encodeUtf8 } from '../core/attr.js';
 import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../core/constants.js';
-import { enumName, enumValue, flagNamesOf } from '../schema/define.js';
+import { enumName, enumValue, flagNamesOf, subMessageFormat } from '../schema/define.js';
 import { decodeAttrs, decodeStruct, resolveSet } from '../schema/engine.js';
 import type { AttrDef, AttrSet, AttrSetRef, EnumDef, FlagsDef, StructDef, UnknownAttr } from '../schema/types.js';
 import type { AttrMeta, YnlModel } from './convert.js';
@@ -296,7 +296,7 @@ function prepareValue(model: YnlModel, def: AttrDef, m: AttrMeta | undefined, v:
       return v.map((x, i) => (typeof item === 'string' ? prepareScalar(def, m, x, `${where}[${i}]`) : prepareAttrs(model, resolveSet(item), x, `${where}[${i}]`)));
     }
     case 'sub-message': {
-      const fmt = def.formats[String(siblings[def.selector])];
+      const fmt = subMessageFormat(def, siblings[def.selector]);
       if (!fmt || isStruct(fmt) || v instanceof Uint8Array) return v;
       return prepareAttrs(model, resolveSet(fmt), v, where);
     }
