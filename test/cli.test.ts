@@ -45,6 +45,8 @@ function stable(v: unknown): unknown {
 test('-j show output equals ip -j for every object', async () => {
   await withNetns('cli', async (ns) => {
     setup(ns);
+    // DAD ends on its own clock: compare once no address is tentative, or the two dumps race it.
+    await waitFor(() => !JSON.stringify(ns.ipJson('addr', 'show')).includes('"tentative":true'), 10_000, 'duplicate address detection to end');
     const cases: string[][] = [['link', 'show'], ['-d', 'link', 'show'], ['addr', 'show'], ['route', 'show'], ['-6', 'route', 'show'],
       ['route', 'show', 'table', 'all'], ['-d', 'route', 'show', 'table', 'all'], ['-6', 'route', 'show', 'table', 'all'],
       ['neigh', 'show'], ['rule', 'show'], ['nexthop', 'show'], ['link', 'show', 'dev', 'va'], ['-4', 'addr', 'show', 'dev', 'va']];
