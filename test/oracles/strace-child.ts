@@ -2,7 +2,7 @@
 // NetlinkSocket and prints (as one JSON line on stdout) what it sent and what nlwire decoded.
 import { RawBytes } from '../../src/core/attr.js';
 import { MessageBuilder } from '../../src/core/message.js';
-import { decode } from '../../src/decode.js';
+import { decode } from '../../src/codec.js'; // the entry: every built-in family registered
 import { NetlinkSocket } from '../../src/socket/netlink-socket.js';
 import { asList, attrById } from './oracle-helpers.js';
 

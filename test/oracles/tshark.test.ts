@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AttributeBuilder, Concat, RawBytes } from '../../src/core/attr.js';
 import { NLM_F } from '../../src/core/constants.js';
 import { MessageBuilder } from '../../src/core/message.js';
-import { decode } from '../../src/decode.js';
+import { decode } from '../../src/codec.js'; // the entry: every built-in family registered
 import { pcapFileSink } from '../../src/pcap/file.js';
 import { PcapWriter, readPcap, type PcapRecord } from '../../src/pcap/pcap.js';
 import type { DecodedMessage } from '../../src/schema/family.js';
