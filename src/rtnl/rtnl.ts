@@ -285,21 +285,32 @@ export function toRtObject(m: DecodedMessage): RtObject | undefined {
   if (m.kind !== 'data' || !m.def?.object) return undefined;
   const kind = m.def.object as RtKind;
   if (!['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid'].includes(kind)) return undefined;
-  return new RtEntry(kind, m.header ?? {}, m.attrs ?? {}, m.def) as unknown as RtObject;
+  return rtEntry(kind, m.header ?? {}, m.attrs ?? {}, entryProto(m.def));
 }
 
 /**
  * The typed objects Rtnl returns: plain data (kind, the family header, the attributes) whose
  * JSON form writes 64-bit values as numbers (decimal strings past 2^53) and bytes as hex. `def`
  * (the declaration, for names()) is a getter, which neither JSON nor console.log shows.
+ *
+ * An entry is an object literal whose prototype (one per declaration) carries `def` and
+ * `toJSON`: V8 allocates literals of a dump that keeps them straight into the old generation
+ * (allocation-site pretenuring), where instances of a class are copied by every scavenge first.
  */
-class RtEntry {
-  readonly #def: MessageDef | undefined;
-  constructor(public kind: string, public header: Record<string, unknown>, public attrs: Record<string, unknown>, def: MessageDef | undefined) {
-    this.#def = def;
+const entryProtos = new WeakMap<MessageDef, object>();
+const ENTRY_METHODS = {
+  toJSON(this: RtObject): unknown { return jsonSafe({ kind: this.kind, header: this.header, attrs: this.attrs }); },
+};
+function entryProto(def: MessageDef): object {
+  let p = entryProtos.get(def);
+  if (p === undefined) {
+    p = Object.create(ENTRY_METHODS, { def: { get: () => def } }) as object;
+    entryProtos.set(def, p);
   }
-  get def(): MessageDef | undefined { return this.#def; }
-  toJSON(): unknown { return jsonSafe({ kind: this.kind, header: this.header, attrs: this.attrs }); }
+  return p;
+}
+function rtEntry(kind: string, header: Record<string, unknown>, attrs: Record<string, unknown>, proto: object): RtObject {
+  return { __proto__: proto, kind, header, attrs } as unknown as RtObject;
 }
 
 const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule', 'nexthop', 'netconf', 'nsid']);
@@ -309,9 +320,12 @@ const RT_KINDS = new Set<string>(['link', 'address', 'route', 'neighbour', 'rule
  * socket's walker index of it, the bytes are not walked again.
  */
 function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[], index?: WalkIndex): void {
+  let lastDef: MessageDef | undefined, lastProto: object | undefined;
   const each = (def: MessageDef, header: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined): void => {
     const kind = def.object;
-    if (kind !== undefined && RT_KINDS.has(kind)) out.push(new RtEntry(kind, header ?? {}, attrs ?? {}, def) as unknown as T);
+    if (kind === undefined || !RT_KINDS.has(kind)) return;
+    if (def !== lastDef) { lastDef = def; lastProto = entryProto(def); }
+    out.push(rtEntry(kind, header ?? {}, attrs ?? {}, lastProto!) as T);
   };
   if (index) decodeEachIndexed(chunk, index, { family: rtnetlink }, each);
   else decodeEach(chunk, { family: rtnetlink }, each);
