@@ -149,17 +149,36 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
   const pid = header ? header.pid : v.getUint32(offset + 12, true);
   const def = cf?.byType.get(type);
   if (!def) {
-    const out = new DataMessage(offset, `type ${type}`, length, type, flags, seq, pid, undefined);
-    out.payload = b.slice(pOff, end);
-    return out;
+    return dataMessage(messageProto(undefined), offset, `type ${type}`, length, type, flags, seq, pid, undefined, undefined, b.slice(pOff, end));
   }
   if (def.select === undefined && compiledDecodersActive()) return directDecoder(def)(b, v, offset, length, flags, seq, pid);
   const parts = decodeParts(cf!, def, b, v, offset, end, header);
-  const out = new DataMessage(offset, parts.def.name, length, type, flags, seq, pid, parts.def);
-  if (parts.header) out.header = parts.header;
-  if (parts.attrs) out.attrs = parts.attrs;
-  else if (parts.payload) out.payload = parts.payload;
-  return out;
+  return dataMessage(messageProto(parts.def), offset, parts.def.name, length, type, flags, seq, pid, parts.header, parts.attrs, parts.attrs ? undefined : parts.payload);
+}
+
+const messageProtos = new WeakMap<MessageDef, object>();
+const UNDECLARED = Object.create(DataMessage.prototype, { def: { get: () => undefined } }) as object;
+/** The prototype of `def`'s decoded messages: DataMessage's, with `def` answered by the declaration. */
+function messageProto(def: MessageDef | undefined): object {
+  if (def === undefined) return UNDECLARED;
+  let p = messageProtos.get(def);
+  if (p === undefined) {
+    p = Object.create(DataMessage.prototype, { def: { get: () => def } }) as object;
+    messageProtos.set(def, p);
+  }
+  return p;
+}
+
+/**
+ * A decoded data message: one literal (a DataMessage's fields, in its order) over the
+ * declaration's prototype. V8 allocates the literals a dump keeps straight into the old
+ * generation (allocation-site pretenuring); class instances are copied by every scavenge first.
+ */
+function dataMessage(
+  proto: object, offset: number, name: string, length: number, type: number, flags: number, seq: number, pid: number,
+  header: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined, payload: Uint8Array | undefined,
+): DataMessage {
+  return { __proto__: proto, offset, name, length, type, flags, seq, pid, kind: 'data', header, attrs, payload } as unknown as DataMessage;
 }
 
 type DirectDecoder = (b: Uint8Array, v: DataView, offset: number, length: number, flags: number, seq: number, pid: number) => DataMessage;
@@ -175,19 +194,21 @@ function directDecoder(def: MessageDef): DirectDecoder {
   const size = hdr ? hdr.size : 0;
   const decodeHdr = hdr ? compiledStructDecoder(hdr) : undefined;
   const decodeSet = def.attrs ? compiledSetDecoder(def.attrs) : undefined;
-  const { name, type } = def;
+  const { name } = def;
+  const proto = messageProto(def);
   d = (b, v, offset, length, flags, seq, pid) => {
     const end = offset + length;
     const p = offset + NLMSG_HDRLEN;
-    const out = new DataMessage(offset, name, length, type, flags, seq, pid, def);
-    let fixed: Record<string, unknown> | undefined;
+    let header: Record<string, unknown> | undefined;
+    let attrs: Record<string, unknown> | undefined;
+    let payload: Uint8Array | undefined;
     if (decodeHdr !== undefined) {
       if (end - p < size) throw new DecodeError('message-short-for-header', offset, `${name}: payload ${end - p} bytes, ${hdr!.name} needs ${size}`);
-      out.header = fixed = decodeHdr(b, v, p, size);
+      header = decodeHdr(b, v, p, size);
     }
-    if (decodeSet !== undefined) out.attrs = decodeSet(b, v, p + size, end, fixed, 0);
-    else if (p + size < end) out.payload = b.slice(p + size, end);
-    return out;
+    if (decodeSet !== undefined) attrs = decodeSet(b, v, p + size, end, header, 0);
+    else if (p + size < end) payload = b.slice(p + size, end);
+    return dataMessage(proto, offset, name, length, def.type, flags, seq, pid, header, attrs, payload);
   };
   directDecoders.set(def, d);
   return d;
