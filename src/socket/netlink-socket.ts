@@ -73,6 +73,11 @@ export interface NetlinkSocketOptions {
    * for a poll wake-up. false: only the event loop's poll reads (the receive queue fills sooner).
    */
   readAfterSend?: boolean;
+  /**
+   * Sequence number of the first request (default: random). For reproducible recordings, and
+   * for tests of the wrap at 2^32 (0 is skipped: it marks multicast).
+   */
+  sequenceStart?: number;
 }
 
 let processCapture: CaptureSink | undefined;
@@ -398,7 +403,8 @@ export class NetlinkSocket implements AsyncDisposable {
   /** Indexes every datagram in one pass; with WASM, `readBuf` is its receive slot (recvmsg writes into linear memory). */
   private walker!: Walker;
   private readonly info = new Int32Array(RECV_INFO_LENGTH);
-  private seq = Math.floor(Math.random() * 0x7fff0000) + 1;
+  /** The last sequence number used. */
+  private seq: number;
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
@@ -454,6 +460,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.acceptNonKernel = opts.acceptNonKernel ?? protocol === Protocol.USERSOCK;
     this.capture = opts.capture ?? processCapture;
     this.readAfterSend = opts.readAfterSend ?? true;
+    this.seq = opts.sequenceStart === undefined ? Math.floor(Math.random() * 0x7fff0000) + 1 : (opts.sequenceStart - 1) >>> 0;
     const sockopt = (name: number, fallback: number): number => { try { return native.getsockoptInt(fd, SOL_SOCKET, name); } catch { return fallback; } };
     // Half the receive buffer: the other half absorbs dump chunks and estimate errors.
     this.receiveBuffer = sockopt(SO_RCVBUF, 212992);
