@@ -6,7 +6,7 @@
 // subscriptions. A single libuv poll handle drives all of it; nothing blocks the event loop.
 import type { Encodable } from '../core/attr.js';
 import {
-  NETLINK_OPT, NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_OVERRUN, Protocol, SOL_NETLINK, SOL_SOCKET,
+  NETLINK_OPT, NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLMSG_OVERRUN, Protocol, SOL_NETLINK, SOL_SOCKET,
   SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, align4, protocolNumber, type ProtocolName,
 } from '../core/constants.js';
 import { errnoName } from '../core/errno.js';
@@ -1302,6 +1302,18 @@ export class NetlinkSocket implements AsyncDisposable {
       if (p) { this.handleReply(p, b, off, h, v); return; }
       const run = this.runs.size ? this.runOf(h.seq) : undefined;
       if (run) { this.handleItemReply(run, this.runItem, b, off, h, v); return; }
+    } else if (group !== 0 && h.pid === this.portId && h.type >= NLMSG_MIN_TYPE) {
+      // The echo of a request with NLM_F_ECHO: the kernel unicasts the notification it multicasts
+      // (leaving us out of the multicast), and the datagram keeps the group. Without ECHO, a
+      // message naming our request is the multicast copy: an event for the subscriptions.
+      const p = this.pending.get(h.seq);
+      if (p) {
+        if (dataView(p.request).getUint16(6, true) & NLM_F.ECHO) { this.handleReply(p, b, off, h, v); return; }
+      } else if (this.runs.size) {
+        const run = this.runOf(h.seq);
+        const r = run?.run;
+        if (r && r.view.getUint16(r.at[this.runItem]! + 6, true) & NLM_F.ECHO) { this.handleItemReply(run!, this.runItem, b, off, h, v); return; }
+      }
     }
     if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
     if (this.subscriptions.size === 0) return;
