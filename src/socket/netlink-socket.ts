@@ -417,6 +417,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly acceptNonKernel: boolean;
   private readonly capture: CaptureSink | undefined;
   private closed = false;
+  /** What close() failed the work in progress with. */
+  private closeError: Error | undefined;
   private paused = false;
   /** Open holdReads() holds. */
   private holds = 0;
@@ -628,6 +630,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.native.close(this.fd);
     this.fd = -1;
     const err = new Error('netlink socket closed');
+    this.closeError = err;
     // Everything on the socket ends: requests in flight or queued, batches, dumps waiting their
     // turn, subscriptions.
     for (const source of this.sources.splice(0)) source.abort(err);
@@ -721,7 +724,6 @@ export class NetlinkSocket implements AsyncDisposable {
     /** Items in datagrams made and not settled yet. */
     let inFlightItems = 0;
     let stopReason: string | undefined;
-    let closedError: Error | undefined;
     let arena = new Uint8Array(0);
     let arenaView = dataView(arena);
     let arenaOff = 0;
@@ -732,7 +734,9 @@ export class NetlinkSocket implements AsyncDisposable {
         if (!exhausted || inFlightItems > 0) return;
         opts.signal?.removeEventListener('abort', onAbort);
         result.failed.sort((a, b) => a.index - b.index);
-        if (closedError) rejectBatch(closedError);
+        // Closed half-way: rejected whether or not the batch had datagrams left to make (onResult
+        // has told each item's outcome).
+        if (this.closeError) rejectBatch(this.closeError);
         else resolveBatch(result);
       };
       const stop = (why: string): void => {
@@ -869,7 +873,7 @@ export class NetlinkSocket implements AsyncDisposable {
       };
       if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      this.sources.push({ next, abort: (err) => { closedError = err; stop('socket closed'); finishIfDone(); } });
+      this.sources.push({ next, abort: () => { stop('socket closed'); finishIfDone(); } });
       this.pump();
       finishIfDone();
     });
