@@ -768,6 +768,11 @@ export class NetlinkSocket implements AsyncDisposable {
       const onAbort = (): void => {
         stop('aborted');
         for (const u of [...this.runs]) if (u.run!.sink === sink) this.failOpen(u, (i) => abortError(opts.signal!, this.itemOperation(u.run!, i)));
+        // Datagrams made and waiting for window room (behind other requests, perhaps) are not sent.
+        for (const u of this.sendQueue) {
+          const r = u.run;
+          if (r?.sink === sink && u.open > 0) this.failOpen(u, (i) => new BatchSkippedError(r.first + i, 'aborted'));
+        }
         finishIfDone();
       };
       const makeRun = (first: number, count: number, view: DataView, offsets: Int32Array, bytes: Uint8Array, runFrame?: BatchRun['frame']): Unit => {
@@ -851,7 +856,7 @@ export class NetlinkSocket implements AsyncDisposable {
         exhausted = true;
         if (result.failed.length) {
           inFlightItems += indexes.length;
-          for (const i of indexes) sink.done(i, new BatchSkippedError(-1, 'an item of the transaction could not be built'), NO_MESSAGES);
+          for (const i of indexes) sink.done(i, new BatchSkippedError(i, 'an item of the transaction could not be built'), NO_MESSAGES);
           return undefined;
         }
         if (owns.length === 0) { finishIfDone(); return undefined; }
@@ -970,7 +975,7 @@ export class NetlinkSocket implements AsyncDisposable {
         if (this.inFlight > 0 && this.inFlight + cost > this.replyWindow) return;
         this.sendQueue.shift();
         const why = u.run?.sink.cancelled();
-        if (why) { this.failOpen(u, () => new BatchSkippedError(-1, why.message)); continue; }
+        if (why) { const r = u.run!; this.failOpen(u, (i) => new BatchSkippedError(r.first + i, why.message)); continue; }
         this.transmit(u, cost);
         // The kernel answers most requests inside sendmsg (rtnetlink, genetlink, nfnetlink): read
         // the answers now rather than after a poll wake-up, so the window frees at once (and a
