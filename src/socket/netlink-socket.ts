@@ -313,6 +313,8 @@ interface BatchRun {
   frame?: { begin: Uint8Array; end: Uint8Array };
   /** Data replies of items (e.g. NLM_F_ECHO): rare, so made on the first. */
   replies?: Map<number, DecodedMessage[]>;
+  /** Items a data reply of which could not be decoded: that error is their outcome once answered. */
+  replyErrors?: Map<number, Error>;
 }
 
 /** One datagram: a request (request(), a dump, a resend) or a run of batch items, and the timer that watches it. */
@@ -1269,7 +1271,7 @@ export class NetlinkSocket implements AsyncDisposable {
       // the malformed message names its request when at least its seq field is there
       const at = count ? headers[count - 1]!.offset + align4(headers[count - 1]!.length) : 0;
       const seq = group === 0 && n - at >= 12 ? v.getUint32(at + 8, true) : 0;
-      this.malformed(failure, group, seq);
+      this.malformed(failure, group, seq, v.getUint16(at + 4, true));
     }
   }
 
@@ -1295,12 +1297,17 @@ export class NetlinkSocket implements AsyncDisposable {
    * Malformed bytes fail what they belong to with the DecodeError (its offset within the
    * datagram): the request they name, else the running dump; events become an overrun.
    */
-  private malformed(err: DecodeError, group: number, seq = 0): void {
+  private malformed(err: DecodeError, group: number, seq = 0, type = NLMSG_ERROR): void {
     if (group) for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason: 'truncated' });
     const owner = seq ? this.pending.get(seq) : undefined;
     if (owner) { owner.reject(err); return; }
     const run = seq && this.runs.size ? this.runOf(seq) : undefined;
-    if (run) { this.itemDone(run, this.runItem, err); this.released(); return; }
+    if (run) {
+      // A data reply (an echo) is the item's outcome once its answer comes, as in handleItemReply.
+      if (type >= NLMSG_MIN_TYPE) { const r = run.run!; const errors = (r.replyErrors ??= new Map<number, Error>()); if (!errors.has(this.runItem)) errors.set(this.runItem, err); }
+      else this.unreadableAnswer(run, this.runItem, err);
+      return;
+    }
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
@@ -1389,32 +1396,61 @@ export class NetlinkSocket implements AsyncDisposable {
     return undefined;
   }
 
-  /** A reply to batch item i (an ACK, its error, or a message it asked for, e.g. NLM_F_ECHO). */
+  /**
+   * A reply to batch item i (an ACK, its error, or a message it asked for, e.g. NLM_F_ECHO).
+   * Messages are kept for the item's onResult; the item settles on its ACK or error, and under
+   * acks 'errors' the answer of the datagram's last item settles the unanswered others as ACKed.
+   */
   private handleItemReply(u: Unit, i: number, b: Uint8Array, off: number, h: MessageHeader, v?: DataView): void {
     const r = u.run!;
     const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
     u.touched = true;
-    try {
-      if (h.type === NLMSG_ERROR) {
-        if (r.ackLast && i === r.count - 1) {
-          // The datagram's last message is answered: the kernel has processed all of it, and
-          // reported every earlier failure before this (in order). The rest succeeded.
-          for (let k = 0; k < i; k++) if (!r.settled[k]) this.itemDone(u, k, undefined);
-        }
-        const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
-        this.itemDone(u, i, e.error === 0 ? undefined : new NetlinkError(e.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), e.extack), e.request));
-      } else if (h.type === NLMSG_DONE) {
-        const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
-        this.itemDone(u, i, d.error < 0 ? new NetlinkError(d.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), d.extack)) : undefined);
-      } else {
+    if (h.type !== NLMSG_ERROR && h.type !== NLMSG_DONE) {
+      // One that cannot be decoded is the item's outcome, but only once the item is answered:
+      // until then the answer of the datagram's last item is still to come and proves the rest.
+      try {
         const m = decodeMessageAt(this.cf, b, off, h, v);
         const replies = (r.replies ??= new Map<number, DecodedMessage[]>());
         const got = replies.get(i);
         if (got) got.push(m); else replies.set(i, [m]);
+      } catch (e) {
+        const errors = (r.replyErrors ??= new Map<number, Error>());
+        if (!errors.has(i)) errors.set(i, e as Error);
+      }
+      return;
+    }
+    const answersDatagram = r.ackLast && i === r.count - 1;
+    let error: Error | undefined;
+    try {
+      if (h.type === NLMSG_ERROR) {
+        const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
+        if (e.error !== 0) error = new NetlinkError(e.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), e.extack), e.request);
+      } else {
+        const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
+        if (d.error < 0) error = new NetlinkError(d.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), d.extack));
       }
     } catch (e) {
-      this.itemDone(u, i, e as Error);
+      this.unreadableAnswer(u, i, e as Error);
+      return;
     }
+    if (answersDatagram) {
+      // The datagram's last message is answered: the kernel has processed all of it, and
+      // reported every earlier failure before this (in order). The rest succeeded.
+      for (let k = 0; k < i; k++) if (!r.settled[k]) this.itemDone(u, k, r.replyErrors?.get(k));
+    }
+    this.itemDone(u, i, error ?? r.replyErrors?.get(i));
+    this.released();
+  }
+
+  /**
+   * Item i's answer cannot be read (a truncated NLMSG_ERROR, a malformed header): it fails with
+   * the DecodeError, and so do the open items that the answer of a datagram's last item would
+   * have proved (acks 'errors'): their outcome is unknown.
+   */
+  private unreadableAnswer(u: Unit, i: number, err: Error): void {
+    const r = u.run!;
+    if (r.ackLast && i === r.count - 1) { this.failOpen(u, () => err); return; }
+    this.itemDone(u, i, err);
     this.released();
   }
 
