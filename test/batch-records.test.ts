@@ -338,6 +338,56 @@ test('ENOBUFS during a batch: items whose answers are lost fail with ReplyLostEr
   } finally { socket.close(); }
 });
 
+// --- the arena the datagrams are encoded into ----------------------------------------------------
+
+test('arena: datagrams larger than the first arena, many small batches, and batches in flight together keep every item\'s bytes', async () => {
+  /** Item `i` of batch `b`: its index, then `size` bytes of a pattern of both. */
+  const patterned = (b: number, i: number, size: number): MessageBuilder => {
+    const body = new Uint8Array(8 + size);
+    const v = new DataView(body.buffer);
+    v.setUint32(0, i, true);
+    v.setUint32(4, b, true);
+    for (let k = 8; k < body.length; k++) body[k] = (b * 31 + i * 7 + k) & 255;
+    return new MessageBuilder(ITEM_TYPE + (i % 5), 0, new RawBytes(body));
+  };
+  const intact = (req: FakeRequest): boolean => {
+    const v = new DataView(req.payload.buffer, req.payload.byteOffset, req.payload.length);
+    const i = v.getUint32(0, true), b = v.getUint32(4, true);
+    for (let k = 8; k < req.payload.length; k++) if (req.payload[k] !== ((b * 31 + i * 7 + k) & 255)) return false;
+    return true;
+  };
+  // Answers come a little later (from a timer): several datagrams, and batches, are in flight at
+  // once. Every tenth item fails: its error is named from the item's bytes as sent (the arena), read
+  // when the answer comes.
+  let bad = 0;
+  const { socket } = fakeSocket((req, k) => {
+    if (!intact(req)) bad++;
+    const fails = indexOf(req) % 10 === 3;
+    if (fails || req.header.flags & NLM_F.ACK) {
+      const m = fails ? error(req, 22) : ack(req);
+      new DataView(m.buffer).setUint32(8, req.header.seq, true);
+      setTimeout(() => k.inject(m), 1);
+    }
+    return false;
+  }, { family: RAW });
+  try {
+    // 1 KiB items, 64 KiB datagrams: the first arena (16 KiB) is outgrown inside a datagram.
+    const named = (r: BatchResult, n: number): void => {
+      assert.equal(failedIndexes(r), Array.from({ length: n }, (_, i) => i).filter((i) => i % 10 === 3));
+      for (const f of r.failed) assert.is((f.error as NetlinkError).syscall, `message type ${ITEM_TYPE + (f.index % 5)}`, `item ${f.index}`);
+      assert.is(r.ok, n - r.failed.length);
+    };
+    const big = await socket.batch(Array.from({ length: 300 }, (_, i) => patterned(0, i, 1024)), { onError: 'continue', maxDatagram: 65536 });
+    named(big, 300);
+    // Three batches at once, of different sizes, each several datagrams.
+    const together = await Promise.all([1, 2, 3].map((b) => socket.batch(Array.from({ length: 40 * b }, (_, i) => patterned(b, i, 100 * b)), { onError: 'continue', perDatagram: 7 })));
+    together.forEach((r, b) => named(r, 40 * (b + 1)));
+    // Small batches one after another reuse the socket's arena.
+    for (let b = 4; b < 50; b++) named(await socket.batch(Array.from({ length: 5 }, (_, i) => patterned(b, i, [40, 3000, 8, 500, 20][i]!)), { onError: 'continue' }), 5);
+    assert.is(bad, 0, 'every item arrived as encoded');
+  } finally { socket.close(); }
+});
+
 // --- real kernel ------------------------------------------------------------------------------------
 
 /** RTM_NEWADDR of 10.9.0.i/32 on the loopback device (ifindex 1), by hand. */

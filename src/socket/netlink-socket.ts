@@ -124,8 +124,12 @@ export interface BatchOptions {
   /** Operation name for errors (default: each message's declared name). */
   operation?: string;
   /**
-   * Called once per item, in order of completion: `error` is undefined when the kernel ACKed it;
-   * `messages` are the replies it got (a shared frozen empty array when none: copy to keep).
+   * Called once per item put in a datagram (and per item that could not be built), in order of
+   * completion: `error` is undefined when the kernel ACKed it; `messages` are the data replies it
+   * got before its ACK, e.g. the echo of an item with NLM_F_ECHO (a shared frozen empty array when
+   * none, and always for a failed item: copy to keep). Items skipped before they were put in a
+   * datagram are only counted in BatchResult.skipped. A batch the socket's close() ends rejects
+   * with the close error: the outcomes reported here are all there is.
    */
   onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
   /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
@@ -336,8 +340,14 @@ interface UnitSource { next(): Unit | undefined | null; abort(err: Error): void 
 const ACK_COST = 2048;
 const REPLY_COST = 16384;
 const MAX_RESENDS = 3;
-/** Bytes of the buffers batches encode their datagrams into. */
+/**
+ * Batches encode their datagrams into an arena: the first is small (a batch of a few items pays
+ * for a few KiB, not a megabyte), and one that runs short is followed by one twice its size, up
+ * to ARENA_BYTES. A socket keeps one of up to SPARE_ARENA_BYTES for its next batch.
+ */
+const FIRST_ARENA_BYTES = 16 * 1024;
 const ARENA_BYTES = 1 << 20;
+const SPARE_ARENA_BYTES = 64 * 1024;
 /** Datagrams one pump call sends (and reads the answers of) before yielding to the event loop. */
 const PUMP_UNITS_PER_TURN = 64;
 
@@ -449,6 +459,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly suspectRuns = new Set<Unit>();
   /** Set by runOf(): the index of the item found. */
   private runItem = 0;
+  /** An arena a finished batch left for the next one (no batch is using it). */
+  private spareArena: Uint8Array | undefined;
 
   private constructor(fd: number, native: NativeBinding, opts: NetlinkSocketOptions, protocol: number) {
     this.fd = fd;
@@ -726,15 +738,21 @@ export class NetlinkSocket implements AsyncDisposable {
     /** Items in datagrams made and not settled yet. */
     let inFlightItems = 0;
     let stopReason: string | undefined;
-    let arena = new Uint8Array(0);
+    // The socket's spare arena, if no other batch has taken it.
+    let arena = this.spareArena ?? new Uint8Array(0);
+    this.spareArena = undefined;
     let arenaView = dataView(arena);
     let arenaOff = 0;
+    let finished = false;
     /** Offsets of the items of the datagram being built (each datagram keeps a copy of its own). */
     let at = new Int32Array(64);
     return new Promise<BatchResult>((resolveBatch, rejectBatch) => {
       const finishIfDone = (): void => {
-        if (!exhausted || inFlightItems > 0) return;
+        if (finished || !exhausted || inFlightItems > 0) return;
+        finished = true;
         opts.signal?.removeEventListener('abort', onAbort);
+        // Every item is settled: nothing reads the arena any more.
+        if (arena.length <= SPARE_ARENA_BYTES && arena.length > (this.spareArena?.length ?? 0)) this.spareArena = arena;
         result.failed.sort((a, b) => a.index - b.index);
         // Closed half-way: rejected whether or not the batch had datagrams left to make (onResult
         // has told each item's outcome).
@@ -788,16 +806,12 @@ export class NetlinkSocket implements AsyncDisposable {
         // of the previous one (the kernel mostly answers within sendmsg, so this costs nothing).
         if (stopOnError && inFlightItems > 0) return null;
         if (frame) return framedUnit();
-        // Units are carved out of one arena in turn (a fresh one when it runs short): no
-        // datagram-sized allocation per unit.
-        if (arena.length - arenaOff < maxDatagram) {
-          arena = new Uint8Array(Math.max(ARENA_BYTES, Math.min(maxDatagram, ARENA_BYTES * 16)));
-          arenaView = dataView(arena);
-          arenaOff = 0;
-        }
-        const room = Math.min(maxDatagram, arena.length - arenaOff);
-        const base = arenaOff;
-        const view = arenaView;
+        // Units are carved out of the arena in turn (a larger one when it runs short): no
+        // datagram-sized allocation per unit. Once every datagram made is answered (the kernel
+        // answers within sendmsg), nothing reads the arena: the next starts at its beginning.
+        if (inFlightItems === 0) arenaOff = 0;
+        let base = arenaOff;
+        let view = arenaView;
         // A datagram's items are consecutive in the batch: one that cannot be built ends it.
         let first = nextIndex;
         let count = 0;
@@ -817,7 +831,7 @@ export class NetlinkSocket implements AsyncDisposable {
             first = nextIndex;
             continue;
           }
-          if (off + align4(len) > room) {
+          if (off + align4(len) > maxDatagram) {
             if (count) { carried = m; break; }
             // Larger than a datagram: send it alone in a buffer of its own.
             const own = m instanceof Uint8Array ? m.slice() : encodeToBytes(m);
@@ -827,6 +841,16 @@ export class NetlinkSocket implements AsyncDisposable {
             return makeRun(nextIndex++, 1, v, Int32Array.of(0), own);
           }
           if (len < NLMSG_HDRLEN) { stop(`item ${nextIndex} is shorter than an nlmsghdr`); break; }
+          if (base + off + align4(len) > arena.length) {
+            // The arena is short: the datagram so far moves to the start of a larger one.
+            const size = Math.max(off + align4(len), Math.min(ARENA_BYTES, Math.max(FIRST_ARENA_BYTES, arena.length * 2)));
+            const grown = new Uint8Array(size);
+            grown.set(arena.subarray(base, base + off));
+            for (let k = 0; k < count; k++) at[k]! -= base;
+            arena = grown;
+            arenaView = view = dataView(grown);
+            arenaOff = base = 0;
+          }
           const o = base + off;
           if (m instanceof Uint8Array) arena.set(m, o); else m.encodeInto(view, o);
           // REQUEST, and ACK on every item or (acks 'errors') on the datagram's last only.
