@@ -171,8 +171,9 @@ test('a malformed reply (nlmsg_len shorter than a header) fails the item its seq
 // --- 3. sequence numbers wrapping at 2^32 --------------------------------------------------------
 
 test('sequence numbers wrap at 2^32 in the middle of a batch: every item gets its own outcome, no item has seq 0', async () => {
-  for (const [acks, perDatagram] of [['each', 1], ['each', 2], ['errors', 3]] as const) {
-    const { socket, kernel } = fakeSocket((req) => (indexOf(req) % 4 === 1 ? [error(req, 22)] : []), { family: RAW, sequenceStart: 0xfffffffd });
+  // The last variant's first datagram would cross 2^32: it starts again at 1 instead.
+  for (const [acks, perDatagram, start] of [['each', 1, 0xfffffffd], ['each', 2, 0xfffffffd], ['errors', 3, 0xfffffffd], ['errors', 4, 0xfffffffe]] as const) {
+    const { socket, kernel } = fakeSocket((req) => (indexOf(req) % 4 === 1 ? [error(req, 22)] : []), { family: RAW, sequenceStart: start });
     try {
       const { onResult, outcomes } = recorder();
       const r = await socket.batch(items(12), { onError: 'continue', acks, perDatagram, onResult });
@@ -184,7 +185,7 @@ test('sequence numbers wrap at 2^32 in the middle of a batch: every item gets it
       const seqs = kernel.requests.map((q) => q.header.seq);
       assert.ok(seqs.every((s) => s !== 0), what);
       assert.is(new Set(seqs).size, seqs.length, what);
-      assert.ok(seqs[0]! >= 0xfffffffd && seqs.some((s) => s < 100), `${what}: wrapped (${seqs.join(',')})`);
+      assert.ok(seqs[0]! === (start + perDatagram - 1 > 0xffffffff ? 1 : start) && seqs.some((s) => s < 100), `${what}: wrapped (${seqs.join(',')})`);
       // A datagram's items have consecutive numbers (the wrap falls between datagrams).
       for (let d = 0; d < seqs.length; d += perDatagram) {
         for (let k = 1; k < perDatagram && d + k < seqs.length; k++) assert.is(seqs[d + k], seqs[d]! + k, what);
@@ -335,6 +336,20 @@ test('ENOBUFS during a batch: items whose answers are lost fail with ReplyLostEr
     assert.is(outcomes.size, 9);
     assert.is(kernel.requests.length, 9);
     await socket.request(item(99)); // the socket keeps working
+  } finally { socket.close(); }
+});
+
+test('ENOBUFS with onError stop: the datagram whose answer is lost fails with ReplyLostError, the rest is skipped', async () => {
+  const { socket } = fakeSocket((req, k) => {
+    if (indexOf(req) === 5) { k.overrun(); return false; }
+    return [];
+  }, { family: RAW });
+  try {
+    const r = await settledIn(socket.batch(items(12), { onError: 'stop', perDatagram: 3 }), 5000, 'batch');
+    assert.is(r.ok, 3);
+    assert.equal(failedIndexes(r), [3, 4, 5]);
+    for (const f of r.failed) assert.instance(f.error, ReplyLostError);
+    assert.is(r.skipped, 6);
   } finally { socket.close(); }
 });
 
