@@ -6,7 +6,7 @@
 // subscriptions. A single libuv poll handle drives all of it; nothing blocks the event loop.
 import type { Encodable } from '../core/attr.js';
 import {
-  NETLINK_OPT, NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_OVERRUN, Protocol, SOL_NETLINK, SOL_SOCKET,
+  NETLINK_OPT, NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLMSG_OVERRUN, Protocol, SOL_NETLINK, SOL_SOCKET,
   SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, align4, protocolNumber, type ProtocolName,
 } from '../core/constants.js';
 import { errnoName } from '../core/errno.js';
@@ -82,6 +82,11 @@ export interface NetlinkSocketOptions {
    * and ours overlap. Default: on with the built-in addon, off with a `binding` of your own.
    */
   readAhead?: boolean;
+  /**
+   * Sequence number of the first request (default: random). For reproducible recordings, and
+   * for tests of the wrap at 2^32 (0 is skipped: it marks multicast).
+   */
+  sequenceStart?: number;
 }
 
 let processCapture: CaptureSink | undefined;
@@ -128,8 +133,12 @@ export interface BatchOptions {
   /** Operation name for errors (default: each message's declared name). */
   operation?: string;
   /**
-   * Called once per item, in order of completion: `error` is undefined when the kernel ACKed it;
-   * `messages` are the replies it got (a shared frozen empty array when none: copy to keep).
+   * Called once per item put in a datagram (and per item that could not be built), in order of
+   * completion: `error` is undefined when the kernel ACKed it; `messages` are the data replies it
+   * got before its ACK, e.g. the echo of an item with NLM_F_ECHO (a shared frozen empty array when
+   * none, and always for a failed item: copy to keep). Items skipped before they were put in a
+   * datagram are only counted in BatchResult.skipped. A batch the socket's close() ends rejects
+   * with the close error: the outcomes reported here are all there is.
    */
   onResult?: (index: number, error: Error | undefined, messages: DecodedMessage[]) => void;
   /** Largest datagram to send, bytes (default: min(SO_SNDBUF / 2, 256 KiB)). */
@@ -317,6 +326,8 @@ interface BatchRun {
   frame?: { begin: Uint8Array; end: Uint8Array };
   /** Data replies of items (e.g. NLM_F_ECHO): rare, so made on the first. */
   replies?: Map<number, DecodedMessage[]>;
+  /** Items a data reply of which could not be decoded: that error is their outcome once answered. */
+  replyErrors?: Map<number, Error>;
 }
 
 /** One datagram: a request (request(), a dump, a resend) or a run of batch items, and the timer that watches it. */
@@ -338,8 +349,14 @@ interface UnitSource { next(): Unit | undefined | null; abort(err: Error): void 
 const ACK_COST = 2048;
 const REPLY_COST = 16384;
 const MAX_RESENDS = 3;
-/** Bytes of the buffers batches encode their datagrams into. */
+/**
+ * Batches encode their datagrams into an arena: the first is small (a batch of a few items pays
+ * for a few KiB, not a megabyte), and one that runs short is followed by one twice its size, up
+ * to ARENA_BYTES. A socket keeps one of up to SPARE_ARENA_BYTES for its next batch.
+ */
+const FIRST_ARENA_BYTES = 16 * 1024;
 const ARENA_BYTES = 1 << 20;
+const SPARE_ARENA_BYTES = 64 * 1024;
 /** Datagrams one pump call sends (and reads the answers of) before yielding to the event loop. */
 const PUMP_UNITS_PER_TURN = 64;
 
@@ -407,7 +424,8 @@ export class NetlinkSocket implements AsyncDisposable {
   /** Indexes every datagram in one pass; with WASM, `readBuf` is its receive slot (recvmsg writes into linear memory). */
   private walker!: Walker;
   private readonly info = new Int32Array(RECV_INFO_LENGTH);
-  private seq = Math.floor(Math.random() * 0x7fff0000) + 1;
+  /** The last sequence number used. */
+  private seq: number;
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
@@ -420,6 +438,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly acceptNonKernel: boolean;
   private readonly capture: CaptureSink | undefined;
   private closed = false;
+  /** What close() failed the work in progress with. */
+  private closeError: Error | undefined;
   private paused = false;
   /** Open holdReads() holds. */
   private holds = 0;
@@ -457,6 +477,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private aheadIdle = false;
   /** close() came while a job was in flight: the fd is closed when it returns. */
   private fdToClose = -1;
+  /** An arena a finished batch left for the next one (no batch is using it). */
+  private spareArena: Uint8Array | undefined;
 
   private constructor(fd: number, native: NativeBinding, opts: NetlinkSocketOptions, protocol: number) {
     this.fd = fd;
@@ -473,6 +495,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.capture = opts.capture ?? processCapture;
     this.readAfterSend = opts.readAfterSend ?? true;
     this.readAhead = (opts.readAhead ?? opts.binding === undefined) && typeof native.recvBatchAsync === 'function';
+    this.seq = opts.sequenceStart === undefined ? Math.floor(Math.random() * 0x7fff0000) + 1 : (opts.sequenceStart - 1) >>> 0;
     const sockopt = (name: number, fallback: number): number => { try { return native.getsockoptInt(fd, SOL_SOCKET, name); } catch { return fallback; } };
     // Half the receive buffer: the other half absorbs dump chunks and estimate errors.
     this.receiveBuffer = sockopt(SO_RCVBUF, 212992);
@@ -642,6 +665,7 @@ export class NetlinkSocket implements AsyncDisposable {
     else this.native.close(this.fd);
     this.fd = -1;
     const err = new Error('netlink socket closed');
+    this.closeError = err;
     // Everything on the socket ends: requests in flight or queued, batches, dumps waiting their
     // turn, subscriptions.
     for (const source of this.sources.splice(0)) source.abort(err);
@@ -735,18 +759,25 @@ export class NetlinkSocket implements AsyncDisposable {
     /** Items in datagrams made and not settled yet. */
     let inFlightItems = 0;
     let stopReason: string | undefined;
-    let closedError: Error | undefined;
-    let arena = new Uint8Array(0);
+    // The socket's spare arena, if no other batch has taken it.
+    let arena = this.spareArena ?? new Uint8Array(0);
+    this.spareArena = undefined;
     let arenaView = dataView(arena);
     let arenaOff = 0;
+    let finished = false;
     /** Offsets of the items of the datagram being built (each datagram keeps a copy of its own). */
     let at = new Int32Array(64);
     return new Promise<BatchResult>((resolveBatch, rejectBatch) => {
       const finishIfDone = (): void => {
-        if (!exhausted || inFlightItems > 0) return;
+        if (finished || !exhausted || inFlightItems > 0) return;
+        finished = true;
         opts.signal?.removeEventListener('abort', onAbort);
+        // Every item is settled: nothing reads the arena any more.
+        if (arena.length <= SPARE_ARENA_BYTES && arena.length > (this.spareArena?.length ?? 0)) this.spareArena = arena;
         result.failed.sort((a, b) => a.index - b.index);
-        if (closedError) rejectBatch(closedError);
+        // Closed half-way: rejected whether or not the batch had datagrams left to make (onResult
+        // has told each item's outcome).
+        if (this.closeError) rejectBatch(this.closeError);
         else resolveBatch(result);
       };
       const stop = (why: string): void => {
@@ -778,6 +809,11 @@ export class NetlinkSocket implements AsyncDisposable {
       const onAbort = (): void => {
         stop('aborted');
         for (const u of [...this.runs]) if (u.run!.sink === sink) this.failOpen(u, (i) => abortError(opts.signal!, this.itemOperation(u.run!, i)));
+        // Datagrams made and waiting for window room (behind other requests, perhaps) are not sent.
+        for (const u of this.sendQueue) {
+          const r = u.run;
+          if (r?.sink === sink && u.open > 0) this.failOpen(u, (i) => new BatchSkippedError(r.first + i, 'aborted'));
+        }
         finishIfDone();
       };
       const makeRun = (first: number, count: number, view: DataView, offsets: Int32Array, bytes: Uint8Array, runFrame?: BatchRun['frame']): Unit => {
@@ -791,16 +827,12 @@ export class NetlinkSocket implements AsyncDisposable {
         // of the previous one (the kernel mostly answers within sendmsg, so this costs nothing).
         if (stopOnError && inFlightItems > 0) return null;
         if (frame) return framedUnit();
-        // Units are carved out of one arena in turn (a fresh one when it runs short): no
-        // datagram-sized allocation per unit.
-        if (arena.length - arenaOff < maxDatagram) {
-          arena = new Uint8Array(Math.max(ARENA_BYTES, Math.min(maxDatagram, ARENA_BYTES * 16)));
-          arenaView = dataView(arena);
-          arenaOff = 0;
-        }
-        const room = Math.min(maxDatagram, arena.length - arenaOff);
-        const base = arenaOff;
-        const view = arenaView;
+        // Units are carved out of the arena in turn (a larger one when it runs short): no
+        // datagram-sized allocation per unit. Once every datagram made is answered (the kernel
+        // answers within sendmsg), nothing reads the arena: the next starts at its beginning.
+        if (inFlightItems === 0) arenaOff = 0;
+        let base = arenaOff;
+        let view = arenaView;
         // A datagram's items are consecutive in the batch: one that cannot be built ends it.
         let first = nextIndex;
         let count = 0;
@@ -820,7 +852,7 @@ export class NetlinkSocket implements AsyncDisposable {
             first = nextIndex;
             continue;
           }
-          if (off + align4(len) > room) {
+          if (off + align4(len) > maxDatagram) {
             if (count) { carried = m; break; }
             // Larger than a datagram: send it alone in a buffer of its own.
             const own = m instanceof Uint8Array ? m.slice() : encodeToBytes(m);
@@ -830,6 +862,16 @@ export class NetlinkSocket implements AsyncDisposable {
             return makeRun(nextIndex++, 1, v, Int32Array.of(0), own);
           }
           if (len < NLMSG_HDRLEN) { stop(`item ${nextIndex} is shorter than an nlmsghdr`); break; }
+          if (base + off + align4(len) > arena.length) {
+            // The arena is short: the datagram so far moves to the start of a larger one.
+            const size = Math.max(off + align4(len), Math.min(ARENA_BYTES, Math.max(FIRST_ARENA_BYTES, arena.length * 2)));
+            const grown = new Uint8Array(size);
+            grown.set(arena.subarray(base, base + off));
+            for (let k = 0; k < count; k++) at[k]! -= base;
+            arena = grown;
+            arenaView = view = dataView(grown);
+            arenaOff = base = 0;
+          }
           const o = base + off;
           if (m instanceof Uint8Array) arena.set(m, o); else m.encodeInto(view, o);
           // REQUEST, and ACK on every item or (acks 'errors') on the datagram's last only.
@@ -861,7 +903,7 @@ export class NetlinkSocket implements AsyncDisposable {
         exhausted = true;
         if (result.failed.length) {
           inFlightItems += indexes.length;
-          for (const i of indexes) sink.done(i, new BatchSkippedError(-1, 'an item of the transaction could not be built'), NO_MESSAGES);
+          for (const i of indexes) sink.done(i, new BatchSkippedError(i, 'an item of the transaction could not be built'), NO_MESSAGES);
           return undefined;
         }
         if (owns.length === 0) { finishIfDone(); return undefined; }
@@ -883,7 +925,7 @@ export class NetlinkSocket implements AsyncDisposable {
       };
       if (opts.signal?.aborted) { stop('aborted'); finishIfDone(); return; }
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      this.sources.push({ next, abort: (err) => { closedError = err; stop('socket closed'); finishIfDone(); } });
+      this.sources.push({ next, abort: () => { stop('socket closed'); finishIfDone(); } });
       this.pump();
       finishIfDone();
     });
@@ -980,7 +1022,7 @@ export class NetlinkSocket implements AsyncDisposable {
         if (this.inFlight > 0 && this.inFlight + cost > this.replyWindow) return;
         this.sendQueue.shift();
         const why = u.run?.sink.cancelled();
-        if (why) { this.failOpen(u, () => new BatchSkippedError(-1, why.message)); continue; }
+        if (why) { const r = u.run!; this.failOpen(u, (i) => new BatchSkippedError(r.first + i, why.message)); continue; }
         this.transmit(u, cost);
         // The kernel answers most requests inside sendmsg (rtnetlink, genetlink, nfnetlink): read
         // the answers now rather than after a poll wake-up, so the window frees at once (and a
@@ -1373,7 +1415,7 @@ export class NetlinkSocket implements AsyncDisposable {
       // the malformed message names its request when at least its seq field is there
       const at = count ? headers[count - 1]!.offset + align4(headers[count - 1]!.length) : 0;
       const seq = group === 0 && n - at >= 12 ? v.getUint32(at + 8, true) : 0;
-      this.malformed(failure, group, seq);
+      this.malformed(failure, group, seq, v.getUint16(at + 4, true));
     }
   }
 
@@ -1399,12 +1441,17 @@ export class NetlinkSocket implements AsyncDisposable {
    * Malformed bytes fail what they belong to with the DecodeError (its offset within the
    * datagram): the request they name, else the running dump; events become an overrun.
    */
-  private malformed(err: DecodeError, group: number, seq = 0): void {
+  private malformed(err: DecodeError, group: number, seq = 0, type = NLMSG_ERROR): void {
     if (group) for (const s of this.subscriptions) s.queue.push({ type: 'overrun', reason: 'truncated' });
     const owner = seq ? this.pending.get(seq) : undefined;
     if (owner) { owner.reject(err); return; }
     const run = seq && this.runs.size ? this.runOf(seq) : undefined;
-    if (run) { this.itemDone(run, this.runItem, err); this.released(); return; }
+    if (run) {
+      // A data reply (an echo) is the item's outcome once its answer comes, as in handleItemReply.
+      if (type >= NLMSG_MIN_TYPE) { const r = run.run!; const errors = (r.replyErrors ??= new Map<number, Error>()); if (!errors.has(this.runItem)) errors.set(this.runItem, err); }
+      else this.unreadableAnswer(run, this.runItem, err);
+      return;
+    }
     for (const p of [...this.pending.values()]) if (p.dump) p.reject(err);
   }
 
@@ -1415,6 +1462,18 @@ export class NetlinkSocket implements AsyncDisposable {
       if (p) { this.handleReply(p, b, off, h, v); return; }
       const run = this.runs.size ? this.runOf(h.seq) : undefined;
       if (run) { this.handleItemReply(run, this.runItem, b, off, h, v); return; }
+    } else if (group !== 0 && h.pid === this.portId && h.type >= NLMSG_MIN_TYPE) {
+      // The echo of a request with NLM_F_ECHO: the kernel unicasts the notification it multicasts
+      // (leaving us out of the multicast), and the datagram keeps the group. Without ECHO, a
+      // message naming our request is the multicast copy: an event for the subscriptions.
+      const p = this.pending.get(h.seq);
+      if (p) {
+        if (dataView(p.request).getUint16(6, true) & NLM_F.ECHO) { this.handleReply(p, b, off, h, v); return; }
+      } else if (this.runs.size) {
+        const run = this.runOf(h.seq);
+        const r = run?.run;
+        if (r && r.view.getUint16(r.at[this.runItem]! + 6, true) & NLM_F.ECHO) { this.handleItemReply(run!, this.runItem, b, off, h, v); return; }
+      }
     }
     if (h.type === NLMSG_ERROR || h.type === NLMSG_DONE || h.type === NLMSG_OVERRUN) return; // stray
     if (this.subscriptions.size === 0) return;
@@ -1481,32 +1540,61 @@ export class NetlinkSocket implements AsyncDisposable {
     return undefined;
   }
 
-  /** A reply to batch item i (an ACK, its error, or a message it asked for, e.g. NLM_F_ECHO). */
+  /**
+   * A reply to batch item i (an ACK, its error, or a message it asked for, e.g. NLM_F_ECHO).
+   * Messages are kept for the item's onResult; the item settles on its ACK or error, and under
+   * acks 'errors' the answer of the datagram's last item settles the unanswered others as ACKed.
+   */
   private handleItemReply(u: Unit, i: number, b: Uint8Array, off: number, h: MessageHeader, v?: DataView): void {
     const r = u.run!;
     const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
     u.touched = true;
-    try {
-      if (h.type === NLMSG_ERROR) {
-        if (r.ackLast && i === r.count - 1) {
-          // The datagram's last message is answered: the kernel has processed all of it, and
-          // reported every earlier failure before this (in order). The rest succeeded.
-          for (let k = 0; k < i; k++) if (!r.settled[k]) this.itemDone(u, k, undefined);
-        }
-        const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
-        this.itemDone(u, i, e.error === 0 ? undefined : new NetlinkError(e.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), e.extack), e.request));
-      } else if (h.type === NLMSG_DONE) {
-        const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
-        this.itemDone(u, i, d.error < 0 ? new NetlinkError(d.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), d.extack)) : undefined);
-      } else {
+    if (h.type !== NLMSG_ERROR && h.type !== NLMSG_DONE) {
+      // One that cannot be decoded is the item's outcome, but only once the item is answered:
+      // until then the answer of the datagram's last item is still to come and proves the rest.
+      try {
         const m = decodeMessageAt(this.cf, b, off, h, v);
         const replies = (r.replies ??= new Map<number, DecodedMessage[]>());
         const got = replies.get(i);
         if (got) got.push(m); else replies.set(i, [m]);
+      } catch (e) {
+        const errors = (r.replyErrors ??= new Map<number, Error>());
+        if (!errors.has(i)) errors.set(i, e as Error);
+      }
+      return;
+    }
+    const answersDatagram = r.ackLast && i === r.count - 1;
+    let error: Error | undefined;
+    try {
+      if (h.type === NLMSG_ERROR) {
+        const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
+        if (e.error !== 0) error = new NetlinkError(e.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), e.extack), e.request);
+      } else {
+        const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
+        if (d.error < 0) error = new NetlinkError(d.error, this.itemOperation(r, i), this.resolveExtack(this.itemBytes(r, i), d.extack));
       }
     } catch (e) {
-      this.itemDone(u, i, e as Error);
+      this.unreadableAnswer(u, i, e as Error);
+      return;
     }
+    if (answersDatagram) {
+      // The datagram's last message is answered: the kernel has processed all of it, and
+      // reported every earlier failure before this (in order). The rest succeeded.
+      for (let k = 0; k < i; k++) if (!r.settled[k]) this.itemDone(u, k, r.replyErrors?.get(k));
+    }
+    this.itemDone(u, i, error ?? r.replyErrors?.get(i));
+    this.released();
+  }
+
+  /**
+   * Item i's answer cannot be read (a truncated NLMSG_ERROR, a malformed header): it fails with
+   * the DecodeError, and so do the open items that the answer of a datagram's last item would
+   * have proved (acks 'errors'): their outcome is unknown.
+   */
+  private unreadableAnswer(u: Unit, i: number, err: Error): void {
+    const r = u.run!;
+    if (r.ackLast && i === r.count - 1) { this.failOpen(u, () => err); return; }
+    this.itemDone(u, i, err);
     this.released();
   }
 

@@ -10,6 +10,7 @@ import { RecvInfo, type NativeBinding, type PollCallback, type Poller } from '..
 import { readPcap } from '../pcap/pcap.js';
 
 const EAGAIN = 11;
+const ENOBUFS = 105;
 const NLMSGERR_ATTR_MSG = 1;
 const NLMSGERR_ATTR_OFFS = 2;
 
@@ -37,6 +38,17 @@ export interface FakeKernel {
   readonly requests: FakeRequest[];
   /** Delivers a multicast event (group number) to the socket. */
   multicast(group: number, message: FakeReply): void;
+  /**
+   * Queues a datagram as is, as a unicast from the kernel: its seq and port id are not filled in
+   * (stray, duplicate or malformed replies).
+   */
+  inject(datagram: Uint8Array): void;
+  /**
+   * The socket's next read fails with ENOBUFS, before any queued datagram, as after the kernel
+   * dropped a message for want of room (which replies were dropped is the handler's choice: it
+   * returns `false` for them).
+   */
+  overrun(): void;
 }
 
 export interface FakeSocketOptions extends Omit<NetlinkSocketOptions, 'binding' | 'protocol' | 'netns'> {
@@ -51,10 +63,14 @@ export function fakeSocket(handler: FakeHandler, opts: FakeSocketOptions = {}): 
   const queue: Array<{ bytes: Uint8Array; group: number }> = [];
   const requests: FakeRequest[] = [];
   let poller: FakePoller | undefined;
+  /** The socket error ENOBUFS is pending (reported by the next read). */
+  let overrunPending = false;
   const deliver = (bytes: Uint8Array, group = 0): void => { queue.push({ bytes, group }); poller?.kick(); };
   const kernel: FakeKernel = {
     requests,
     multicast: (group, m) => deliver(toBytes(m), group),
+    inject: (datagram) => deliver(datagram.slice()),
+    overrun: () => { overrunPending = true; poller?.kick(); },
   };
   class FakePoller implements Poller {
     private active = false;
@@ -63,7 +79,7 @@ export function fakeSocket(handler: FakeHandler, opts: FakeSocketOptions = {}): 
     private refd = true;
     constructor(readonly fd: number, private readonly cb: PollCallback) { poller = this; }
     kick(): void {
-      if (!this.active || this.scheduled || this.closed || queue.length === 0) return;
+      if (!this.active || this.scheduled || this.closed || (queue.length === 0 && !overrunPending)) return;
       this.scheduled = true;
       setImmediate(() => { this.scheduled = false; if (this.active && !this.closed) { this.cb(0, 1); this.kick(); } });
     }
@@ -108,6 +124,8 @@ export function fakeSocket(handler: FakeHandler, opts: FakeSocketOptions = {}): 
       return length;
     },
     recvInto: (_fd, buf, offset, length, info) => {
+      // As the kernel's recvmsg: a pending socket error is reported (and cleared) first.
+      if (overrunPending) { overrunPending = false; return -ENOBUFS; }
       const d = queue.shift();
       if (!d) return -EAGAIN;
       const n = Math.min(length, d.bytes.length);
