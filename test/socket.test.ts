@@ -221,7 +221,8 @@ test('NLM_F_DUMP_INTR is reported when the table changes during a dump', async (
   await withNetns('intr', async (ns) => {
     ns.ip('link', 'add', 'ia', 'type', 'veth', 'peer', 'name', 'ib');
     ns.batch(Array.from({ length: 1500 }, (_, i) => `addr add 10.20.${i >> 8}.${i & 255}/32 dev ia`));
-    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name, family: RAW });
+    // plain reads: read-ahead would have the kernel finish this small dump before the change
+    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name, family: RAW, readAhead: false });
     let chunks = 0;
     const r = await sock.dumpRaw(getAddrs(), () => {
       // Change the table between two reads of the dump (synchronously, before the next recv).
