@@ -7,11 +7,34 @@ import type { DecodedMessage } from '../schema/family.js';
 export function toJsonValue(v: unknown): unknown {
   if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (v instanceof Uint8Array) return formatHex(v, '');
-  if (Array.isArray(v)) return v.map(toJsonValue);
+  // Copied only where something changes: a rendered dump of a million routes is plain already.
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = toJsonValue(x);
+      if (out === undefined && y !== x) out = v.slice(0, i);
+      if (out !== undefined) out.push(y);
+    }
+    return out ?? v;
+  }
   if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJsonValue(x);
-    return out;
+    // an instance (a toJSON of its own, getters) always becomes a plain copy of its own fields
+    const plain = Object.getPrototypeOf(v) === Object.prototype;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    let out: Record<string, unknown> | undefined = plain ? undefined : {};
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = o[k];
+      const y = x === undefined ? undefined : toJsonValue(x);
+      if (out === undefined && (y !== x || x === undefined)) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+      }
+      if (out !== undefined && y !== undefined) out[k] = y;
+    }
+    return out ?? v;
   }
   return v;
 }
