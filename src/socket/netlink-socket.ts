@@ -1198,7 +1198,8 @@ export class NetlinkSocket implements AsyncDisposable {
     if (this.wantsReadAhead()) { this.startAhead(); return; }
     this.draining = true;
     try {
-      for (let i = 0; i < 256; i++) {
+      // at most 256 datagrams or 1 MiB per turn: decoding them holds the event loop a few ms
+      for (let i = 0, bytes = 0; i < 256 && bytes < 1 << 20; i++) {
         if (this.closed || this.paused) return;
         // Reading right after a send: once its datagram is answered, probing for more would
         // cost a recvmsg per datagram (unless an overrun's aftermath needs the queue emptied).
@@ -1211,6 +1212,7 @@ export class NetlinkSocket implements AsyncDisposable {
           return;
         }
         if (this.info[RecvInfo.FLAGS]! & MSG_TRUNC) { this.truncated(this.info[RecvInfo.LENGTH]!); continue; }
+        bytes += n;
         this.handleDatagram(buf.subarray(0, n), this.info, 0, this.walker, 0);
         // a dump began: its next datagrams are read ahead
         if (this.wantsReadAhead()) { this.startAhead(); return; }
