@@ -466,7 +466,7 @@ export class Rtnl implements AsyncDisposable {
 
   /** A dump as a stream; it cannot be re-run, so an interrupted one rejects at its end with onInterrupted 'throw'. */
   private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): AsyncGenerator<T> {
-    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk) => { const out: T[] = []; collectObjects(chunk, out); return out; }, call)) {
+    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk, index) => { const out: T[] = []; collectObjects(chunk, out, index); return out; }, call)) {
       for (let i = 0; i < batch.length; i++) yield batch[i]!;
     }
   }
@@ -475,7 +475,7 @@ export class Rtnl implements AsyncDisposable {
    * A dump handed over one batch per datagram (a hand-off per ~500 objects, not per object);
    * `map` turns a datagram into the batch while it is valid. Stopping early ends the dump.
    */
-  private async *streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array) => B, call: ReadOptions = {}): AsyncGenerator<B> {
+  private async *streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array, index: WalkIndex) => B, call: ReadOptions = {}): AsyncGenerator<B> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, header: fixed, attrs });
     const batches: B[] = [];
     let wake: (() => void) | undefined;
@@ -489,8 +489,8 @@ export class Rtnl implements AsyncDisposable {
     // Backpressure: with a few batches waiting, reading stops until the consumer takes them (the
     // kernel keeps the rest of the dump), so memory stays flat however slow the consumer is.
     let release: (() => void) | undefined;
-    const done = this.socket.dumpRaw(msg, (chunk) => {
-      batches.push(map(chunk));
+    const done = this.socket.dumpRaw(msg, (chunk, index) => {
+      batches.push(map(chunk, index));
       if (batches.length >= STREAM_HIGH_WATER && release === undefined) release = this.socket.holdReads();
       wake?.();
     }, { ...socketCall(call), signal: stop.signal })
@@ -580,7 +580,7 @@ export class Rtnl implements AsyncDisposable {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
     try {
       // one async step per route: the batches are read here, not through streamObjects
-      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => { const out: Route[] = []; collectObjects(chunk, out); return out; }, call)) {
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk, index) => { const out: Route[] = []; collectObjects(chunk, out, index); return out; }, call)) {
         for (let i = 0; i < batch.length; i++) if (keep(batch[i]!)) yield batch[i]!;
       }
     } catch (e) {
