@@ -1,7 +1,7 @@
 // decode(): bytes in, typed messages out, with either walker engine validating the structure.
 import { protocolNumber, type ProtocolName } from './core/constants.js';
 import { DecodeError, type DecodeErrorReason } from './core/errors.js';
-import { compileFamily, decodeMessageAt, decodeParts, type CompiledFamily, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
+import { compileFamily, decodeMessageAt, partsDecoder, type CompiledFamily, type PartsDecoder, type DecodedMessage, type MessageDef, type MessageFamily } from './schema/family.js';
 // The families a protocol number finds are the ones registered (an entry point imports
 // families/registry.js for all of them): a route-only program loads no other family's code.
 import { familyForProtocol } from './schema/registry.js';
@@ -171,15 +171,22 @@ export function decodeEachIndexed(bytes: Uint8Array, index: WalkIndex, options: 
 
 function eachIndexed(cf: CompiledFamily, bytes: Uint8Array, view: DataView, start: number, index: WalkIndex, each: EachMessage): void {
   const n = index.messageCount;
+  // a dump is one type after another: its decoder is looked up when the type changes
+  let lastType = -1;
+  let parts: PartsDecoder | undefined;
   for (let i = 0; i < n; i++) {
     const off = start + index.msgOffset(i);
     if (off >= bytes.length) break;
     const type = index.msgType(i);
     if (type < 16) continue;
-    const def = cf.byType.get(type);
-    if (!def) continue;
+    if (type !== lastType) {
+      const def = cf.byType.get(type);
+      lastType = type;
+      parts = def ? partsDecoder(cf, def) : undefined;
+    }
+    if (parts === undefined) continue;
     const flags = index.msgFlags(i);
-    const p = decodeParts(cf, def, bytes, view, off, off + index.msgLength(i));
+    const p = parts(bytes, view, off, off + index.msgLength(i));
     each(p.def, p.header, p.attrs, type, flags);
   }
 }

@@ -252,6 +252,41 @@ export function decodeParts(cf: CompiledFamily, def: MessageDef, b: Uint8Array, 
   return PARTS;
 }
 
+/** decodeParts() for one declaration, its decoders bound once: what a dump's loop calls per message. */
+export type PartsDecoder = (b: Uint8Array, v: DataView, offset: number, end: number) => MessageParts;
+const partsDecoders = new WeakMap<MessageDef, PartsDecoder>();
+/**
+ * The parts decoder of `def`: with compiled decoders and no selector, the header and set
+ * decoders are looked up once here rather than for every message; otherwise decodeParts().
+ * Take it again after setCompiledDecoders() (a dump's loop takes it per datagram).
+ */
+export function partsDecoder(cf: CompiledFamily, def: MessageDef): PartsDecoder {
+  if (def.select !== undefined || !compiledDecodersActive()) return (b, v, offset, end) => decodeParts(cf, def, b, v, offset, end);
+  let d = partsDecoders.get(def);
+  if (d) return d;
+  const hdr = def.header;
+  const size = hdr ? hdr.size : 0;
+  const decodeHdr = hdr ? compiledStructDecoder(hdr) : undefined;
+  const decodeSet = def.attrs ? compiledSetDecoder(def.attrs) : undefined;
+  d = (b, v, offset, end) => {
+    const p = offset + NLMSG_HDRLEN;
+    let fixed: Record<string, unknown> | undefined;
+    if (decodeHdr !== undefined) {
+      if (end - p < size) throw new DecodeError('message-short-for-header', offset, `${def.name}: payload ${end - p} bytes, ${hdr!.name} needs ${size}`);
+      fixed = decodeHdr(b, v, p, size);
+    }
+    PARTS.def = def;
+    PARTS.header = fixed;
+    PARTS.attrs = undefined;
+    PARTS.payload = undefined;
+    if (decodeSet !== undefined) PARTS.attrs = decodeSet(b, v, p + size, end, fixed, 0);
+    else if (p + size < end) PARTS.payload = b.slice(p + size, end);
+    return PARTS;
+  };
+  partsDecoders.set(def, d);
+  return d;
+}
+
 /** `own`: `h` was made here for this message (so it may be frozen and shared with the next ones). */
 function decodeControl(h: MessageHeader, b: Uint8Array, offset: number, pOff: number, end: number, own: boolean): DecodedMessage {
   const payload = b.subarray(pOff, end);
