@@ -207,8 +207,8 @@ async function parent(): Promise<void> {
     const fileBytes = readFileSync(file).length;
     console.error(`# dump file: ${(fileBytes / 2 ** 20).toFixed(1)} MiB`);
 
-    const runChild = (variant: string, extra: string[] = []): Result => {
-      const r = spawnSync(process.execPath, ['--expose-gc', join(tmp, 'bench.mjs'), '--child', variant, '--runs', String(runs), '--root', ROOT, ...extra], { encoding: 'utf8', env: childEnv, maxBuffer: 1 << 26 });
+    const runChild = (variant: string, extra: string[] = [], n = runs): Result => {
+      const r = spawnSync(process.execPath, ['--expose-gc', join(tmp, 'bench.mjs'), '--child', variant, '--runs', String(n), '--root', ROOT, ...extra], { encoding: 'utf8', env: childEnv, maxBuffer: 1 << 26 });
       const line = r.stdout.split('\n').find((l) => l.startsWith('CHILD '));
       if (!line) return { times: [], count: 0, rssMiB: 0, note: `failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
       return JSON.parse(line.slice(6)) as Result;
@@ -266,12 +266,14 @@ async function parent(): Promise<void> {
     results.hostile = summarize(h, median(normal.times));
 
     // D. links: every attribute decoded, against libmnl parsing the same dump
-    const mnlLinks = cPeer(['mnl-links', String(runs)], true);
-    const l = runChild('rtnl-links', ['--ns', ns]);
+    // a links dump takes ~10 ms: medians of at least 21 runs
+    const linkRuns = Math.max(21, runs);
+    const mnlLinks = cPeer(['mnl-links', String(linkRuns)], true);
+    const l = runChild('rtnl-links', ['--ns', ns], linkRuns);
     const linksFile = join(tmp, 'links.bin');
     cPeer(['save-links', linksFile], true);
-    const mnlLinksMem = cPeer(['mnl-links-mem', linksFile, String(runs)]);
-    const lm = runChild('links-memory', ['--file', linksFile]);
+    const mnlLinksMem = cPeer(['mnl-links-mem', linksFile, String(linkRuns)]);
+    const lm = runChild('links-memory', ['--file', linksFile], linkRuns);
     const lrows = [{ name: 'C libmnl link dump + parse', times: mnlLinks, count: l.count }, row('nlwire Rtnl.links()', l)];
     printTable(`links: ${l.count} links`, lrows, median(mnlLinks), 'x libmnl');
     results.links = summarize(lrows, median(mnlLinks));
