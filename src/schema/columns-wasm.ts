@@ -224,7 +224,8 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
       else { slot(i); c.i32(0).mem(OP.i32Store, 0, 0); }
     }
     c.i32(headerBits | 0).set(PRESENT);
-    if (cases.length) {
+    // the attributes are checked even when no column wants one (the same DecodeErrors)
+    {
       c.get(OFF).i32(16 + hdrSize).op(OP.i32Add).set(AT);
       c.get(OFF).get(MLEN).op(OP.i32Add).set(END);
       c.block(OP.block); // $attrsDone
@@ -234,8 +235,8 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
       c.get(INPUT).get(AT).op(OP.i32Add).tee(A).mem(OP.i32Load16u, 0, 0).tee(ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(AT, FAIL.attrBadLength); c.op(OP.end);
       c.get(ALEN).get(END).get(AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(AT, FAIL.attrTruncated); c.op(OP.end);
       c.get(A).mem(OP.i32Load16u, 0, 2).set(RAW);
-      const maxType = cases[cases.length - 1]!.f.at;
-      if (maxType < BR_TABLE_LIMIT) {
+      const maxType = cases.length ? cases[cases.length - 1]!.f.at : 0;
+      if (cases.length === 0) { /* checks only */ } else if (maxType < BR_TABLE_LIMIT) {
         // block $skip { block $case[k-1] ... { block $case0 { br_table } body0 br $skip } ... }
         c.block(OP.block);
         for (let k = 0; k < cases.length; k++) c.block(OP.block);
