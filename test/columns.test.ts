@@ -83,39 +83,64 @@ function columnFields(m: MessageDef): string[] {
   return names.filter((f) => { try { new ColumnExtractor({ message: m, fields: [f] }, 'js'); return true; } catch { return false; } });
 }
 
-/** Messages like the plan's: mostly its type, its attribute types, their sizes; sometimes not. */
+/** Payload sizes an attribute of this declaration has when well formed (empty: any). */
+function wellFormedSizes(type: string): number[] {
+  switch (type) {
+    case 'u8': case 's8': return [1];
+    case 'u16': case 's16': return [2];
+    case 'u32': case 's32': case 'ipv4': return [4];
+    case 'ipv6': return [16];
+    case 'ip': return [4, 16];
+    case 'flag': return [0];
+    default: return [];
+  }
+}
+
+/** Either `rare` (one time in `odds`) or `usual`. */
+const seldom = <T, U>(usual: fc.Arbitrary<T>, rare: fc.Arbitrary<U>, odds: number): fc.Arbitrary<T | U> =>
+  fc.oneof({ arbitrary: usual, weight: odds - 1 }, { arbitrary: rare, weight: 1 });
+
+/** Messages like the plan's: mostly its type, its attribute types and sizes; now and then not. */
 function hostileMessages(m: MessageDef): fc.Arbitrary<Uint8Array> {
   const hdrSize = m.header?.size ?? 0;
-  const ids = Object.values(m.attrs?.attrs ?? {}).map((d) => d.id);
-  const payload = fc.oneof(fc.constantFrom(0, 1, 2, 4, 16).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), fc.uint8Array({ maxLength: 24 }));
+  const defs = Object.values(m.attrs?.attrs ?? {});
+  const bytes = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: n, maxLength: n });
+  const declared = fc.constantFrom(...defs).chain((d) => {
+    const sizes = wellFormedSizes(d.type);
+    const size = sizes.length ? seldom(fc.constantFrom(...sizes), fc.integer({ min: 0, max: 24 }), 8) : fc.integer({ min: 0, max: 24 });
+    return fc.record({ type: fc.constant(d.id), payload: size.chain(bytes) });
+  });
+  const any = fc.record({ type: fc.integer({ min: 0, max: 0x3fff }), payload: fc.uint8Array({ maxLength: 24 }) });
   const attr = fc.record({
-    type: fc.oneof({ arbitrary: fc.constantFrom(...ids), weight: 6 }, { arbitrary: fc.integer({ min: 0, max: 0x3fff }), weight: 1 }),
-    flags: fc.constantFrom(0, 0, 0, 0x4000, 0x8000, 0xc000),
-    payload,
-    badLength: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 10 }),
+    body: seldom(declared, any, 6),
+    flags: fc.constantFrom(0, 0, 0, 0, 0x4000, 0x8000, 0xc000),
+    badLength: seldom(fc.constant(undefined), fc.integer({ min: 0, max: 40 }), 150),
   });
   const message = fc.record({
-    type: fc.oneof({ arbitrary: fc.constant(m.type), weight: 6 }, { arbitrary: fc.integer({ min: 0, max: 0xffff }), weight: 1 }),
-    header: fc.oneof({ arbitrary: fc.uint8Array({ minLength: hdrSize, maxLength: hdrSize }), weight: 8 }, { arbitrary: fc.uint8Array({ maxLength: hdrSize + 4 }), weight: 1 }),
-    attrs: fc.array(attr, { maxLength: 8 }),
-    lengthDelta: fc.option(fc.integer({ min: -24, max: 24 }), { freq: 10 }),
+    type: seldom(fc.constant(m.type), fc.integer({ min: 0, max: 0xffff }), 6),
+    header: seldom(bytes(hdrSize), fc.uint8Array({ maxLength: hdrSize + 4 }), 30),
+    attrs: fc.array(attr, { maxLength: 10 }),
+    lengthDelta: seldom(fc.constant(0), fc.integer({ min: -24, max: 24 }), 30),
   });
-  return fc.tuple(fc.array(message, { minLength: 1, maxLength: 5 }), fc.option(fc.nat(), { freq: 4 })).map(([msgs, cut]) => {
+  return fc.tuple(fc.array(message, { minLength: 1, maxLength: 5 }), seldom(fc.constant(undefined), fc.nat(), 6)).map(([msgs, cut]) => {
     const out: number[] = [];
     for (const g of msgs) {
       const body: number[] = [...g.header];
       for (const a of g.attrs) {
-        const alen = a.badLength ?? 4 + a.payload.length;
-        const t = a.type | a.flags;
-        body.push(alen & 255, alen >> 8, t & 255, t >> 8, ...a.payload);
-        while (body.length % 4) body.push(0);
+        const alen = a.badLength ?? 4 + a.body.payload.length;
+        const t = a.body.type | a.flags;
+        const start = body.length; // the next attribute is 4-aligned from this one (the header may be unaligned)
+        body.push(alen & 255, alen >> 8, t & 255, t >> 8, ...a.body.payload);
+        while ((body.length - start) % 4) body.push(0);
       }
-      const len = Math.max(0, 16 + body.length + (g.lengthDelta ?? 0));
+      const len = Math.max(0, 16 + body.length + g.lengthDelta);
       out.push(len & 255, (len >> 8) & 255, (len >> 16) & 255, len >>> 24, g.type & 255, g.type >> 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body);
+      while (out.length % 4) out.push(0);
     }
-    return Uint8Array.from(cut === null ? out : out.slice(0, cut % (out.length + 1)));
+    return Uint8Array.from(cut === undefined ? out : out.slice(0, cut % (out.length + 1)));
   });
 }
+
 
 test('generated extractors equal the JS one on random plans over hostile route-, link- and synthetic messages (rows, DecodeError reason and offset)', () => {
   for (const message of [M.RTM_NEWROUTE, M.RTM_NEWLINK, synthetic] as MessageDef[]) {
