@@ -185,6 +185,15 @@ test('columns equal the object decoders on every route and link message of the c
   assert.ok(rows > 20, `${rows} rows compared`);
 });
 
+test('the generated module for the default route columns is valid and small (browsers compile up to 4 KB synchronously)', async () => {
+  const { extractorModuleBytes, KIND } = await import('../src/schema/columns-wasm.js');
+  const plan = routeFields.map((name, i) => ({ name, source: 'attr' as const, at: i + 1, kind: KIND.u32, bit: 2 ** i }));
+  const bytes = extractorModuleBytes(M.RTM_NEWROUTE.type, 12, plan);
+  assert.ok(WebAssembly.validate(bytes));
+  assert.ok(bytes.length < 4096, `${bytes.length} bytes`);
+  assert.ok(new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: routeFields }).generated);
+});
+
 test('columns refuse fields that cannot be columns', () => {
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['ifname'] }), /cannot be a column/);
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['nosuch'] }), /no attribute/);
