@@ -123,6 +123,9 @@ export class ColumnExtractor {
   private readonly type: number;
   private readonly hdrSize: number;
   private impl: Engine;
+  private reusedWasm: WasmEngine | undefined;
+  private reusedRows: JsRows | undefined;
+  private reuseGeneration = 0;
 
   constructor(spec: ColumnSpec, engine?: ColumnEngine) {
     this.plan = plan(spec);
@@ -148,57 +151,74 @@ export class ColumnExtractor {
    * Accumulates every chunk's rows (for a whole dump). With the WASM engine the rows are appended
    * in the collector's own linear memory and `result()` gives views of it, so no row is copied;
    * `result()` ends the collection.
+   *
+   * With `reuse`, the rows go into memory this extractor keeps from one reusing collector to the
+   * next (a program that collects the same dump again and again writes into memory it has
+   * already touched, rather than into fresh pages the kernel must fault in one by one): a new
+   * reusing collector overwrites the previous one's result (copy what you keep) and ends it.
    */
-  collector(): {
+  collector(options: { reuse?: boolean } = {}): {
     /** Extracts one chunk's rows and appends them. */
     add(chunk: Uint8Array): void;
     /** The accumulated columns. */
     result(): ColumnTable;
   } {
+    const generation = options.reuse ? ++this.reuseGeneration : 0;
+    const check = (done: boolean): void => {
+      if (done) throw new Error('ColumnExtractor collector: add() after result()');
+      if (generation !== 0 && generation !== this.reuseGeneration) throw new Error('ColumnExtractor collector: a later reusing collector took over its memory');
+    };
     if (this.engine === 'wasm') {
-      const w = new WasmEngine(this.plan, this.type, this.hdrSize);
+      const w = options.reuse ? (this.reusedWasm ??= new WasmEngine(this.plan, this.type, this.hdrSize)) : new WasmEngine(this.plan, this.type, this.hdrSize);
       let count = 0;
       let done = false;
       return {
-        add: (chunk) => {
-          if (done) throw new Error('ColumnExtractor collector: add() after result()');
-          count += w.append(chunk, count);
-        },
+        add: (chunk) => { check(done); count += w.append(chunk, count); },
         result: () => { done = true; return w.tableOf(count); },
       };
     }
-    const cols = new Map<string, { kind: Kind; data: Column; }>();
-    let present = new Uint32Array(1024);
+    const rows = options.reuse ? (this.reusedRows ??= new JsRows(this.plan)) : new JsRows(this.plan);
     let count = 0;
-    for (const f of this.plan) cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+    let done = false;
     return {
-      add: (chunk) => {
-        const t = this.extract(chunk);
-        const need = count + t.count;
-        if (need > present.length) {
-          let cap = present.length;
-          while (cap < need) cap *= 2;
-          const p2 = new Uint32Array(cap); p2.set(present.subarray(0, count)); present = p2;
-          for (const c of cols.values()) {
-            const d2 = newColumn(c.kind, cap);
-            d2.set(c.data.subarray(0, count * (wide(c.kind) ? 16 : 1)) as never);
-            c.data = d2;
-          }
-        }
-        present.set(t.present.subarray(0, t.count), count);
-        for (const [name, c] of cols) {
-          const src = t.columns[name]!;
-          const w = wide(c.kind) ? 16 : 1;
-          c.data.set(src.subarray(0, t.count * w) as never, count * w);
-        }
-        count = need;
-      },
-      result: () => {
-        const columns: Record<string, Column> = {};
-        for (const [name, c] of cols) columns[name] = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
-        return { count, fields: this.fields, columns, present: present.subarray(0, count) };
-      },
+      add: (chunk) => { check(done); count = rows.append(this.extract(chunk), count); },
+      result: () => { done = true; return rows.tableOf(count, this.fields); },
     };
+  }
+}
+
+/** The JS engine's collected rows: one array per column, grown 2x. */
+class JsRows {
+  private present = new Uint32Array(1024);
+  private readonly cols = new Map<string, { kind: Kind; data: Column }>();
+  constructor(plan: FieldPlan[]) {
+    for (const f of plan) this.cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+  }
+  /** Appends a batch after the first `count` rows; returns the new count. */
+  append(t: ColumnTable, count: number): number {
+    const need = count + t.count;
+    if (need > this.present.length) {
+      let cap = this.present.length;
+      while (cap < need) cap *= 2;
+      const p2 = new Uint32Array(cap); p2.set(this.present.subarray(0, count)); this.present = p2;
+      for (const c of this.cols.values()) {
+        const d2 = newColumn(c.kind, cap);
+        d2.set(c.data.subarray(0, count * (wide(c.kind) ? 16 : 1)) as never);
+        c.data = d2;
+      }
+    }
+    this.present.set(t.present.subarray(0, t.count), count);
+    for (const [name, c] of this.cols) {
+      const src = t.columns[name]!;
+      const w = wide(c.kind) ? 16 : 1;
+      c.data.set(src.subarray(0, t.count * w) as never, count * w);
+    }
+    return need;
+  }
+  tableOf(count: number, fields: readonly string[]): ColumnTable {
+    const columns: Record<string, Column> = {};
+    for (const [name, c] of this.cols) columns[name] = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
+    return { count, fields, columns, present: this.present.subarray(0, count) };
   }
 }
 
