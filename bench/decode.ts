@@ -65,6 +65,7 @@ async function child(): Promise<void> {
   let count = 0;
   let heap = 0;
   let keep: unknown;
+  let reusing: InstanceType<typeof ColumnExtractor> | undefined;
   const rt = ns ? Rtnl.open({ netns: ns }) : undefined;
   let peer: { parseMessages(b: Buffer): Array<{ type: number; data: Buffer }>; rt: { parseMessage(t: number, b: Buffer): unknown } } | undefined;
   if (variant === 'npm-netlink') peer = createRequire(join(arg('root', ROOT), 'package.json'))('netlink') as typeof peer;
@@ -114,6 +115,13 @@ async function child(): Promise<void> {
           }
         }
         count = out.length; keep = out; break;
+      }
+      case 'columns-wasm-reuse': {
+        // one extractor for every run, collecting into the memory it kept: as the C loop reuses its array
+        reusing ??= new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWROUTE, fields }, 'wasm');
+        const acc = reusing.collector({ reuse: true });
+        for (const c of chunks) acc.add(c);
+        const t = acc.result(); count = t.count; keep = t; break;
       }
       case 'npm-netlink': {
         const out: unknown[] = [];
@@ -224,7 +232,7 @@ async function parent(): Promise<void> {
     a.push({ name: 'C hand-written loop', times: cPeer(['raw', file, String(runs)]), count: nroutes });
     const mnl = cPeer(['mnl', file, String(runs)]);
     a.push({ name: 'C libmnl', times: mnl, count: nroutes });
-    for (const [name, v] of [['JS allocation floor: decode()\'s objects, no decoding', 'js-floor'], ['nlwire decode() objects', 'objects'], ['nlwire decode() objects, JS walker', 'objects-js-walker'], ['nlwire decode() objects, interpreter', 'objects-interpreted'], ['nlwire decodeViews() views', 'views'], ['nlwire columns (WASM)', 'columns-wasm'], ['nlwire columns (JS)', 'columns-js'], ['npm netlink 0.3', 'npm-netlink']] as const) {
+    for (const [name, v] of [['JS allocation floor: decode()\'s objects, no decoding', 'js-floor'], ['nlwire decode() objects', 'objects'], ['nlwire decode() objects, JS walker', 'objects-js-walker'], ['nlwire decode() objects, interpreter', 'objects-interpreted'], ['nlwire decodeViews() views', 'views'], ['nlwire columns (WASM)', 'columns-wasm'], ['nlwire columns (WASM), reusing collector', 'columns-wasm-reuse'], ['nlwire columns (JS)', 'columns-js'], ['npm netlink 0.3', 'npm-netlink']] as const) {
       console.error(`#   ${v} ...`);
       a.push(row(name, runChild(v, ['--file', file])));
     }

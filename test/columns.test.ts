@@ -6,7 +6,9 @@ import { deepStrictEqual } from 'node:assert';
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { DecodeError } from '../src/core/errors.js';
-import { ColumnExtractor, type ColumnTable } from '../src/schema/columns.js';
+import { ColumnExtractor, setGeneratedExtractors, type ColumnSpec, type ColumnTable } from '../src/schema/columns.js';
+import { defineMessage, type MessageDef } from '../src/schema/family.js';
+import { attrSet, defineStruct } from '../src/schema/define.js';
 import { decode } from '../src/decode.js';
 import { rtnetlinkMessages as M } from '../src/families/route/index.js';
 import { readPcap } from '../src/pcap/pcap.js';
@@ -34,18 +36,123 @@ function outcome(x: ColumnExtractor, b: Uint8Array): unknown {
 
 const specs = [{ message: M.RTM_NEWROUTE, fields: routeFields }, { message: M.RTM_NEWLINK, fields: linkFields }];
 
-test('WASM and JS extractors agree on real captures, mutated and truncated', () => {
+/** The extractor with the shipped table-driven WASM module (the one used where compiling a generated module is refused). */
+function tableDriven(spec: ColumnSpec): ColumnExtractor {
+  setGeneratedExtractors(false);
+  try { return new ColumnExtractor(spec, 'wasm'); } finally { setGeneratedExtractors(true); }
+}
+
+test('generated WASM, table-driven WASM and JS extractors agree on real captures, mutated and truncated', () => {
   for (const spec of specs) {
     const w = new ColumnExtractor(spec, 'wasm');
+    const t = tableDriven(spec);
     const j = new ColumnExtractor(spec, 'js');
     assert.is(w.engine, 'wasm');
-    for (const b of corpus) deepStrictEqual(outcome(w, b), outcome(j, b));
+    assert.ok(w.generated);
+    assert.is(t.generated, false);
+    const agree = (b: Uint8Array): void => { const want = outcome(j, b); deepStrictEqual(outcome(w, b), want); deepStrictEqual(outcome(t, b), want); };
+    for (const b of corpus) agree(b);
     fc.assert(fc.property(fc.constantFrom(...corpus), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(), (orig, flips, cut) => {
       const b = orig.slice(0, cut % (orig.length + 1) || orig.length);
       for (const [i, x] of flips) if (b.length) b[i % b.length] = x;
-      deepStrictEqual(outcome(w, b), outcome(j, b));
+      agree(b);
     }), { numRuns: RUNS });
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => deepStrictEqual(outcome(w, b), outcome(j, b))), { numRuns: RUNS });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), agree), { numRuns: RUNS });
+  }
+});
+
+// Every kind a column can hold, in the header and as attributes, with an attribute type past the
+// generated extractor's br_table (it dispatches those through an if-chain).
+const synthetic = defineMessage({
+  name: 'SYNTHETIC', type: 0x77,
+  header: defineStruct('synthetic-header', [
+    { name: 'a', type: 'u8' }, { name: 'b', type: 's8' }, { name: 'c', type: 'u16' }, { name: 'd', type: 's16' }, { name: 'e', type: 'u32' },
+    { name: 'f', type: 's32' }, { name: 'g', type: 'u16', byteOrder: 'big-endian' }, { name: 'h', type: 'u32', byteOrder: 'big-endian' },
+    { name: 'gap', type: 'pad', len: 3 }, { name: 'v4', type: 'ipv4' }, { name: 'v6', type: 'ipv6' }, { name: 'big', type: 'u64' },
+  ]),
+  attrs: attrSet('synthetic', {
+    u8: { id: 1, type: 'u8' }, s8: { id: 2, type: 's8' }, u16: { id: 3, type: 'u16' }, s16: { id: 4, type: 's16' }, u32: { id: 5, type: 'u32' },
+    s32: { id: 6, type: 's32' }, be16: { id: 7, type: 'u16', byteOrder: 'big-endian' }, be32: { id: 8, type: 'u32', byteOrder: 'big-endian' },
+    v4: { id: 9, type: 'ipv4' }, v6: { id: 10, type: 'ipv6' }, ip: { id: 11, type: 'ip' }, flag: { id: 12, type: 'flag' }, far: { id: 0x3001, type: 'u32' },
+  }),
+});
+
+/** The fields of a message that can be columns (header fields as header.NAME). */
+function columnFields(m: MessageDef): string[] {
+  const names = [...(m.header?.fields ?? []).map((f) => `header.${f.name}`), ...Object.keys(m.attrs?.attrs ?? {})];
+  return names.filter((f) => { try { new ColumnExtractor({ message: m, fields: [f] }, 'js'); return true; } catch { return false; } });
+}
+
+/** Payload sizes an attribute of this declaration has when well formed (empty: any). */
+function wellFormedSizes(type: string): number[] {
+  switch (type) {
+    case 'u8': case 's8': return [1];
+    case 'u16': case 's16': return [2];
+    case 'u32': case 's32': case 'ipv4': return [4];
+    case 'ipv6': return [16];
+    case 'ip': return [4, 16];
+    case 'flag': return [0];
+    default: return [];
+  }
+}
+
+/** Either `rare` (one time in `odds`) or `usual`. */
+const seldom = <T, U>(usual: fc.Arbitrary<T>, rare: fc.Arbitrary<U>, odds: number): fc.Arbitrary<T | U> =>
+  fc.oneof({ arbitrary: usual, weight: odds - 1 }, { arbitrary: rare, weight: 1 });
+
+/** Messages like the plan's: mostly its type, its attribute types and sizes; now and then not. */
+function hostileMessages(m: MessageDef): fc.Arbitrary<Uint8Array> {
+  const hdrSize = m.header?.size ?? 0;
+  const defs = Object.values(m.attrs?.attrs ?? {});
+  const bytes = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: n, maxLength: n });
+  const declared = fc.constantFrom(...defs).chain((d) => {
+    const sizes = wellFormedSizes(d.type);
+    const size = sizes.length ? seldom(fc.constantFrom(...sizes), fc.integer({ min: 0, max: 24 }), 8) : fc.integer({ min: 0, max: 24 });
+    return fc.record({ type: fc.constant(d.id), payload: size.chain(bytes) });
+  });
+  const any = fc.record({ type: fc.integer({ min: 0, max: 0x3fff }), payload: fc.uint8Array({ maxLength: 24 }) });
+  const attr = fc.record({
+    body: seldom(declared, any, 6),
+    flags: fc.constantFrom(0, 0, 0, 0, 0x4000, 0x8000, 0xc000),
+    badLength: seldom(fc.constant(undefined), fc.integer({ min: 0, max: 40 }), 150),
+  });
+  const message = fc.record({
+    type: seldom(fc.constant(m.type), fc.integer({ min: 0, max: 0xffff }), 6),
+    header: seldom(bytes(hdrSize), fc.uint8Array({ maxLength: hdrSize + 4 }), 30),
+    attrs: fc.array(attr, { maxLength: 10 }),
+    lengthDelta: seldom(fc.constant(0), fc.integer({ min: -24, max: 24 }), 30),
+  });
+  return fc.tuple(fc.array(message, { minLength: 1, maxLength: 5 }), seldom(fc.constant(undefined), fc.nat(), 6)).map(([msgs, cut]) => {
+    const out: number[] = [];
+    for (const g of msgs) {
+      const body: number[] = [...g.header];
+      for (const a of g.attrs) {
+        const alen = a.badLength ?? 4 + a.body.payload.length;
+        const t = a.body.type | a.flags;
+        const start = body.length; // the next attribute is 4-aligned from this one (the header may be unaligned)
+        body.push(alen & 255, alen >> 8, t & 255, t >> 8, ...a.body.payload);
+        while ((body.length - start) % 4) body.push(0);
+      }
+      const len = Math.max(0, 16 + body.length + g.lengthDelta);
+      out.push(len & 255, (len >> 8) & 255, (len >> 16) & 255, len >>> 24, g.type & 255, g.type >> 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body);
+      while (out.length % 4) out.push(0);
+    }
+    return Uint8Array.from(cut === undefined ? out : out.slice(0, cut % (out.length + 1)));
+  });
+}
+
+
+test('generated extractors equal the JS one on random plans over hostile route-, link- and synthetic messages (rows, DecodeError reason and offset)', () => {
+  for (const message of [M.RTM_NEWROUTE, M.RTM_NEWLINK, synthetic] as MessageDef[]) {
+    const all = columnFields(message);
+    assert.ok(all.length >= 6, `${message.name}: ${all.length} column fields`);
+    fc.assert(fc.property(fc.shuffledSubarray(all, { minLength: 1, maxLength: Math.min(32, all.length) }), fc.array(hostileMessages(message), { minLength: 1, maxLength: 8 }), (fields, inputs) => {
+      const spec = { message, fields };
+      const w = new ColumnExtractor(spec, 'wasm');
+      const j = new ColumnExtractor(spec, 'js');
+      assert.ok(w.generated);
+      for (const b of inputs) deepStrictEqual(outcome(w, b), outcome(j, b));
+    }), { numRuns: Math.ceil(RUNS / 3) });
   }
 });
 
@@ -78,6 +185,15 @@ test('columns equal the object decoders on every route and link message of the c
   assert.ok(rows > 20, `${rows} rows compared`);
 });
 
+test('the generated module for the default route columns is valid and small (browsers compile up to 4 KB synchronously)', async () => {
+  const { extractorModuleBytes, KIND } = await import('../src/schema/columns-wasm.js');
+  const plan = routeFields.map((name, i) => ({ name, source: 'attr' as const, at: i + 1, kind: KIND.u32, bit: 2 ** i }));
+  const bytes = extractorModuleBytes(M.RTM_NEWROUTE.type, 12, plan);
+  assert.ok(WebAssembly.validate(bytes));
+  assert.ok(bytes.length < 4096, `${bytes.length} bytes`);
+  assert.ok(new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: routeFields }).generated);
+});
+
 test('columns refuse fields that cannot be columns', () => {
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['ifname'] }), /cannot be a column/);
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['nosuch'] }), /no attribute/);
@@ -106,6 +222,24 @@ test('the WASM collector (rows appended in its own memory) equals the JS one acr
   }
 });
 
+test('a reusing collector equals a fresh one, round after round; a later one ends the earlier', () => {
+  for (const engine of ['wasm', 'js'] as const) {
+    const spec = specs[0]!;
+    const x = new ColumnExtractor(spec, engine);
+    const chunks = corpus.filter((b) => { try { return x.extract(b).count > 0; } catch { return false; } });
+    const plain = (t: ColumnTable): unknown => ({ count: t.count, present: Array.from(t.present), cols: spec.fields.map((k) => Array.from(t.columns[k]!)) });
+    for (const rounds of [40, 3, 60, 1]) { // more, fewer, more rows than the memory kept from the round before
+      const fresh = x.collector();
+      const reused = x.collector({ reuse: true });
+      for (let r = 0; r < rounds; r++) for (const b of chunks) { fresh.add(b); reused.add(b); }
+      deepStrictEqual(plain(reused.result()), plain(fresh.result()));
+    }
+    const first = x.collector({ reuse: true });
+    first.add(chunks[0]!);
+    x.collector({ reuse: true });
+    assert.throws(() => first.add(chunks[0]!), /took over/);
+  }
+});
 
 test('view lists: one offset per message, views made when read, equal to decode() across buffers', async () => {
   const { decodeViews, appendViews } = await import('../src/decode.js');

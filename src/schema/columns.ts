@@ -1,18 +1,16 @@
 // Columns: chosen fields of one message type as typed arrays, one row per message, for any
-// declared family. The extraction program is generated from the declaration; two engines give the
-// identical output: 'wasm' (assembly/extract.ts, raw loads and stores in linear memory) and 'js'
-// (extractJs below, the reference and the fallback where WebAssembly is unavailable).
+// declared family. The extraction plan comes from the declaration; the engines give the identical
+// output: 'wasm' runs a module generated for the plan (columns-wasm.ts), or where compiling it is
+// refused the shipped table-driven assembly/extract.ts; 'js' (JsEngine below) is the reference
+// and the fallback where WebAssembly is unavailable.
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
+import { CTL_COLUMNS, KIND, PAYLOAD, extractorModuleBytes, wideKind as wide, type FieldPlan, type Kind } from './columns-wasm.js';
 import type { MessageDef } from './family.js';
 import type { AttrDef, StructField } from './types.js';
 
 /** Which column extractor runs: the WebAssembly one, or the identical JavaScript one. */
 export type ColumnEngine = 'wasm' | 'js';
-
-/** Field kinds a column can hold (the extractor's numbering). */
-const KIND = { u8: 1, u16: 2, u32: 3, s8: 4, s16: 5, s32: 6, ipv4: 7, ipv6: 8, flag: 9, u16be: 10, u32be: 11, ip: 12 } as const;
-type Kind = (typeof KIND)[keyof typeof KIND];
 
 /**
  * A column of the table: u32/s32 values; addresses: IPv4 as a number, IPv6 as 16 bytes per row,
@@ -28,8 +26,6 @@ export interface ColumnTable {
   columns: Record<string, Column>;
   present: Uint32Array;
 }
-
-interface FieldPlan { name: string; source: 'header' | 'attr'; at: number; kind: Kind; bit: number }
 
 /**
  * What to extract: the message declaration and field names, `header.NAME` for a family-header
@@ -110,8 +106,6 @@ function fieldBytes(f: StructField): number {
 const REASONS: Record<number, DecodeErrorReason> = {
   1: 'message-truncated', 2: 'message-bad-length', 3: 'message-short-for-header', 4: 'attr-truncated', 5: 'attr-bad-length', 6: 'attr-bad-size',
 };
-const PAYLOAD: Record<Kind, number> = { 1: 1, 2: 2, 3: 4, 4: 1, 5: 2, 6: 4, 7: 4, 8: 16, 9: 0, 10: 2, 11: 4, 12: 16 };
-const wide = (k: Kind): boolean => k === KIND.ipv6 || k === KIND.ip;
 const elementBytes = (k: Kind): number => (wide(k) ? 16 : 4);
 /** Smallest message with this header: the most rows one chunk can hold. */
 const maxRows = (bytes: number, hdr: number): number => Math.ceil(bytes / (16 + hdr)) + 1;
@@ -122,11 +116,16 @@ const maxRows = (bytes: number, hdr: number): number => Math.ceil(bytes / (16 + 
  */
 export class ColumnExtractor {
   readonly engine: ColumnEngine;
+  /** With the 'wasm' engine: true when its module was generated for these fields, false when the shipped table-driven one runs. */
+  readonly generated: boolean;
   readonly fields: readonly string[];
   private readonly plan: FieldPlan[];
   private readonly type: number;
   private readonly hdrSize: number;
   private impl: Engine;
+  private reusedWasm: WasmEngine | undefined;
+  private reusedRows: JsRows | undefined;
+  private reuseGeneration = 0;
 
   constructor(spec: ColumnSpec, engine?: ColumnEngine) {
     this.plan = plan(spec);
@@ -134,12 +133,13 @@ export class ColumnExtractor {
     this.type = spec.message.type;
     this.hdrSize = spec.message.header?.size ?? 0;
     const want = engine ?? (typeof WebAssembly === 'object' ? 'wasm' : 'js');
-    let impl: Engine | undefined;
+    let impl: WasmEngine | undefined;
     if (want === 'wasm') {
       try { impl = new WasmEngine(this.plan, this.type, this.hdrSize); } catch (e) { if (engine === 'wasm') throw e; }
     }
     this.impl = impl ?? new JsEngine(this.plan, this.type, this.hdrSize);
     this.engine = impl ? 'wasm' : 'js';
+    this.generated = impl?.generated ?? false;
   }
 
   /** Rows of one chunk of messages (other message types are skipped). Throws DecodeError. */
@@ -151,57 +151,74 @@ export class ColumnExtractor {
    * Accumulates every chunk's rows (for a whole dump). With the WASM engine the rows are appended
    * in the collector's own linear memory and `result()` gives views of it, so no row is copied;
    * `result()` ends the collection.
+   *
+   * With `reuse`, the rows go into memory this extractor keeps from one reusing collector to the
+   * next (a program that collects the same dump again and again writes into memory it has
+   * already touched, rather than into fresh pages the kernel must fault in one by one): a new
+   * reusing collector overwrites the previous one's result (copy what you keep) and ends it.
    */
-  collector(): {
+  collector(options: { reuse?: boolean } = {}): {
     /** Extracts one chunk's rows and appends them. */
     add(chunk: Uint8Array): void;
     /** The accumulated columns. */
     result(): ColumnTable;
   } {
+    const generation = options.reuse ? ++this.reuseGeneration : 0;
+    const check = (done: boolean): void => {
+      if (done) throw new Error('ColumnExtractor collector: add() after result()');
+      if (generation !== 0 && generation !== this.reuseGeneration) throw new Error('ColumnExtractor collector: a later reusing collector took over its memory');
+    };
     if (this.engine === 'wasm') {
-      const w = new WasmEngine(this.plan, this.type, this.hdrSize);
+      const w = options.reuse ? (this.reusedWasm ??= new WasmEngine(this.plan, this.type, this.hdrSize)) : new WasmEngine(this.plan, this.type, this.hdrSize);
       let count = 0;
       let done = false;
       return {
-        add: (chunk) => {
-          if (done) throw new Error('ColumnExtractor collector: add() after result()');
-          count += w.append(chunk, count);
-        },
+        add: (chunk) => { check(done); count += w.append(chunk, count); },
         result: () => { done = true; return w.tableOf(count); },
       };
     }
-    const cols = new Map<string, { kind: Kind; data: Column; }>();
-    let present = new Uint32Array(1024);
+    const rows = options.reuse ? (this.reusedRows ??= new JsRows(this.plan)) : new JsRows(this.plan);
     let count = 0;
-    for (const f of this.plan) cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+    let done = false;
     return {
-      add: (chunk) => {
-        const t = this.extract(chunk);
-        const need = count + t.count;
-        if (need > present.length) {
-          let cap = present.length;
-          while (cap < need) cap *= 2;
-          const p2 = new Uint32Array(cap); p2.set(present.subarray(0, count)); present = p2;
-          for (const c of cols.values()) {
-            const d2 = newColumn(c.kind, cap);
-            d2.set(c.data.subarray(0, count * (wide(c.kind) ? 16 : 1)) as never);
-            c.data = d2;
-          }
-        }
-        present.set(t.present.subarray(0, t.count), count);
-        for (const [name, c] of cols) {
-          const src = t.columns[name]!;
-          const w = wide(c.kind) ? 16 : 1;
-          c.data.set(src.subarray(0, t.count * w) as never, count * w);
-        }
-        count = need;
-      },
-      result: () => {
-        const columns: Record<string, Column> = {};
-        for (const [name, c] of cols) columns[name] = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
-        return { count, fields: this.fields, columns, present: present.subarray(0, count) };
-      },
+      add: (chunk) => { check(done); count = rows.append(this.extract(chunk), count); },
+      result: () => { done = true; return rows.tableOf(count, this.fields); },
     };
+  }
+}
+
+/** The JS engine's collected rows: one array per column, grown 2x. */
+class JsRows {
+  private present = new Uint32Array(1024);
+  private readonly cols = new Map<string, { kind: Kind; data: Column }>();
+  constructor(plan: FieldPlan[]) {
+    for (const f of plan) this.cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+  }
+  /** Appends a batch after the first `count` rows; returns the new count. */
+  append(t: ColumnTable, count: number): number {
+    const need = count + t.count;
+    if (need > this.present.length) {
+      let cap = this.present.length;
+      while (cap < need) cap *= 2;
+      const p2 = new Uint32Array(cap); p2.set(this.present.subarray(0, count)); this.present = p2;
+      for (const c of this.cols.values()) {
+        const d2 = newColumn(c.kind, cap);
+        d2.set(c.data.subarray(0, count * (wide(c.kind) ? 16 : 1)) as never);
+        c.data = d2;
+      }
+    }
+    this.present.set(t.present.subarray(0, t.count), count);
+    for (const [name, c] of this.cols) {
+      const src = t.columns[name]!;
+      const w = wide(c.kind) ? 16 : 1;
+      c.data.set(src.subarray(0, t.count * w) as never, count * w);
+    }
+    return need;
+  }
+  tableOf(count: number, fields: readonly string[]): ColumnTable {
+    const columns: Record<string, Column> = {};
+    for (const [name, c] of this.cols) columns[name] = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
+    return { count, fields, columns, present: this.present.subarray(0, count) };
   }
 }
 
@@ -311,56 +328,114 @@ function table(plan: FieldPlan[], cols: Column[], present: Uint32Array, count: n
   return { count, fields: plan.map((f) => f.name), columns, present: present.subarray(0, count) };
 }
 
-// ---- WASM engine ------------------------------------------------------------------------------------
+// ---- WASM engines -----------------------------------------------------------------------------------
 
-type ExtractExport = (base: number, len: number, prog: number, row0: number, err: number) => number;
+/** extract(input, len, row0, ctl): rows written, or -1 with ctl[0] = offset, ctl[1] = reason. */
+type GeneratedExport = (input: number, len: number, row0: number, ctl: number) => number;
+/** assembly/extract.ts: the same, with the program at `prog` and the error words at `err`. */
+type TableExport = (input: number, len: number, prog: number, row0: number, err: number) => number;
 const PAGE = 65536;
 const align64 = (n: number): number => (n + 63) & ~63;
+/** Rows capacity grows by this factor: fewer moves of the kept rows (pages not yet written cost no memory). */
+const ROW_GROWTH = 8;
 
-/** Where everything lives in the engine's linear memory. */
-interface Layout { prog: number; table: number; err: number; input: number; present: number; cols: number[]; end: number; inputCap: number; rowsCap: number }
+let generatedAllowed = true;
+/** Turns the generated extractors off (the shipped table-driven one runs instead), for tests and comparisons. */
+export function setGeneratedExtractors(on: boolean): void { generatedAllowed = on; }
+
+// compiled modules by plan: a program making columns of the same fields compiles once
+const generatedModules = new Map<string, WebAssembly.Module>();
+const MODULE_CACHE_SIZE = 64;
+function generatedModule(plan: FieldPlan[], type: number, hdrSize: number): WebAssembly.Module {
+  const key = `${type}/${hdrSize}/${plan.map((f) => `${f.source[0]}${f.at}:${f.kind}`).join(',')}`;
+  let m = generatedModules.get(key);
+  if (!m) {
+    m = new WebAssembly.Module(extractorModuleBytes(type, hdrSize, plan));
+    if (generatedModules.size >= MODULE_CACHE_SIZE) generatedModules.delete(generatedModules.keys().next().value!);
+    generatedModules.set(key, m);
+  }
+  return m;
+}
+
+/**
+ * Where everything lives in the engine's linear memory: the fixed part (control words, the
+ * table program) first, then the rows (present, then each column), then the input area last, so
+ * that a larger input never moves the rows.
+ */
+interface Layout { present: number; cols: number[]; input: number; inputCap: number; rowsCap: number; end: number }
 
 class WasmEngine implements Engine {
+  /** True when the module was generated for this plan (else the shipped table-driven one runs). */
+  readonly generated: boolean;
   private readonly memory: WebAssembly.Memory;
-  private readonly fn: ExtractExport;
+  private readonly call: (input: number, len: number, row0: number) => number;
+  private readonly ctl: number;
+  private readonly prog: number;
+  private readonly fixedEnd: number;
   private readonly headers: FieldPlan[];
   private readonly attrs: FieldPlan[];
   private readonly tableLen: number;
   private at!: Layout;
   private u8!: Uint8Array;
+  private words!: Uint32Array;
 
   constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
     this.memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(moduleSync(), { env: { memory: this.memory, abort: () => { throw new Error('extract.wasm aborted'); } } });
-    this.fn = instance.exports['extract'] as ExtractExport;
     this.headers = plan.filter((f) => f.source === 'header');
     this.attrs = plan.filter((f) => f.source === 'attr');
     // attribute types above 0x3fff cannot occur (the type field has 14 bits)
     this.tableLen = this.attrs.length ? Math.max(...this.attrs.map((f) => f.at)) + 1 : 0;
-    this.place(65536, maxRows(65536, hdrSize));
+    this.ctl = 64;
+    this.prog = align64(this.ctl + (CTL_COLUMNS + plan.length) * 4);
+    let module: WebAssembly.Module | undefined;
+    if (generatedAllowed) {
+      try { module = generatedModule(plan, type, hdrSize); } catch { /* code generation refused: the shipped module */ }
+    }
+    this.generated = module !== undefined;
+    const { ctl, prog } = this;
+    if (module) {
+      const fn = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports['extract'] as GeneratedExport;
+      this.call = (input, len, row0) => fn(input, len, row0, ctl);
+      this.fixedEnd = prog;
+    } else {
+      const instance = new WebAssembly.Instance(moduleSync(), { env: { memory: this.memory, abort: () => { throw new Error('extract.wasm aborted'); } } });
+      const fn = instance.exports['extract'] as TableExport;
+      this.call = (input, len, row0) => fn(input, len, prog, row0, ctl);
+      this.fixedEnd = align64(prog + 28 + plan.length * 16 + this.tableLen);
+    }
+    this.place(65536, maxRows(65536, hdrSize), 0);
   }
 
   private layoutFor(inputCap: number, rowsCap: number): Layout {
-    let p = 0;
-    const prog = p; p += 28 + this.plan.length * 16;
-    const table = p; p += this.tableLen;
-    p = align64(p);
-    const err = p; p += 64;
-    const input = p; p += align64(inputCap);
+    let p = this.fixedEnd;
     const present = p; p += align64(rowsCap * 4);
     const cols = this.plan.map((f) => { const c = p; p += align64(rowsCap * elementBytes(f.kind)); return c; });
-    return { prog, table, err, input, present, cols, end: p, inputCap, rowsCap };
+    const input = p; p += align64(inputCap);
+    return { present, cols, input, inputCap, rowsCap, end: p };
   }
 
-  /** Lays the memory out for `inputCap` bytes of input and `rowsCap` rows, moving the rows kept so far. */
-  private place(inputCap: number, rowsCap: number, keepRows = 0): void {
-    const old = this.at;
-    const next = this.layoutFor(inputCap, rowsCap);
-    const pages = Math.ceil(next.end / PAGE);
+  /** Grows the memory to hold `layout` (false when it cannot). */
+  private fits(layout: Layout): boolean {
+    const pages = Math.ceil(layout.end / PAGE);
     const now = this.memory.buffer.byteLength / PAGE;
-    if (pages > now) this.memory.grow(pages - now);
+    if (pages <= now) return true;
+    try { this.memory.grow(pages - now); return true; } catch { return false; }
+  }
+
+  /**
+   * Lays the memory out for `inputCap` bytes of input and at least `needRows` rows (room for
+   * `wantRows` when the memory can grow so far), moving the `keepRows` rows kept so far.
+   */
+  private place(inputCap: number, needRows: number, keepRows: number, wantRows = needRows): void {
+    const old = this.at;
+    let next = this.layoutFor(inputCap, wantRows);
+    if (!this.fits(next)) {
+      next = this.layoutFor(inputCap, needRows);
+      if (!this.fits(next)) throw new RangeError(`column extraction: no memory for ${needRows} rows`);
+    }
     this.u8 = new Uint8Array(this.memory.buffer);
-    if (old && keepRows > 0) {
+    this.words = new Uint32Array(this.memory.buffer);
+    if (old && keepRows > 0 && next.rowsCap !== old.rowsCap) {
       // every region only moves up: move the last one first
       for (let i = this.plan.length - 1; i >= 0; i--) {
         this.u8.copyWithin(next.cols[i]!, old.cols[i]!, old.cols[i]! + keepRows * elementBytes(this.plan[i]!.kind));
@@ -368,30 +443,38 @@ class WasmEngine implements Engine {
       this.u8.copyWithin(next.present, old.present, old.present + keepRows * 4);
     }
     this.at = next;
-    const w = new Uint32Array(this.memory.buffer, next.prog, 7 + this.plan.length * 4);
-    w[0] = this.type; w[1] = this.hdrSize; w[2] = this.headers.length; w[3] = this.attrs.length; w[4] = next.present;
-    w[5] = next.table; w[6] = this.tableLen;
+    const w = this.words;
+    w[this.ctl / 4 + 2] = next.present;
+    this.plan.forEach((_, i) => { w[this.ctl / 4 + CTL_COLUMNS + i] = next.cols[i]!; });
+    if (!this.generated) this.writeTableProgram();
+  }
+
+  /** The program of the shipped extractor (see assembly/extract.ts). */
+  private writeTableProgram(): void {
+    const w = new Uint32Array(this.memory.buffer, this.prog, 7 + this.plan.length * 4);
+    const table = this.prog + 28 + this.plan.length * 16;
+    w[0] = this.type; w[1] = this.hdrSize; w[2] = this.headers.length; w[3] = this.attrs.length; w[4] = this.at.present;
+    w[5] = table; w[6] = this.tableLen;
     let k = 7;
     for (const f of [...this.headers, ...this.attrs]) {
-      w[k++] = f.at; w[k++] = f.kind; w[k++] = next.cols[this.plan.indexOf(f)]!; w[k++] = f.bit;
+      w[k++] = f.at; w[k++] = f.kind; w[k++] = this.at.cols[this.plan.indexOf(f)]!; w[k++] = f.bit;
     }
-    const table = this.u8.subarray(next.table, next.table + this.tableLen);
-    table.fill(0);
-    this.attrs.forEach((f, i) => { if (table[f.at] === 0) table[f.at] = i + 1; });
+    const slots = this.u8.subarray(table, table + this.tableLen);
+    slots.fill(0);
+    this.attrs.forEach((f, i) => { if (slots[f.at] === 0) slots[f.at] = i + 1; });
   }
 
   /** Extracts `b`'s rows starting at row `row0` (earlier rows stay); returns how many. */
   append(b: Uint8Array, row0: number): number {
     const rows = row0 + maxRows(b.length, this.hdrSize);
-    if (b.length > this.at.inputCap || rows > this.at.rowsCap) {
-      this.place(Math.max(b.length, this.at.inputCap), Math.max(rows, this.at.rowsCap * 4), row0);
-    }
+    const at = this.at;
+    if (rows > at.rowsCap) this.place(Math.max(b.length, at.inputCap), rows, row0, Math.max(rows, at.rowsCap * ROW_GROWTH));
+    else if (b.length > at.inputCap) this.place(b.length, at.rowsCap, row0);
     this.u8.set(b, this.at.input);
-    const n = this.fn(this.at.input, b.length, this.at.prog, row0, this.at.err);
+    const n = this.call(this.at.input, b.length, row0);
     if (n < 0) {
-      const e = new Uint32Array(this.memory.buffer, this.at.err, 2);
-      const reason = REASONS[e[1]!] ?? 'unsupported';
-      throw new DecodeError(reason, e[0]!, `column extraction: ${reason}`);
+      const reason = REASONS[this.words[this.ctl / 4 + 1]!] ?? 'unsupported';
+      throw new DecodeError(reason, this.words[this.ctl / 4]!, `column extraction: ${reason}`);
     }
     return n;
   }

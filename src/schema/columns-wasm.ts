@@ -1,0 +1,273 @@
+// A column extractor compiled for one plan: a WebAssembly module emitted byte by byte, whose one
+// function has the message type, the family header size, every field's offset, width and column,
+// and every attribute type as constants (header stores unrolled, attributes dispatched by
+// br_table straight to their column's store). Same checks, same DecodeError reasons and offsets
+// as the JS reference in columns.ts; no dependency: a handful of opcodes, LEB128 and five sections.
+//
+// The function: extract(input, len, row0, ctl) -> rows written, or -1 with ctl[0] = byte offset
+// and ctl[1] = reason. ctl holds u32 words: 0 error offset, 1 error reason, 2 the present
+// column's address, 3 + i column i's address (plan order): the layout can move between calls.
+
+/** Field kinds a column can hold (shared with the table-driven assembly/extract.ts). */
+export const KIND = { u8: 1, u16: 2, u32: 3, s8: 4, s16: 5, s32: 6, ipv4: 7, ipv6: 8, flag: 9, u16be: 10, u32be: 11, ip: 12 } as const;
+export type Kind = (typeof KIND)[keyof typeof KIND];
+
+/** One column: a family-header field (`at` = its offset) or a top-level attribute (`at` = its type). */
+export interface FieldPlan { name: string; source: 'header' | 'attr'; at: number; kind: Kind; bit: number }
+
+/** Attribute payload size per kind (`ip` is checked apart: 4 or 16). */
+export const PAYLOAD: Record<Kind, number> = { 1: 1, 2: 2, 3: 4, 4: 1, 5: 2, 6: 4, 7: 4, 8: 16, 9: 0, 10: 2, 11: 4, 12: 16 };
+export const wideKind = (k: Kind): boolean => k === KIND.ipv6 || k === KIND.ip;
+
+/** Reason codes in ctl[1] (and in assembly/extract.ts). */
+export const FAIL = { messageTruncated: 1, messageBadLength: 2, messageShortForHeader: 3, attrTruncated: 4, attrBadLength: 5, attrBadSize: 6 } as const;
+
+/** Word index in ctl of column i's address. */
+export const CTL_COLUMNS = 3;
+
+// ---- opcodes --------------------------------------------------------------------------------------
+
+const OP = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, brTable: 0x0e, return: 0x0f,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  i32Load: 0x28, i64Load: 0x29, i32Load8s: 0x2c, i32Load8u: 0x2d, i32Load16s: 0x2e, i32Load16u: 0x2f, i32Store: 0x36, i64Store: 0x37,
+  i32Const: 0x41, i64Const: 0x42,
+  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtU: 0x49, i32GtU: 0x4b, i32GeU: 0x4f,
+  i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrU: 0x76, i32Rotl: 0x77, i32Rotr: 0x78,
+} as const;
+const VOID = 0x40;
+const I32 = 0x7f;
+
+function uleb(out: number[], n: number): void {
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+}
+
+function sleb(out: number[], n: number): void {
+  n |= 0;
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) { out.push(byte); return; }
+    out.push(byte | 0x80);
+  }
+}
+
+/** A function body being written: opcodes with their immediates. */
+class Code {
+  readonly bytes: number[] = [];
+  op(...ops: number[]): this { this.bytes.push(...ops); return this; }
+  get(local: number): this { this.bytes.push(OP.localGet); uleb(this.bytes, local); return this; }
+  set(local: number): this { this.bytes.push(OP.localSet); uleb(this.bytes, local); return this; }
+  tee(local: number): this { this.bytes.push(OP.localTee); uleb(this.bytes, local); return this; }
+  i32(n: number): this { this.bytes.push(OP.i32Const); sleb(this.bytes, n); return this; }
+  i64zero(): this { this.bytes.push(OP.i64Const, 0); return this; }
+  /** A load or store with its alignment (log2) and constant offset. */
+  mem(op: number, align: number, offset: number): this { this.bytes.push(op); uleb(this.bytes, align); uleb(this.bytes, offset); return this; }
+  block(kind: number): this { this.bytes.push(kind, VOID); return this; }
+  br(op: number, depth: number): this { this.bytes.push(op); uleb(this.bytes, depth); return this; }
+  brTable(targets: readonly number[], fallback: number): this {
+    this.bytes.push(OP.brTable); uleb(this.bytes, targets.length);
+    for (const t of targets) uleb(this.bytes, t);
+    uleb(this.bytes, fallback);
+    return this;
+  }
+}
+
+function section(out: number[], id: number, body: number[]): void {
+  out.push(id); uleb(out, body.length); out.push(...body);
+}
+
+function name(out: number[], s: string): void {
+  uleb(out, s.length);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+}
+
+/** A module importing env.memory and exporting `extract` with the given body. */
+function moduleOf(localCount: number, body: Code): Uint8Array<ArrayBuffer> {
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  section(out, 1, [1, 0x60, 4, I32, I32, I32, I32, 1, I32]);
+  const imports: number[] = [1];
+  name(imports, 'env'); name(imports, 'memory'); imports.push(0x02, 0x00, 0x00);
+  section(out, 2, imports);
+  section(out, 3, [1, 0]);
+  const exports: number[] = [1];
+  name(exports, 'extract'); exports.push(0x00, 0x00);
+  section(out, 7, exports);
+  const fn: number[] = [1];
+  uleb(fn, localCount); fn.push(I32);
+  fn.push(...body.bytes, OP.end);
+  const code: number[] = [1];
+  uleb(code, fn.length); code.push(...fn);
+  section(out, 10, code);
+  return Uint8Array.from(out);
+}
+
+// ---- the generator -------------------------------------------------------------------------------
+
+// Attribute types dispatch through a br_table when the largest is below this (a small module:
+// browsers refuse to compile modules over 4 KB synchronously), else through an if-chain.
+const BR_TABLE_LIMIT = 512;
+
+/**
+ * The module for one plan: message type `type`, family header of `hdrSize` bytes. The bytes are
+ * deterministic in the plan (callers may cache the compiled module by plan).
+ */
+export function extractorModuleBytes(type: number, hdrSize: number, plan: readonly FieldPlan[]): Uint8Array<ArrayBuffer> {
+  // params
+  const INPUT = 0, LEN = 1, ROW0 = 2, CTL = 3;
+  // locals
+  let n = 4;
+  const OFF = n++, REM = n++, MLEN = n++, MSG = n++, END = n++, AT = n++, A = n++, ALEN = n++, RAW = n++, PRESENT = n++, ROW = n++, R4 = n++, R16 = n++, X = n++, PRESENT_COL = n++;
+  const colLocal = plan.map(() => n++);
+  const c = new Code();
+
+  const fail = (offsetLocal: number, reason: number): void => {
+    c.get(CTL).get(offsetLocal).mem(OP.i32Store, 2, 0);
+    c.get(CTL).i32(reason).mem(OP.i32Store, 2, 4);
+    c.i32(-1).op(OP.return);
+  };
+  /** Pushes the address of this row's slot in column i. */
+  const slot = (i: number): void => { c.get(colLocal[i]!).get(wideKind(plan[i]!.kind) ? R16 : R4).op(OP.i32Add); };
+  const bswap32 = (): void => { // x on the stack (in X): (rotl(x, 8) & 0x00ff00ff) | (rotr(x, 8) & 0xff00ff00)
+    c.tee(X).i32(8).op(OP.i32Rotl).i32(0x00ff00ff).op(OP.i32And);
+    c.get(X).i32(8).op(OP.i32Rotr).i32(0xff00ff00 | 0).op(OP.i32And).op(OP.i32Or);
+  };
+  const bswap16 = (): void => { // a zero-extended u16 on the stack
+    c.tee(X).i32(8).op(OP.i32ShrU).get(X).i32(8).op(OP.i32Shl).i32(0xff00).op(OP.i32And).op(OP.i32Or);
+  };
+  /** Stores a value of `kind` read at `src` + `offset` into this row of column i. */
+  const storeFrom = (i: number, kind: Kind, src: number, offset: number): void => {
+    if (kind === KIND.ipv6) {
+      slot(i); c.get(src).mem(OP.i64Load, 0, offset).mem(OP.i64Store, 0, 0);
+      slot(i); c.get(src).mem(OP.i64Load, 0, offset + 8).mem(OP.i64Store, 0, 8);
+      return;
+    }
+    slot(i);
+    if (kind === KIND.flag) c.i32(1);
+    else {
+      c.get(src);
+      switch (kind) {
+        case KIND.u8: c.mem(OP.i32Load8u, 0, offset); break;
+        case KIND.s8: c.mem(OP.i32Load8s, 0, offset); break;
+        case KIND.u16: c.mem(OP.i32Load16u, 0, offset); break;
+        case KIND.s16: c.mem(OP.i32Load16s, 0, offset); break;
+        case KIND.u16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); break;
+        case KIND.ipv4: case KIND.u32be: c.mem(OP.i32Load, 0, offset); bswap32(); break;
+        default: c.mem(OP.i32Load, 0, offset); // u32, s32, the 4 bytes of an IPv4 `ip`
+      }
+    }
+    c.mem(OP.i32Store, 0, 0);
+  };
+
+  // column addresses from ctl, once per call
+  c.get(CTL).mem(OP.i32Load, 2, 8).set(PRESENT_COL);
+  plan.forEach((_, i) => { c.get(CTL).mem(OP.i32Load, 2, (CTL_COLUMNS + i) * 4).set(colLocal[i]!); });
+  c.get(ROW0).set(ROW);
+
+  const headers = plan.map((f, i) => ({ f, i })).filter((e) => e.f.source === 'header');
+  const attrs = plan.map((f, i) => ({ f, i })).filter((e) => e.f.source === 'attr');
+  const headerBits = headers.reduce((m, e) => (m | e.f.bit) >>> 0, 0);
+  // the first column of each attribute type is the one filled (as in the JS loop)
+  const byType = new Map<number, { f: FieldPlan; i: number }>();
+  for (const e of attrs) if (!byType.has(e.f.at)) byType.set(e.f.at, e);
+  const cases = [...byType.values()].sort((a, b) => a.f.at - b.f.at);
+
+  /** The store of one attribute into its column (the message's first of that type only). */
+  const attrCase = (e: { f: FieldPlan; i: number }): void => {
+    const { f, i } = e;
+    c.get(PRESENT).i32(f.bit | 0).op(OP.i32And).op(OP.i32Eqz).block(OP.if);
+    if (f.kind === KIND.ip) {
+      // 4 bytes: the IPv4 address in the (zeroed) 16-byte slot; 16 bytes: the IPv6 address
+      c.get(ALEN).i32(8).op(OP.i32Eq).block(OP.if);
+      storeFrom(i, KIND.u32, A, 4);
+      c.op(OP.else);
+      c.get(ALEN).i32(20).op(OP.i32Ne).block(OP.if); fail(AT, FAIL.attrBadSize); c.op(OP.end);
+      storeFrom(i, KIND.ipv6, A, 4);
+      c.op(OP.end);
+    } else {
+      c.get(ALEN).i32(4 + PAYLOAD[f.kind]).op(OP.i32Ne).block(OP.if); fail(AT, FAIL.attrBadSize); c.op(OP.end);
+      if (f.kind === KIND.u16 || f.kind === KIND.u32) {
+        // NLA_F_NET_BYTEORDER: big-endian whatever the declaration says
+        c.get(RAW).i32(0x4000).op(OP.i32And).block(OP.if);
+        storeFrom(i, f.kind === KIND.u16 ? KIND.u16be : KIND.u32be, A, 4);
+        c.op(OP.else);
+        storeFrom(i, f.kind, A, 4);
+        c.op(OP.end);
+      } else storeFrom(i, f.kind, A, 4);
+    }
+    c.get(PRESENT).i32(f.bit | 0).op(OP.i32Or).set(PRESENT);
+    c.op(OP.end);
+  };
+
+  c.block(OP.block); // $done
+  c.block(OP.loop); //   $messages
+  c.get(OFF).get(LEN).op(OP.i32GeU).br(OP.brIf, 1);
+  c.get(LEN).get(OFF).op(OP.i32Sub).tee(REM).i32(16).op(OP.i32LtU).block(OP.if); fail(OFF, FAIL.messageTruncated); c.op(OP.end);
+  c.get(INPUT).get(OFF).op(OP.i32Add).tee(MSG).mem(OP.i32Load, 0, 0).tee(MLEN).i32(16).op(OP.i32LtU);
+  c.get(MLEN).get(REM).op(OP.i32GtU).op(OP.i32Or).block(OP.if); fail(OFF, FAIL.messageBadLength); c.op(OP.end);
+  c.get(MSG).mem(OP.i32Load16u, 0, 4).i32(type).op(OP.i32Eq).block(OP.if);
+  {
+    if (hdrSize > 0) {
+      c.get(MLEN).i32(16).op(OP.i32Sub).i32(hdrSize).op(OP.i32LtU).block(OP.if); fail(OFF, FAIL.messageShortForHeader); c.op(OP.end);
+    }
+    c.get(ROW).i32(2).op(OP.i32Shl).set(R4);
+    c.get(ROW).i32(4).op(OP.i32Shl).set(R16);
+    for (const { f, i } of headers) storeFrom(i, f.kind, MSG, 16 + f.at);
+    // attribute columns the message lacks read 0
+    for (const { f, i } of attrs) {
+      if (wideKind(f.kind)) { slot(i); c.i64zero().mem(OP.i64Store, 0, 0); slot(i); c.i64zero().mem(OP.i64Store, 0, 8); }
+      else { slot(i); c.i32(0).mem(OP.i32Store, 0, 0); }
+    }
+    c.i32(headerBits | 0).set(PRESENT);
+    // the attributes are checked even when no column wants one (the same DecodeErrors)
+    {
+      c.get(OFF).i32(16 + hdrSize).op(OP.i32Add).set(AT);
+      c.get(OFF).get(MLEN).op(OP.i32Add).set(END);
+      c.block(OP.block); // $attrsDone
+      c.block(OP.loop); //   $attrs
+      c.get(AT).get(END).op(OP.i32GeU).br(OP.brIf, 1);
+      c.get(END).get(AT).op(OP.i32Sub).i32(4).op(OP.i32LtU).block(OP.if); fail(AT, FAIL.attrTruncated); c.op(OP.end);
+      c.get(INPUT).get(AT).op(OP.i32Add).tee(A).mem(OP.i32Load16u, 0, 0).tee(ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(AT, FAIL.attrBadLength); c.op(OP.end);
+      c.get(ALEN).get(END).get(AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(AT, FAIL.attrTruncated); c.op(OP.end);
+      c.get(A).mem(OP.i32Load16u, 0, 2).set(RAW);
+      const maxType = cases.length ? cases[cases.length - 1]!.f.at : 0;
+      if (cases.length === 0) { /* checks only */ } else if (maxType < BR_TABLE_LIMIT) {
+        // block $skip { block $case[k-1] ... { block $case0 { br_table } body0 br $skip } ... }
+        c.block(OP.block);
+        for (let k = 0; k < cases.length; k++) c.block(OP.block);
+        const targets: number[] = new Array<number>(maxType + 1).fill(cases.length);
+        cases.forEach((e, k) => { targets[e.f.at] = k; });
+        c.get(RAW).i32(0x3fff).op(OP.i32And).brTable(targets, cases.length);
+        cases.forEach((e, k) => {
+          c.op(OP.end); // $case k
+          attrCase(e);
+          if (k < cases.length - 1) c.br(OP.br, cases.length - 1 - k);
+        });
+        c.op(OP.end); // $skip
+      } else {
+        for (const e of cases) {
+          c.get(RAW).i32(0x3fff).op(OP.i32And).i32(e.f.at).op(OP.i32Eq).block(OP.if);
+          attrCase(e);
+          c.op(OP.else);
+        }
+        for (let k = 0; k < cases.length; k++) c.op(OP.end);
+      }
+      c.get(AT).get(ALEN).i32(3).op(OP.i32Add).i32(-4).op(OP.i32And).op(OP.i32Add).set(AT);
+      c.br(OP.br, 0);
+      c.op(OP.end, OP.end);
+    }
+    c.get(PRESENT_COL).get(R4).op(OP.i32Add).get(PRESENT).mem(OP.i32Store, 0, 0);
+    c.get(ROW).i32(1).op(OP.i32Add).set(ROW);
+  }
+  c.op(OP.end);
+  c.get(OFF).get(MLEN).i32(3).op(OP.i32Add).i32(-4).op(OP.i32And).op(OP.i32Add).set(OFF);
+  c.br(OP.br, 0);
+  c.op(OP.end, OP.end);
+  c.get(ROW).get(ROW0).op(OP.i32Sub);
+  return moduleOf(n - 4, c);
+}
