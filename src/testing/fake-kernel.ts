@@ -6,11 +6,12 @@ import type { Encodable } from '../core/attr.js';
 import { NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, align4, protocolNumber, type ProtocolName } from '../core/constants.js';
 import { dataView, type MessageHeader } from '../core/header.js';
 import { NetlinkSocket, encodeToBytes, type NetlinkSocketOptions } from '../socket/netlink-socket.js';
-import { RecvInfo, type NativeBinding, type PollCallback, type Poller } from '../socket/native.js';
+import { RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type PollCallback, type Poller } from '../socket/native.js';
 import { readPcap } from '../pcap/pcap.js';
 
 const EAGAIN = 11;
 const ENOBUFS = 105;
+const ETIMEDOUT = 110;
 const NLMSGERR_ATTR_MSG = 1;
 const NLMSGERR_ATTR_OFFS = 2;
 
@@ -51,6 +52,7 @@ export interface FakeKernel {
   overrun(): void;
 }
 
+/** The socket's options (`readAhead: true` reads dumps ahead as the real addon does; default off). */
 export interface FakeSocketOptions extends Omit<NetlinkSocketOptions, 'binding' | 'protocol' | 'netns'> {
   protocol?: ProtocolName | number;
   /** The port id the fake kernel assigns (default 4242). */
@@ -139,7 +141,21 @@ export function fakeSocket(handler: FakeHandler, opts: FakeSocketOptions = {}): 
       return n;
     },
     recvAsync: () => { throw new Error('fake kernel: recvAsync is not supported'); },
-    recvBatchAsync: () => { throw new Error('fake kernel: recvBatchAsync is not supported'); },
+    // As the addon's thread-pool job, a turn of the event loop later: the first slot reports
+    // -ETIMEDOUT when nothing is queued (timeouts are not waited for), the next ones end at EAGAIN.
+    recvBatchAsync: (fd, buf, offset, slotSize, nslots, _timeoutMs, info, results, callback) => {
+      setImmediate(() => {
+        let count = 0;
+        while (count < nslots) {
+          const n = binding.recvInto(fd, buf, offset + count * slotSize, slotSize, info.subarray(count * RECV_INFO_LENGTH, (count + 1) * RECV_INFO_LENGTH));
+          if (n === -EAGAIN) break;
+          if (n < 0 && count === 0) { callback(n); return; }
+          results[count++] = n;
+          if (n < 0) break;
+        }
+        callback(count > 0 ? count : -ETIMEDOUT);
+      });
+    },
     close: () => undefined,
     Poller: FakePoller,
     SOL_NETLINK: 270,
