@@ -142,6 +142,21 @@ function decodeRange(bytes: Uint8Array, options: DecodeOptions, from: number, ma
   });
 }
 
+/**
+ * appendViews() of bytes the walker has already indexed (a datagram as NetlinkSocket.dumpRaw
+ * hands it over, index included): the bytes are not walked again. Messages of the index past
+ * the end of `bytes` are left out.
+ */
+export function appendViewsIndexed(list: MessageViews, bytes: Uint8Array, index: WalkIndex): void {
+  if (!index.ok && index.errorOffset < bytes.length) throw new DecodeError(STATUS_REASON[index.status] ?? 'unsupported', index.errorOffset, index.statusText);
+  const add = list.addBuffer(bytes);
+  for (let i = 0; i < index.messageCount; i++) {
+    const off = index.msgOffset(i);
+    if (off >= bytes.length) break;
+    add(off);
+  }
+}
+
 /** What decodeEach() hands over for every data message: no message object is made. */
 export type EachMessage = (def: MessageDef, header: Record<string, unknown> | undefined, attrs: Record<string, unknown> | undefined, type: number, flags: number) => void;
 

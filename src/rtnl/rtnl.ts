@@ -16,7 +16,7 @@ import { ipv4At, ROUTE_CHANGE_WIRE, RouteWire, type RouteChangeOp } from './rout
 import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import { MessageViews, type MessageView } from '../schema/view.js';
-import { appendViews, decodeEach, decodeEachIndexed, decodeViews } from '../decode.js';
+import { appendViewsIndexed, decodeEach, decodeEachIndexed } from '../decode.js';
 import type { WalkIndex } from '../walk/index.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
@@ -623,7 +623,7 @@ export class Rtnl implements AsyncDisposable {
   async *routeViewStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<MessageView> {
     const { fixed, attrs } = await this.routeQuery(filter);
     try {
-      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => decodeViews(chunk.slice()), call)) yield* batch;
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk, index) => { const list = new MessageViews(compileFamily(rtnetlink)); appendViewsIndexed(list, chunk.slice(), index); return list; }, call)) yield* batch;
     } catch (e) {
       if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }
@@ -636,7 +636,7 @@ export class Rtnl implements AsyncDisposable {
     const out = new MessageViews(compileFamily(rtnetlink));
     try {
       // each datagram is copied once; the list keeps the copies and one offset per route
-      await this.socket.dumpRaw(msg, (chunk) => appendViews(out, chunk.slice()), socketCall(call));
+      await this.socket.dumpRaw(msg, (chunk, index) => appendViewsIndexed(out, chunk.slice(), index), socketCall(call));
     } catch (e) {
       if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }
