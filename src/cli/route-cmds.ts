@@ -467,12 +467,20 @@ async function streamRoutesJson(ctx: CliContext, rt: Rtnl, t: number | 'all' | '
   };
   const json = R.routesJsonText(opts, ctx.pretty);
   const f = family ?? (t === 'all' ? undefined : 4);
-  for await (const r of rt.routeStream(f === undefined ? { table: t } : { table: t, family: f })) {
-    json.add(r);
-    if (json.length >= 1 << 16) ctx.io.stdout(json.take());
+  for await (const batch of rt.routeBatchStream(f === undefined ? { table: t } : { table: t, family: f })) {
+    for (let i = 0; i < batch.length; i++) {
+      json.add(batch[i]!);
+      if (json.length >= 1 << 16) writeOut(ctx, json);
+    }
   }
   ctx.io.stdout(json.end() + '\n');
   return 0;
+}
+
+/** A chunk of JSON text out: as bytes where the output takes them (no string decoded to be encoded again). */
+function writeOut(ctx: CliContext, json: R.JsonTextList<Route>): void {
+  if (ctx.io.stdoutBytes) ctx.io.stdoutBytes(json.takeBytes());
+  else ctx.io.stdout(json.take());
 }
 
 /** ip -j's route list of routes read whole (under selectors): written as text, as the stream writes it. */

@@ -44,10 +44,11 @@ export class JsonTextWriter {
   /** A value was written at this level: the next one is preceded by a comma. */
   private comma = false;
   private depth = 1;
-  private readonly stack: Frame[] = [];
-  /** The innermost open container (the stack's last). */
+  /** How many containers are open (frames[0..open-1], the innermost last). */
+  private openCount = 0;
+  /** The innermost open container. */
   private top: Frame | undefined = undefined;
-  /** Reused frames, one a depth. */
+  /** The open containers' frames, reused: one a depth. */
   private readonly frames: Frame[] = [];
   private readonly keys = new Map<string, KeyEntry>();
   private objects = 0;
@@ -68,6 +69,13 @@ export class JsonTextWriter {
     const s = fromUtf8.decode(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return s;
+  }
+  /** The UTF-8 bytes written so far, the caller's to keep (the writer goes on in a new buffer). */
+  takeBytes(): Uint8Array {
+    const b = this.buf.subarray(0, this.pos);
+    this.buf = new Uint8Array(this.buf.length);
+    this.pos = 0;
+    return b;
   }
   /** Bytes written and not yet taken. */
   get length(): number {
@@ -90,7 +98,7 @@ export class JsonTextWriter {
   restore(m: JsonTextMark): void {
     this.pos = m.pos;
     this.comma = m.comma;
-    this.stack.length = 0;
+    this.openCount = 0;
     this.top = undefined;
     this.depth = 1;
     this.dropped = 0;
@@ -216,12 +224,11 @@ export class JsonTextWriter {
   }
 
   private push(kind: Kind): void {
-    const d = this.stack.length;
+    const d = this.openCount++;
     let f = this.frames[d];
     if (f === undefined) { f = { kind, id: 0 }; this.frames[d] = f; }
     f.kind = kind;
     f.id = ++this.objects;
-    this.stack.push(f);
     this.top = f;
     this.depth++;
     this.comma = false;
@@ -234,11 +241,10 @@ export class JsonTextWriter {
     if (!this.begin(key, true)) {
       // the object path makes this container but attaches it nowhere: its contents are lost
       this.dropped++;
-      const d = this.stack.length;
+      const d = this.openCount++;
       let f = this.frames[d];
       if (f === undefined) { f = { kind: Kind.Dropped, id: 0 }; this.frames[d] = f; }
       f.kind = Kind.Dropped;
-      this.stack.push(f);
       this.top = f;
       return;
     }
@@ -247,14 +253,14 @@ export class JsonTextWriter {
 
   /** Closes what a value left open (the object path's objects are complete whether closed or not). */
   closeAll(): void {
-    while (this.stack.length) this.close();
+    while (this.openCount) this.close();
   }
 
   /** Closes the innermost container (whatever open call made it, as the object path pops its stack). */
   close(): void {
-    const f = this.stack.pop();
+    const f = this.top;
     if (f === undefined) return;
-    this.top = this.stack[this.stack.length - 1];
+    this.top = --this.openCount ? this.frames[this.openCount - 1] : undefined;
     if (f.kind === Kind.Dropped) { this.dropped--; return; }
     this.depth--;
     if (f.kind === Kind.Array) {

@@ -110,13 +110,17 @@ export class JsonTextList<T> {
     w.restore(m);
     for (const v of print(true, (p) => this.printItem(p, item)).out) w.value(null, v);
   }
-  /** Characters written and not yet taken. */
+  /** Bytes (UTF-8) written and not yet taken. */
   get length(): number {
     return this.writer.length;
   }
   /** The text written so far. */
   take(): string {
     return this.writer.take();
+  }
+  /** The text written so far as UTF-8, the caller's to keep (to write out without a string in between). */
+  takeBytes(): Uint8Array {
+    return this.writer.takeBytes();
   }
   /** The rest of the text, with the array's closing bracket. */
   end(): string {
