@@ -23,12 +23,6 @@ interface KeyEntry {
   lastObject: number;
 }
 
-/** Where a top-level value began, to take it back (see `conflict`). */
-export interface JsonTextMark {
-  readonly pos: number;
-  readonly comma: boolean;
-}
-
 const QUOTE = 0x22, COMMA = 0x2c, SPACE = 0x20, NEWLINE = 0x0a;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -90,14 +84,17 @@ export class JsonTextWriter {
     return this.take();
   }
 
-  /** Where the next top-level value begins (only between top-level values, before take()). */
-  mark(): JsonTextMark {
-    return { pos: this.pos, comma: this.comma };
+  private markPos = 0;
+  private markComma = false;
+  /** Remembers where the next top-level value begins (only between top-level values, before any take). */
+  mark(): void {
+    this.markPos = this.pos;
+    this.markComma = this.comma;
   }
-  /** Drops what was written since `m` (a top-level mark) and clears `conflict`. */
-  restore(m: JsonTextMark): void {
-    this.pos = m.pos;
-    this.comma = m.comma;
+  /** Drops what was written since the mark and clears `conflict`. */
+  restore(): void {
+    this.pos = this.markPos;
+    this.comma = this.markComma;
     this.openCount = 0;
     this.top = undefined;
     this.depth = 1;

@@ -102,13 +102,14 @@ export class JsonTextList<T> {
   }
   add(item: T): void {
     const w = this.writer;
-    const m = w.mark();
+    w.mark();
     this.printItem(this.printer, item);
     w.closeAll();
     if (!w.conflict) return;
     // a key given twice (rare): the object path's objects, written as text
-    w.restore(m);
+    w.restore();
     for (const v of print(true, (p) => this.printItem(p, item)).out) w.value(null, v);
+    w.conflict = false; // (index-like keys flag it again, but objects list those in their order)
   }
   /** Bytes (UTF-8) written and not yet taken. */
   get length(): number {
