@@ -1,11 +1,11 @@
 // The JSON text writer (ip -j written as it goes, iproute2's json_writer) against the object path
 // it replaces (objects rendered, then ipJson()): the same bytes, compact and -p, for a real dump of
-// varied routes under every option, and for the Printer calls a renderer can make (repeated and
+// varied routes (and neighbours) under every option, and for the Printer calls a renderer can make (repeated and
 // index-like keys, undefined values, keyless values in objects, containers left open, escapes).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { renderRoutes, routesJsonText, type IpRenderOptions } from '../src/rtnl/render/index.js';
+import { neighboursJsonText, renderNeighbours, renderRoutes, routesJsonText, type IpRenderOptions } from '../src/rtnl/render/index.js';
 import { JsonTextList, print, type Printer } from '../src/rtnl/render/printer.js';
 import type { Route } from '../src/rtnl/types.js';
 import { ipJson } from '../src/cli/format.js';
@@ -81,6 +81,9 @@ const ROUTES: string[] = [
   'route add 2001:db8:b::/48 dev d0 metric 512 pref high table 100', 'route add unreachable 2001:db8:c::/48', 'route add 2001:db8:d::/48 via 2001:db8:1::2 expires 300',
   'nexthop add id 1 via 10.0.0.254 dev v0', 'nexthop add id 2 via 10.4.0.254 dev d0', 'nexthop add id 3 blackhole', 'nexthop add id 10 group 1/2,3',
   'route add 10.16.0.0/16 nhid 10', 'route add 10.17.0.0/16 nhid 1 proto bird',
+  'neigh add 10.0.0.254 lladdr 02:00:00:00:01:fe dev v0', 'neigh add 10.0.0.253 lladdr 02:00:00:00:01:fd dev v0 nud reachable',
+  'neigh add 10.4.0.254 lladdr 02:00:00:00:02:fe dev d0 nud stale router', 'neigh add 2001:db8:1::2 lladdr 02:00:00:00:01:02 dev v0 router', 'neigh add 10.0.0.9 lladdr 02:00:00:00:01:09 dev v0 nud noarp',
+  'neigh add proxy 10.0.0.100 dev v0',
 ];
 /** Encapsulations this kernel may not have (each tried alone): ip's encap ip puts `dst` twice in a route. */
 const OPTIONAL_ROUTES: string[] = [
@@ -121,6 +124,15 @@ test('a real dump of varied routes: the object path\'s bytes under every option,
         for (const r of routes) { list.add(r); if (list.length > 512) text += list.take(); }
         text += list.end();
         assert.is(text, objects, `${what}${pretty ? ' -p' : ''}`);
+      }
+    }
+    const neighs = await rt.neighbours();
+    assert.ok(neighs.length >= 4, `${neighs.length} neighbours`);
+    for (const o of [{}, { stats: 1 }, { allStates: true }, { filtered: { dev: true } }, { family: 6 }] as IpRenderOptions[]) {
+      for (const pretty of [false, true]) {
+        const list = neighboursJsonText(links, { ifnames, ...o }, pretty);
+        for (const n of neighs) list.add(n);
+        assert.is(list.end(), ipJson(renderNeighbours(links, neighs, { ifnames, ...o }), pretty), `neighbours ${JSON.stringify(o)}${pretty ? ' -p' : ''}`);
       }
     }
     console.log(`  ${all.length} routes (${shapes.size} attribute sets, encaps: ${encaps.map((e) => e.split(' ')[4]).join(' ') || 'none'}), ${sets.length * 2} option sets`);

@@ -349,7 +349,8 @@ async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<numb
   if (devIndex !== undefined) ns = ns.filter((n) => n.header.ifindex === devIndex);
   const o = { ...opts, ...(s.stateGiven ? { allStates: true } : {}), filtered: { dev: devIndex !== undefined } };
   ns = ns.filter((n) => neighMatches(n, s));
-  return emit(ctx, R.renderNeighbours(links, ns, o), () => R.renderNeighboursText(links, ns, o));
+  if (ctx.json) return emitJsonText(ctx, R.neighboursJsonText(links, o, ctx.pretty), ns);
+  return emit(ctx, [], () => R.renderNeighboursText(links, ns, o));
 }
 
 const RTM_F_CLONED = 0x200;
@@ -483,12 +484,15 @@ function writeOut(ctx: CliContext, json: R.JsonTextList<Route>): void {
   else ctx.io.stdout(json.take());
 }
 
-/** ip -j's route list of routes read whole (under selectors): written as text, as the stream writes it. */
-function emitRoutesJson(ctx: CliContext, routes: readonly Route[], o: R.IpRenderOptions): number {
-  const json = R.routesJsonText(o, ctx.pretty);
-  for (const r of routes) json.add(r);
+/** ip -j's list of objects read whole, written as text as the stream writes it. */
+function emitJsonText<T>(ctx: CliContext, json: R.JsonTextList<T>, items: readonly T[]): number {
+  for (const x of items) json.add(x);
   ctx.io.stdout(json.end() + '\n');
   return 0;
+}
+/** ip -j's route list of routes read whole (under selectors). */
+function emitRoutesJson(ctx: CliContext, routes: readonly Route[], o: R.IpRenderOptions): number {
+  return emitJsonText(ctx, R.routesJsonText(o, ctx.pretty), routes);
 }
 
 export type { RtObject };
