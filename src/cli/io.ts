@@ -1,6 +1,8 @@
 // What a CLI command needs from its surroundings (so tests can run commands in-process).
 export interface CliIO {
   stdout(s: string): void;
+  /** Bytes (UTF-8 text) for stdout, which it may keep (large output written without a string in between); stdout() when absent. */
+  stdoutBytes?(b: Uint8Array): void;
   stderr(s: string): void;
   /** Reads all of standard input. */
   readStdin(): Promise<Uint8Array>;
@@ -30,13 +32,14 @@ function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 let pipesWatched = false;
-function write(stream: NodeJS.WriteStream, s: string): void {
+function write(stream: NodeJS.WriteStream, s: string | Uint8Array): void {
   if (!pipesWatched) { pipesWatched = true; exitOnClosedPipe(process.stdout); exitOnClosedPipe(process.stderr); }
   stream.write(s);
 }
 
 export const processIO: CliIO = {
   stdout: (s) => write(process.stdout, s),
+  stdoutBytes: (b) => write(process.stdout, b),
   stderr: (s) => write(process.stderr, s),
   readStdin: async () => {
     const chunks: Buffer[] = [];

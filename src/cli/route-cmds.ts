@@ -6,7 +6,7 @@ import { errnoText } from '../core/errno.js';
 import type { Address, Link, Neighbour, Route, RtObject, Rule } from '../rtnl/types.js';
 import * as R from '../rtnl/render/index.js';
 import type { CliContext } from './context.js';
-import { ipJson, toJsonValue } from './format.js';
+import { ipJson } from './format.js';
 import { toRtObject } from '../rtnl/rtnl.js';
 import { IpExit, UsageError } from './io.js';
 import { usageExit } from './ip-usage.js';
@@ -291,7 +291,7 @@ async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> 
   if (s.cache) return showRouteCache(s, rt, ctx, tableSel);
   const plain = Object.keys(s).every((k) => k === 'table');
   // Large routing tables: stream the JSON, with only the link names read first (cheap).
-  if (ctx.json && !ctx.pretty && !ctx.details && !ctx.stats && !ctx.numeric && !ctx.capture && plain) {
+  if (ctx.json && !ctx.capture && plain) {
     return streamRoutesJson(ctx, rt, tableSel, ctx.family);
   }
   const oif = s.dev === undefined ? undefined : await existingDevice(rt, s.dev, 'cannot-find');
@@ -305,7 +305,8 @@ async function showRoutes(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> 
   // ip's dev filter compares RTA_OIF: a multipath route (no RTA_OIF) is not listed under it.
   const routes = found.filter((r) => routeMatches(r, s, oif, iif));
   const o = { ...opts, table: tableSel, filtered: routeFiltered(s), ...(ctx.details ? { nexthops: await rt.nexthops() } : {}) };
-  return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
+  if (ctx.json) return emitRoutesJson(ctx, routes, o);
+  return emit(ctx, [], () => R.renderRoutesText(routes, o));
 }
 
 /**
@@ -329,7 +330,8 @@ async function showRouteCache(s: RouteSelector, rt: Rtnl, ctx: CliContext, table
   const routes = found.filter((r) => (r.header.flags & RTM_F_CLONED) !== 0 && (!table || (r.attrs.table ?? r.header.table) === table) && routeMatches(r, s, oif, iif));
   const links = await rt.links();
   const o = { ...renderOpts(ctx, links), table: tableSel, cache: true, filtered: routeFiltered(s) };
-  return emit(ctx, R.renderRoutes(routes, o), () => R.renderRoutesText(routes, o));
+  if (ctx.json) return emitRoutesJson(ctx, routes, o);
+  return emit(ctx, [], () => R.renderRoutesText(routes, o));
 }
 
 /** A neighbour dump with ndm_flags set (NTF_PROXY: the proxy entries, which a plain dump leaves out). */
@@ -347,7 +349,8 @@ async function showNeighbours(w: Words, rt: Rtnl, ctx: CliContext): Promise<numb
   if (devIndex !== undefined) ns = ns.filter((n) => n.header.ifindex === devIndex);
   const o = { ...opts, ...(s.stateGiven ? { allStates: true } : {}), filtered: { dev: devIndex !== undefined } };
   ns = ns.filter((n) => neighMatches(n, s));
-  return emit(ctx, R.renderNeighbours(links, ns, o), () => R.renderNeighboursText(links, ns, o));
+  if (ctx.json) return emitJsonText(ctx, R.neighboursJsonText(links, o, ctx.pretty), ns);
+  return emit(ctx, [], () => R.renderNeighboursText(links, ns, o));
 }
 
 const RTM_F_CLONED = 0x200;
@@ -452,35 +455,44 @@ async function nexthopGet(w: Words, rt: Rtnl, ctx: CliContext): Promise<number> 
 }
 
 /**
- * `-j route show` for any table size: JSON is written as the dump is decoded (flat memory), by
- * the fast path; routes it does not model go through the full renderer.
- */
-/**
- * `-j route show` for tables of any size: routes are decoded (by the one engine) and rendered one
- * at a time as the dump arrives, so memory stays flat; only the link names are read first.
+ * `-j route show` for tables of any size: routes are decoded (by the one engine) and written as
+ * JSON text one at a time as the dump arrives (iproute2's json_writer), flushed in chunks of
+ * 64 KiB, so memory stays flat; only the link names (and with -d the nexthops) are read first.
  */
 async function streamRoutesJson(ctx: CliContext, rt: Rtnl, t: number | 'all' | 'main', family: Family | undefined): Promise<number> {
   const names = new Map<number, string>();
   for (const l of await rt.links()) if (l.attrs.ifname !== undefined) names.set(l.header.index, l.attrs.ifname);
-  const renderOpts: R.IpRenderOptions = { ifnames: names, table: t };
-  const filter = { table: t, family: family ?? (t === 'all' ? undefined : 4) } as const;
-  let first = true;
-  let pending = '[';
-  // rendered a batch at a time: the renderer's name tables (one entry per link) are made once per
-  // batch, not once per route, so thousands of links do not multiply the cost of each route
-  let batch: Route[] = [];
-  const flush = (): void => {
-    for (const x of R.renderRoutes(batch, renderOpts)) { pending += (first ? '' : ',') + JSON.stringify(toJsonValue(x)); first = false; }
-    batch = [];
-    if (pending.length > 1 << 16) { ctx.io.stdout(pending); pending = ''; }
+  const opts: R.IpRenderOptions = {
+    details: ctx.details, stats: ctx.stats, numeric: ctx.numeric, ifnames: names, table: t,
+    ...(ctx.details ? { nexthops: await rt.nexthops() } : {}),
   };
-  for await (const r of rt.routeStream(filter.family === undefined ? { table: t } : { table: t, family: filter.family })) {
-    batch.push(r);
-    if (batch.length === 1024) flush();
+  const json = R.routesJsonText(opts, ctx.pretty);
+  const f = family ?? (t === 'all' ? undefined : 4);
+  for await (const batch of rt.routeBatchStream(f === undefined ? { table: t } : { table: t, family: f })) {
+    for (let i = 0; i < batch.length; i++) {
+      json.add(batch[i]!);
+      if (json.length >= 1 << 16) writeOut(ctx, json);
+    }
   }
-  flush();
-  ctx.io.stdout(pending + ']\n');
+  ctx.io.stdout(json.end() + '\n');
   return 0;
+}
+
+/** A chunk of JSON text out: as bytes where the output takes them (no string decoded to be encoded again). */
+function writeOut(ctx: CliContext, json: R.JsonTextList<Route>): void {
+  if (ctx.io.stdoutBytes) ctx.io.stdoutBytes(json.takeBytes());
+  else ctx.io.stdout(json.take());
+}
+
+/** ip -j's list of objects read whole, written as text as the stream writes it. */
+function emitJsonText<T>(ctx: CliContext, json: R.JsonTextList<T>, items: readonly T[]): number {
+  for (const x of items) json.add(x);
+  ctx.io.stdout(json.end() + '\n');
+  return 0;
+}
+/** ip -j's route list of routes read whole (under selectors). */
+function emitRoutesJson(ctx: CliContext, routes: readonly Route[], o: R.IpRenderOptions): number {
+  return emitJsonText(ctx, R.routesJsonText(o, ctx.pretty), routes);
 }
 
 export type { RtObject };

@@ -590,6 +590,23 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /**
+   * Routes as a stream of arrays, one a datagram read (memory stays flat): for a consumer that
+   * does little a route (a JSON writer), where one async step a route would cost more than it.
+   */
+  async *routeBatchStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route[]> {
+    const { fixed, attrs, keep } = await this.routeQuery(filter);
+    try {
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => { const out: Route[] = []; collectObjects(chunk, out); return out; }, call)) {
+        const kept = batch.filter(keep);
+        if (kept.length) yield kept;
+      }
+    } catch (e) {
+      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return;
+      throw e;
+    }
+  }
+
+  /**
    * Routes as columns: one typed array per chosen field (family-header fields as `header.NAME`,
    * attributes by key), filled by the column extractor (WASM where it loads) as the dump arrives.
    * Rows are every route the kernel sends for the filter's family and table.

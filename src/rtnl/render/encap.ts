@@ -8,9 +8,21 @@ import type { Route } from '../types.js';
 import { enumWord, type Shown } from './context.js';
 import { u, type Printer } from './printer.js';
 
+const RT_FLAG_BITS = RT_FLAG_WORDS.map(([key, word]) => [rtmFlags.values[key], word] as const);
+/** The words of each flags value met, made once (every route of a dump prints its flags). */
+const rtFlagWords = new Map<number, readonly string[]>();
+function flagWords(flags: number): readonly string[] {
+  let words = rtFlagWords.get(flags);
+  if (words === undefined) {
+    words = Object.freeze(RT_FLAG_BITS.filter(([bit]) => flags & bit).map(([, word]) => word));
+    if (rtFlagWords.size < 256) rtFlagWords.set(flags, words);
+  }
+  return words;
+}
+
 /** print_rt_flags(): the words in JSON's `flags`, each followed by a space in text. */
 export function printRtFlags(p: Printer, flags: number): void {
-  const items = RT_FLAG_WORDS.filter(([key]) => flags & rtmFlags.values[key]).map(([, word]) => word);
+  const items = flagWords(flags);
   if (p.json) p.js('flags', items);
   else for (const i of items) p.fp(`${i} `);
 }

@@ -6,8 +6,9 @@
 export type { IpRenderOptions, Shown } from './context.js';
 export { renderLinks, renderLinksText, renderLinkEventText } from './link.js';
 export { renderAddresses, renderAddressesText, renderAddressEvent, renderAddressEventLines, renderAddressEventText } from './address.js';
-export { renderRoutes, renderRoutesText } from './route.js';
-export { renderNeighbours, renderNeighboursText } from './neighbour.js';
+export { renderRoutes, renderRoutesText, routesJsonText } from './route.js';
+export type { JsonTextList } from './printer.js';
+export { renderNeighbours, renderNeighboursText, neighboursJsonText } from './neighbour.js';
 export { renderRules, renderRulesText } from './rule.js';
 export { renderNexthops, renderNexthopsText } from './nexthop.js';
 export { renderNetconf, renderNetconfText } from './netconf.js';

@@ -3,7 +3,7 @@
 import { ntfFlags, nudState, rtProtocol } from '../../families/route/constants.js';
 import type { Link, Neighbour } from '../types.js';
 import { familyWanted, keysOf, llAddr, Names, rtProtoName, type IpRenderOptions, type Shown } from './context.js';
-import { C_IFNAME, C_MAC, familyColor, HZ, print, u, type Printer } from './printer.js';
+import { C_IFNAME, C_MAC, familyColor, HZ, JsonTextList, print, u, type Printer } from './printer.js';
 
 /** ip's NUD_* words: the declaration's names upper-cased, in bit order. */
 const NUD_NAMES = keysOf(nudState.values).map((k) => [nudState.values[k], k.toUpperCase()] as const);
@@ -63,4 +63,10 @@ export function renderNeighbours(links: readonly Shown<Link>[], neighs: readonly
 export function renderNeighboursText(links: readonly Shown<Link>[], neighs: readonly Shown<Neighbour>[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts, links);
   return print(false, (p) => { for (const n of neighs) if (neighShown(n, opts)) printNeigh(p, n, names, opts); }, opts.color).text;
+}
+
+/** `ip -j [-p] neigh show` written as JSON text neighbour by neighbour: the bytes of ipJson(renderNeighbours(...)). */
+export function neighboursJsonText(links: readonly Shown<Link>[], opts: IpRenderOptions = {}, pretty = false): JsonTextList<Shown<Neighbour>> {
+  const names = new Names(opts, links);
+  return new JsonTextList((p, n) => { if (neighShown(n, opts)) printNeigh(p, n, names, opts); }, pretty);
 }

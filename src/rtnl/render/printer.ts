@@ -2,6 +2,7 @@
 // and one walk over an object makes either ip -j's JSON or ip's text, as in iproute2 itself.
 // Also the small formatting helpers every object kind shares (ip's %g, %#x, clock_t timers).
 import { AF_INET, AF_INET6, operstate } from '../../families/route/constants.js';
+import { JsonTextWriter } from './json-text.js';
 
 /** What a print call may carry: a JSON scalar (undefined, for a value the kernel left out, drops out of JSON). */
 export type Scalar = string | number | boolean | null | undefined;
@@ -17,9 +18,14 @@ export class Printer {
   readonly out: unknown[] = [];
   text = '';
   private stack: Array<JsonObject | unknown[]> = [];
-  constructor(readonly json: boolean, readonly color = false) {}
+  /**
+   * @param writer JSON mode writes JSON text into it as it goes (iproute2's json_writer) instead
+   *   of building objects in `out`.
+   */
+  constructor(readonly json: boolean, readonly color = false, private readonly writer?: JsonTextWriter) {}
 
   private put(key: string | null, v: unknown): void {
+    if (this.writer) { this.writer.value(key, v); return; }
     const top = this.stack[this.stack.length - 1];
     if (!top) this.out.push(v);
     else if (Array.isArray(top)) top.push(v);
@@ -38,7 +44,10 @@ export class Printer {
   }
   /** PRINT_JSON only. */
   js(key: string | null, v: Scalar | readonly string[]): void {
-    if (this.json) this.put(key, v);
+    if (!this.json) return;
+    // a list may be shared (print_rt_flags' words): each object built gets its own
+    if (!this.writer && Array.isArray(v)) this.put(key, v.slice());
+    else this.put(key, v);
   }
   /** PRINT_FP only. */
   fp(s: string): void {
@@ -51,21 +60,25 @@ export class Printer {
   }
   open(key: string | null = null): void {
     if (!this.json) return;
+    if (this.writer) { this.writer.open(key, false); return; }
     const o: JsonObject = {};
     this.put(key, o);
     this.stack.push(o);
   }
   close(): void {
-    if (this.json) this.stack.pop();
+    if (!this.json) return;
+    if (this.writer) this.writer.close();
+    else this.stack.pop();
   }
   openArr(key: string | null): void {
     if (!this.json) return;
+    if (this.writer) { this.writer.open(key, true); return; }
     const a: unknown[] = [];
     this.put(key, a);
     this.stack.push(a);
   }
   closeArr(): void {
-    if (this.json) this.stack.pop();
+    this.close();
   }
 }
 
@@ -74,6 +87,46 @@ export function print(json: boolean, fn: (p: Printer) => void, color = false): P
   const p = new Printer(json, color);
   fn(p);
   return p;
+}
+
+/**
+ * ip -j's array of objects written as text as the items come (a dump of any size, flushed by the
+ * caller in chunks): the bytes ipJson() makes of what the object path renders, compact or -p.
+ */
+export class JsonTextList<T> {
+  private readonly writer: JsonTextWriter;
+  private readonly printer: Printer;
+  constructor(private readonly printItem: (p: Printer, item: T) => void, pretty = false) {
+    this.writer = new JsonTextWriter(pretty);
+    this.printer = new Printer(true, false, this.writer);
+  }
+  add(item: T): void {
+    const w = this.writer;
+    w.mark();
+    this.printItem(this.printer, item);
+    w.closeAll();
+    if (!w.conflict) return;
+    // a key given twice (rare): the object path's objects, written as text
+    w.restore();
+    for (const v of print(true, (p) => this.printItem(p, item)).out) w.value(null, v);
+    w.conflict = false; // (index-like keys flag it again, but objects list those in their order)
+  }
+  /** Bytes (UTF-8) written and not yet taken. */
+  get length(): number {
+    return this.writer.length;
+  }
+  /** The text written so far. */
+  take(): string {
+    return this.writer.take();
+  }
+  /** The text written so far as UTF-8, the caller's to keep (to write out without a string in between). */
+  takeBytes(): Uint8Array {
+    return this.writer.takeBytes();
+  }
+  /** The rest of the text, with the array's closing bracket. */
+  end(): string {
+    return this.writer.end();
+  }
 }
 
 // ---- formatting -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import {
 } from './context.js';
 import { printEncap, printRtFlags } from './encap.js';
 import { printNexthop } from './nexthop.js';
-import { C_IFNAME, familyColor, formatG, hex, hexBytes, HZ, print, s32, u, type Printer } from './printer.js';
+import { C_IFNAME, familyColor, formatG, hex, hexBytes, HZ, JsonTextList, print, s32, u, type Printer } from './printer.js';
 
 /** RTA_FLOW / FRA_FLOW realms: "realm TO" or "realms FROM/TO". */
 function printFlow(p: Printer, v: number, opts: IpRenderOptions): void {
@@ -205,4 +205,16 @@ export function renderRoutes(routes: readonly Shown<Route>[], opts: IpRenderOpti
 export function renderRoutesText(routes: readonly Shown<Route>[], opts: IpRenderOptions = {}): string {
   const names = new Names(opts);
   return print(false, (p) => { for (const r of routesShown(routes, opts)) printRoute(p, r, names, opts); }, opts.color).text;
+}
+
+/**
+ * `ip -j [-p] route show` written as JSON text route by route (iproute2's json_writer), for dumps
+ * of any size: the same bytes as ipJson(renderRoutes(routes, opts), pretty).
+ */
+export function routesJsonText(opts: IpRenderOptions = {}, pretty = false): JsonTextList<Shown<Route>> {
+  const names = new Names(opts);
+  const cache = !!opts.cache;
+  return new JsonTextList((p, r) => {
+    if (((r.header.flags & rtmFlags.values.cloned) !== 0) === cache) printRoute(p, r, names, opts);
+  }, pretty);
 }
