@@ -210,4 +210,20 @@ test("usage: ip 6.1's text for OBJECT help and for usage errors (taken from ip n
   } finally { ns.delete(); }
 });
 
+test('route encap ip and ip6: ip\'s text (two spaces before encap; ip6 keys hoplimit and tc), and ip -j\'s values', async () => {
+  const ns = createNetns('encap');
+  try {
+    ns.batch(['link add v0 type veth peer name v1', 'link set v0 up', 'addr add 2001:db8::1/64 dev v0 nodad',
+      'route add 10.9.0.0/16 encap ip id 5 dst 192.0.2.9 ttl 4 tos 1 dev v0',
+      'route add 2001:db8:5::/64 encap ip6 id 7 dst 2001:db8::9 hoplimit 3 tc 2 dev v0']);
+    await compareAll(ns.name, ['route show', '-6 route show 2001:db8:5::/64', 'route show 10.9.0.0/16']);
+    for (const cmd of ['-j route show', '-6 -j route show 2001:db8:5::/64']) {
+      const args = cmd.split(' ');
+      const ours = await nlwire(ns.name, args), theirs = ip(ns.name, args);
+      // ip writes `dst` twice (the route's, then the tunnel's); parsed, the last one stands, as here
+      assert.equal(JSON.parse(ours.out), JSON.parse(theirs.out), cmd);
+    }
+  } finally { ns.delete(); }
+});
+
 test.run();

@@ -40,7 +40,8 @@ function encapAs<T extends keyof EncapFormats>(e: Exclude<EncapValue, Uint8Array
 /** lwt_print_encap(), for the encapsulations tests meet (MPLS, ip/ip6 tunnel keys); others by name. */
 export function printEncap(p: Printer, type: number | undefined, encap: EncapValue): void {
   const t = lwtunnelEncap.values;
-  p.any('encap', 'encap %s ', (type ? enumWord(lwtunnelEncap, type, ENCAP_WORDS) : undefined) ?? 'unknown');
+  // lwt_print_encap()'s format starts with a space: ip's text has two before `encap`
+  p.any('encap', ' encap %s ', (type ? enumWord(lwtunnelEncap, type, ENCAP_WORDS) : undefined) ?? 'unknown');
   if (encap instanceof Uint8Array) return;
   if (type === t.mpls) {
     const dst = encapAs(encap, t.mpls).dst;
@@ -55,16 +56,19 @@ export function printEncap(p: Printer, type: number | undefined, encap: EncapVal
     u(p, 'ttl', 'ttl %s ', encapAs(encap, t.mpls).ttl);
   } else if (type === t.ip) {
     const e = encapAs(encap, t.ip);
-    printTunnelKey(p, e.id, e.src, e.dst, e.ttl, e.tos);
+    printTunnelKey(p, e.id, e.src, e.dst);
+    u(p, 'ttl', 'ttl %s ', e.ttl);
+    u(p, 'tos', 'tos %s ', e.tos);
   } else if (type === t.ip6) {
+    // print_encap_ip6() names them as the attributes do
     const e = encapAs(encap, t.ip6);
-    printTunnelKey(p, e.id, e.src, e.dst, e.hoplimit, e.tc);
+    printTunnelKey(p, e.id, e.src, e.dst);
+    u(p, 'hoplimit', 'hoplimit %s ', e.hoplimit);
+    u(p, 'tc', 'tc %s ', e.tc);
   }
 }
-function printTunnelKey(p: Printer, id: bigint | undefined, src: string | undefined, dst: string | undefined, ttl: number | undefined, tos: number | undefined): void {
+function printTunnelKey(p: Printer, id: bigint | undefined, src: string | undefined, dst: string | undefined): void {
   if (id !== undefined) p.any('id', 'id %s ', Number(id));
   if (src !== undefined) p.any('src', 'src %s ', src);
   if (dst !== undefined) p.any('dst', 'dst %s ', dst);
-  u(p, 'ttl', 'ttl %s ', ttl);
-  u(p, 'tos', 'tos %s ', tos);
 }
