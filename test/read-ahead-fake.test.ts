@@ -9,6 +9,9 @@ import { RawBytes } from '../src/core/attr.js';
 import { MessageBuilder } from '../src/core/message.js';
 import { ack, dump, fakeSocket, reply, type FakeHandler } from '../src/testing/index.js';
 import type { DecodedMessage, MessageFamily } from '../src/schema/family.js';
+import { DecodeError } from '../src/core/errors.js';
+import { Rtnl } from '../src/rtnl/rtnl.js';
+import '../src/families/registry.js';
 
 const RAW: MessageFamily = { name: 'raw', protocol: 0, messages: [] };
 const DUMP = 200, ECHO = 201;
@@ -86,6 +89,41 @@ test('close() while a read-ahead job is out: the dump rejects, nothing hangs', a
   const p = settle(socket.dumpRaw(msg(DUMP), () => { if (++chunks === 3) socket.close(); }).then(() => 'resolved'));
   const outcome = await Promise.race([p, new Promise((r) => setTimeout(() => r('hung'), 2000))]);
   assert.ok(String(outcome).startsWith('rejected'), String(outcome));
+});
+
+test('a raw dump consumer that throws (hostile bytes, or its own failure) rejects its dump, and the socket goes on', async () => {
+  const [a, b] = await both(() => dumpOf(100), async ({ socket }) => {
+    let n = 0;
+    const first = await settle(socket.dumpRaw(msg(DUMP), () => { if (++n === 5) throw new Error('consumer failed'); }).then(() => 'resolved'));
+    const next = await settle(socket.dumpAll(msg(DUMP)).then((r) => r.messages.length));
+    return { first, next };
+  });
+  assert.equal(a, b);
+  assert.equal(a, { first: 'rejected: consumer failed', next: 100 });
+});
+
+test('Rtnl over the fake kernel: a route dump with a malformed attribute rejects with DecodeError; the next dump works', async () => {
+  const route = (bad: boolean): Uint8Array => {
+    // rtmsg (family 2, /24, table main, unicast), then RTA_DST (4 bytes), or one claiming 40
+    const p = new Uint8Array(12 + 8);
+    p.set([2, 24, 0, 0, 254, 4, 0, 1], 0);
+    const v = new DataView(p.buffer);
+    v.setUint16(12, bad ? 40 : 8, true); v.setUint16(14, 1, true); p.set([10, 1, 2, 0], 16);
+    return reply(24, p);
+  };
+  let calls = 0;
+  for (const readAhead of [true, false]) {
+    calls = 0;
+    const { socket } = fakeSocket((req) => (req.header.type === 26 ? dump(Array.from({ length: 40 }, (_, i) => route(calls === 1 && i === 30))) : [ack(req)]), { readAhead });
+    const rt = Rtnl.over(socket);
+    try {
+      calls = 1;
+      const e = await rt.routes({ family: 4 }).then(() => undefined, (x: unknown) => x);
+      assert.instance(e, DecodeError, `readAhead ${readAhead}`);
+      calls = 2;
+      assert.is((await rt.routes({ family: 4 })).length, 40);
+    } finally { rt.close(); }
+  }
 });
 
 test.run();

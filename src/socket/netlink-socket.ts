@@ -1431,14 +1431,29 @@ export class NetlinkSocket implements AsyncDisposable {
       if (index.msgFlags(i) & NLM_F.DUMP_INTR) p.interrupted = true;
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
         const h = indexedHeader(index, v, i);
-        if (h.offset > 0) p.onRaw!(b.subarray(0, h.offset), index);
+        if (h.offset > 0 && !this.deliverRaw(p, b.subarray(0, h.offset), index)) return;
         this.handleMessage(b, h.offset, h, 0, -1, v);
         return;
       }
     }
     if (!index.ok) { p.reject(walkError(index)); return; }
     if (p.unit) p.unit.touched = true;
-    p.onRaw!(b, index);
+    this.deliverRaw(p, b, index);
+  }
+
+  /**
+   * A raw dump's consumer gets a datagram. What it throws (a DecodeError of hostile bytes, its
+   * own failure) rejects its dump, as a reply's decode failure does: it must not escape into the
+   * read loop (a read-ahead job's callback would take the process down with it).
+   */
+  private deliverRaw(p: Pending, chunk: Uint8Array, index: WalkIndex): boolean {
+    try {
+      p.onRaw!(chunk, index);
+      return true;
+    } catch (e) {
+      p.reject(e instanceof Error ? e : new Error(String(e)));
+      return false;
+    }
   }
 
   /**
