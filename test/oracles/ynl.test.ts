@@ -167,8 +167,9 @@ function leaves(v: unknown, path: string, out: Map<string, string>): void {
 }
 
 /** What differs between two processes asking (who asked) or moves between two dumps (clocks). */
-// Link traffic counters move too (any *stats/*stats64 group: icmp6-stats as well): the namespace's own IPv6 router solicitations, DAD, MLD.
-const VOLATILE = /\.(proc-pid|proc-name|cstamp|tstamp|age|[a-z-]*timer)$|\.[a-z0-9-]*stats(64)?\.[a-z0-9-]+$/;
+// Traffic counters move too (any *stats/*stats64 group: icmp6-stats as well, and tc's stats2 with
+// its nested basic/queue counters): the namespace's own IPv6 router solicitations, DAD, MLD.
+const VOLATILE = /\.(proc-pid|proc-name|cstamp|tstamp|age|[a-z-]*timer)$|\.[a-z0-9-]*stats(2|64)?(\.[a-z0-9-]+)+$/;
 
 interface Counts { ops: number; agree: number; fields: number; equal: number; unprintable: number; skipped: number; detail: string[] }
 
