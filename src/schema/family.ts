@@ -151,7 +151,7 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
   if (!def) {
     return dataMessage(messageProto(undefined), offset, `type ${type}`, length, type, flags, seq, pid, undefined, undefined, b.slice(pOff, end));
   }
-  if (def.select === undefined && compiledDecodersActive()) return directDecoder(def)(b, v, offset, length, flags, seq, pid);
+  if (def.select === undefined && compiledDecodersActive()) return directDecoder(cf!, def)(b, v, offset, length, flags, seq, pid);
   const parts = decodeParts(cf!, def, b, v, offset, end, header);
   return dataMessage(messageProto(parts.def), offset, parts.def.name, length, type, flags, seq, pid, parts.header, parts.attrs, parts.attrs ? undefined : parts.payload);
 }
@@ -187,28 +187,16 @@ const directDecoders = new WeakMap<MessageDef, DirectDecoder>();
  * The whole decode of one declared message type without a selector, with its compiled header and
  * set decoders bound once (a dump decodes thousands of messages of one type).
  */
-function directDecoder(def: MessageDef): DirectDecoder {
+function directDecoder(cf: CompiledFamily, def: MessageDef): DirectDecoder {
   let d = directDecoders.get(def);
   if (d) return d;
-  const hdr = def.header;
-  const size = hdr ? hdr.size : 0;
-  const decodeHdr = hdr ? compiledStructDecoder(hdr) : undefined;
-  const decodeSet = def.attrs ? compiledSetDecoder(def.attrs) : undefined;
-  const { name } = def;
+  // the caller checked: compiled decoders are active and the type has no selector
+  const parts = partsDecoder(cf, def);
+  const { name, type } = def;
   const proto = messageProto(def);
   d = (b, v, offset, length, flags, seq, pid) => {
-    const end = offset + length;
-    const p = offset + NLMSG_HDRLEN;
-    let header: Record<string, unknown> | undefined;
-    let attrs: Record<string, unknown> | undefined;
-    let payload: Uint8Array | undefined;
-    if (decodeHdr !== undefined) {
-      if (end - p < size) throw new DecodeError('message-short-for-header', offset, `${name}: payload ${end - p} bytes, ${hdr!.name} needs ${size}`);
-      header = decodeHdr(b, v, p, size);
-    }
-    if (decodeSet !== undefined) attrs = decodeSet(b, v, p + size, end, header, 0);
-    else if (p + size < end) payload = b.slice(p + size, end);
-    return dataMessage(proto, offset, name, length, def.type, flags, seq, pid, header, attrs, payload);
+    const p = parts(b, v, offset, offset + length);
+    return dataMessage(proto, offset, name, length, type, flags, seq, pid, p.header, p.attrs, p.payload);
   };
   directDecoders.set(def, d);
   return d;
