@@ -1323,7 +1323,7 @@ export class NetlinkSocket implements AsyncDisposable {
   /** The read-ahead slots: one walker for the socket, slot 0 for plain reads, then two groups. */
   private makeAheadRing(): AheadRing {
     const slotSize = (this.readSize + 63) & ~63;
-    const walker = createWalker({ headerSizes: this.cf!.headerSizes, slotCount: 1 + 2 * AHEAD_SLOTS, slotSize, ...(this.walkerEngine ? { engine: this.walkerEngine } : {}) });
+    const walker = this.makeWalker(1 + 2 * AHEAD_SLOTS, slotSize);
     this.walker = walker;
     let bytes: Uint8Array, offset: number;
     if (walker.engine === 'wasm') {
@@ -1375,8 +1375,13 @@ export class NetlinkSocket implements AsyncDisposable {
    */
   private receiveArea(size: number): Uint8Array {
     const slotSize = (size + 63) & ~63;
-    this.walker = createWalker({ headerSizes: this.cf!.headerSizes, slotCount: 1, slotSize, ...(this.walkerEngine ? { engine: this.walkerEngine } : {}) });
+    this.walker = this.makeWalker(1, slotSize);
     return this.walker.engine === 'wasm' ? this.walker.receiveSlot(0) : new Uint8Array(slotSize);
+  }
+
+  /** The socket's walker: `slotCount` receive slots of `slotSize` bytes in its memory (with WASM). */
+  private makeWalker(slotCount: number, slotSize: number): Walker {
+    return createWalker({ headerSizes: this.cf!.headerSizes, slotCount, slotSize, ...(this.walkerEngine ? { engine: this.walkerEngine } : {}) });
   }
 
   /** The receive area, made on the first read: a socket that only sends, or is opened and closed, costs no walker. */
