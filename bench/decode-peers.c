@@ -152,6 +152,16 @@ static int link_cb(const struct nlmsghdr *nlh, void *unused) {
   if (tb[IFLA_STATS64]) link_sum += ((uint64_t *)mnl_attr_get_payload(tb[IFLA_STATS64]))[0];
   return MNL_CB_OK;
 }
+/** Writes a datagram's messages to `save` (messages only: it stops before NLMSG_DONE or NLMSG_ERROR, and then returns 1). */
+static int save_messages(char *buf, int len, FILE *save) {
+  int left = len;
+  for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+    if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) return 1;
+    fwrite(h, 1, NLMSG_ALIGN(h->nlmsg_len), save);
+  }
+  return 0;
+}
+
 static void mnl_links(FILE *save) {
   char buf[32768];
   struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
@@ -167,12 +177,7 @@ static void mnl_links(FILE *save) {
     int ret = mnl_socket_recvfrom(nl, buf, sizeof buf);
     if (ret <= 0) break;
     if (save) {
-      int left = ret, done = 0;
-      for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { done = 1; break; }
-        fwrite(h, 1, NLMSG_ALIGN(h->nlmsg_len), save);
-      }
-      if (done) break;
+      if (save_messages(buf, ret, save)) break;
       continue;
     }
     if (mnl_cb_run(buf, ret, 1, portid, link_cb, NULL) <= MNL_CB_STOP) break;
@@ -197,13 +202,7 @@ static int mnl_dump(FILE *save) {
     ret = mnl_socket_recvfrom(nl, buf, sizeof buf);
     if (ret <= 0) break;
     if (save) {
-      // messages only: stop before NLMSG_DONE
-      int left = ret, done = 0;
-      for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { done = 1; break; }
-        fwrite(h, 1, NLMSG_ALIGN(h->nlmsg_len), save);
-      }
-      if (done) break;
+      if (save_messages(buf, ret, save)) break;
       continue;
     }
     ret = mnl_cb_run(buf, ret, 1, portid, route_cb, NULL);
