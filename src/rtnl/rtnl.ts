@@ -17,6 +17,7 @@ import { jsonSafe } from '../core/json.js';
 import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import { MessageViews, type MessageView } from '../schema/view.js';
 import { appendViewsIndexed, decodeEach, decodeEachIndexed } from '../decode.js';
+import { batchItems } from '../core/batch-items.js';
 import type { WalkIndex } from '../walk/index.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
@@ -465,10 +466,8 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /** A dump as a stream; it cannot be re-run, so an interrupted one rejects at its end with onInterrupted 'throw'. */
-  private async *streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): AsyncGenerator<T> {
-    for await (const batch of this.streamBatches(def, fixed, attrs, (chunk, index) => { const out: T[] = []; collectObjects(chunk, out, index); return out; }, call)) {
-      for (let i = 0; i < batch.length; i++) yield batch[i]!;
-    }
+  private streamObjects<T extends RtObject>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown> = {}, call: ReadOptions = {}): AsyncGenerator<T, void, undefined> {
+    return batchItems(this.streamBatches(def, fixed, attrs, (chunk, index) => { const out: T[] = []; collectObjects(chunk, out, index); return out; }, call));
   }
 
   /**
@@ -576,29 +575,23 @@ export class Rtnl implements AsyncDisposable {
     }
   }
   /** Routes as a stream (memory stays flat for tables of any size). */
-  async *routeStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route> {
-    const { fixed, attrs, keep } = await this.routeQuery(filter);
-    try {
-      // one async step per route: the batches are read here, not through streamObjects
-      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk, index) => { const out: Route[] = []; collectObjects(chunk, out, index); return out; }, call)) {
-        for (let i = 0; i < batch.length; i++) if (keep(batch[i]!)) yield batch[i]!;
-      }
-    } catch (e) {
-      if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return;
-      throw e;
-    }
+  routeStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route, void, undefined> {
+    return batchItems(this.routeBatchStream(filter, call));
   }
 
   /**
    * Routes as a stream of arrays, one a datagram read (memory stays flat): for a consumer that
    * does little a route (a JSON writer), where one async step a route would cost more than it.
    */
-  async *routeBatchStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route[]> {
+  async *routeBatchStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<Route[], void, undefined> {
     const { fixed, attrs, keep } = await this.routeQuery(filter);
     try {
-      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => { const out: Route[] = []; collectObjects(chunk, out); return out; }, call)) {
-        const kept = batch.filter(keep);
-        if (kept.length) yield kept;
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk, index) => {
+        const out: Route[] = [];
+        collectObjects(chunk, out, index);
+        return out.filter(keep);
+      }, call)) {
+        if (batch.length) yield batch;
       }
     } catch (e) {
       if (fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT') return;
@@ -637,10 +630,13 @@ export class Rtnl implements AsyncDisposable {
   }
 
   /** Routes as a stream of lazy views. */
-  async *routeViewStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<MessageView> {
+  routeViewStream(filter: RouteFilter = {}, call: ReadOptions = {}): AsyncGenerator<MessageView, void, undefined> {
+    return batchItems(this.routeViewBatches(filter, call));
+  }
+  private async *routeViewBatches(filter: RouteFilter, call: ReadOptions): AsyncGenerator<MessageView[], void, undefined> {
     const { fixed, attrs } = await this.routeQuery(filter);
     try {
-      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk, index) => { const list = new MessageViews(compileFamily(rtnetlink)); appendViewsIndexed(list, chunk.slice(), index); return list; }, call)) yield* batch;
+      for await (const batch of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk, index) => { const list = new MessageViews(compileFamily(rtnetlink)); appendViewsIndexed(list, chunk.slice(), index); return list.toArray(); }, call)) yield batch;
     } catch (e) {
       if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }
