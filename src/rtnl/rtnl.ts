@@ -42,6 +42,8 @@ export interface RtnlOptions {
   receiveBufferSize?: number;
   /** Flow-control window override (see NetlinkSocketOptions.replyWindow). */
   replyWindow?: number;
+  /** Dumps read ahead on a thread-pool job while this thread decodes (see NetlinkSocketOptions.readAhead; default on). */
+  readAhead?: boolean;
 }
 
 /** A network device by name ('eth0') or by interface index. */
@@ -430,6 +432,7 @@ export class Rtnl implements AsyncDisposable {
       ...(opts.capture ? { capture: opts.capture } : {}),
       receiveBufferSize: opts.receiveBufferSize ?? 1 << 20,
       ...(opts.replyWindow !== undefined ? { replyWindow: opts.replyWindow } : {}),
+      ...(opts.readAhead !== undefined ? { readAhead: opts.readAhead } : {}),
     });
     return new Rtnl(socket, opts);
   }
