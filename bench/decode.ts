@@ -107,9 +107,25 @@ async function child(): Promise<void> {
             const type = v.getUint16(off + 4, true);
             if (type === 24) {
               const header = { family: c[off + 16], dstLen: c[off + 17], srcLen: c[off + 18], tos: c[off + 19], table: c[off + 20], protocol: c[off + 21], scope: c[off + 22], type: c[off + 23], flags: v.getUint32(off + 24, true) };
-              const d = off + 44; // RTA_DST's payload in the kernel's order (table, dst, ...)
+              const d = off + 40; // RTA_DST's payload in the kernel's order (RTA_TABLE, RTA_DST, ...)
               const attrs = { table: v.getUint32(off + 32, true), dst: `${c[d]}.${c[d + 1]}.${c[d + 2]}.${c[d + 3]}`, gateway: '10.255.0.2', oif: v.getUint32(off + len - 4, true) };
               out.push({ offset: off, name: 'RTM_NEWROUTE', length: len, type, flags: v.getUint16(off + 6, true), seq: v.getUint32(off + 8, true), pid: v.getUint32(off + 12, true), kind: 'data', header, attrs, payload: undefined });
+            }
+            off += (len + 3) & ~3;
+          }
+        }
+        count = out.length; keep = out; break;
+      }
+      case 'js-floor-flat': {
+        // The cheapest object graph that holds a route's values: one flat literal of numbers per
+        // route (no envelope, no nested header or attributes, dst as a number), kept.
+        const out: unknown[] = [];
+        for (const c of chunks) {
+          const v = new DataView(c.buffer, c.byteOffset, c.length);
+          for (let off = 0; off < c.length;) {
+            const len = v.getUint32(off, true);
+            if (v.getUint16(off + 4, true) === 24) {
+              out.push({ family: c[off + 16], dstLen: c[off + 17], srcLen: c[off + 18], tos: c[off + 19], table: c[off + 20], protocol: c[off + 21], scope: c[off + 22], type: c[off + 23], flags: v.getUint32(off + 24, true), tableId: v.getUint32(off + 32, true), dst: v.getInt32(off + 40, false), gateway: v.getInt32(off + 48, false), oif: v.getUint32(off + len - 4, true) });
             }
             off += (len + 3) & ~3;
           }
@@ -232,7 +248,7 @@ async function parent(): Promise<void> {
     a.push({ name: 'C hand-written loop', times: cPeer(['raw', file, String(runs)]), count: nroutes });
     const mnl = cPeer(['mnl', file, String(runs)]);
     a.push({ name: 'C libmnl', times: mnl, count: nroutes });
-    for (const [name, v] of [['JS allocation floor: decode()\'s objects, no decoding', 'js-floor'], ['nlwire decode() objects', 'objects'], ['nlwire decode() objects, JS walker', 'objects-js-walker'], ['nlwire decode() objects, interpreter', 'objects-interpreted'], ['nlwire decodeViews() views', 'views'], ['nlwire columns (WASM)', 'columns-wasm'], ['nlwire columns (WASM), reusing collector', 'columns-wasm-reuse'], ['nlwire columns (JS)', 'columns-js'], ['npm netlink 0.3', 'npm-netlink']] as const) {
+    for (const [name, v] of [['JS allocation floor: one flat object of numbers per route', 'js-floor-flat'], ['JS allocation floor: decode()\'s objects, no decoding', 'js-floor'], ['nlwire decode() objects', 'objects'], ['nlwire decode() objects, JS walker', 'objects-js-walker'], ['nlwire decode() objects, interpreter', 'objects-interpreted'], ['nlwire decodeViews() views', 'views'], ['nlwire columns (WASM)', 'columns-wasm'], ['nlwire columns (WASM), reusing collector', 'columns-wasm-reuse'], ['nlwire columns (JS)', 'columns-js'], ['npm netlink 0.3', 'npm-netlink']] as const) {
       console.error(`#   ${v} ...`);
       a.push(row(name, runChild(v, ['--file', file])));
     }
