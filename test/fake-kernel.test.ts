@@ -36,6 +36,60 @@ test('dump: messages then DONE; DUMP_INTR is reported', async () => {
   } finally { socket.close(); }
 });
 
+test('a dump stream whose consumer is behind stops reading (the kernel keeps the rest): nothing lost, in order', async () => {
+  const N = 10_000;
+  const { socket, kernel } = fakeSocket(() => dump(Array.from({ length: N }, (_, i) => reply(100, new Uint8Array([i & 255, i >> 8, 0, 0])))), { family: RAW });
+  try {
+    const it = socket.dump(msg(101))[Symbol.asyncIterator]();
+    const first = await it.next();
+    assert.is(first.done, false);
+    // the consumer waits: the socket reads up to its high-water mark, then leaves the rest queued
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(kernel.queued > N / 2, `the socket held its reads (${kernel.queued} datagrams still queued)`);
+    let n = 1;
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      const m = r.value as { payload?: Uint8Array };
+      assert.is(m.payload![0]! | (m.payload![1]! << 8), n & 0xffff, 'in order');
+      n++;
+    }
+    assert.is(n, N);
+    assert.is(kernel.queued, 0);
+    // the socket answers after it
+    assert.is((await socket.dumpAll(msg(101))).messages.length, N);
+  } finally { socket.close(); }
+});
+
+test('a dump stream stopped early releases the socket', async () => {
+  const { socket } = fakeSocket(() => dump(Array.from({ length: 6000 }, () => reply(100, new Uint8Array(4)))), { family: RAW });
+  try {
+    const it = socket.dump(msg(101))[Symbol.asyncIterator]();
+    await it.next();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    await it.return!();
+    assert.is((await socket.dumpAll(msg(101))).messages.length, 6000);
+  } finally { socket.close(); }
+});
+
+test('after a held dump stream, a reply that comes later is still read (the poller restarts)', async () => {
+  const { socket, kernel } = fakeSocket((req) => (req.header.type === 101 ? dump(Array.from({ length: 6000 }, () => reply(100, new Uint8Array(4)))) : false), { family: RAW, timeout: 1000 });
+  try {
+    let n = 0;
+    const it = socket.dump(msg(101))[Symbol.asyncIterator]();
+    await it.next();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    for (let r = await it.next(); !r.done; r = await it.next()) n++;
+    assert.is(n, 5999);
+    // the kernel answers this request only later: the socket must be polling by then
+    const answered = socket.request(msg(102));
+    await new Promise((r) => setTimeout(r, 20));
+    const req = kernel.requests[kernel.requests.length - 1]!;
+    const late = ack(req);
+    new DataView(late.buffer, late.byteOffset).setUint32(8, req.header.seq, true);
+    kernel.inject(late);
+    await answered;
+  } finally { socket.close(); }
+});
+
 test('10,000 concurrent requests and a batch with a failing item: every one settles with its own result', async () => {
   const { socket } = fakeSocket((req) => (new DataView(req.payload.buffer, req.payload.byteOffset).getUint32(0, true) === 7 ? [error(req, 22)] : [ack(req)]), { family: RAW });
   try {

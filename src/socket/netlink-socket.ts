@@ -361,6 +361,8 @@ const MAX_RESENDS = 3;
 const FIRST_ARENA_BYTES = 16 * 1024;
 const ARENA_BYTES = 1 << 20;
 const SPARE_ARENA_BYTES = 64 * 1024;
+/** Messages a dump stream holds for a consumer that is behind before its socket stops reading. */
+const DUMP_STREAM_HIGH_WATER = 4096;
 /** Datagrams one pump call sends (and reads the answers of) before yielding to the event loop. */
 const PUMP_UNITS_PER_TURN = 64;
 
@@ -596,12 +598,20 @@ export class NetlinkSocket implements AsyncDisposable {
     return {
       get interrupted() { return interrupted; },
       [Symbol.asyncIterator](): AsyncIterator<DecodedMessage> {
-        const queue = new AsyncQueue<DecodedMessage>();
-        const done = self.start(message, true, opts, (m) => queue.push(m));
-        done.then((r) => { interrupted = r.interrupted; queue.end(); }, (e: Error) => queue.end(e));
+        // Backpressure: with the consumer this far behind, reading stops (the kernel keeps the
+        // rest of the dump) until it has taken every message waiting.
+        let release: (() => void) | undefined;
+        const resume = (): void => { release?.(); release = undefined; };
+        const queue = new AsyncQueue<DecodedMessage>(resume);
+        const done = self.start(message, true, opts, (m) => {
+          queue.push(m);
+          if (release === undefined && queue.length >= DUMP_STREAM_HIGH_WATER) release = self.holdReads();
+        });
+        done.then((r) => { interrupted = r.interrupted; resume(); queue.end(); }, (e: Error) => { resume(); queue.end(e); });
         return {
           next: () => queue.next(),
-          return: async () => { queue.end(); return { value: undefined, done: true }; },
+          // the rest of the dump is read and dropped; what waited is let go
+          return: async () => { queue.end(); queue.clear(); resume(); return { value: undefined, done: true }; },
         };
       },
     };
@@ -1172,7 +1182,7 @@ export class NetlinkSocket implements AsyncDisposable {
    */
   holdReads(): () => void {
     this.holds++;
-    if (!this.paused) { this.paused = true; this.poller?.stop(); }
+    if (!this.paused) { this.paused = true; this.poller?.stop(); this.polling = false; }
     let released = false;
     return () => {
       if (released) return;

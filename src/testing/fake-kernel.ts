@@ -50,6 +50,8 @@ export interface FakeKernel {
    * returns `false` for them).
    */
   overrun(): void;
+  /** Datagrams queued for the socket that it has not read yet. */
+  readonly queued: number;
 }
 
 /** The socket's options (`readAhead: true` reads dumps ahead as the real addon does; default off). */
@@ -73,6 +75,7 @@ export function fakeSocket(handler: FakeHandler, opts: FakeSocketOptions = {}): 
     multicast: (group, m) => deliver(toBytes(m), group),
     inject: (datagram) => deliver(datagram.slice()),
     overrun: () => { overrunPending = true; poller?.kick(); },
+    get queued() { return queue.length; },
   };
   class FakePoller implements Poller {
     private active = false;
