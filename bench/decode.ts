@@ -155,6 +155,7 @@ async function child(): Promise<void> {
       }
       case 'rtnl-routes': { const a = await rt!.routes({ family: 4 }); count = a.length; keep = a; break; }
       case 'rtnl-stream': { let n = 0; for await (const x of rt!.routeStream({ family: 4 })) { void x; n++; } count = n; break; }
+      case 'rtnl-batch-stream': { let n = 0; for await (const b of rt!.routeBatchStream({ family: 4 })) for (let i = 0; i < b.length; i++) { void b[i]; n++; } count = n; break; }
       case 'rtnl-view-stream': { let n = 0; for await (const v of rt!.routeViewStream({ family: 4 })) { void v; n++; } count = n; break; }
       case 'rtnl-column-stream': { let n = 0; for await (const t of rt!.routeColumnStream({ family: 4 }, fields)) n += t.count; count = n; break; }
       case 'rtnl-views': { const a = await rt!.routeViews({ family: 4 }); count = a.length; keep = a; break; }
@@ -261,7 +262,7 @@ async function parent(): Promise<void> {
     b.push({ name: 'C receive only (floor)', times: floorT, count: nroutes });
     const mnlDump = cPeer(['mnl-dump', String(runs)], true);
     b.push({ name: 'C libmnl dump + parse', times: mnlDump, count: nroutes });
-    for (const [name, v] of [['nlwire Rtnl.routes() objects', 'rtnl-routes'], ['nlwire routeStream()', 'rtnl-stream'], ['nlwire routeViews()', 'rtnl-views'], ['nlwire routeViewStream()', 'rtnl-view-stream'], ['nlwire routeColumns()', 'rtnl-columns'], ['nlwire routeColumnStream()', 'rtnl-column-stream']] as const) {
+    for (const [name, v] of [['nlwire Rtnl.routes() objects', 'rtnl-routes'], ['nlwire routeStream()', 'rtnl-stream'], ['nlwire routeBatchStream()', 'rtnl-batch-stream'], ['nlwire routeViews()', 'rtnl-views'], ['nlwire routeViewStream()', 'rtnl-view-stream'], ['nlwire routeColumns()', 'rtnl-columns'], ['nlwire routeColumnStream()', 'rtnl-column-stream']] as const) {
       console.error(`#   ${v} ...`);
       b.push(row(name, runChild(v, ['--ns', ns])));
     }
