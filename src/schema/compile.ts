@@ -91,8 +91,16 @@ export function compiledStructDecoder(def: StructDef): StructDecoder {
 
 // ---- attribute sets -----------------------------------------------------------------------------
 
+/**
+ * An attribute as generated code sees it; a sub-message also keeps the decoder of the format its
+ * last selector value chose (a dump's messages mostly share it).
+ */
+interface GenAttr { key: string; def: AttrDef; subSelector: unknown; subDecode: SubDecode | undefined }
+type SubDecode = (b: Uint8Array, v: DataView, hOff: number, p: number, n: number, hdr: Obj | undefined, depth: number) => unknown;
+const genAttr = (key: string, def: AttrDef): GenAttr => ({ key, def, subSelector: undefined, subDecode: undefined });
+
 interface Env {
-  A: Array<{ key: string; def: AttrDef }>;
+  A: GenAttr[];
   D: SetDecoder[];
   S: StructDecoder[];
 }
@@ -195,7 +203,7 @@ function generateShapedDecoder(set: AttrSet, shape: Shape, general: SetDecoder, 
   const late: string[] = [];
   keys.forEach((key, pos) => {
     const def = set.attrs[key]!;
-    env.A.push({ key, def });
+    env.A.push(genAttr(key, def));
     const raw = raws[pos]!;
     const size = (want: number): string => `if (n !== ${want}) ${G}`;
     const le = (d: AttrDef): string => ('byteOrder' in d && d.byteOrder === 'big-endian') || (raw & 0x4000) ? 'false' : 'true';
@@ -283,7 +291,7 @@ function generateSetDecoder(set: AttrSet): SetDecoder {
   const seenWords = Math.max(1, Math.ceil(entries.length / 31));
   const subs: number[] = [];
   entries.forEach(([key, def], i) => {
-    env.A.push({ key, def });
+    env.A.push(genAttr(key, def));
     const k = ident(key);
     const word = `s${Math.floor(i / 31)}`;
     const bit = 1 << (i % 31);
@@ -425,16 +433,26 @@ function lazySet(ref: AttrSetRef): SetDecoder {
  * A sub-message's value once its selector is known, as engine.ts decodes it (subMessageValue),
  * with the compiled decoders and no decode state made for it.
  */
-function subMessageCompiled(a: CompiledAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, p: number, n: number, hdr: Obj | undefined, depth: number): unknown {
+function subMessageCompiled(a: GenAttr, siblings: Obj, b: Uint8Array, v: DataView, hOff: number, p: number, n: number, hdr: Obj | undefined, depth: number): unknown {
   const def = a.def as SubMessageAttr;
   const sel = def.selectorIn === 'header' ? hdr?.[def.selector] : siblings[def.selector];
-  const fmt = subMessageFormat(def, sel);
-  if (!fmt) return b.slice(p, p + n);
+  if (a.subDecode === undefined || a.subSelector !== sel) { a.subSelector = sel; a.subDecode = subMessageDecoder(a, sel); }
+  return a.subDecode(b, v, hOff, p, n, hdr, depth);
+}
+
+/** The decoder of the format `sel` chooses for sub-message `a` (raw bytes when none). */
+function subMessageDecoder(a: GenAttr, sel: unknown): SubDecode {
+  const fmt = subMessageFormat(a.def as SubMessageAttr, sel);
+  if (!fmt) return (b, _v, _h, p, n) => b.slice(p, p + n);
   if ('kind' in fmt && fmt.kind === 'struct') {
-    if (n < fmt.size) throw new DecodeError('attr-bad-size', hOff, `${a.key}: ${n} bytes for struct ${fmt.name} of ${fmt.size}`);
-    return compiledStructDecoder(fmt)(b, v, p, n);
+    const decodeStruct = compiledStructDecoder(fmt);
+    return (b, v, hOff, p, n) => {
+      if (n < fmt.size) throw new DecodeError('attr-bad-size', hOff, `${a.key}: ${n} bytes for struct ${fmt.name} of ${fmt.size}`);
+      return decodeStruct(b, v, p, n);
+    };
   }
-  return compiledSetDecoder(resolveSet(fmt as AttrSetRef))(b, v, p, p + n, hdr, depth + 1);
+  const decodeSet = compiledSetDecoder(resolveSet(fmt as AttrSetRef));
+  return (b, v, _h, p, n, hdr, depth) => decodeSet(b, v, p, p + n, hdr, depth + 1);
 }
 
 function makeState(depth: number, start: number, hdr: Obj | undefined): DecodeState {
