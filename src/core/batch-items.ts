@@ -57,10 +57,7 @@ class BatchItems<T> implements AsyncGenerator<T, void, undefined> {
   }
 
   async throw(e: unknown): Promise<IteratorResult<T, void>> {
-    this.finished = true;
-    this.batch = [];
-    await this.pulling?.catch(() => undefined);
-    await this.batches.return(undefined);
+    await this.return();
     throw e;
   }
 
