@@ -1182,7 +1182,7 @@ export class NetlinkSocket implements AsyncDisposable {
    */
   holdReads(): () => void {
     this.holds++;
-    if (!this.paused) { this.paused = true; this.poller?.stop(); this.polling = false; }
+    this.pauseReads();
     let released = false;
     return () => {
       if (released) return;
@@ -1190,6 +1190,14 @@ export class NetlinkSocket implements AsyncDisposable {
       this.holds--;
       this.resumeIfPaused();
     };
+  }
+
+  /** Stops reading (a consumer is behind) until resumeIfPaused() finds no reason to wait. */
+  private pauseReads(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.poller?.stop();
+    this.polling = false;
   }
 
   private resumeIfPaused(): void {
@@ -1525,12 +1533,8 @@ export class NetlinkSocket implements AsyncDisposable {
     for (const s of this.subscriptions) {
       if (this.discardingEvents && s.discard) continue;
       s.queue.push(nsid >= 0 ? { type: 'message', message, group, nsid } : { type: 'message', message, group });
-      if (s.queue.length >= s.hwm && !this.paused) {
-        // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
-        this.paused = true;
-        this.poller?.stop();
-        this.polling = false;
-      }
+      // Stop reading: the kernel queue fills and reports ENOBUFS, which we pass on in band.
+      if (s.queue.length >= s.hwm) this.pauseReads();
     }
   }
 
