@@ -9,7 +9,7 @@ import { NLA_F_NESTED } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
 import { fieldSize, subMessageFormat } from './define.js';
 import {
-  MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
+  MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, nestExact, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
   keepWireOrder, resolveSet, setDecoderHook, type CompiledAttr, type DecodeState, type Obj,
 } from './engine.js';
 import type { AttrDef, AttrSet, AttrSetRef, ScalarType, StructDef, SubMessageAttr } from './types.js';
@@ -489,15 +489,6 @@ function bigOf(x: number): bigint {
   return x >= 0 && x < SMALL_BIGS ? smallBig[x]! : BigInt(x);
 }
 
-/**
- * Whether a nest's attributes end exactly at its end (the last one padded), as the builder would
- * write it: engine.ts's nonCanonicalBytes of a nest without a header, without copying the bytes.
- */
-function nestExact(b: Uint8Array, p: number, end: number): boolean {
-  let off = p;
-  while (off + 4 <= end) off += (((b[off]! | (b[off + 1]! << 8)) + 3) & ~3) || 4;
-  return off === end;
-}
 
 /** Item size of an `array` attribute, as the interpreter takes it (uint/sint items are 8 bytes). */
 function arraySize(item: ScalarType): number {

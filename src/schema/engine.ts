@@ -415,11 +415,8 @@ export function attachWireOrder(o: Obj, b: Uint8Array, start: number, end: numbe
 /** For values whose canonical encoding would not give back the received bytes, keep the bytes. */
 function nonCanonical(def: AttrDef, value: unknown, b: Uint8Array, p: number, len: number): Uint8Array | undefined {
   if (def.type === 'nest' || def.type === 'indexed-array') {
-    // a nest whose last attribute is not padded to 4 bytes: the builder would pad it
-    let off = def.type === 'nest' && def.header ? p + def.header.size : p;
     const end = p + len;
-    while (off + 4 <= end) off += align4(b[off]! | (b[off + 1]! << 8)) || 4;
-    return off === end ? undefined : b.slice(p, end);
+    return nestExact(b, def.type === 'nest' && def.header ? p + def.header.size : p, end) ? undefined : b.slice(p, end);
   }
   if (def.type === 'string') {
     const u = encodeUtf8(value as string);
@@ -433,6 +430,21 @@ function nonCanonical(def: AttrDef, value: unknown, b: Uint8Array, p: number, le
     return b.slice(p, p + len);
   }
   return undefined;
+}
+
+/**
+ * Whether the attributes from `p` end exactly at `end` with zero padding, as the builder writes
+ * them: a last attribute left unpadded, or padding bytes that are not zero, would not come back.
+ */
+export function nestExact(b: Uint8Array, p: number, end: number): boolean {
+  let off = p;
+  while (off + 4 <= end) {
+    const len = b[off]! | (b[off + 1]! << 8);
+    const next = off + (align4(len) || 4);
+    if (len >= 4) for (let q = off + len; q < next && q < end; q++) if (b[q] !== 0) return false;
+    off = next;
+  }
+  return off === end;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array, off: number): boolean {
