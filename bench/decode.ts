@@ -13,7 +13,7 @@
 //     Rtnl.routes() objects, routeStream(), routeViews(), routeColumns()
 //   hostile inputs of the same size: messages full of 4-byte unknown attributes, 16-byte NOOPs
 //   links: Rtnl.links() of --links veths, and the same link dump decoded from memory (decodeEach,
-//     every attribute) against libmnl's link callback over the same file
+//     every attribute) against libmnl's link callback over the same file, taking turns with libmnl
 // Medians of --runs after one warm-up run, ratios to libmnl of the same run; the last line is
 // `BENCH_JSON {...}`.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -70,8 +70,9 @@ async function child(): Promise<void> {
   let peer: { parseMessages(b: Buffer): Array<{ type: number; data: Buffer }>; rt: { parseMessage(t: number, b: Buffer): unknown } } | undefined;
   if (variant === 'npm-netlink') peer = createRequire(join(arg('root', ROOT), 'package.json'))('netlink') as typeof peer;
   if (variant === 'objects-interpreted') setCompiledDecoders(false);
-  // r = -1 is a warm-up (JIT, learned shapes), as a long-running program has had: not timed
-  for (let r = -1; r < runs; r++) {
+  // r < 0 are warm-ups (JIT, learned shapes), as a long-running program has had: not timed
+  const warmups = Math.max(1, Number(arg('warmup', '1')));
+  for (let r = -warmups; r < runs; r++) {
     keep = undefined;
     gc?.();
     const h0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
@@ -164,7 +165,7 @@ async function child(): Promise<void> {
       default: throw new Error(`unknown variant ${variant}`);
     }
     if (r >= 0) times.push((performance.now() - t0) / 1000);
-    if (r === -1 && gc) { gc(); heap = (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - h0) / 2 ** 20; }
+    if (r === -warmups && gc) { gc(); heap = (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - h0) / 2 ** 20; }
   }
   void keep;
   rt?.close();
@@ -291,14 +292,24 @@ async function parent(): Promise<void> {
     results.hostile = summarize(h, median(normal.times));
 
     // D. links: every attribute decoded, against libmnl parsing the same dump
-    // a links dump takes ~10 ms: medians of at least 21 runs
-    const linkRuns = Math.max(21, runs);
-    const mnlLinks = cPeer(['mnl-links', String(linkRuns)], true);
-    const l = runChild('rtnl-links', ['--ns', ns], linkRuns);
+    // A links dump takes ~20 ms, and this machine's speed drifts over seconds: libmnl and nlwire
+    // take turns, 5 rounds of 5 runs each, and the medians are over all 25 runs of each.
+    const rounds = 5, perRound = Math.max(5, Math.ceil(runs / 5));
     const linksFile = join(tmp, 'links.bin');
     cPeer(['save-links', linksFile], true);
-    const mnlLinksMem = cPeer(['mnl-links-mem', linksFile, String(linkRuns)]);
-    const lm = runChild('links-memory', ['--file', linksFile], linkRuns);
+    const mnlLinks: number[] = [], mnlLinksMem: number[] = [];
+    const l: Result = { times: [], count: 0, rssMiB: 0 }, lm: Result = { times: [], count: 0, rssMiB: 0 };
+    const pool = (into: Result, r: Result): void => {
+      into.times.push(...r.times); into.count = r.count; into.rssMiB = Math.max(into.rssMiB, r.rssMiB);
+      if (r.note) into.note = r.note;
+    };
+    for (let round = 0; round < rounds; round++) {
+      mnlLinks.push(...cPeer(['mnl-links', String(perRound)], true));
+      // a child's first dumps run cold (JIT, the heap growing): 10 untimed ones first
+      pool(l, runChild('rtnl-links', ['--ns', ns, '--warmup', '10'], perRound));
+      mnlLinksMem.push(...cPeer(['mnl-links-mem', linksFile, String(perRound)]));
+      pool(lm, runChild('links-memory', ['--file', linksFile, '--warmup', '10'], perRound));
+    }
     const lrows = [{ name: 'C libmnl link dump + parse', times: mnlLinks, count: l.count }, row('nlwire Rtnl.links()', l)];
     printTable(`links: ${l.count} links`, lrows, median(mnlLinks), 'x libmnl');
     results.links = summarize(lrows, median(mnlLinks));
