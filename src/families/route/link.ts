@@ -1,11 +1,15 @@
 // Links: RTM_NEWLINK/DELLINK/GETLINK/SETLINK and RTM_*LINKPROP (ifinfomsg + IFLA_*, linux/if_link.h).
 import { attrSet, defineEnum, defineFlags, defineStruct } from '../../schema/define.js';
 import type { AttrSet } from '../../schema/types.js';
-import { bridgeAfSpecAttrs, bridgePortAttrs } from './bridge.js';
+import { bridgeAfSpecAttrs, bridgeAttrs, bridgePortAttrs } from './bridge.js';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, in6AddrGenMode, linkmode, operstate, rtextFilter, rtnlLinkStats64,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, ifinfomsg, in6AddrGenMode, linkmode, operstate, rtextFilter, rtnlLinkStats64,
 } from './constants.js';
-import { linkInfoAttrs, type LinkInfoAttrSet } from './linkinfo.js';
+import {
+  bareudpAttrs, bondAttrs, bondSlaveAttrs, dsaAttrs, geneveAttrs, greAttrs, gtpAttrs, hsrAttrs, ip6tnlAttrs, ipoibAttrs,
+  iptunAttrs, ipvlanAttrs, macsecAttrs, macvlanAttrs, mctpAttrs, ovpnAttrs, pppAttrs, rmnetAttrs, tunAttrs, vlanAttrs,
+  vrfAttrs, vrfPortAttrs, vtiAttrs, vxlanAttrs, xfrmAttrs,
+} from './linkinfo.js';
 
 /** The 24 counters struct rtnl_link_stats has: all of rtnl_link_stats64's but rx_otherhost_dropped. */
 type LinkStats32Fields = ReadonlyArray<{ readonly name: Exclude<(typeof rtnlLinkStats64.fields)[number]['name'], 'rxOtherhostDropped'>; readonly type: 'u32' }>;
@@ -250,3 +254,61 @@ export interface LinkAttrSet extends AttrSet<typeof linkAttrDefs> {}
 
 /** IFLA_*: RTM_*LINK and RTM_*LINKPROP attributes. */
 export const linkAttrs: LinkAttrSet = attrSet('link', linkAttrDefs);
+
+// ---- IFLA_LINKINFO: the kind and its options ---------------------------------------------------
+// The kinds' option sets are in linkinfo.ts; the sets that nest a whole link message (a veth or
+// netkit peer) and the IFLA_LINKINFO set that selects among them are here, beside the link set
+// they refer back to.
+
+/** The peer of a veth or netkit pair: an ifinfomsg then link attributes (a link message nested). */
+interface PeerInfoAttr { readonly id: 1; readonly type: 'nest'; readonly header: typeof ifinfomsg; readonly set: () => LinkAttrSet }
+const peerInfo: PeerInfoAttr = { id: 1, type: 'nest', header: ifinfomsg, set: () => linkAttrs };
+
+// The two sets that hold a peer are typed by interfaces: their types refer back to the link set.
+export interface VethAttrSet extends AttrSet<{ readonly peer: PeerInfoAttr }> {}
+/** veth (VETH_INFO_*). */
+export const vethAttrs: VethAttrSet = attrSet('linkinfo-veth', { peer: peerInfo });
+
+const netkitAttrDefs = {
+  primary: { id: 2, type: 'u8' },
+  policy: { id: 3, type: 's32' },
+  peerPolicy: { id: 4, type: 's32' },
+  mode: { id: 5, type: 'u32' },
+  scrub: { id: 6, type: 'u32' },
+  peerScrub: { id: 7, type: 'u32' },
+  headroom: { id: 8, type: 'u16' },
+  tailroom: { id: 9, type: 'u16' },
+  pairing: { id: 10, type: 'u32' },
+} as const;
+export interface NetkitAttrSet extends AttrSet<typeof netkitAttrDefs & { readonly peerInfo: PeerInfoAttr }> {}
+/** netkit (IFLA_NETKIT_*, newer than the 6.1 headers). */
+export const netkitAttrs: NetkitAttrSet = attrSet('linkinfo-netkit', { peerInfo, ...netkitAttrDefs });
+
+const linkInfoAttrDefs = {
+  kind: { id: 1, type: 'string' },
+  data: {
+    id: 2, type: 'sub-message', selector: 'kind',
+    formats: {
+      veth: vethAttrs, netkit: netkitAttrs, bridge: bridgeAttrs, vlan: vlanAttrs,
+      macvlan: macvlanAttrs, macvtap: macvlanAttrs, vxlan: vxlanAttrs, geneve: geneveAttrs,
+      bareudp: bareudpAttrs, bond: bondAttrs, vrf: vrfAttrs, macsec: macsecAttrs, xfrm: xfrmAttrs,
+      ipvlan: ipvlanAttrs, ipvtap: ipvlanAttrs, ipip: iptunAttrs, sit: iptunAttrs, ip6tnl: ip6tnlAttrs,
+      gre: greAttrs, gretap: greAttrs, erspan: greAttrs, ip6gre: greAttrs, ip6gretap: greAttrs, ip6erspan: greAttrs,
+      vti: vtiAttrs, vti6: vtiAttrs, tun: tunAttrs, hsr: hsrAttrs, gtp: gtpAttrs, ipoib: ipoibAttrs,
+      ppp: pppAttrs, rmnet: rmnetAttrs, mctp: mctpAttrs, dsa: dsaAttrs, ovpn: ovpnAttrs,
+    },
+  },
+  /** Kind-specific statistics (can, bond...), kept as bytes. */
+  xstats: { id: 3, type: 'binary' },
+  slaveKind: { id: 4, type: 'string' },
+  slaveData: {
+    id: 5, type: 'sub-message', selector: 'slaveKind',
+    formats: { bridge: bridgePortAttrs, bond: bondSlaveAttrs, vrf: vrfPortAttrs },
+  },
+} as const;
+
+/** The IFLA_LINKINFO set's type as an interface: the link set refers to it and it (veth) to the link set. */
+export interface LinkInfoAttrSet extends AttrSet<typeof linkInfoAttrDefs> {}
+
+/** IFLA_INFO_* (the IFLA_LINKINFO nest). */
+export const linkInfoAttrs: LinkInfoAttrSet = attrSet('linkinfo', linkInfoAttrDefs);

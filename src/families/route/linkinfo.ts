@@ -1,40 +1,16 @@
-// IFLA_LINKINFO: the link kind and its kind-specific options (IFLA_INFO_DATA, selected by
-// IFLA_INFO_KIND) and, for a port of a master device, the port options (IFLA_INFO_SLAVE_DATA,
-// selected by IFLA_INFO_SLAVE_KIND). Kinds without options (dummy, ifb, wireguard, nlmon...)
-// send IFLA_INFO_KIND alone. Sources: linux/if_link.h, if_tunnel.h, veth.h.
+// IFLA_LINKINFO's kind-specific option sets (IFLA_INFO_DATA, selected by IFLA_INFO_KIND) and, for
+// a port of a master device, the port options (IFLA_INFO_SLAVE_DATA, selected by
+// IFLA_INFO_SLAVE_KIND). The IFLA_LINKINFO set itself, and the veth and netkit sets that nest a
+// peer's link message, are in link.ts, beside the link set they refer back to. Kinds without
+// options (dummy, ifb, wireguard, nlmon...) send IFLA_INFO_KIND alone. Sources: linux/if_link.h,
+// if_tunnel.h, veth.h.
 import { attrSet, defineEnum, defineFlags, defineStruct } from '../../schema/define.js';
-import type { AttrSet, ValueCodec } from '../../schema/types.js';
+import type { ValueCodec } from '../../schema/types.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../core/addr.js';
 import { NLA_HDRLEN, align4 } from '../../core/constants.js';
 import { DecodeError } from '../../core/errors.js';
 import { dataView } from '../../core/header.js';
-import { bridgeAttrs, bridgePortAttrs } from './bridge.js';
-import { ifinfomsg, portRangeBe } from './constants.js';
-import { linkAttrs, type LinkAttrSet } from './link.js';
-
-/** The peer of a veth or netkit pair: an ifinfomsg then link attributes (a link message nested). */
-interface PeerInfoAttr { readonly id: 1; readonly type: 'nest'; readonly header: typeof ifinfomsg; readonly set: () => LinkAttrSet }
-const peerInfo: PeerInfoAttr = { id: 1, type: 'nest', header: ifinfomsg, set: () => linkAttrs };
-
-// The two sets that hold a peer are typed by interfaces: their types refer back to the link set.
-export interface VethAttrSet extends AttrSet<{ readonly peer: PeerInfoAttr }> {}
-/** veth (VETH_INFO_*). */
-export const vethAttrs: VethAttrSet = attrSet('linkinfo-veth', { peer: peerInfo });
-
-const netkitAttrDefs = {
-  primary: { id: 2, type: 'u8' },
-  policy: { id: 3, type: 's32' },
-  peerPolicy: { id: 4, type: 's32' },
-  mode: { id: 5, type: 'u32' },
-  scrub: { id: 6, type: 'u32' },
-  peerScrub: { id: 7, type: 'u32' },
-  headroom: { id: 8, type: 'u16' },
-  tailroom: { id: 9, type: 'u16' },
-  pairing: { id: 10, type: 'u32' },
-} as const;
-export interface NetkitAttrSet extends AttrSet<typeof netkitAttrDefs & { readonly peerInfo: PeerInfoAttr }> {}
-/** netkit (IFLA_NETKIT_*, newer than the 6.1 headers). */
-export const netkitAttrs: NetkitAttrSet = attrSet('linkinfo-netkit', { peerInfo, ...netkitAttrDefs });
+import { portRangeBe } from './constants.js';
 
 const vlanQosMapping = defineStruct('ifla_vlan_qos_mapping', [{ name: 'from', type: 'u32' }, { name: 'to', type: 'u32' }]);
 const vlanQosAttrs = attrSet('linkinfo-vlan-qos', { mapping: { id: 1, type: 'struct', struct: vlanQosMapping, multi: true } });
@@ -460,32 +436,3 @@ export const dsaAttrs = attrSet('linkinfo-dsa', { conduit: { id: 1, type: 'u32' 
 export const ovpnAttrs = attrSet('linkinfo-ovpn', {
   mode: { id: 1, type: 'u8', enum: defineEnum('ovpn-mode', { p2p: 0, mp: 1 }) },
 });
-
-const linkInfoAttrDefs = {
-  kind: { id: 1, type: 'string' },
-  data: {
-    id: 2, type: 'sub-message', selector: 'kind',
-    formats: {
-      veth: vethAttrs, netkit: netkitAttrs, bridge: bridgeAttrs, vlan: vlanAttrs,
-      macvlan: macvlanAttrs, macvtap: macvlanAttrs, vxlan: vxlanAttrs, geneve: geneveAttrs,
-      bareudp: bareudpAttrs, bond: bondAttrs, vrf: vrfAttrs, macsec: macsecAttrs, xfrm: xfrmAttrs,
-      ipvlan: ipvlanAttrs, ipvtap: ipvlanAttrs, ipip: iptunAttrs, sit: iptunAttrs, ip6tnl: ip6tnlAttrs,
-      gre: greAttrs, gretap: greAttrs, erspan: greAttrs, ip6gre: greAttrs, ip6gretap: greAttrs, ip6erspan: greAttrs,
-      vti: vtiAttrs, vti6: vtiAttrs, tun: tunAttrs, hsr: hsrAttrs, gtp: gtpAttrs, ipoib: ipoibAttrs,
-      ppp: pppAttrs, rmnet: rmnetAttrs, mctp: mctpAttrs, dsa: dsaAttrs, ovpn: ovpnAttrs,
-    },
-  },
-  /** Kind-specific statistics (can, bond...), kept as bytes. */
-  xstats: { id: 3, type: 'binary' },
-  slaveKind: { id: 4, type: 'string' },
-  slaveData: {
-    id: 5, type: 'sub-message', selector: 'slaveKind',
-    formats: { bridge: bridgePortAttrs, bond: bondSlaveAttrs, vrf: vrfPortAttrs },
-  },
-} as const;
-
-/** The IFLA_LINKINFO set's type as an interface: the link set refers to it and it (veth) to the link set. */
-export interface LinkInfoAttrSet extends AttrSet<typeof linkInfoAttrDefs> {}
-
-/** IFLA_INFO_* (the IFLA_LINKINFO nest). */
-export const linkInfoAttrs: LinkInfoAttrSet = attrSet('linkinfo', linkInfoAttrDefs);

@@ -4,8 +4,9 @@
 import { iflaBridgeId } from '../../families/route/constants.js';
 import {
   geneveAttrs, macsecAttrs, macvlanAttrs, macvlanMode, vxlanAttrs,
-  type LinkInfoAttrSet, type vlanAttrs, type vrfAttrs, type vrfPortAttrs,
+  type vlanAttrs, type vrfAttrs, type vrfPortAttrs,
 } from '../../families/route/linkinfo.js';
+import type { LinkInfoAttrSet } from '../../families/route/link.js';
 import type { bridgeAttrs, bridgePortAttrs } from '../../families/route/bridge.js';
 import type { DecodedSet, StructValue } from '../../schema/types.js';
 import { BR_FWD_MASK_NAMES, BR_PORT_STATES, MACSEC_CIPHER_SUITES, VLAN_FLAG_NAMES } from '../ip-names.js';
