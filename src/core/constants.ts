@@ -40,6 +40,14 @@ export const NLMSG_OVERRUN = 4;
 /** The first type a family may use for its own messages. */
 export const NLMSG_MIN_TYPE = 0x10;
 
+/** struct nlmsghdr, as decoded. */
+export interface MessageHeader {
+  length: number;
+  type: number;
+  flags: number;
+  seq: number;
+  pid: number;
+}
 /** Size of struct nlmsghdr. */
 export const NLMSG_HDRLEN = 16;
 /** Size of struct nlattr. */

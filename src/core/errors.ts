@@ -1,5 +1,5 @@
 import { errnoName, errnoText } from './errno.js';
-import type { MessageHeader } from './header.js';
+import type { MessageHeader } from './constants.js';
 
 /** What was wrong with bytes that could not be decoded. */
 export type DecodeErrorReason =

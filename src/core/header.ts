@@ -1,14 +1,7 @@
-import { NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN } from './constants.js';
+import { NLM_F, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, type MessageHeader } from './constants.js';
 import { DecodeError } from './errors.js';
 
-/** struct nlmsghdr */
-export interface MessageHeader {
-  length: number;
-  type: number;
-  flags: number;
-  seq: number;
-  pid: number;
-}
+export type { MessageHeader } from './constants.js';
 
 /** A DataView over exactly the bytes of `b` (respecting its offset into the buffer). */
 export function dataView(b: Uint8Array): DataView {
