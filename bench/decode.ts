@@ -14,7 +14,7 @@
 //   hostile inputs of the same size: messages full of 4-byte unknown attributes, 16-byte NOOPs
 //   links: Rtnl.links() of --links veths, and the same link dump decoded from memory (decodeEach,
 //     every attribute) against libmnl's link callback over the same file, taking turns with libmnl
-// Medians of --runs after one warm-up run, ratios to libmnl of the same run; the last line is
+// Medians of --runs after one warm-up run (links: ten), ratios to libmnl of the same run; the last line is
 // `BENCH_JSON {...}`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

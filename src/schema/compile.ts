@@ -9,7 +9,7 @@ import { NLA_F_NESTED } from '../core/constants.js';
 import { DecodeError } from '../core/errors.js';
 import { fieldSize, subMessageFormat } from './define.js';
 import {
-  MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, nestExact, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nonCanonicalBytes,
+  MAX_NEST_DEPTH, WIRE_ORDER, attachWireOrder, badSizeError, decodeSetInterpreted, decodeStructInterpreted, interpretValue, nestExact, nonCanonicalBytes,
   keepWireOrder, resolveSet, setDecoderHook, type CompiledAttr, type DecodeState, type Obj,
 } from './engine.js';
 import type { AttrDef, AttrSet, AttrSetRef, ScalarType, StructDef, SubMessageAttr } from './types.js';
@@ -488,7 +488,6 @@ function big64(q: string, le: string, signed: boolean): string {
 function bigOf(x: number): bigint {
   return x >= 0 && x < SMALL_BIGS ? smallBig[x]! : BigInt(x);
 }
-
 
 /** Item size of an `array` attribute, as the interpreter takes it (uint/sint items are 8 bytes). */
 function arraySize(item: ScalarType): number {
