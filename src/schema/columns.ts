@@ -37,9 +37,9 @@ export interface ColumnSpec {
   fields: readonly string[];
 }
 
-function kindOfAttr(d: AttrDef, name: string): Kind {
-  const be = 'byteOrder' in d && d.byteOrder === 'big-endian';
-  switch (d.type) {
+/** The column kind of an integer or address type, or undefined when it cannot be a column. */
+function kindOfType(type: string, be: boolean): Kind | undefined {
+  switch (type) {
     case 'u8': return KIND.u8;
     case 'u16': return be ? KIND.u16be : KIND.u16;
     case 'u32': return be ? KIND.u32be : KIND.u32;
@@ -48,25 +48,27 @@ function kindOfAttr(d: AttrDef, name: string): Kind {
     case 's32': return KIND.s32;
     case 'ipv4': return KIND.ipv4;
     case 'ipv6': return KIND.ipv6;
-    case 'ip': return KIND.ip;
-    case 'flag': return KIND.flag;
-    default: throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers up to 32 bits, flags, ipv4, ipv6)`);
+    default: return undefined;
   }
 }
 
+function kindOfAttr(d: AttrDef, name: string): Kind {
+  const k = d.type === 'ip' ? KIND.ip : d.type === 'flag' ? KIND.flag : kindOfType(d.type, 'byteOrder' in d && d.byteOrder === 'big-endian');
+  if (k === undefined) throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers up to 32 bits, flags, ipv4, ipv6)`);
+  return k;
+}
+
 function kindOfField(f: StructField, name: string): Kind {
-  const be = f.byteOrder === 'big-endian';
-  switch (f.type) {
-    case 'u8': return KIND.u8;
-    case 'u16': return be ? KIND.u16be : KIND.u16;
-    case 'u32': return be ? KIND.u32be : KIND.u32;
-    case 's8': return KIND.s8;
-    case 's16': return KIND.s16;
-    case 's32': return KIND.s32;
-    case 'ipv4': return KIND.ipv4;
-    case 'ipv6': return KIND.ipv6;
-    default: throw new TypeError(`${name}: a ${f.type} header field cannot be a column`);
-  }
+  const k = kindOfType(f.type, f.byteOrder === 'big-endian');
+  if (k === undefined) throw new TypeError(`${name}: a ${f.type} header field cannot be a column`);
+  return k;
+}
+
+/** A batch whose arrays the caller owns (an extractor's batches are views of its scratch memory). */
+export function ownedTable(t: ColumnTable): ColumnTable {
+  const columns: ColumnTable['columns'] = {};
+  for (const [k, c] of Object.entries(t.columns)) columns[k] = c.slice();
+  return { count: t.count, fields: t.fields, columns, present: t.present.slice() };
 }
 
 function plan(spec: ColumnSpec): FieldPlan[] {
