@@ -14,10 +14,11 @@ import { NetlinkSocket, type BatchOptions, type BatchResult, type CaptureSink, t
 import type { Encodable } from '../core/attr.js';
 import { ipv4At, ROUTE_CHANGE_WIRE, RouteWire, type RouteChangeOp } from './route-wire.js';
 import { jsonSafe } from '../core/json.js';
-import { ColumnExtractor, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
+import { ColumnExtractor, ownedTable, type ColumnEngine, type ColumnTable } from '../schema/columns.js';
 import { MessageViews, type MessageView } from '../schema/view.js';
 import { appendViewsIndexed, decodeEach, decodeEachIndexed } from '../decode.js';
 import { batchItems } from '../core/batch-items.js';
+import { batchStream } from '../socket/batch-stream.js';
 import type { WalkIndex } from '../walk/index.js';
 import type { Address, Link, Neighbour, Netconf, Nexthop, Nsid, Route, RtKind, RtObject, Rule } from './types.js';
 
@@ -256,9 +257,6 @@ export class DumpInterruptedError extends Error {
   }
 }
 
-/** Batches (datagrams) a stream decodes ahead of its consumer before it stops reading. */
-const STREAM_HIGH_WATER = 8;
-
 /** rtnetlink multicast groups (RTNLGRP_*) per object kind. */
 export const MONITOR_GROUPS: Record<MonitorKind, number[]> = {
   link: [1],
@@ -340,13 +338,6 @@ function collectObjects<T extends RtObject>(chunk: Uint8Array, out: T[], index?:
   };
   if (index) decodeEachIndexed(chunk, index, { family: rtnetlink }, each);
   else decodeEach(chunk, { family: rtnetlink }, each);
-}
-
-/** A batch whose arrays the caller owns (extractor batches are views of its scratch memory). */
-function copyTable(t: ColumnTable): ColumnTable {
-  const columns: ColumnTable['columns'] = {};
-  for (const [k, c] of Object.entries(t.columns)) columns[k] = c.slice();
-  return { count: t.count, fields: t.fields, columns, present: t.present.slice() };
 }
 
 function tableNumber(t: number | string): number {
@@ -485,43 +476,11 @@ export class Rtnl implements AsyncDisposable {
    * A dump handed over one batch per datagram (a hand-off per ~500 objects, not per object);
    * `map` turns a datagram into the batch while it is valid. Stopping early ends the dump.
    */
-  private async *streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array, index: WalkIndex) => B, call: ReadOptions = {}): AsyncGenerator<B> {
+  private streamBatches<B>(def: MessageDef, fixed: Record<string, unknown>, attrs: Record<string, unknown>, map: (chunk: Uint8Array, index: WalkIndex) => B, call: ReadOptions = {}): AsyncGenerator<B, void, undefined> {
     const msg = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: 0, header: fixed, attrs });
-    const batches: B[] = [];
-    let wake: (() => void) | undefined;
-    let finished = false;
-    let interrupted = false;
-    let failure: unknown;
-    const stop = new AbortController();
-    const onAbort = (): void => stop.abort(call.signal?.reason);
-    call.signal?.addEventListener('abort', onAbort, { once: true });
-    if (call.signal?.aborted) stop.abort(call.signal.reason);
-    // Backpressure: with a few batches waiting, reading stops until the consumer takes them (the
-    // kernel keeps the rest of the dump), so memory stays flat however slow the consumer is.
-    let release: (() => void) | undefined;
-    const done = this.socket.dumpRaw(msg, (chunk, index) => {
-      batches.push(map(chunk, index));
-      if (batches.length >= STREAM_HIGH_WATER && release === undefined) release = this.socket.holdReads();
-      wake?.();
-    }, { ...socketCall(call), signal: stop.signal })
-      .then((r) => { interrupted = r.interrupted; finished = true; wake?.(); }, (e: unknown) => { failure = e; finished = true; wake?.(); });
-    try {
-      for (;;) {
-        const batch = batches.shift();
-        if (release !== undefined && batches.length < STREAM_HIGH_WATER / 2) { release(); release = undefined; }
-        if (batch !== undefined) { yield batch; continue; }
-        if (finished) break;
-        await new Promise<void>((r) => { wake = r; });
-        wake = undefined;
-      }
-      await done;
-      if (failure !== undefined) throw failure;
+    return batchStream(this.socket, msg, map, socketCall(call), (interrupted) => {
       if (interrupted && call.onInterrupted === 'throw') throw new DumpInterruptedError(def.name, 1);
-    } finally {
-      release?.();
-      call.signal?.removeEventListener('abort', onAbort);
-      if (!finished) stop.abort(); // the consumer stopped early: end the dump
-    }
+    });
   }
 
   /** Resolves the device names among `devs` (concurrently, once each) into a lookup. */
@@ -634,7 +593,7 @@ export class Rtnl implements AsyncDisposable {
     const { fixed, attrs } = await this.routeQuery(filter);
     const x = new ColumnExtractor({ message: M.RTM_NEWROUTE, fields }, engine);
     try {
-      for await (const t of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => copyTable(x.extract(chunk)), call)) yield t;
+      for await (const t of this.streamBatches(M.RTM_GETROUTE, fixed, attrs, (chunk) => ownedTable(x.extract(chunk)), call)) yield t;
     } catch (e) {
       if (!(fixed.table === RT_TABLE_MAIN && e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
     }

@@ -16,6 +16,11 @@ import { decodeDonePayload, decodeErrorPayload } from '../core/nlmsgerr.js';
 import { compileFamily, decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageFamily } from '../schema/family.js';
 import { familyForProtocol } from '../schema/registry.js';
 import { locateAttribute } from './extack-resolve.js';
+import { batchStream } from './batch-stream.js';
+import { batchItems } from '../core/batch-items.js';
+import { appendViewsIndexed } from '../decode.js';
+import { ColumnExtractor, ownedTable, type ColumnSpec, type ColumnTable } from '../schema/columns.js';
+import { MessageViews, type MessageView } from '../schema/view.js';
 import { createWalker, WalkStatus, type WalkEngine, type WalkIndex, type Walker } from '../walk/index.js';
 import { loadNative, RECV_INFO_LENGTH, RecvInfo, type NativeBinding, type Poller } from './native.js';
 
@@ -228,6 +233,22 @@ export interface DumpResult {
   attempts: number;
 }
 
+/** A whole dump as lazy views ({@link NetlinkSocket.dumpViews}). */
+export interface ViewDumpResult {
+  views: MessageViews;
+  /** NLM_F_DUMP_INTR was set on a message: the table changed during the dump. */
+  interrupted: boolean;
+  attempts: number;
+}
+
+/** A whole dump as columns ({@link NetlinkSocket.dumpColumns}). */
+export interface ColumnDumpResult {
+  table: ColumnTable;
+  /** NLM_F_DUMP_INTR was set on a message: the table changed during the dump. */
+  interrupted: boolean;
+  attempts: number;
+}
+
 /** A received datagram handed to raw consumers: valid only until the consumer returns. */
 export interface RawChunk {
   bytes: Uint8Array;
@@ -259,10 +280,28 @@ export interface SubscribeOptions {
   onOverrun?: 'keep' | 'discard';
 }
 
-/** A dump read as it arrives ({@link NetlinkSocket.dump}): iterate it once. */
-export interface DumpStream extends AsyncIterable<DecodedMessage> {
+/**
+ * A dump read as it arrives ({@link NetlinkSocket.dump}, {@link NetlinkSocket.viewStream},
+ * {@link NetlinkSocket.columnStream}): iterate it once.
+ */
+export interface DumpStream<T = DecodedMessage> extends AsyncIterable<T> {
   /** True once a message of the dump carried NLM_F_DUMP_INTR (final after iteration ends). */
   readonly interrupted: boolean;
+}
+
+/** A timer that does not keep the process alive by itself (the open socket does while it matters). */
+function unref<T>(t: T): T {
+  (t as { unref?: () => void }).unref?.();
+  return t;
+}
+
+/** A stream whose iterator `run` makes; `run` reports through its callback whether the dump was interrupted. */
+function streamOf<T>(run: (onEnd: (interrupted: boolean) => void) => AsyncIterator<T>): DumpStream<T> {
+  let interrupted = false;
+  return {
+    get interrupted() { return interrupted; },
+    [Symbol.asyncIterator]: () => run((i) => { interrupted = i; }),
+  };
 }
 
 // --- pending operations ------------------------------------------------------------------------
@@ -287,6 +326,8 @@ interface Pending {
   /** The datagram it went out in; undefined while queued. */
   unit: Unit | undefined;
   settled: boolean;
+  /** A dump settled before the kernel ended it (aborted, timed out, its consumer failed): its remaining replies are read and dropped. */
+  abandoned?: { timer: ReturnType<typeof setTimeout> | undefined; touched: boolean };
   resolve(this: Pending, r: RequestResult & { interrupted: boolean }): void;
   reject(this: Pending, e: Error): void;
 }
@@ -363,6 +404,8 @@ const ARENA_BYTES = 1 << 20;
 const SPARE_ARENA_BYTES = 64 * 1024;
 /** Messages a dump stream holds for a consumer that is behind before its socket stops reading. */
 const DUMP_STREAM_HIGH_WATER = 4096;
+/** How long an abandoned dump of a socket without a timeout may go without a reply before its slot is freed. */
+const DEFAULT_ABANDON_MS = 30_000;
 /** Datagrams one pump call sends (and reads the answers of) before yielding to the event loop. */
 const PUMP_UNITS_PER_TURN = 64;
 
@@ -435,6 +478,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
+  /** A reply is ending its request (DONE or ERROR read): settling it does not abandon a dump. */
+  private ending = false;
   private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number; discard: boolean; overrun?: 'ENOBUFS' | 'truncated' }>();
   /** After an overrun: events read until the kernel queue is empty predate the loss and are dropped. */
   private discardingEvents = false;
@@ -627,6 +672,48 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   /**
+   * A whole dump as lazy views: every datagram is copied once and kept with one offset per
+   * message; a view decodes a field (with the socket's declarations) when it is read.
+   */
+  async dumpViews(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<ViewDumpResult> {
+    const retries = opts.retryInterrupted ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      const views = new MessageViews(this.cf);
+      const r = await this.dumpRaw(message, (chunk, index) => appendViewsIndexed(views, chunk.slice(), index), opts);
+      if (!r.interrupted || attempt > retries) return { views, interrupted: r.interrupted, attempts: attempt };
+    }
+  }
+
+  /** A dump as a stream of lazy views, read as it arrives (memory stays flat). */
+  viewStream(message: Encodable | Uint8Array, opts: DumpOptions = {}): DumpStream<MessageView> {
+    return streamOf((onEnd) => batchItems(batchStream(this, message, (chunk, index) => {
+      const list = new MessageViews(this.cf);
+      appendViewsIndexed(list, chunk.slice(), index);
+      return list.toArray();
+    }, opts, onEnd)));
+  }
+
+  /**
+   * A whole dump as typed-array columns of chosen fields of one message type (a
+   * {@link ColumnExtractor}, or the spec to make one), filled as the datagrams arrive.
+   */
+  async dumpColumns(message: Encodable | Uint8Array, columns: ColumnExtractor | ColumnSpec, opts: DumpOptions = {}): Promise<ColumnDumpResult> {
+    const x = columns instanceof ColumnExtractor ? columns : new ColumnExtractor(columns);
+    const retries = opts.retryInterrupted ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      const acc = x.collector();
+      const r = await this.dumpRaw(message, (chunk) => acc.add(chunk), opts);
+      if (!r.interrupted || attempt > retries) return { table: acc.result(), interrupted: r.interrupted, attempts: attempt };
+    }
+  }
+
+  /** A dump as a stream of column batches, one a datagram, each the caller's to keep (memory stays flat). */
+  columnStream(message: Encodable | Uint8Array, columns: ColumnExtractor | ColumnSpec, opts: DumpOptions = {}): DumpStream<ColumnTable> {
+    const x = columns instanceof ColumnExtractor ? columns : new ColumnExtractor(columns);
+    return streamOf((onEnd) => batchStream(this, message, (chunk) => ownedTable(x.extract(chunk)), opts, onEnd));
+  }
+
+  /**
    * Multicast events as an async iterator. Overruns (events lost to ENOBUFS) arrive in band as
    * `{ type: 'overrun' }`; the subscription keeps working. Breaking out of `for await` ends it.
    */
@@ -683,7 +770,7 @@ export class NetlinkSocket implements AsyncDisposable {
     // Everything on the socket ends: requests in flight or queued, batches, dumps waiting their
     // turn, subscriptions.
     for (const source of this.sources.splice(0)) source.abort(err);
-    for (const p of [...this.pending.values()]) p.reject(err);
+    for (const p of [...this.pending.values()]) { p.reject(err); clearTimeout(p.abandoned?.timer); }
     this.pending.clear();
     for (const u of [...this.runs]) this.failOpen(u, () => err);
     for (const u of this.sendQueue.splice(0)) if (u.p) u.p.reject(err); else this.failOpen(u, () => err);
@@ -961,12 +1048,16 @@ export class NetlinkSocket implements AsyncDisposable {
     if (p.settled) return false;
     p.settled = true;
     const u = p.unit;
+    // The kernel runs one dump per socket: until this one's DONE (or error) is read, another
+    // would fail with EBUSY, so an abandoned dump keeps the dump slot while its rest is dropped.
+    const abandon = p.dump && u !== undefined && !this.closed && this.pending.get(p.seq) === p && !this.ending;
     if (u) {
-      this.pending.delete(p.seq);
+      if (!abandon) this.pending.delete(p.seq);
       this.inFlight -= p.cost;
       if (--u.open === 0 && u.timer) clearTimeout(u.timer);
     }
-    if (p.dump) this.nextDump();
+    if (abandon) this.abandonDump(p, u.timeoutMs);
+    else if (p.dump) this.nextDump();
     if (u && !this.closed) {
       // While reading replies, send once after the read loop rather than after each reply.
       if (this.draining) this.pumpWanted = true;
@@ -1539,11 +1630,17 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   private handleReply(p: Pending, b: Uint8Array, off: number, h: MessageHeader, v?: DataView): void {
+    if (p.abandoned) {
+      if (h.type === NLMSG_DONE || h.type === NLMSG_ERROR) this.endAbandoned(p);
+      else p.abandoned.touched = true;
+      return;
+    }
     const payload = b.subarray(off + NLMSG_HDRLEN, off + h.length);
     if (h.flags & NLM_F.DUMP_INTR) p.interrupted = true;
     if (p.unit) p.unit.touched = true;
     try {
       if (h.type === NLMSG_ERROR) {
+        this.ending = true;
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (e.error === 0) {
           const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p.request, e.extack) : undefined;
@@ -1554,6 +1651,7 @@ export class NetlinkSocket implements AsyncDisposable {
         return;
       }
       if (h.type === NLMSG_DONE) {
+        this.ending = true;
         const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (d.error < 0) p.reject(new NetlinkError(d.error, p.operation, this.resolveExtack(p.request, d.extack)));
         else p.resolve({ messages: p.messages, interrupted: p.interrupted });
@@ -1565,7 +1663,34 @@ export class NetlinkSocket implements AsyncDisposable {
       if (!p.dump && p.expect === 'reply' && !(h.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
     } catch (e) {
       p.reject(e as Error);
+    } finally {
+      this.ending = false;
     }
+  }
+
+  /** Keeps an abandoned dump's slot until the kernel ends it, or its replies stop for `timeoutMs`. */
+  private abandonDump(p: Pending, timeoutMs: number): void {
+    const a: NonNullable<Pending['abandoned']> = { timer: undefined, touched: false };
+    p.abandoned = a;
+    p.onMessage = undefined;
+    p.onRaw = undefined;
+    const ms = timeoutMs > 0 && Number.isFinite(timeoutMs) ? timeoutMs : DEFAULT_ABANDON_MS;
+    const check = (): void => {
+      if (a.touched) { a.touched = false; a.timer = unref(setTimeout(check, ms)); return; }
+      this.endAbandoned(p);
+    };
+    a.timer = unref(setTimeout(check, ms));
+    // its rest may be queued already, with no request of ours to read it for
+    this.ensurePolling();
+    setImmediate(() => { if (!this.closed && this.pending.get(p.seq) === p) this.drain(); });
+  }
+
+  private endAbandoned(p: Pending): void {
+    if (this.pending.get(p.seq) !== p) return;
+    clearTimeout(p.abandoned?.timer);
+    this.pending.delete(p.seq);
+    this.nextDump();
+    if (this.pending.size === 0 && this.runs.size === 0) this.maybeStopPolling();
   }
 
   /** The batch datagram in flight whose open item has this sequence number (the item's index in runItem). */

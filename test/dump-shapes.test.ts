@@ -1,0 +1,139 @@
+// The three shapes of a dump for any protocol, on the core socket against the real kernel: the
+// objects of dumpAll(), lazy views (dumpViews, viewStream) and columns (dumpColumns,
+// columnStream) agree message by message, for rtnetlink links (oracle: `ip -j link`) and for
+// nf_tables tables (oracle: `nft -j list tables`).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { MessageBuilder } from '../src/core/message.js';
+import { RawBytes } from '../src/core/attr.js';
+import { NetlinkSocket } from '../src/socket/netlink-socket.js';
+import '../src/families/registry.js';
+import { rtnetlinkMessages } from '../src/families/route/index.js';
+import { nfnetlinkFamily } from '../src/families/netfilter/index.js';
+import { nftMessages } from '../src/families/netfilter/nftables.js';
+import { addTable } from '../src/families/netfilter/nftables.js';
+import { ColumnExtractor, type ColumnTable } from '../src/schema/columns.js';
+import type { MessageView } from '../src/schema/view.js';
+import { Rtnl } from '../src/rtnl/rtnl.js';
+import { withNetns } from './helpers/netns.js';
+
+const getLinks = (): MessageBuilder => new MessageBuilder(18, 0, new RawBytes(new Uint8Array(16)));
+const LINK_FIELDS = ['header.index', 'mtu', 'txqlen', 'master'];
+
+/** Rows of a column table as [index, mtu, txqlen, master (0 when absent)]. */
+function rows(t: ColumnTable): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < t.count; i++) out.push(LINK_FIELDS.map((f) => t.columns[f]![i]!));
+  return out;
+}
+async function failure(p: Promise<unknown>): Promise<string> {
+  try { await p; } catch (e) { return String(e); }
+  return 'resolved';
+}
+function concat(ts: ColumnTable[]): number[][] { return ts.flatMap(rows); }
+
+test('a link dump on the core socket as objects, views and columns: the same links as ip -j link', async () => {
+  await withNetns('shapes', async (ns) => {
+    ns.ip('link', 'add', 'br0', 'type', 'bridge');
+    ns.batch(Array.from({ length: 300 }, (_, i) => `link add s${i} mtu ${1280 + i} type veth peer name t${i}`));
+    ns.batch(Array.from({ length: 20 }, (_, i) => `link set s${i} master br0`));
+    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
+    const ip = ns.ipJson<Array<{ ifindex: number; ifname: string; mtu: number; txqlen?: number; master?: string }>>('-d', 'link', 'show');
+    const byName = new Map(ip.map((l) => [l.ifname, l]));
+    const index = new Map(ip.map((l) => [l.ifname, l.ifindex]));
+    const want = ip.map((l) => [l.ifindex, l.mtu, l.txqlen ?? 0, l.master ? index.get(l.master)! : 0]).sort((a, b) => a[0]! - b[0]!);
+
+    const objects = (await sock.dumpAll(getLinks())).messages.flatMap((m) => (m.kind === 'data' ? [m] : []));
+    assert.is(objects.length, ip.length);
+    const byIndex = (a: number[], b: number[]): number => a[0]! - b[0]!;
+
+    // views: every link, its fields decoded when read, equal to the objects' fields
+    const v = await sock.dumpViews(getLinks());
+    assert.is(v.interrupted, false);
+    assert.is(v.attempts, 1);
+    assert.is(v.views.length, ip.length);
+    const viewed = [...v.views].map((x) => [x.header!.index as number, x.attr('ifname') as string] as const);
+    for (const [i, name] of viewed) assert.is(byName.get(name)?.ifindex, i, name);
+    assert.equal([...v.views].map((x) => x.attrs), objects.map((m) => m.attrs), 'a view decodes what decode() does');
+
+    // the view stream: the same links, in the same order, read as they arrive
+    const streamed: MessageView[] = [];
+    const vs = sock.viewStream(getLinks());
+    for await (const x of vs) streamed.push(x);
+    assert.is(vs.interrupted, false);
+    assert.equal(streamed.map((x) => x.attr('ifname')), viewed.map((x) => x[1]));
+
+    // columns, collected and streamed, with a spec or a kept extractor, on both engines
+    for (const engine of ['wasm', 'js'] as const) {
+      const x = new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWLINK, fields: LINK_FIELDS }, engine);
+      const c = await sock.dumpColumns(getLinks(), x);
+      assert.is(c.interrupted, false);
+      assert.equal(rows(c.table).sort(byIndex), want, `dumpColumns ${engine}`);
+      const batches: ColumnTable[] = [];
+      const cs = sock.columnStream(getLinks(), x);
+      for await (const t of cs) batches.push(t);
+      assert.ok(batches.length > 1, 'a batch per datagram');
+      assert.equal(concat(batches).sort(byIndex), want, `columnStream ${engine}: each batch kept its own arrays`);
+    }
+    const bySpec = await sock.dumpColumns(getLinks(), { message: rtnetlinkMessages.RTM_NEWLINK, fields: LINK_FIELDS });
+    assert.equal(rows(bySpec.table).sort(byIndex), want);
+
+    // stopping a stream early ends its dump; the socket goes on
+    let n = 0;
+    for await (const x of sock.viewStream(getLinks())) { void x; if (++n === 3) break; }
+    for await (const t of sock.columnStream(getLinks(), { message: rtnetlinkMessages.RTM_NEWLINK, fields: LINK_FIELDS })) { void t; break; }
+    assert.is((await sock.dumpViews(getLinks())).views.length, ip.length);
+  });
+});
+
+test('an nf_tables dump as views and columns on the core socket: the tables nft lists', async () => {
+  await withNetns('nftshapes', async (ns) => {
+    for (let i = 0; i < 40; i++) await addTable(i % 2 ? 'ip' : 'inet', `t${i}`, { netns: ns.name });
+    using s = NetlinkSocket.open({ protocol: 'netfilter', netns: ns.name, family: nfnetlinkFamily });
+    const req = new Uint8Array([20, 0, 0, 0, 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // NFT_MSG_GETTABLE, AF_UNSPEC
+    const nft = JSON.parse(ns.exec('nft', ['-j', 'list', 'tables'])) as { nftables: Array<{ table?: { name: string; family: string; handle: number } }> };
+    const tables = nft.nftables.flatMap((x) => (x.table ? [x.table] : []));
+    const { views } = await s.dumpViews(req);
+    const named = [...views].map((x) => `${x.header!.family === 2 ? 'ip' : 'inet'} ${String(x.attr('name'))} ${String(x.attr('handle'))}`).sort();
+    assert.equal(named, tables.map((t) => `${t.family} ${t.name} ${t.handle}`).sort());
+    const c = await s.dumpColumns(req, { message: nftMessages.NEWTABLE, fields: ['header.family', 'use', 'flags'] });
+    assert.is(c.table.count, 40);
+    assert.equal([...c.table.columns['header.family']!].sort(), [...Array(20).fill(1), ...Array(20).fill(2)].sort());
+  });
+});
+
+test('a dump stopped half-way (break, abort, a failing consumer) keeps the socket: the next dumps are not refused with EBUSY', async () => {
+  await withNetns('abandon', async (ns) => {
+    ns.batch(Array.from({ length: 400 }, (_, i) => `link add a${i} type veth peer name b${i}`));
+    const all = 801;
+    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
+    // an abort after the first datagram
+    const stop = new AbortController();
+    let chunks = 0;
+    assert.match(await failure(sock.dumpRaw(getLinks(), () => { if (++chunks === 1) stop.abort(new Error('enough')); }, { signal: stop.signal })), /enough/);
+    assert.is((await sock.dumpAll(getLinks())).messages.length, all);
+    // a consumer that throws
+    assert.match(await failure(sock.dumpRaw(getLinks(), () => { throw new Error('consumer failed'); })), /consumer failed/);
+    // two dumps queued behind a stream left after one item
+    for await (const m of sock.dump(getLinks())) { void m; break; }
+    for await (const v of sock.viewStream(getLinks())) { void v; break; }
+    const [a, b] = await Promise.all([sock.dumpAll(getLinks()), sock.dumpViews(getLinks())]);
+    assert.is(a.messages.length, all);
+    assert.is(b.views.length, all);
+  });
+});
+
+test('Rtnl: leaving a route stream early, then other dumps on the same handle', async () => {
+  await withNetns('rtabandon', async (ns) => {
+    ns.batch(['link add d0 type veth peer name d1', 'link set d0 up', 'addr add 10.9.0.1/16 dev d0']);
+    ns.batch(Array.from({ length: 5000 }, (_, i) => `route add 10.${100 + (i >> 8)}.${i & 255}.0/24 via 10.9.0.2`));
+    using rt = Rtnl.open({ netns: ns.name });
+    for await (const r of rt.routeStream({ family: 4 })) { void r; break; }
+    for await (const t of rt.routeColumnStream({ family: 4 })) { void t; break; }
+    for await (const v of rt.routeViewStream({ family: 4 })) { void v; break; }
+    assert.is((await rt.links()).length, 3);
+    assert.is((await rt.routes({ family: 4, table: 'main' })).length, 5000 + 1);
+  });
+});
+
+test.run();
