@@ -295,6 +295,8 @@ function unref<T>(t: T): T {
   return t;
 }
 
+const extractorOf = (c: ColumnExtractor | ColumnSpec): ColumnExtractor => (c instanceof ColumnExtractor ? c : new ColumnExtractor(c));
+
 /** A stream whose iterator `run` makes; `run` reports through its callback whether the dump was interrupted. */
 function streamOf<T>(run: (onEnd: (interrupted: boolean) => void) => AsyncIterator<T>): DumpStream<T> {
   let interrupted = false;
@@ -478,8 +480,6 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly pending = new Map<number, Pending>();
   private readonly dumpQueue: Array<() => void> = [];
   private dumpRunning = false;
-  /** A reply is ending its request (DONE or ERROR read): settling it does not abandon a dump. */
-  private ending = false;
   private readonly subscriptions = new Set<{ queue: AsyncQueue<SubscriptionItem>; hwm: number; discard: boolean; overrun?: 'ENOBUFS' | 'truncated' }>();
   /** After an overrun: events read until the kernel queue is empty predate the loss and are dropped. */
   private discardingEvents = false;
@@ -628,11 +628,19 @@ export class NetlinkSocket implements AsyncDisposable {
   }
 
   /** Runs a dump and collects every message; `interrupted` tells if the kernel flagged DUMP_INTR. */
-  async dumpAll(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<DumpResult> {
+  dumpAll(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<DumpResult> {
+    return this.retried(opts, async () => {
+      const r = await this.start(message, true, opts);
+      return { messages: r.messages, interrupted: r.interrupted };
+    });
+  }
+
+  /** Runs `once` (a whole dump) again while the kernel flags it interrupted, up to `retryInterrupted` times. */
+  private async retried<R extends { interrupted: boolean }>(opts: DumpOptions, once: () => Promise<R>): Promise<R & { attempts: number }> {
     const retries = opts.retryInterrupted ?? 0;
     for (let attempt = 1; ; attempt++) {
-      const r = await this.start(message, true, opts);
-      if (!r.interrupted || attempt > retries) return { messages: r.messages, interrupted: r.interrupted, attempts: attempt };
+      const r = await once();
+      if (!r.interrupted || attempt > retries) return { ...r, attempts: attempt };
     }
   }
 
@@ -675,13 +683,12 @@ export class NetlinkSocket implements AsyncDisposable {
    * A whole dump as lazy views: every datagram is copied once and kept with one offset per
    * message; a view decodes a field (with the socket's declarations) when it is read.
    */
-  async dumpViews(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<ViewDumpResult> {
-    const retries = opts.retryInterrupted ?? 0;
-    for (let attempt = 1; ; attempt++) {
+  dumpViews(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<ViewDumpResult> {
+    return this.retried(opts, async () => {
       const views = new MessageViews(this.cf);
       const r = await this.dumpRaw(message, (chunk, index) => appendViewsIndexed(views, chunk.slice(), index), opts);
-      if (!r.interrupted || attempt > retries) return { views, interrupted: r.interrupted, attempts: attempt };
-    }
+      return { views, interrupted: r.interrupted };
+    });
   }
 
   /** A dump as a stream of lazy views, read as it arrives (memory stays flat). */
@@ -697,19 +704,18 @@ export class NetlinkSocket implements AsyncDisposable {
    * A whole dump as typed-array columns of chosen fields of one message type (a
    * {@link ColumnExtractor}, or the spec to make one), filled as the datagrams arrive.
    */
-  async dumpColumns(message: Encodable | Uint8Array, columns: ColumnExtractor | ColumnSpec, opts: DumpOptions = {}): Promise<ColumnDumpResult> {
-    const x = columns instanceof ColumnExtractor ? columns : new ColumnExtractor(columns);
-    const retries = opts.retryInterrupted ?? 0;
-    for (let attempt = 1; ; attempt++) {
+  dumpColumns(message: Encodable | Uint8Array, columns: ColumnExtractor | ColumnSpec, opts: DumpOptions = {}): Promise<ColumnDumpResult> {
+    const x = extractorOf(columns);
+    return this.retried(opts, async () => {
       const acc = x.collector();
       const r = await this.dumpRaw(message, (chunk) => acc.add(chunk), opts);
-      if (!r.interrupted || attempt > retries) return { table: acc.result(), interrupted: r.interrupted, attempts: attempt };
-    }
+      return { table: acc.result(), interrupted: r.interrupted };
+    });
   }
 
   /** A dump as a stream of column batches, one a datagram, each the caller's to keep (memory stays flat). */
   columnStream(message: Encodable | Uint8Array, columns: ColumnExtractor | ColumnSpec, opts: DumpOptions = {}): DumpStream<ColumnTable> {
-    const x = columns instanceof ColumnExtractor ? columns : new ColumnExtractor(columns);
+    const x = extractorOf(columns);
     return streamOf((onEnd) => batchStream(this, message, (chunk) => ownedTable(x.extract(chunk)), opts, onEnd));
   }
 
@@ -1050,7 +1056,8 @@ export class NetlinkSocket implements AsyncDisposable {
     const u = p.unit;
     // The kernel runs one dump per socket: until this one's DONE (or error) is read, another
     // would fail with EBUSY, so an abandoned dump keeps the dump slot while its rest is dropped.
-    const abandon = p.dump && u !== undefined && !this.closed && this.pending.get(p.seq) === p && !this.ending;
+    // (A DONE or ERROR takes its request out of `pending` before settling it.)
+    const abandon = p.dump && u !== undefined && !this.closed && this.pending.get(p.seq) === p;
     if (u) {
       if (!abandon) this.pending.delete(p.seq);
       this.inFlight -= p.cost;
@@ -1640,7 +1647,7 @@ export class NetlinkSocket implements AsyncDisposable {
     if (p.unit) p.unit.touched = true;
     try {
       if (h.type === NLMSG_ERROR) {
-        this.ending = true;
+        this.pending.delete(p.seq);
         const e = decodeErrorPayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (e.error === 0) {
           const warning = e.extack.message !== undefined || e.extack.offset !== undefined ? this.resolveExtack(p.request, e.extack) : undefined;
@@ -1651,7 +1658,7 @@ export class NetlinkSocket implements AsyncDisposable {
         return;
       }
       if (h.type === NLMSG_DONE) {
-        this.ending = true;
+        this.pending.delete(p.seq);
         const d = decodeDonePayload(payload, h.flags, off + NLMSG_HDRLEN);
         if (d.error < 0) p.reject(new NetlinkError(d.error, p.operation, this.resolveExtack(p.request, d.extack)));
         else p.resolve({ messages: p.messages, interrupted: p.interrupted });
@@ -1663,8 +1670,6 @@ export class NetlinkSocket implements AsyncDisposable {
       if (!p.dump && p.expect === 'reply' && !(h.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
     } catch (e) {
       p.reject(e as Error);
-    } finally {
-      this.ending = false;
     }
   }
 
