@@ -18,7 +18,8 @@
 // else 1 + the index of its attribute entry (so each attribute costs one load, not a search).
 // Kinds: 1 u8, 2 u16, 3 u32, 4 s8, 5 s16, 6 s32, 7 ipv4 (as a number, first byte highest),
 //        8 ipv6 (16 bytes), 9 flag (1), 10 u16 big-endian, 11 u32 big-endian, 12 ip (4 or 16
-//        bytes into a 16-byte slot, IPv4 first and zeros after).
+//        bytes into a 16-byte slot, IPv4 first and zeros after), 14 s16 big-endian, 15 s32
+//        big-endian. (Nested, struct and 64-bit columns need the generated module.)
 // Every column element is 4 bytes, except ipv6 and ip (16). Rows are written from `row0` on (a
 // collector appends chunk after chunk). Returns the number of rows written, or -1 with
 // err[0] = byte offset and err[1] = reason (2 message-bad-length, 3 message-short-for-header,
@@ -34,7 +35,7 @@
 // @ts-ignore: decorator
 @inline function payloadSize(kind: u32): i32 {
   if (kind == 1 || kind == 4) return 1;
-  if (kind == 2 || kind == 5 || kind == 10) return 2;
+  if (kind == 2 || kind == 5 || kind == 10 || kind == 14) return 2;
   if (kind == 8) return 16;
   if (kind == 9) return 0;
   return 4;
@@ -43,7 +44,7 @@
 // @ts-ignore: decorator
 @inline function storeValue(kind: u32, col: usize, row: u32, src: usize): void {
   if (kind == 3 || kind == 6) { store<u32>(col + (<usize>row << 2), load<u32>(src)); return; }
-  if (kind == 7 || kind == 11) { store<u32>(col + (<usize>row << 2), bswap<u32>(load<u32>(src))); return; }
+  if (kind == 7 || kind == 11 || kind == 15) { store<u32>(col + (<usize>row << 2), bswap<u32>(load<u32>(src))); return; }
   if (kind == 8) {
     const dst = col + (<usize>row << 4);
     store<u64>(dst, load<u64>(src));
@@ -61,6 +62,7 @@
   else if (kind == 5) x = <u32>load<i16>(src);
   else if (kind == 9) x = 1;
   else if (kind == 10) x = <u32>bswap<u16>(load<u16>(src));
+  else if (kind == 14) x = <u32><i32><i16>bswap<u16>(load<u16>(src));
   store<u32>(col + (<usize>row << 2), x);
 }
 
@@ -116,7 +118,7 @@ export function extract(base: usize, len: u32, prog: usize, row0: u32, err: usiz
                 else kind = 8;
               } else if (<i32>alen - 4 != payloadSize(kind)) return fail(err, at, 6);
               // NLA_F_NET_BYTEORDER: the value is big-endian whatever the declaration says
-              if (rawType & 0x4000) kind = kind == 2 ? 10 : kind == 3 ? 11 : kind;
+              if (rawType & 0x4000) kind = kind == 2 ? 10 : kind == 3 ? 11 : kind == 5 ? 14 : kind == 6 ? 15 : kind;
               const col = <usize>load<u32>(f, 8);
               // the 16-byte ip slot is zeroed before an IPv4 address fills its first 4 bytes
               if (kind == 13) store<u64>(col + (<usize>row << 4), 0, 8);

@@ -20,7 +20,7 @@ export * from './schema/types.js';
 export { attrSet, defineEnum, defineFlags, defineStruct, enumName, enumValue, flagNamesOf, flagsValue, looseKey } from './schema/define.js';
 export { decodeAttrs, decodeAttrsInterpreted, encodeAttrs, decodeStruct, encodeStructInto, WIRE_ORDER, wireOrderOf, MAX_NEST_DEPTH } from './schema/engine.js';
 export { setCompiledDecoders, compiledDecodersActive, codegenAvailable } from './schema/compile.js';
-export { ColumnExtractor, type ColumnSpec, type ColumnTable, type Column, type ColumnEngine } from './schema/columns.js';
+export { ColumnExtractor, type ColumnSpec, type ColumnTable, type Column, type BigColumn, type ColumnEngine } from './schema/columns.js';
 export { MessageView, MessageViews } from './schema/view.js';
 export { jsonSafe } from './core/json.js';
 export { defineMessage, buildMessage, decodeAll, decodeMessageAt, compileFamily, DataMessage, type MessageDef, type MessageFamily, type DecodedMessage, type BuildInput } from './schema/family.js';

@@ -11,6 +11,11 @@ import { defineMessage, type MessageDef } from '../src/schema/family.js';
 import { attrSet, defineStruct } from '../src/schema/define.js';
 import { decode } from '../src/decode.js';
 import { rtnetlinkMessages as M } from '../src/families/route/index.js';
+import { ctMessages, ctnetlinkFamily } from '../src/families/netfilter/conntrack.js';
+import { buildMessage } from '../src/schema/family.js';
+import { resolveSet } from '../src/schema/engine.js';
+import { formatIPv4, formatIPv6 } from '../src/core/addr.js';
+import type { AttrSet } from '../src/schema/types.js';
 import { readPcap } from '../src/pcap/pcap.js';
 
 const CI = !!process.env.CI;
@@ -25,8 +30,9 @@ const corpus: Uint8Array[] = readdirSync('test/fixtures/corpus').filter((f) => f
 function outcome(x: ColumnExtractor, b: Uint8Array): unknown {
   try {
     const t = x.extract(b);
-    const cols: Record<string, number[]> = {};
+    const cols: Record<string, Array<number | bigint>> = {};
     for (const [k, c] of Object.entries(t.columns)) cols[k] = Array.from(c);
+    for (const [k, c] of Object.entries(t.bigColumns)) cols[k] = Array.from(c);
     return { count: t.count, cols, present: Array.from(t.present) };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
@@ -187,7 +193,7 @@ test('columns equal the object decoders on every route and link message of the c
 
 test('the generated module for the default route columns is valid and small (browsers compile up to 4 KB synchronously)', async () => {
   const { extractorModuleBytes, KIND } = await import('../src/schema/columns-wasm.js');
-  const plan = routeFields.map((name, i) => ({ name, source: 'attr' as const, at: i + 1, kind: KIND.u32, bit: 2 ** i }));
+  const plan = routeFields.map((name, i) => ({ name, source: 'attr' as const, at: i + 1, kind: KIND.u32, bit: 2 ** i, path: [], offset: 0, inStruct: false }));
   const bytes = extractorModuleBytes(M.RTM_NEWROUTE.type, 12, plan);
   assert.ok(WebAssembly.validate(bytes));
   assert.ok(bytes.length < 4096, `${bytes.length} bytes`);
@@ -261,6 +267,223 @@ test('view lists: one offset per message, views made when read, equal to decode(
   assert.is(list.at(-list.length - 1), undefined);
   assert.is(list.map((v) => v.offset).length, objects.length);
   assert.throws(() => decodeViews(new Uint8Array([20, 0, 0, 0, 16, 0])), (e: unknown) => e instanceof DecodeError);
+});
+
+// ---- nested paths, struct fields, 64-bit columns ------------------------------------------------
+
+// Every 64-bit kind and both byte orders, two levels of nests (one with a fixed header of its
+// own), a struct attribute, and a nest type past the br_table limit.
+const innerSet = attrSet('synthetic-inner', {
+  u64: { id: 1, type: 'u64' }, s64: { id: 2, type: 's64' }, be64: { id: 3, type: 'u64', byteOrder: 'big-endian' },
+  sbe64: { id: 4, type: 's64', byteOrder: 'big-endian' }, uint: { id: 5, type: 'uint' }, sint: { id: 6, type: 'sint' },
+  beUint: { id: 7, type: 'uint', byteOrder: 'big-endian' }, s16: { id: 8, type: 's16' }, s32: { id: 9, type: 's32' }, v4: { id: 10, type: 'ipv4' },
+});
+const middleSet = attrSet('synthetic-middle', {
+  inner: { id: 1, type: 'nest', set: innerSet }, u32: { id: 2, type: 'u32' }, ip: { id: 3, type: 'ip' },
+  far: { id: 0x2001, type: 'nest', set: innerSet },
+});
+const counters = defineStruct('synthetic-counters', [
+  { name: 'a', type: 'u32' }, { name: 'gap', type: 'pad', len: 4 }, { name: 'b', type: 'u64' }, { name: 'c', type: 'u64', byteOrder: 'big-endian' }, { name: 'd', type: 's16' },
+]);
+const nested = defineMessage({
+  name: 'SYNTHETIC_NESTED', type: 0x78,
+  header: defineStruct('synthetic-nested-header', [{ name: 'x', type: 'u32' }, { name: 'big', type: 'u64' }, { name: 'sbig', type: 's64', byteOrder: 'big-endian' }]),
+  attrs: attrSet('synthetic-nested', {
+    middle: { id: 1, type: 'nest', set: middleSet }, withHeader: { id: 2, type: 'nest', set: middleSet, header: defineStruct('synthetic-nest-header', [{ name: 'n', type: 'u32' }]) },
+    counters: { id: 3, type: 'struct', struct: counters }, top64: { id: 4, type: 'u64' }, flag: { id: 5, type: 'flag' },
+  }),
+});
+
+/** Every column a set's attributes can give, as paths (nests followed to `depth` levels, struct fields included). */
+function columnPaths(set: AttrSet | undefined, prefix: string, depth: number): string[] {
+  const out: string[] = [];
+  for (const [k, d] of Object.entries(set?.attrs ?? {})) {
+    if (d.type === 'nest' && depth > 0) out.push(...columnPaths(resolveSet(d.set), `${prefix}${k}.`, depth - 1));
+    else if (d.type === 'struct') out.push(...d.struct.fields.map((f) => `${prefix}${k}.${f.name}`));
+    else out.push(`${prefix}${k}`);
+  }
+  return out;
+}
+function nestedColumnFields(m: MessageDef): string[] {
+  const names = [...(m.header?.fields ?? []).map((f) => `header.${f.name}`), ...columnPaths(m.attrs, '', 3)];
+  return names.filter((f) => { try { new ColumnExtractor({ message: m, fields: [f] }, 'js'); return true; } catch { return false; } });
+}
+
+/** Payload sizes of a well-formed attribute (empty: any), 64-bit and struct ones included. */
+function sizesOf(d: { type: string; struct?: { size: number } }): number[] {
+  switch (d.type) {
+    case 'u64': case 's64': return [8];
+    case 'uint': case 'sint': return [4, 8];
+    case 'struct': return [d.struct!.size, d.struct!.size + 4];
+    default: return wellFormedSizes(d.type);
+  }
+}
+
+/** An attribute list of `set`: mostly its attributes well formed, nests filled in, now and then not. */
+function hostileList(set: AttrSet, depth: number): fc.Arbitrary<number[]> {
+  const bytes = (n: number): fc.Arbitrary<number[]> => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n });
+  const defs = Object.values(set.attrs);
+  const declared = fc.constantFrom(...defs).chain((d): fc.Arbitrary<{ type: number; payload: number[] }> => {
+    if (d.type === 'nest' && depth > 0) {
+      const hdr = d.header?.size ?? 0;
+      const payload = fc.tuple(seldom(bytes(hdr), fc.integer({ min: 0, max: hdr + 2 }).chain(bytes), 20), hostileList(resolveSet(d.set), depth - 1)).map(([h, l]) => [...h, ...l]);
+      return fc.record({ type: fc.constant(d.id), payload });
+    }
+    const sizes = sizesOf(d as { type: string; struct?: { size: number } });
+    const size = sizes.length ? seldom(fc.constantFrom(...sizes), fc.integer({ min: 0, max: 24 }), 8) : fc.integer({ min: 0, max: 24 });
+    return fc.record({ type: fc.constant(d.id), payload: size.chain(bytes) });
+  });
+  const any = fc.record({ type: fc.integer({ min: 0, max: 0x3fff }), payload: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 24 }) });
+  const attr = fc.record({
+    body: seldom(declared, any, 6),
+    flags: fc.constantFrom(0, 0, 0, 0, 0x4000, 0x8000, 0xc000),
+    badLength: seldom(fc.constant(undefined), fc.integer({ min: 0, max: 40 }), 150),
+  });
+  return fc.array(attr, { maxLength: depth > 0 ? 6 : 4 }).map((list) => {
+    const out: number[] = [];
+    for (const a of list) {
+      const alen = a.badLength ?? 4 + a.body.payload.length;
+      const t = a.body.type | a.flags;
+      out.push(alen & 255, (alen >> 8) & 255, t & 255, t >> 8, ...a.body.payload);
+      while (out.length % 4) out.push(0);
+    }
+    return out;
+  });
+}
+function hostileNestedMessages(m: MessageDef): fc.Arbitrary<Uint8Array> {
+  const hdrSize = m.header?.size ?? 0;
+  const message = fc.record({
+    type: seldom(fc.constant(m.type), fc.integer({ min: 0, max: 0xffff }), 8),
+    header: seldom(fc.uint8Array({ minLength: hdrSize, maxLength: hdrSize }), fc.uint8Array({ maxLength: hdrSize + 4 }), 30),
+    attrs: hostileList(m.attrs!, 3),
+    lengthDelta: seldom(fc.constant(0), fc.integer({ min: -24, max: 24 }), 30),
+  });
+  return fc.tuple(fc.array(message, { minLength: 1, maxLength: 4 }), seldom(fc.constant(undefined), fc.nat(), 8)).map(([msgs, cut]) => {
+    const out: number[] = [];
+    for (const g of msgs) {
+      const body = [...g.header];
+      while (body.length % 4) body.push(0);
+      body.push(...g.attrs);
+      const len = Math.max(0, 16 + body.length + g.lengthDelta);
+      out.push(len & 255, (len >> 8) & 255, (len >> 16) & 255, len >>> 24, g.type & 255, g.type >> 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body);
+      while (out.length % 4) out.push(0);
+    }
+    return Uint8Array.from(cut === undefined ? out : out.slice(0, cut % (out.length + 1)));
+  });
+}
+
+test('nested paths, struct fields and 64-bit columns: generated WASM equals JS on random plans over hostile nested messages', () => {
+  for (const message of [nested, ctMessages.CT_NEW, M.RTM_NEWLINK] as MessageDef[]) {
+    const all = nestedColumnFields(message);
+    assert.ok(all.some((f) => f.split('.').length >= 3 && !f.startsWith('header.')), `${message.name}: nested paths among ${all.length}`);
+    fc.assert(fc.property(fc.shuffledSubarray(all, { minLength: 1, maxLength: Math.min(32, all.length) }), fc.array(hostileNestedMessages(message), { minLength: 1, maxLength: 6 }), (fields, inputs) => {
+      const spec = { message, fields };
+      const w = new ColumnExtractor(spec, 'wasm');
+      const j = new ColumnExtractor(spec, 'js');
+      assert.ok(w.generated);
+      for (const b of inputs) deepStrictEqual(outcome(w, b), outcome(j, b));
+    }), { numRuns: Math.ceil(RUNS / 6) });
+  }
+});
+
+test('top-level plans: the table-driven module equals JS on hostile messages (both byte orders of every kind it holds)', () => {
+  const all = columnFields(synthetic).filter((f) => { try { tableDriven({ message: synthetic, fields: [f] }); return true; } catch { return false; } });
+  assert.ok(all.includes('s16') && all.includes('s32') && !all.includes('header.big'), all.join(' '));
+  fc.assert(fc.property(fc.shuffledSubarray(all, { minLength: 1, maxLength: all.length }), fc.array(hostileMessages(synthetic), { minLength: 1, maxLength: 8 }), (fields, inputs) => {
+    const spec = { message: synthetic, fields };
+    const t = tableDriven(spec);
+    const j = new ColumnExtractor(spec, 'js');
+    assert.is(t.generated, false);
+    for (const b of inputs) deepStrictEqual(outcome(t, b), outcome(j, b));
+  }), { numRuns: Math.ceil(RUNS / 3) });
+  // what the table-driven module cannot hold is refused for it, and runs in JS where no engine was asked for
+  setGeneratedExtractors(false);
+  try {
+    assert.throws(() => new ColumnExtractor({ message: nested, fields: ['middle.inner.u64'] }, 'wasm'), /need a generated module/);
+    assert.is(new ColumnExtractor({ message: nested, fields: ['middle.inner.u64'] }).engine, 'js');
+  } finally { setGeneratedExtractors(true); }
+});
+
+/** The decoded value at a column's path ('header.x', 'a.b.c'), or undefined. */
+function valueAtPath(m: { header?: Record<string, unknown> | undefined; attrs?: Record<string, unknown> | undefined }, path: string): unknown {
+  const keys = path.split('.');
+  let x: unknown = keys[0] === 'header' ? m.header : m.attrs;
+  for (const k of keys[0] === 'header' ? keys.slice(1) : keys) x = x === undefined || x === null ? undefined : (x as Record<string, unknown>)[k];
+  return x;
+}
+/** Row r of a column in the decoders' terms: a number, a bigint, or an address string. */
+function cellAt(t: ColumnTable, f: string, r: number, decoded: unknown): unknown {
+  const big = t.bigColumns[f];
+  if (big) return big[r];
+  const c = t.columns[f]!;
+  if (typeof decoded !== 'string') return c[r];
+  if (c instanceof Uint8Array) return decoded.includes(':') ? formatIPv6(c, r * 16) : formatIPv4(c, r * 16);
+  return formatIPv4(Uint8Array.of(c[r]! >>> 24, (c[r]! >>> 16) & 255, (c[r]! >>> 8) & 255, c[r]! & 255));
+}
+/** Every row of every field equals what decode() gives at its path; returns the cells compared. */
+function sameAsDecoded(t: ColumnTable, msgs: ReturnType<typeof decode>, type: number): number {
+  const data = msgs.filter((m) => m.kind === 'data' && m.type === type);
+  assert.is(t.count, data.length);
+  let cells = 0;
+  data.forEach((m, r) => {
+    if (m.kind !== 'data') return;
+    t.fields.forEach((f, i) => {
+      const value = valueAtPath(m, f);
+      assert.is(!!((t.present[r]! >>> i) & 1), value !== undefined, `${f} presence`);
+      if (value === undefined) return;
+      if (value === true) { assert.is(t.columns[f]![r], 1, f); return; }
+      assert.is(cellAt(t, f, r, value), value, `${m.name} row ${r} ${f}`);
+      cells++;
+    });
+  });
+  return cells;
+}
+
+test('nested, struct and 64-bit columns equal the object decoders: built conntrack entries, the corpus links', () => {
+  const ctFields = ['tupleOrig.ip.v4Src', 'tupleOrig.ip.v4Dst', 'tupleOrig.ip.v6Src', 'tupleOrig.proto.num', 'tupleOrig.proto.srcPort', 'tupleOrig.proto.dstPort',
+    'tupleReply.ip.v4Src', 'tupleReply.proto.dstPort', 'tupleOrig.zone', 'countersOrig.packets', 'countersOrig.bytes', 'countersReply.bytes', 'timestamp.start',
+    'protoinfo.tcp.state', 'mark', 'status', 'id', 'header.family', 'header.resId'];
+  const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+  const v4 = fc.ipV4();
+  const entry = fc.record({
+    tupleOrig: fc.record({
+      ip: fc.oneof(fc.record({ v4Src: v4, v4Dst: v4 }), fc.record({ v6Src: fc.constantFrom('2001:db8::1', 'fe80::1:2', '::1'), v6Dst: fc.constant('2001:db8::2') })),
+      proto: fc.record({ num: fc.integer({ min: 0, max: 255 }), srcPort: fc.integer({ min: 0, max: 65535 }), dstPort: fc.integer({ min: 0, max: 65535 }) }, { requiredKeys: ['num'] }),
+      zone: fc.integer({ min: 0, max: 65535 }),
+    }, { requiredKeys: ['ip', 'proto'] }),
+    tupleReply: fc.record({ ip: fc.record({ v4Src: v4, v4Dst: v4 }), proto: fc.record({ num: fc.constant(6), dstPort: fc.integer({ min: 0, max: 65535 }) }) }),
+    countersOrig: fc.record({ packets: u64, bytes: u64 }),
+    countersReply: fc.record({ bytes: u64 }),
+    timestamp: fc.record({ start: u64 }),
+    protoinfo: fc.record({ tcp: fc.record({ state: fc.integer({ min: 0, max: 9 }) }) }),
+    mark: fc.integer({ min: 0, max: 0xffffffff }), status: fc.integer({ min: 0, max: 0xffff }), id: fc.integer({ min: 0, max: 0xffffffff }),
+  }, { requiredKeys: ['tupleOrig'] });
+  let cells = 0;
+  fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 20 }), (entries) => {
+    const bytes = new Uint8Array(entries.flatMap((attrs) => [...buildMessage(ctMessages.CT_NEW, { flags: 0, header: { family: 2, version: 0, resId: 7 }, attrs: attrs as never }).toBytes()]));
+    const msgs = decode(bytes, { family: ctnetlinkFamily });
+    for (const engine of ['wasm', 'js'] as const) cells += sameAsDecoded(new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ctFields }, engine).extract(bytes), msgs, ctMessages.CT_NEW.type);
+  }), { numRuns: 200 });
+  assert.ok(cells > 5000, `${cells} cells compared`);
+  const linkFields = ['header.index', 'stats64.rxBytes', 'stats64.txPackets', 'stats64.rxOtherhostDropped', 'stats.rxBytes', 'xdp.attached', 'linkinfo.data', 'mtu'].filter((f) => {
+    try { new ColumnExtractor({ message: M.RTM_NEWLINK, fields: [f] }); return true; } catch { return false; }
+  });
+  assert.ok(linkFields.includes('stats64.rxBytes') && linkFields.includes('xdp.attached'), linkFields.join(' '));
+  let linkCells = 0;
+  for (const b of corpus) {
+    let t: ColumnTable;
+    try { t = new ColumnExtractor({ message: M.RTM_NEWLINK, fields: linkFields }).extract(b); } catch { continue; }
+    linkCells += sameAsDecoded(t, decode(b), M.RTM_NEWLINK.type);
+  }
+  assert.ok(linkCells > 10, `${linkCells} link cells compared`);
+});
+
+test('column paths that are not columns are refused with the reason', () => {
+  assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['tupleOrig.nosuch'] }), /no attribute named 'tupleOrig.nosuch'/);
+  assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['mark.x'] }), /not a nest/);
+  assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['tupleOrig'] }), /cannot be a column/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['stats64.nosuch'] }), /has no field/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['mtu', 'mtu'] }), /named twice/);
 });
 
 test.run();

@@ -86,6 +86,40 @@ test('a link dump on the core socket as objects, views and columns: the same lin
   });
 });
 
+test('link columns through a struct and a nest (64-bit counters as bigints) match ip -s -j link', async () => {
+  await withNetns('shapes-stats', async (ns) => {
+    ns.ip('link', 'set', 'lo', 'up');
+    ns.batch(Array.from({ length: 40 }, (_, i) => `link add c${i} type veth peer name d${i}`));
+    // traffic on lo, so that its counters are not zero: 300 datagrams of 1000 bytes
+    ns.exec(process.execPath, ['-e', `const s = require('dgram').createSocket('udp4'); let n = 0;
+      const next = () => { if (n++ === 300) return s.close(); s.send(Buffer.alloc(1000), 9, '127.0.0.1', next); }; next();`]);
+    type IpStats = { bytes: number; packets: number };
+    const ip = ns.ipJson<Array<{ ifindex: number; ifname: string; stats64: { rx: IpStats; tx: IpStats } }>>('-s', 'link', 'show');
+    const fields = ['header.index', 'stats64.rxBytes', 'stats64.rxPackets', 'stats64.txBytes', 'xdp.attached'];
+    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
+    for (const engine of ['wasm', 'js'] as const) {
+      const x = new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWLINK, fields }, engine);
+      assert.is(x.engine, engine);
+      const { table: t } = await sock.dumpColumns(getLinks(), x);
+      assert.is(t.count, ip.length);
+      const index = t.columns['header.index']!;
+      const rx = t.bigColumns['stats64.rxBytes']!;
+      assert.ok(rx instanceof BigUint64Array);
+      for (let r = 0; r < t.count; r++) {
+        const l = ip.find((e) => e.ifindex === index[r]);
+        assert.ok(l, `ifindex ${index[r]}`);
+        assert.is(t.present[r]! & 0b11111, 0b11111, `${l!.ifname}: every field present`);
+        assert.is(rx[r], BigInt(l!.stats64.rx.bytes), `${l!.ifname} rx bytes`);
+        assert.is(t.bigColumns['stats64.rxPackets']![r], BigInt(l!.stats64.rx.packets), `${l!.ifname} rx packets`);
+        assert.is(t.bigColumns['stats64.txBytes']![r], BigInt(l!.stats64.tx.bytes), `${l!.ifname} tx bytes`);
+        assert.is(t.columns['xdp.attached']![r], 0, `${l!.ifname}: no XDP program`);
+      }
+      const lo = ip.find((e) => e.ifname === 'lo')!;
+      assert.ok(lo.stats64.rx.packets >= 300, `lo rx packets ${lo.stats64.rx.packets}`);
+    }
+  });
+});
+
 test('an nf_tables dump as views and columns on the core socket: the tables nft lists', async () => {
   await withNetns('nftshapes', async (ns) => {
     for (let i = 0; i < 40; i++) await addTable(i % 2 ? 'ip' : 'inet', `t${i}`, { netns: ns.name });

@@ -8,16 +8,87 @@
 // and ctl[1] = reason. ctl holds u32 words: 0 error offset, 1 error reason, 2 the present
 // column's address, 3 + i column i's address (plan order): the layout can move between calls.
 
-/** Field kinds a column can hold (shared with the table-driven assembly/extract.ts). */
-export const KIND = { u8: 1, u16: 2, u32: 3, s8: 4, s16: 5, s32: 6, ipv4: 7, ipv6: 8, flag: 9, u16be: 10, u32be: 11, ip: 12 } as const;
+/**
+ * Field kinds a column can hold (1 to 12 and 14, 15 shared with the table-driven
+ * assembly/extract.ts, which uses 13 itself). `uint`/`sint` are the kernel's variable-width
+ * NLA_UINT/NLA_SINT (4 or 8 bytes); every 64-bit kind fills a bigint column.
+ */
+export const KIND = {
+  u8: 1, u16: 2, u32: 3, s8: 4, s16: 5, s32: 6, ipv4: 7, ipv6: 8, flag: 9, u16be: 10, u32be: 11, ip: 12,
+  s16be: 14, s32be: 15, u64: 16, s64: 17, u64be: 18, s64be: 19, uint: 20, sint: 21, uintbe: 22, sintbe: 23,
+} as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
-/** One column: a family-header field (`at` = its offset) or a top-level attribute (`at` = its type). */
-export interface FieldPlan { name: string; source: 'header' | 'attr'; at: number; kind: Kind; bit: number }
+/** One nest on the way to an attribute column: its attribute type and the fixed header its payload starts with. */
+export interface NestStep { type: number; hdr: number }
 
-/** Attribute payload size per kind (`ip` is checked apart: 4 or 16). */
-export const PAYLOAD: Record<Kind, number> = { 1: 1, 2: 2, 3: 4, 4: 1, 5: 2, 6: 4, 7: 4, 8: 16, 9: 0, 10: 2, 11: 4, 12: 16 };
+/**
+ * One column. A family-header field: `at` its offset. An attribute: `at` its type, `path` the
+ * nests it is inside (outermost first, empty at the top level); with `inStruct`, the column is
+ * the field at byte `offset` of the attribute's struct payload (else the payload is the value).
+ */
+export interface FieldPlan {
+  name: string; source: 'header' | 'attr'; at: number; kind: Kind; bit: number;
+  path: readonly NestStep[]; offset: number; inStruct: boolean;
+}
+
+/** Value size per kind (`ip` is checked apart: 4 or 16; `uint`/`sint` too: 4 or 8). */
+export const PAYLOAD: Record<Kind, number> = {
+  1: 1, 2: 2, 3: 4, 4: 1, 5: 2, 6: 4, 7: 4, 8: 16, 9: 0, 10: 2, 11: 4, 12: 16,
+  14: 2, 15: 4, 16: 8, 17: 8, 18: 8, 19: 8, 20: 8, 21: 8, 22: 8, 23: 8,
+};
 export const wideKind = (k: Kind): boolean => k === KIND.ipv6 || k === KIND.ip;
+/** Kinds whose column holds bigints (BigInt64Array / BigUint64Array). */
+export const bigKind = (k: Kind): boolean => k >= KIND.u64;
+/** Kinds whose column holds signed values. */
+export const signedKind = (k: Kind): boolean =>
+  k === KIND.s8 || k === KIND.s16 || k === KIND.s32 || k === KIND.s16be || k === KIND.s32be
+  || k === KIND.s64 || k === KIND.s64be || k === KIND.sint || k === KIND.sintbe;
+/** Bytes one row takes in a column of this kind. */
+export const elementBytes = (k: Kind): number => (wideKind(k) ? 16 : bigKind(k) ? 8 : 4);
+/** The kind an attribute of kind `k` has when it carries NLA_F_NET_BYTEORDER (big-endian whatever the declaration says). */
+export function netByteOrder(k: Kind): Kind {
+  switch (k) {
+    case KIND.u16: return KIND.u16be;
+    case KIND.u32: return KIND.u32be;
+    case KIND.s16: return KIND.s16be;
+    case KIND.s32: return KIND.s32be;
+    case KIND.u64: return KIND.u64be;
+    case KIND.s64: return KIND.s64be;
+    case KIND.uint: return KIND.uintbe;
+    case KIND.sint: return KIND.sintbe;
+    default: return k;
+  }
+}
+/** Variable-width kinds (a 4- or 8-byte payload). */
+export const variableKind = (k: Kind): boolean => k >= KIND.uint;
+
+/** The attribute columns of one level of nesting: leaves by attribute type (plan indices), and the nests leading deeper. */
+export interface LevelPlan { leaves: Map<number, number[]>; nests: Map<number, { hdr: number; level: LevelPlan }> }
+
+/** The attribute columns of a plan as a tree of levels (the top level first). */
+export function levelsOf(plan: readonly FieldPlan[]): LevelPlan {
+  const top: LevelPlan = { leaves: new Map(), nests: new Map() };
+  plan.forEach((f, i) => {
+    if (f.source !== 'attr') return;
+    let level = top;
+    for (const step of f.path) {
+      let next = level.nests.get(step.type);
+      if (!next) { next = { hdr: step.hdr, level: { leaves: new Map(), nests: new Map() } }; level.nests.set(step.type, next); }
+      level = next.level;
+    }
+    const list = level.leaves.get(f.at);
+    if (list) list.push(i); else level.leaves.set(f.at, [i]);
+  });
+  return top;
+}
+
+/** How deep the plan's nests go (0: top-level attributes only). */
+export function depthOf(level: LevelPlan): number {
+  let d = 0;
+  for (const n of level.nests.values()) d = Math.max(d, 1 + depthOf(n.level));
+  return d;
+}
 
 /** Reason codes in ctl[1] (and in assembly/extract.ts). */
 export const FAIL = { messageTruncated: 1, messageBadLength: 2, messageShortForHeader: 3, attrTruncated: 4, attrBadLength: 5, attrBadSize: 6 } as const;
@@ -33,7 +104,8 @@ const OP = {
   i32Load: 0x28, i64Load: 0x29, i32Load8s: 0x2c, i32Load8u: 0x2d, i32Load16s: 0x2e, i32Load16u: 0x2f, i32Store: 0x36, i64Store: 0x37,
   i32Const: 0x41, i64Const: 0x42,
   i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtU: 0x49, i32GtU: 0x4b, i32GeU: 0x4f,
-  i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrU: 0x76, i32Rotl: 0x77, i32Rotr: 0x78,
+  i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrS: 0x75, i32ShrU: 0x76, i32Rotl: 0x77, i32Rotr: 0x78,
+  i64Load32s: 0x34, i64Load32u: 0x35, i64ExtendI32s: 0xac, i64ExtendI32u: 0xad,
 } as const;
 const VOID = 0x40;
 const I32 = 0x7f;
@@ -113,6 +185,9 @@ function moduleOf(localCount: number, body: Code): Uint8Array<ArrayBuffer> {
 // browsers refuse to compile modules over 4 KB synchronously), else through an if-chain.
 const BR_TABLE_LIMIT = 512;
 
+/** How a value is read in the generated code: a kind, or a 4-byte NLA_UINT/NLA_SINT widened to 64 bits. */
+type Load = Kind | 'w32u' | 'w32s' | 'w32ube' | 'w32sbe';
+
 /**
  * The module for one plan: message type `type`, family header of `hdrSize` bytes. The bytes are
  * deterministic in the plan (callers may cache the compiled module by plan).
@@ -122,7 +197,10 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
   const INPUT = 0, LEN = 1, ROW0 = 2, CTL = 3;
   // locals
   let n = 4;
-  const OFF = n++, REM = n++, MLEN = n++, MSG = n++, END = n++, AT = n++, A = n++, ALEN = n++, RAW = n++, PRESENT = n++, ROW = n++, R4 = n++, R16 = n++, X = n++, PRESENT_COL = n++;
+  const OFF = n++, REM = n++, MLEN = n++, MSG = n++, PRESENT = n++, ROW = n++, R4 = n++, R8 = n++, R16 = n++, X = n++, PRESENT_COL = n++;
+  const top = levelsOf(plan);
+  // each level of nesting walks its attributes with locals of its own
+  const lv = Array.from({ length: depthOf(top) + 1 }, () => ({ AT: n++, END: n++, A: n++, ALEN: n++, RAW: n++ }));
   const colLocal = plan.map(() => n++);
   const c = new Code();
 
@@ -132,7 +210,10 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     c.i32(-1).op(OP.return);
   };
   /** Pushes the address of this row's slot in column i. */
-  const slot = (i: number): void => { c.get(colLocal[i]!).get(wideKind(plan[i]!.kind) ? R16 : R4).op(OP.i32Add); };
+  const slot = (i: number): void => {
+    const bytes = elementBytes(plan[i]!.kind);
+    c.get(colLocal[i]!).get(bytes === 16 ? R16 : bytes === 8 ? R8 : R4).op(OP.i32Add);
+  };
   const bswap32 = (): void => { // x on the stack (in X): (rotl(x, 8) & 0x00ff00ff) | (rotr(x, 8) & 0xff00ff00)
     c.tee(X).i32(8).op(OP.i32Rotl).i32(0x00ff00ff).op(OP.i32And);
     c.get(X).i32(8).op(OP.i32Rotr).i32(0xff00ff00 | 0).op(OP.i32And).op(OP.i32Or);
@@ -140,24 +221,39 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
   const bswap16 = (): void => { // a zero-extended u16 on the stack
     c.tee(X).i32(8).op(OP.i32ShrU).get(X).i32(8).op(OP.i32Shl).i32(0xff00).op(OP.i32And).op(OP.i32Or);
   };
-  /** Stores a value of `kind` read at `src` + `offset` into this row of column i. */
-  const storeFrom = (i: number, kind: Kind, src: number, offset: number): void => {
-    if (kind === KIND.ipv6) {
-      slot(i); c.get(src).mem(OP.i64Load, 0, offset).mem(OP.i64Store, 0, 0);
-      slot(i); c.get(src).mem(OP.i64Load, 0, offset + 8).mem(OP.i64Store, 0, 8);
-      return;
+  /** Stores a value read as `load` at `src` + `offset` into this row of column i. */
+  const storeFrom = (i: number, load: Load, src: number, offset: number): void => {
+    switch (load) {
+      case KIND.ipv6:
+        slot(i); c.get(src).mem(OP.i64Load, 0, offset).mem(OP.i64Store, 0, 0);
+        slot(i); c.get(src).mem(OP.i64Load, 0, offset + 8).mem(OP.i64Store, 0, 8);
+        return;
+      case KIND.u64: case KIND.s64: case KIND.uint: case KIND.sint:
+        slot(i); c.get(src).mem(OP.i64Load, 0, offset).mem(OP.i64Store, 0, 0);
+        return;
+      case KIND.u64be: case KIND.s64be: case KIND.uintbe: case KIND.sintbe: // the two words swapped, each byte-swapped
+        slot(i); c.get(src).mem(OP.i32Load, 0, offset + 4); bswap32(); c.mem(OP.i32Store, 0, 0);
+        slot(i); c.get(src).mem(OP.i32Load, 0, offset); bswap32(); c.mem(OP.i32Store, 0, 4);
+        return;
+      case 'w32u': slot(i); c.get(src).mem(OP.i64Load32u, 0, offset).mem(OP.i64Store, 0, 0); return;
+      case 'w32s': slot(i); c.get(src).mem(OP.i64Load32s, 0, offset).mem(OP.i64Store, 0, 0); return;
+      case 'w32ube': case 'w32sbe':
+        slot(i); c.get(src).mem(OP.i32Load, 0, offset); bswap32();
+        c.op(load === 'w32ube' ? OP.i64ExtendI32u : OP.i64ExtendI32s).mem(OP.i64Store, 0, 0);
+        return;
     }
     slot(i);
-    if (kind === KIND.flag) c.i32(1);
+    if (load === KIND.flag) c.i32(1);
     else {
       c.get(src);
-      switch (kind) {
+      switch (load) {
         case KIND.u8: c.mem(OP.i32Load8u, 0, offset); break;
         case KIND.s8: c.mem(OP.i32Load8s, 0, offset); break;
         case KIND.u16: c.mem(OP.i32Load16u, 0, offset); break;
         case KIND.s16: c.mem(OP.i32Load16s, 0, offset); break;
         case KIND.u16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); break;
-        case KIND.ipv4: case KIND.u32be: c.mem(OP.i32Load, 0, offset); bswap32(); break;
+        case KIND.s16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); c.i32(16).op(OP.i32Shl).i32(16).op(OP.i32ShrS); break;
+        case KIND.ipv4: case KIND.u32be: case KIND.s32be: c.mem(OP.i32Load, 0, offset); bswap32(); break;
         default: c.mem(OP.i32Load, 0, offset); // u32, s32, the 4 bytes of an IPv4 `ip`
       }
     }
@@ -172,36 +268,97 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
   const headers = plan.map((f, i) => ({ f, i })).filter((e) => e.f.source === 'header');
   const attrs = plan.map((f, i) => ({ f, i })).filter((e) => e.f.source === 'attr');
   const headerBits = headers.reduce((m, e) => (m | e.f.bit) >>> 0, 0);
-  // the first column of each attribute type is the one filled (as in the JS loop)
-  const byType = new Map<number, { f: FieldPlan; i: number }>();
-  for (const e of attrs) if (!byType.has(e.f.at)) byType.set(e.f.at, e);
-  const cases = [...byType.values()].sort((a, b) => a.f.at - b.f.at);
 
-  /** The store of one attribute into its column (the message's first of that type only). */
-  const attrCase = (e: { f: FieldPlan; i: number }): void => {
-    const { f, i } = e;
-    c.get(PRESENT).i32(f.bit | 0).op(OP.i32And).op(OP.i32Eqz).block(OP.if);
-    if (f.kind === KIND.ip) {
+  /** The value of attribute column i, `kind` already byte-order adjusted, from the attribute at level `l`. */
+  const attrValue = (i: number, kind: Kind, l: { A: number; ALEN: number; AT: number }): void => {
+    if (kind === KIND.ip) {
       // 4 bytes: the IPv4 address in the (zeroed) 16-byte slot; 16 bytes: the IPv6 address
-      c.get(ALEN).i32(8).op(OP.i32Eq).block(OP.if);
-      storeFrom(i, KIND.u32, A, 4);
+      c.get(l.ALEN).i32(8).op(OP.i32Eq).block(OP.if);
+      storeFrom(i, KIND.u32, l.A, 4);
       c.op(OP.else);
-      c.get(ALEN).i32(20).op(OP.i32Ne).block(OP.if); fail(AT, FAIL.attrBadSize); c.op(OP.end);
-      storeFrom(i, KIND.ipv6, A, 4);
+      c.get(l.ALEN).i32(20).op(OP.i32Ne).block(OP.if); fail(l.AT, FAIL.attrBadSize); c.op(OP.end);
+      storeFrom(i, KIND.ipv6, l.A, 4);
+      c.op(OP.end);
+    } else if (variableKind(kind)) {
+      c.get(l.ALEN).i32(8).op(OP.i32Eq).block(OP.if);
+      storeFrom(i, kind === KIND.uint ? 'w32u' : kind === KIND.sint ? 'w32s' : kind === KIND.uintbe ? 'w32ube' : 'w32sbe', l.A, 4);
+      c.op(OP.else);
+      c.get(l.ALEN).i32(12).op(OP.i32Ne).block(OP.if); fail(l.AT, FAIL.attrBadSize); c.op(OP.end);
+      storeFrom(i, kind, l.A, 4);
       c.op(OP.end);
     } else {
-      c.get(ALEN).i32(4 + PAYLOAD[f.kind]).op(OP.i32Ne).block(OP.if); fail(AT, FAIL.attrBadSize); c.op(OP.end);
-      if (f.kind === KIND.u16 || f.kind === KIND.u32) {
-        // NLA_F_NET_BYTEORDER: big-endian whatever the declaration says
-        c.get(RAW).i32(0x4000).op(OP.i32And).block(OP.if);
-        storeFrom(i, f.kind === KIND.u16 ? KIND.u16be : KIND.u32be, A, 4);
-        c.op(OP.else);
-        storeFrom(i, f.kind, A, 4);
-        c.op(OP.end);
-      } else storeFrom(i, f.kind, A, 4);
+      c.get(l.ALEN).i32(4 + PAYLOAD[kind]).op(OP.i32Ne).block(OP.if); fail(l.AT, FAIL.attrBadSize); c.op(OP.end);
+      storeFrom(i, kind, l.A, 4);
     }
+  };
+
+  /** The store of one attribute into column i (the first of its type at its place only). */
+  const attrCase = (i: number, l: { A: number; ALEN: number; AT: number; RAW: number }): void => {
+    const f = plan[i]!;
+    c.get(PRESENT).i32(f.bit | 0).op(OP.i32And).op(OP.i32Eqz).block(OP.if);
+    if (f.inStruct) {
+      // a field of a struct payload: the payload reaches past it (a newer kernel's is longer)
+      c.get(l.ALEN).i32(4 + f.offset + PAYLOAD[f.kind]).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrBadSize); c.op(OP.end);
+      storeFrom(i, f.kind, l.A, 4 + f.offset);
+    } else if (netByteOrder(f.kind) !== f.kind) {
+      // NLA_F_NET_BYTEORDER: big-endian whatever the declaration says
+      c.get(l.RAW).i32(0x4000).op(OP.i32And).block(OP.if);
+      attrValue(i, netByteOrder(f.kind), l);
+      c.op(OP.else);
+      attrValue(i, f.kind, l);
+      c.op(OP.end);
+    } else attrValue(i, f.kind, l);
     c.get(PRESENT).i32(f.bit | 0).op(OP.i32Or).set(PRESENT);
     c.op(OP.end);
+  };
+
+  /** The attribute loop of one level over [AT, END) of its locals (set by the caller); descends into the plan's nests. */
+  const levelLoop = (d: number, level: LevelPlan): void => {
+    const l = lv[d]!;
+    c.block(OP.block); // $attrsDone
+    c.block(OP.loop); //   $attrs
+    c.get(l.AT).get(l.END).op(OP.i32GeU).br(OP.brIf, 1);
+    c.get(l.END).get(l.AT).op(OP.i32Sub).i32(4).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrTruncated); c.op(OP.end);
+    c.get(INPUT).get(l.AT).op(OP.i32Add).tee(l.A).mem(OP.i32Load16u, 0, 0).tee(l.ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrBadLength); c.op(OP.end);
+    c.get(l.ALEN).get(l.END).get(l.AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(l.AT, FAIL.attrTruncated); c.op(OP.end);
+    c.get(l.A).mem(OP.i32Load16u, 0, 2).set(l.RAW);
+    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys()])].sort((a, b) => a - b);
+    const body = (t: number): void => {
+      for (const i of level.leaves.get(t) ?? []) attrCase(i, l);
+      const nest = level.nests.get(t);
+      if (nest) {
+        const inner = lv[d + 1]!;
+        if (nest.hdr > 0) { c.get(l.ALEN).i32(4 + nest.hdr).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrBadSize); c.op(OP.end); }
+        c.get(l.AT).i32(4 + nest.hdr).op(OP.i32Add).set(inner.AT);
+        c.get(l.AT).get(l.ALEN).op(OP.i32Add).set(inner.END);
+        levelLoop(d + 1, nest.level);
+      }
+    };
+    const maxType = types.length ? types[types.length - 1]! : 0;
+    if (types.length === 0) { /* checks only */ } else if (maxType < BR_TABLE_LIMIT) {
+      // block $skip { block $case[k-1] ... { block $case0 { br_table } body0 br $skip } ... }
+      c.block(OP.block);
+      for (let k = 0; k < types.length; k++) c.block(OP.block);
+      const targets: number[] = new Array<number>(maxType + 1).fill(types.length);
+      types.forEach((t, k) => { targets[t] = k; });
+      c.get(l.RAW).i32(0x3fff).op(OP.i32And).brTable(targets, types.length);
+      types.forEach((t, k) => {
+        c.op(OP.end); // $case k
+        body(t);
+        if (k < types.length - 1) c.br(OP.br, types.length - 1 - k);
+      });
+      c.op(OP.end); // $skip
+    } else {
+      for (const t of types) {
+        c.get(l.RAW).i32(0x3fff).op(OP.i32And).i32(t).op(OP.i32Eq).block(OP.if);
+        body(t);
+        c.op(OP.else);
+      }
+      for (let k = 0; k < types.length; k++) c.op(OP.end);
+    }
+    c.get(l.AT).get(l.ALEN).i32(3).op(OP.i32Add).i32(-4).op(OP.i32And).op(OP.i32Add).set(l.AT);
+    c.br(OP.br, 0);
+    c.op(OP.end, OP.end);
   };
 
   c.block(OP.block); // $done
@@ -216,51 +373,20 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
       c.get(MLEN).i32(16).op(OP.i32Sub).i32(hdrSize).op(OP.i32LtU).block(OP.if); fail(OFF, FAIL.messageShortForHeader); c.op(OP.end);
     }
     c.get(ROW).i32(2).op(OP.i32Shl).set(R4);
+    c.get(ROW).i32(3).op(OP.i32Shl).set(R8);
     c.get(ROW).i32(4).op(OP.i32Shl).set(R16);
     for (const { f, i } of headers) storeFrom(i, f.kind, MSG, 16 + f.at);
     // attribute columns the message lacks read 0
     for (const { f, i } of attrs) {
       if (wideKind(f.kind)) { slot(i); c.i64zero().mem(OP.i64Store, 0, 0); slot(i); c.i64zero().mem(OP.i64Store, 0, 8); }
+      else if (bigKind(f.kind)) { slot(i); c.i64zero().mem(OP.i64Store, 0, 0); }
       else { slot(i); c.i32(0).mem(OP.i32Store, 0, 0); }
     }
     c.i32(headerBits | 0).set(PRESENT);
-    // the attributes are checked even when no column wants one (the same DecodeErrors)
-    {
-      c.get(OFF).i32(16 + hdrSize).op(OP.i32Add).set(AT);
-      c.get(OFF).get(MLEN).op(OP.i32Add).set(END);
-      c.block(OP.block); // $attrsDone
-      c.block(OP.loop); //   $attrs
-      c.get(AT).get(END).op(OP.i32GeU).br(OP.brIf, 1);
-      c.get(END).get(AT).op(OP.i32Sub).i32(4).op(OP.i32LtU).block(OP.if); fail(AT, FAIL.attrTruncated); c.op(OP.end);
-      c.get(INPUT).get(AT).op(OP.i32Add).tee(A).mem(OP.i32Load16u, 0, 0).tee(ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(AT, FAIL.attrBadLength); c.op(OP.end);
-      c.get(ALEN).get(END).get(AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(AT, FAIL.attrTruncated); c.op(OP.end);
-      c.get(A).mem(OP.i32Load16u, 0, 2).set(RAW);
-      const maxType = cases.length ? cases[cases.length - 1]!.f.at : 0;
-      if (cases.length === 0) { /* checks only */ } else if (maxType < BR_TABLE_LIMIT) {
-        // block $skip { block $case[k-1] ... { block $case0 { br_table } body0 br $skip } ... }
-        c.block(OP.block);
-        for (let k = 0; k < cases.length; k++) c.block(OP.block);
-        const targets: number[] = new Array<number>(maxType + 1).fill(cases.length);
-        cases.forEach((e, k) => { targets[e.f.at] = k; });
-        c.get(RAW).i32(0x3fff).op(OP.i32And).brTable(targets, cases.length);
-        cases.forEach((e, k) => {
-          c.op(OP.end); // $case k
-          attrCase(e);
-          if (k < cases.length - 1) c.br(OP.br, cases.length - 1 - k);
-        });
-        c.op(OP.end); // $skip
-      } else {
-        for (const e of cases) {
-          c.get(RAW).i32(0x3fff).op(OP.i32And).i32(e.f.at).op(OP.i32Eq).block(OP.if);
-          attrCase(e);
-          c.op(OP.else);
-        }
-        for (let k = 0; k < cases.length; k++) c.op(OP.end);
-      }
-      c.get(AT).get(ALEN).i32(3).op(OP.i32Add).i32(-4).op(OP.i32And).op(OP.i32Add).set(AT);
-      c.br(OP.br, 0);
-      c.op(OP.end, OP.end);
-    }
+    // the top-level attributes are checked even when no column wants one (the same DecodeErrors)
+    c.get(OFF).i32(16 + hdrSize).op(OP.i32Add).set(lv[0]!.AT);
+    c.get(OFF).get(MLEN).op(OP.i32Add).set(lv[0]!.END);
+    levelLoop(0, top);
     c.get(PRESENT_COL).get(R4).op(OP.i32Add).get(PRESENT).mem(OP.i32Store, 0, 0);
     c.get(ROW).i32(1).op(OP.i32Add).set(ROW);
   }

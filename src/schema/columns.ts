@@ -5,32 +5,42 @@
 // and the fallback where WebAssembly is unavailable.
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
-import { CTL_COLUMNS, KIND, PAYLOAD, extractorModuleBytes, wideKind as wide, type FieldPlan, type Kind } from './columns-wasm.js';
+import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, signedKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
+import { resolveSet } from './engine.js';
 import type { MessageDef } from './family.js';
-import type { AttrDef, StructField } from './types.js';
+import type { AttrDef, AttrSet, StructDef, StructField } from './types.js';
 
 /** Which column extractor runs: the WebAssembly one, or the identical JavaScript one. */
 export type ColumnEngine = 'wasm' | 'js';
 
 /**
- * A column of the table: u32/s32 values; addresses: IPv4 as a number, IPv6 as 16 bytes per row,
- * and family-dependent ones (`ip`) as 16 bytes per row with an IPv4 address in the first 4.
+ * A column of numbers: integers up to 32 bits as u32/s32 values; addresses: IPv4 as a number,
+ * IPv6 as 16 bytes per row, and family-dependent ones (`ip`) as 16 bytes per row with an IPv4
+ * address in the first 4.
  */
 export type Column = Uint32Array | Int32Array | Uint8Array;
+/** A column of 64-bit integers (and of the kernel's variable-width uint/sint): bigints. */
+export type BigColumn = BigUint64Array | BigInt64Array;
 
 /** A batch of rows: one array per chosen field, plus `present` (bit i = field i was in the message). */
 export interface ColumnTable {
   count: number;
   /** Field names in column order (bit i of `present` is fields[i]). */
   fields: readonly string[];
+  /** The columns of the fields up to 32 bits and of the addresses. */
   columns: Record<string, Column>;
+  /** The columns of the 64-bit fields (absent from `columns`). */
+  bigColumns: Record<string, BigColumn>;
   present: Uint32Array;
 }
+type AnyColumn = Column | BigColumn;
 
 /**
- * What to extract: the message declaration and field names, `header.NAME` for a family-header
- * field, or an attribute key of the message's set (top level). Integers up to 32 bits, flags,
- * IPv4 and IPv6 addresses can be columns.
+ * What to extract: the message declaration and field names: `header.NAME` for a family-header
+ * field, an attribute key of the message's set, a path of keys through nests
+ * (`tupleOrig.proto.srcPort`), or a field of a struct attribute (`stats64.rxBytes`). Integers
+ * (64-bit ones as bigints), flags, IPv4 and IPv6 addresses can be columns; in a nest that
+ * repeats, or an attribute that does, the first one counts.
  */
 export interface ColumnSpec {
   message: MessageDef;
@@ -39,58 +49,101 @@ export interface ColumnSpec {
 
 /** The column kind of an integer or address type, or undefined when it cannot be a column. */
 function kindOfType(type: string, be: boolean): Kind | undefined {
+  let k: Kind;
   switch (type) {
     case 'u8': return KIND.u8;
-    case 'u16': return be ? KIND.u16be : KIND.u16;
-    case 'u32': return be ? KIND.u32be : KIND.u32;
     case 's8': return KIND.s8;
-    case 's16': return KIND.s16;
-    case 's32': return KIND.s32;
     case 'ipv4': return KIND.ipv4;
     case 'ipv6': return KIND.ipv6;
+    case 'u16': k = KIND.u16; break;
+    case 'u32': k = KIND.u32; break;
+    case 's16': k = KIND.s16; break;
+    case 's32': k = KIND.s32; break;
+    case 'u64': k = KIND.u64; break;
+    case 's64': k = KIND.s64; break;
+    case 'uint': k = KIND.uint; break;
+    case 'sint': k = KIND.sint; break;
     default: return undefined;
   }
+  return be ? netByteOrder(k) : k;
 }
 
 function kindOfAttr(d: AttrDef, name: string): Kind {
   const k = d.type === 'ip' ? KIND.ip : d.type === 'flag' ? KIND.flag : kindOfType(d.type, 'byteOrder' in d && d.byteOrder === 'big-endian');
-  if (k === undefined) throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers up to 32 bits, flags, ipv4, ipv6)`);
+  if (k === undefined) throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers, flags, ipv4, ipv6)`);
   return k;
 }
 
 function kindOfField(f: StructField, name: string): Kind {
-  const k = kindOfType(f.type, f.byteOrder === 'big-endian');
-  if (k === undefined) throw new TypeError(`${name}: a ${f.type} header field cannot be a column`);
+  // in a struct, uint and sint are 8 bytes (fieldBytes)
+  const type = f.type === 'uint' ? 'u64' : f.type === 'sint' ? 's64' : f.type;
+  const k = kindOfType(type, f.byteOrder === 'big-endian');
+  if (k === undefined) throw new TypeError(`${name}: a ${f.type} struct field cannot be a column`);
   return k;
+}
+
+/** The offset and declaration of a struct's field `key`. */
+function structField(s: StructDef, key: string, name: string): { at: number; field: StructField } {
+  let at = 0;
+  for (const f of s.fields) {
+    if (f.name === key) return { at, field: f };
+    at += fieldBytes(f);
+  }
+  throw new TypeError(`${name}: ${s.name} has no field '${key}'`);
 }
 
 /** A batch whose arrays the caller owns (an extractor's batches are views of its scratch memory). */
 export function ownedTable(t: ColumnTable): ColumnTable {
   const columns: ColumnTable['columns'] = {};
   for (const [k, c] of Object.entries(t.columns)) columns[k] = c.slice();
-  return { count: t.count, fields: t.fields, columns, present: t.present.slice() };
+  const bigColumns: ColumnTable['bigColumns'] = {};
+  for (const [k, c] of Object.entries(t.bigColumns)) bigColumns[k] = c.slice();
+  return { count: t.count, fields: t.fields, columns, bigColumns, present: t.present.slice() };
 }
 
 function plan(spec: ColumnSpec): FieldPlan[] {
   if (spec.fields.length > 32) throw new RangeError('at most 32 columns');
+  if (new Set(spec.fields).size !== spec.fields.length) throw new TypeError('a field is named twice');
   const m = spec.message;
-  return spec.fields.map((name, i) => {
+  return spec.fields.map((name, i): FieldPlan => {
     const bit = (1 << i) >>> 0;
     if (name.startsWith('header.')) {
-      const key = name.slice(7);
       if (!m.header) throw new TypeError(`${m.name} has no family header`);
-      let at = 0;
-      for (const f of m.header.fields) {
-        const size = fieldBytes(f);
-        if (f.name === key) return { name, source: 'header', at, kind: kindOfField(f, name), bit };
-        at += size;
-      }
-      throw new TypeError(`${m.header.name} has no field '${key}'`);
+      const { at, field } = structField(m.header, name.slice(7), name);
+      return { name, source: 'header', at, kind: kindOfField(field, name), bit, path: [], offset: 0, inStruct: false };
     }
-    const d = m.attrs?.attrs[name];
-    if (!d) throw new TypeError(`${m.name}: no attribute named '${name}'`);
-    return { name, source: 'attr', at: d.id, kind: kindOfAttr(d, name), bit };
+    // keys through nests, then an attribute (or a struct attribute and one of its fields)
+    const keys = name.split('.');
+    const path: NestStep[] = [];
+    let set: AttrSet | undefined = m.attrs;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const d: AttrDef | undefined = set && Object.hasOwn(set.attrs, key) ? set.attrs[key] : undefined;
+      if (!d) throw new TypeError(`${m.name}: no attribute named '${keys.slice(0, k + 1).join('.')}'`);
+      const last = k === keys.length - 1;
+      if (last) return { name, source: 'attr', at: d.id, kind: kindOfAttr(d, name), bit, path, offset: 0, inStruct: false };
+      if (d.type === 'struct' && k === keys.length - 2) {
+        const { at, field } = structField(d.struct, keys[k + 1]!, name);
+        return { name, source: 'attr', at: d.id, kind: kindOfField(field, name), bit, path, offset: at, inStruct: true };
+      }
+      if (d.type !== 'nest') throw new TypeError(`${name}: '${keys.slice(0, k + 1).join('.')}' is a ${d.type} attribute, not a nest`);
+      path.push({ type: d.id, hdr: d.header?.size ?? 0 });
+      set = resolveSet(d.set);
+    }
+    throw new TypeError(`${name}: no field`);
   });
+}
+
+/** Plans the shipped table-driven module can run: top-level attributes of one column each, kinds up to 32 bits. */
+function tableDrivable(plan: readonly FieldPlan[]): boolean {
+  const types = new Set<number>();
+  for (const f of plan) {
+    if (bigKind(f.kind)) return false;
+    if (f.source !== 'attr') continue;
+    if (f.path.length || f.inStruct || types.has(f.at)) return false;
+    types.add(f.at);
+  }
+  return true;
 }
 
 function fieldBytes(f: StructField): number {
@@ -108,7 +161,6 @@ function fieldBytes(f: StructField): number {
 const REASONS: Record<number, DecodeErrorReason> = {
   1: 'message-truncated', 2: 'message-bad-length', 3: 'message-short-for-header', 4: 'attr-truncated', 5: 'attr-bad-length', 6: 'attr-bad-size',
 };
-const elementBytes = (k: Kind): number => (wide(k) ? 16 : 4);
 /** Smallest message with this header: the most rows one chunk can hold. */
 const maxRows = (bytes: number, hdr: number): number => Math.ceil(bytes / (16 + hdr)) + 1;
 
@@ -192,7 +244,7 @@ export class ColumnExtractor {
 /** The JS engine's collected rows: one array per column, grown 2x. */
 class JsRows {
   private present = new Uint32Array(1024);
-  private readonly cols = new Map<string, { kind: Kind; data: Column }>();
+  private readonly cols = new Map<string, { kind: Kind; data: AnyColumn }>();
   constructor(plan: FieldPlan[]) {
     for (const f of plan) this.cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
   }
@@ -211,23 +263,34 @@ class JsRows {
     }
     this.present.set(t.present.subarray(0, t.count), count);
     for (const [name, c] of this.cols) {
-      const src = t.columns[name]!;
+      const src = (bigKind(c.kind) ? t.bigColumns[name] : t.columns[name])!;
       const w = wide(c.kind) ? 16 : 1;
       c.data.set(src.subarray(0, t.count * w) as never, count * w);
     }
     return need;
   }
   tableOf(count: number, fields: readonly string[]): ColumnTable {
-    const columns: Record<string, Column> = {};
-    for (const [name, c] of this.cols) columns[name] = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
-    return { count, fields, columns, present: this.present.subarray(0, count) };
+    const columns: ColumnTable['columns'] = {};
+    const bigColumns: ColumnTable['bigColumns'] = {};
+    for (const [name, c] of this.cols) {
+      const data = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
+      if (bigKind(c.kind)) bigColumns[name] = data as BigColumn; else columns[name] = data as Column;
+    }
+    return { count, fields, columns, bigColumns, present: this.present.subarray(0, count) };
   }
 }
 
-function newColumn(kind: Kind, rows: number): Column {
+function newColumn(kind: Kind, rows: number): AnyColumn {
   if (wide(kind)) return new Uint8Array(rows * 16);
-  if (kind === KIND.s8 || kind === KIND.s16 || kind === KIND.s32) return new Int32Array(rows);
-  return new Uint32Array(rows);
+  if (bigKind(kind)) return signedKind(kind) ? new BigInt64Array(rows) : new BigUint64Array(rows);
+  return signedKind(kind) ? new Int32Array(rows) : new Uint32Array(rows);
+}
+
+/** A column of `kind` over memory at `at` (`count` rows). */
+function columnOver(buf: ArrayBuffer, at: number, kind: Kind, count: number): AnyColumn {
+  if (wide(kind)) return new Uint8Array(buf, at, count * 16);
+  if (bigKind(kind)) return signedKind(kind) ? new BigInt64Array(buf, at, count) : new BigUint64Array(buf, at, count);
+  return signedKind(kind) ? new Int32Array(buf, at, count) : new Uint32Array(buf, at, count);
 }
 
 interface Engine { run(chunk: Uint8Array): ColumnTable }
@@ -237,12 +300,14 @@ interface Engine { run(chunk: Uint8Array): ColumnTable }
 class JsEngine implements Engine {
   private cap = 0;
   private present = new Uint32Array(0);
-  private cols: Column[] = [];
+  private cols: AnyColumn[] = [];
   private readonly attrs: FieldPlan[];
   private readonly headers: FieldPlan[];
+  private readonly top: LevelPlan;
   constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
     this.attrs = plan.filter((f) => f.source === 'attr');
     this.headers = plan.filter((f) => f.source === 'header');
+    this.top = levelsOf(plan);
   }
   private ensure(rows: number): void {
     if (rows <= this.cap) return;
@@ -253,11 +318,20 @@ class JsEngine implements Engine {
   run(b: Uint8Array): ColumnTable {
     this.ensure(maxRows(b.length, this.hdrSize));
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const index = new Map(this.plan.map((f, i) => [f, i] as const));
-    const store = (f: FieldPlan, kind: Kind, row: number, p: number): void => {
-      const col = this.cols[index.get(f)!]!;
+    const cols = this.cols;
+    const store = (i: number, kind: Kind, row: number, p: number, len: number): void => {
+      const col = cols[i]!;
       if (kind === KIND.ipv6) { (col as Uint8Array).set(b.subarray(p, p + 16), row * 16); return; }
       if (kind === KIND.ip) { (col as Uint8Array).set(b.subarray(p, p + 4), row * 16); return; } // 4-byte payload
+      if (bigKind(kind)) {
+        const be = kind === KIND.u64be || kind === KIND.s64be || kind === KIND.uintbe || kind === KIND.sintbe;
+        const signed = signedKind(kind);
+        let x: bigint;
+        if (variableKind(kind) && len === 4) x = BigInt(signed ? v.getInt32(p, !be) : v.getUint32(p, !be));
+        else x = signed ? v.getBigInt64(p, !be) : v.getBigUint64(p, !be);
+        (col as BigUint64Array)[row] = x;
+        return;
+      }
       let x: number;
       switch (kind) {
         case KIND.u8: x = b[p]!; break;
@@ -268,14 +342,54 @@ class JsEngine implements Engine {
         case KIND.s32: x = v.getInt32(p, true); break;
         case KIND.ipv4: case KIND.u32be: x = v.getUint32(p, false); break;
         case KIND.u16be: x = v.getUint16(p, false); break;
+        case KIND.s16be: x = v.getInt16(p, false); break;
+        case KIND.s32be: x = v.getInt32(p, false); break;
         default: x = 1;
       }
-      col[row] = x;
+      (col as Uint32Array)[row] = x;
     };
     const fail = (off: number, reason: number): never => {
       throw new DecodeError(REASONS[reason]!, off, `column extraction: ${REASONS[reason]}`);
     };
     let row = 0;
+    let present = 0;
+    // the attributes of [at, end) at one level: every one checked, the plan's stored, its nests walked
+    const walk = (level: LevelPlan, at: number, end: number): void => {
+      while (at < end) {
+        const left = end - at;
+        if (left < 4) fail(at, 4);
+        const alen = v.getUint16(at, true);
+        if (alen < 4) fail(at, 5);
+        if (alen > left) fail(at, 4);
+        const raw = v.getUint16(at + 2, true);
+        const type = raw & 0x3fff;
+        for (const i of level.leaves.get(type) ?? []) {
+          const f = this.plan[i]!;
+          if ((present & f.bit) >>> 0) continue;
+          let kind = f.kind;
+          if (f.inStruct) {
+            if (alen - 4 < f.offset + PAYLOAD[kind]) fail(at, 6);
+            store(i, kind, row, at + 4 + f.offset, PAYLOAD[kind]);
+          } else {
+            if (raw & 0x4000) kind = netByteOrder(kind);
+            if (kind === KIND.ip) {
+              if (alen === 20) kind = KIND.ipv6;
+              else if (alen !== 8) fail(at, 6);
+            } else if (variableKind(kind)) {
+              if (alen !== 8 && alen !== 12) fail(at, 6);
+            } else if (alen - 4 !== PAYLOAD[kind]) fail(at, 6);
+            store(i, kind, row, at + 4, alen - 4);
+          }
+          present |= f.bit;
+        }
+        const nest = level.nests.get(type);
+        if (nest) {
+          if (alen - 4 < nest.hdr) fail(at, 6);
+          walk(nest.level, at + 4 + nest.hdr, at + alen);
+        }
+        at += (alen + 3) & ~3;
+      }
+    };
     let off = 0;
     while (off < b.length) {
       const remaining = b.length - off;
@@ -284,37 +398,15 @@ class JsEngine implements Engine {
       if (mlen < 16 || mlen > remaining) fail(off, 2);
       if (v.getUint16(off + 4, true) === this.type) {
         if (mlen - 16 < this.hdrSize) fail(off, 3);
-        let present = 0;
-        for (const f of this.headers) { store(f, f.kind, row, off + 16 + f.at); present |= f.bit; }
+        present = 0;
+        for (const f of this.headers) { store(this.plan.indexOf(f), f.kind, row, off + 16 + f.at, PAYLOAD[f.kind]); present |= f.bit; }
         for (const f of this.attrs) {
-          const col = this.cols[index.get(f)!]!;
-          if (wide(f.kind)) col.fill(0, row * 16, row * 16 + 16); else col[row] = 0;
+          const col = cols[this.plan.indexOf(f)]!;
+          if (wide(f.kind)) col.fill(0 as never, row * 16, row * 16 + 16);
+          else if (bigKind(f.kind)) (col as BigUint64Array)[row] = 0n;
+          else (col as Uint32Array)[row] = 0;
         }
-        let at = off + 16 + this.hdrSize;
-        const end = off + mlen;
-        while (at < end) {
-          const left = end - at;
-          if (left < 4) fail(at, 4);
-          const alen = v.getUint16(at, true);
-          if (alen < 4) fail(at, 5);
-          if (alen > left) fail(at, 4);
-          const raw = v.getUint16(at + 2, true);
-          const type = raw & 0x3fff;
-          for (const f of this.attrs) {
-            if (f.at !== type) continue;
-            if ((present & f.bit) >>> 0) break;
-            let kind = f.kind;
-            if (kind === KIND.ip) {
-              if (alen === 20) kind = KIND.ipv6;
-              else if (alen !== 8) fail(at, 6);
-            } else if (alen - 4 !== PAYLOAD[kind]) fail(at, 6);
-            if (raw & 0x4000) kind = kind === KIND.u16 ? KIND.u16be : kind === KIND.u32 ? KIND.u32be : kind;
-            store(f, kind, row, at + 4);
-            present |= f.bit;
-            break;
-          }
-          at += (alen + 3) & ~3;
-        }
+        walk(this.top, off + 16 + this.hdrSize, off + mlen);
         this.present[row] = present >>> 0;
         row++;
       }
@@ -324,10 +416,14 @@ class JsEngine implements Engine {
   }
 }
 
-function table(plan: FieldPlan[], cols: Column[], present: Uint32Array, count: number): ColumnTable {
-  const columns: Record<string, Column> = {};
-  plan.forEach((f, i) => { columns[f.name] = cols[i]!.subarray(0, count * (wide(f.kind) ? 16 : 1)); });
-  return { count, fields: plan.map((f) => f.name), columns, present: present.subarray(0, count) };
+function table(plan: FieldPlan[], cols: AnyColumn[], present: Uint32Array, count: number): ColumnTable {
+  const columns: ColumnTable['columns'] = {};
+  const bigColumns: ColumnTable['bigColumns'] = {};
+  plan.forEach((f, i) => {
+    const data = cols[i]!.subarray(0, count * (wide(f.kind) ? 16 : 1));
+    if (bigKind(f.kind)) bigColumns[f.name] = data as BigColumn; else columns[f.name] = data as Column;
+  });
+  return { count, fields: plan.map((f) => f.name), columns, bigColumns, present: present.subarray(0, count) };
 }
 
 // ---- WASM engines -----------------------------------------------------------------------------------
@@ -349,7 +445,8 @@ export function setGeneratedExtractors(on: boolean): void { generatedAllowed = o
 const generatedModules = new Map<string, WebAssembly.Module>();
 const MODULE_CACHE_SIZE = 64;
 function generatedModule(plan: FieldPlan[], type: number, hdrSize: number): WebAssembly.Module {
-  const key = `${type}/${hdrSize}/${plan.map((f) => `${f.source[0]}${f.at}:${f.kind}`).join(',')}`;
+  // everything the module's bytes depend on (names and bits do not change them)
+  const key = `${type}/${hdrSize}/${plan.map((f) => `${f.path.map((p) => `${p.type}+${p.hdr}>`).join('')}${f.source[0]}${f.at}${f.inStruct ? `@${f.offset}` : ''}:${f.kind}`).join(',')}`;
   let m = generatedModules.get(key);
   if (!m) {
     m = new WebAssembly.Module(extractorModuleBytes(type, hdrSize, plan));
@@ -394,6 +491,7 @@ class WasmEngine implements Engine {
       try { module = generatedModule(plan, type, hdrSize); } catch { /* code generation refused: the shipped module */ }
     }
     this.generated = module !== undefined;
+    if (!module && !tableDrivable(plan)) throw new TypeError('column extraction: these fields need a generated module (nested, struct or 64-bit fields), and compiling one was refused');
     const { ctl, prog } = this;
     if (module) {
       const fn = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports['extract'] as GeneratedExport;
@@ -484,12 +582,7 @@ class WasmEngine implements Engine {
   /** Views of the first `count` rows (valid until the memory is laid out again). */
   tableOf(count: number): ColumnTable {
     const buf = this.memory.buffer;
-    const cols = this.plan.map((f, i): Column => {
-      const at = this.at.cols[i]!;
-      if (wide(f.kind)) return new Uint8Array(buf, at, count * 16);
-      if (f.kind === KIND.s8 || f.kind === KIND.s16 || f.kind === KIND.s32) return new Int32Array(buf, at, count);
-      return new Uint32Array(buf, at, count);
-    });
+    const cols = this.plan.map((f, i): AnyColumn => columnOver(buf, this.at.cols[i]!, f.kind, count));
     return table(this.plan, cols, new Uint32Array(buf, this.at.present, count), count);
   }
 
