@@ -14,6 +14,8 @@ import { setCompiledDecoders } from '../src/schema/compile.js';
 import type { AttrDef, AttrSet, StructDef, ScalarType } from '../src/schema/types.js';
 import { rtnetlink } from '../src/families/route/index.js';
 import { readPcap } from '../src/pcap/pcap.js';
+import { sockDiagMessages, sockDiagFamily } from '../src/families/diag/index.js';
+import { decodeViews } from '../src/decode.js';
 import { dataView } from '../src/core/header.js';
 
 // Budget: at least 100k cases in CI across this file and the walker's differential tests.
@@ -220,6 +222,69 @@ test('the corpus decodes the same with both engines, and re-encodes byte for byt
       const again = buildMessage(m.def as MessageDef<StructDef, AttrSet>, { flags: m.nlmsg.flags, seq: m.nlmsg.seq, pid: m.nlmsg.pid, header: m.header!, attrs: m.attrs ?? {} }).toBytes();
       assert.equal(again, b.subarray(m.offset, m.offset + ((m.nlmsg.length + 3) & ~3)), `${m.name} re-encodes differently`);
     }
+  }
+});
+
+// sock_diag: one message type, a family header picked per message by its first byte and direction
+const diagVariants = Object.values(sockDiagMessages);
+const diagMessage = fc.record({
+  type: fc.constantFrom(20, 20, 20, 21, 99),
+  request: fc.boolean(),
+  first: fc.constantFrom(1, 2, 10, 16, 0, 200),
+  headerLen: fc.constantFrom(0, 3, 15, 19, 71, 72, 16, 20),
+  attrs: fc.array(fc.record({ type: fc.integer({ min: 0, max: 24 }), payload: fc.uint8Array({ maxLength: 12 }), lenDelta: fc.constantFrom(0, 0, 0, 0, 0, -5, 3, 40) }), { maxLength: 5 }),
+}).map((m) => {
+  const body: number[] = [m.first, ...new Array<number>(Math.max(0, m.headerLen - 1)).fill(0x11)];
+  while (body.length % 4) body.push(0);
+  for (const a of m.attrs) {
+    const len = Math.max(0, 4 + a.payload.length + a.lenDelta);
+    body.push(len & 255, len >> 8, a.type, 0, ...a.payload);
+    while (body.length % 4) body.push(0);
+  }
+  const len = 16 + body.length;
+  return [len & 255, len >> 8, 0, 0, m.type, 0, m.request ? 1 : 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body];
+});
+
+test('sock_diag variants: hostile messages only raise DecodeError; compiled, interpreted and views agree', () => {
+  fc.assert(fc.property(fc.array(diagMessage, { minLength: 1, maxLength: 4 }), fc.constantFrom('wasm' as const, 'js' as const), (msgs, engine) => {
+    const bytes = Uint8Array.from(msgs.flat());
+    let compiled: unknown;
+    try { compiled = canonical(decode(bytes, { protocol: 'sock_diag', engine })); } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      compiled = `${e.reason}@${e.offset}`;
+    }
+    setCompiledDecoders(false);
+    let interpreted: unknown;
+    try { interpreted = canonical(decode(bytes, { protocol: 'sock_diag', engine })); } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      interpreted = `${e.reason}@${e.offset}`;
+    } finally { setCompiledDecoders(true); }
+    assert.equal(compiled, interpreted);
+    if (typeof compiled === 'string') return;
+    const objects = decode(bytes, { protocol: 'sock_diag', engine });
+    const views = decodeViews(bytes, { protocol: 'sock_diag', engine });
+    views.forEach((v, i) => {
+      const o = objects[i]!;
+      if (o.kind !== 'data') return;
+      assert.is(v.name, o.name);
+      assert.equal(canonical({ h: v.header }), canonical({ h: o.header }));
+      assert.equal(canonical({ a: v.attrs }), canonical({ a: o.attrs }));
+    });
+  }), { numRuns: RUNS });
+});
+
+test('sock_diag variants: build -> decode picks the same variant, re-encodes byte for byte', () => {
+  for (const def of diagVariants) {
+    const first = def.when!.firstByte[0]!;
+    const attrs = def === sockDiagMessages.inet ? { cong: 'cubic', mark: 7, tos: 2 } : def === sockDiagMessages.unix ? { peer: 9, shutdown: 1 } : def === sockDiagMessages.netlink ? { flags: 3 } : def.attrs ? { protocol: 6 } : undefined;
+    const b = buildMessage(def as MessageDef<StructDef, AttrSet | undefined>, { flags: def.when!.request ? 1 : 0, header: { family: first }, ...(attrs ? { attrs } : {}) } as never).toBytes();
+    const [m] = decode(b, { family: sockDiagFamily });
+    assert.ok(m && m.kind === 'data' && m.def === def, def.name);
+    if (m.kind !== 'data') continue;
+    assert.is(m.header!.family, first);
+    if (attrs) for (const [k, x] of Object.entries(attrs)) assert.is(m.attrs![k], x, `${def.name} ${k}`);
+    const again = buildMessage(def as MessageDef<StructDef, AttrSet>, { flags: m.flags, header: m.header!, attrs: m.attrs ?? {} }).toBytes();
+    assert.equal(again, b);
   }
 });
 

@@ -15,7 +15,10 @@ import { addTable } from '../src/families/netfilter/nftables.js';
 import { ColumnExtractor, type ColumnTable } from '../src/schema/columns.js';
 import type { MessageView } from '../src/schema/view.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
-import { withNetns } from './helpers/netns.js';
+import { waitFor, withNetns } from './helpers/netns.js';
+import { spawn } from 'node:child_process';
+import { decode } from '../src/decode.js';
+import { inetDiagRequest, sockDiagMessages, unixDiagRequest } from '../src/families/diag/index.js';
 
 const getLinks = (): MessageBuilder => new MessageBuilder(18, 0, new RawBytes(new Uint8Array(16)));
 const LINK_FIELDS = ['header.index', 'mtu', 'txqlen', 'master'];
@@ -133,6 +136,67 @@ test('an nf_tables dump as views and columns on the core socket: the tables nft 
     const c = await s.dumpColumns(req, { message: nftMessages.NEWTABLE, fields: ['header.family', 'use', 'flags'] });
     assert.is(c.table.count, 40);
     assert.equal([...c.table.columns['header.family']!].sort(), [...Array(20).fill(1), ...Array(20).fill(2)].sort());
+  });
+});
+
+test('sock_diag dumps as objects, views and columns on the core socket: the sockets ss lists; a variant takes its rows only', async () => {
+  await withNetns('shapes-diag', async (ns) => {
+    ns.ip('link', 'set', 'lo', 'up');
+    // 25 TCP listeners on 127.0.0.1 and 5 UNIX ones, held by a helper inside the namespace
+    const script = `const net = require('net'); let n = 0; const up = () => { if (++n === 30) console.log('ready'); };
+      for (let i = 0; i < 25; i++) net.createServer().listen(47000 + i, '127.0.0.1', up);
+      for (let i = 0; i < 5; i++) net.createServer().listen('/tmp/nlw-shapes-' + process.pid + '-' + i, up);
+      process.on('SIGTERM', () => process.exit(0));`;
+    const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    try {
+      await waitFor(() => out.includes('ready') || child.exitCode !== null, 10_000, 'helper process');
+      const ssPorts = ns.exec('ss', ['-H', '-n', '-t', '-l']).split('\n').filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[3]!.split(':').pop())).sort();
+      assert.is(ssPorts.length, 25);
+      using sock = NetlinkSocket.open({ protocol: 'sock_diag', netns: ns.name });
+      const req = (): ReturnType<typeof inetDiagRequest> => inetDiagRequest({ protocol: 'tcp', family: 4, states: ['listen'] });
+
+      // objects: each reply decoded with the inet variant (inet_diag_msg, INET_DIAG_* attributes)
+      const objects = (await sock.dumpAll(req())).messages.flatMap((m) => (m.kind === 'data' ? [m] : []));
+      assert.ok(objects.every((m) => m.def === sockDiagMessages.inet && m.name === 'SOCK_DIAG_BY_FAMILY'));
+      assert.equal(objects.map((m) => m.header!.sport as number).sort(), ssPorts);
+      assert.ok(objects.every((m) => m.header!.state === 10 && m.header!.src instanceof Uint8Array));
+
+      // views: the same header and attributes, decoded when read
+      const { views } = await sock.dumpViews(req());
+      assert.equal([...views].map((v) => v.header), objects.map((m) => m.header));
+      assert.equal([...views].map((v) => v.attrs), objects.map((m) => m.attrs));
+
+      // columns of the inet variant, on both engines: ports, states and inodes as the objects have them
+      const fields = ['header.sport', 'header.state', 'header.inode', 'header.uid'];
+      for (const engine of ['wasm', 'js'] as const) {
+        const x = new ColumnExtractor({ message: sockDiagMessages.inet, fields }, engine);
+        const { table: t } = await sock.dumpColumns(req(), x);
+        assert.equal(Array.from(t.columns['header.sport']!).sort(), ssPorts, engine);
+        assert.equal(Array.from(t.columns['header.inode']!), objects.map((m) => m.header!.inode as number), engine);
+        assert.ok(Array.from(t.columns['header.state']!).every((s) => s === 10));
+      }
+
+      // one buffer of inet and unix replies: decode() picks the variant per message, columns of the
+      // inet variant take the inet rows only, those of the unix variant the unix ones
+      const chunks: Uint8Array[] = [];
+      await sock.dumpRaw(req(), (b) => { chunks.push(b.slice()); });
+      await sock.dumpRaw(unixDiagRequest(['listen']), (b) => { chunks.push(b.slice()); });
+      const mixed = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      chunks.reduce((at, c) => { mixed.set(c, at); return at + c.length; }, 0);
+      const decoded = decode(mixed, { protocol: 'sock_diag' }).flatMap((m) => (m.kind === 'data' ? [m] : []));
+      assert.is(decoded.filter((m) => m.def === sockDiagMessages.inet).length, 25);
+      const unix = decoded.filter((m) => m.def === sockDiagMessages.unix);
+      assert.is(unix.length, 5);
+      assert.ok(unix.every((m) => new TextDecoder().decode(m.attrs!.name as Uint8Array).includes('/tmp/nlw-shapes-')));
+      for (const engine of ['wasm', 'js'] as const) {
+        const inet = new ColumnExtractor({ message: sockDiagMessages.inet, fields: ['header.sport'] }, engine).extract(mixed);
+        assert.equal(Array.from(inet.columns['header.sport']!).sort(), ssPorts);
+        const ux = new ColumnExtractor({ message: sockDiagMessages.unix, fields: ['header.ino', 'header.state'] }, engine).extract(mixed);
+        assert.equal(Array.from(ux.columns['header.ino']!), unix.map((m) => m.header!.ino as number));
+      }
+    } finally { child.kill('SIGTERM'); }
   });
 });
 

@@ -6,5 +6,6 @@ import './netfilter/index.js';
 import './xfrm/index.js';
 import './audit/index.js';
 import './crypto/index.js';
+import './diag/index.js';
 
 export { familyForProtocol, registerFamily } from '../schema/registry.js';

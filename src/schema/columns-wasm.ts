@@ -192,7 +192,7 @@ type Load = Kind | 'w32u' | 'w32s' | 'w32ube' | 'w32sbe';
  * The module for one plan: message type `type`, family header of `hdrSize` bytes. The bytes are
  * deterministic in the plan (callers may cache the compiled module by plan).
  */
-export function extractorModuleBytes(type: number, hdrSize: number, plan: readonly FieldPlan[]): Uint8Array<ArrayBuffer> {
+export function extractorModuleBytes(type: number, hdrSize: number, plan: readonly FieldPlan[], when?: { readonly firstByte: readonly number[]; readonly request: boolean }): Uint8Array<ArrayBuffer> {
   // params
   const INPUT = 0, LEN = 1, ROW0 = 2, CTL = 3;
   // locals
@@ -367,7 +367,24 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
   c.get(LEN).get(OFF).op(OP.i32Sub).tee(REM).i32(16).op(OP.i32LtU).block(OP.if); fail(OFF, FAIL.messageTruncated); c.op(OP.end);
   c.get(INPUT).get(OFF).op(OP.i32Add).tee(MSG).mem(OP.i32Load, 0, 0).tee(MLEN).i32(16).op(OP.i32LtU);
   c.get(MLEN).get(REM).op(OP.i32GtU).op(OP.i32Or).block(OP.if); fail(OFF, FAIL.messageBadLength); c.op(OP.end);
-  c.get(MSG).mem(OP.i32Load16u, 0, 4).i32(type).op(OP.i32Eq).block(OP.if);
+  c.get(MSG).mem(OP.i32Load16u, 0, 4).i32(type).op(OP.i32Eq);
+  if (when) {
+    // a variant: only messages with a payload whose first byte and direction match it
+    c.op(OP.if, I32);
+    c.get(MLEN).i32(16).op(OP.i32GtU).op(OP.if, I32);
+    when.firstByte.forEach((x, k) => {
+      if (k === 0) c.get(MSG).mem(OP.i32Load8u, 0, 16).tee(X); else c.get(X);
+      c.i32(x).op(OP.i32Eq);
+      if (k > 0) c.op(OP.i32Or);
+    });
+    if (when.firstByte.length === 0) c.i32(0);
+    c.get(MSG).mem(OP.i32Load16u, 0, 6).i32(1).op(OP.i32And);
+    if (!when.request) c.op(OP.i32Eqz);
+    c.op(OP.i32And);
+    c.op(OP.else).i32(0).op(OP.end);
+    c.op(OP.else).i32(0).op(OP.end);
+  }
+  c.block(OP.if);
   {
     if (hdrSize > 0) {
       c.get(MLEN).i32(16).op(OP.i32Sub).i32(hdrSize).op(OP.i32LtU).block(OP.if); fail(OFF, FAIL.messageShortForHeader); c.op(OP.end);

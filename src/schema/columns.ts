@@ -7,7 +7,7 @@ import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
 import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, signedKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
 import { resolveSet } from './engine.js';
-import type { MessageDef } from './family.js';
+import type { MessageDef, MessageMatch } from './family.js';
 import type { AttrDef, AttrSet, StructDef, StructField } from './types.js';
 
 /** Which column extractor runs: the WebAssembly one, or the identical JavaScript one. */
@@ -175,6 +175,7 @@ export class ColumnExtractor {
   readonly fields: readonly string[];
   private readonly plan: FieldPlan[];
   private readonly type: number;
+  private readonly when: MessageMatch | undefined;
   private readonly hdrSize: number;
   private impl: Engine;
   private reusedWasm: WasmEngine | undefined;
@@ -185,13 +186,15 @@ export class ColumnExtractor {
     this.plan = plan(spec);
     this.fields = spec.fields;
     this.type = spec.message.type;
+    // a variant (sock_diag's inet_diag_msg) takes only the messages of its type it matches
+    this.when = spec.message.when;
     this.hdrSize = spec.message.header?.size ?? 0;
     const want = engine ?? (typeof WebAssembly === 'object' ? 'wasm' : 'js');
     let impl: WasmEngine | undefined;
     if (want === 'wasm') {
-      try { impl = new WasmEngine(this.plan, this.type, this.hdrSize); } catch (e) { if (engine === 'wasm') throw e; }
+      try { impl = new WasmEngine(this.plan, this.type, this.hdrSize, this.when); } catch (e) { if (engine === 'wasm') throw e; }
     }
-    this.impl = impl ?? new JsEngine(this.plan, this.type, this.hdrSize);
+    this.impl = impl ?? new JsEngine(this.plan, this.type, this.hdrSize, this.when);
     this.engine = impl ? 'wasm' : 'js';
     this.generated = impl?.generated ?? false;
   }
@@ -223,7 +226,7 @@ export class ColumnExtractor {
       if (generation !== 0 && generation !== this.reuseGeneration) throw new Error('ColumnExtractor collector: a later reusing collector took over its memory');
     };
     if (this.engine === 'wasm') {
-      const w = options.reuse ? (this.reusedWasm ??= new WasmEngine(this.plan, this.type, this.hdrSize)) : new WasmEngine(this.plan, this.type, this.hdrSize);
+      const w = options.reuse ? (this.reusedWasm ??= new WasmEngine(this.plan, this.type, this.hdrSize, this.when)) : new WasmEngine(this.plan, this.type, this.hdrSize, this.when);
       let count = 0;
       let done = false;
       return {
@@ -304,7 +307,7 @@ class JsEngine implements Engine {
   private readonly attrs: FieldPlan[];
   private readonly headers: FieldPlan[];
   private readonly top: LevelPlan;
-  constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
+  constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number, private readonly when: MessageMatch | undefined) {
     this.attrs = plan.filter((f) => f.source === 'attr');
     this.headers = plan.filter((f) => f.source === 'header');
     this.top = levelsOf(plan);
@@ -396,7 +399,9 @@ class JsEngine implements Engine {
       if (remaining < 16) fail(off, 1);
       const mlen = v.getUint32(off, true);
       if (mlen < 16 || mlen > remaining) fail(off, 2);
-      if (v.getUint16(off + 4, true) === this.type) {
+      const when = this.when;
+      if (v.getUint16(off + 4, true) === this.type
+        && (when === undefined || (mlen > 16 && when.firstByte.includes(b[off + 16]!) && ((v.getUint16(off + 6, true) & 1) === 1) === when.request))) {
         if (mlen - 16 < this.hdrSize) fail(off, 3);
         present = 0;
         for (const f of this.headers) { store(this.plan.indexOf(f), f.kind, row, off + 16 + f.at, PAYLOAD[f.kind]); present |= f.bit; }
@@ -444,12 +449,12 @@ export function setGeneratedExtractors(on: boolean): void { generatedAllowed = o
 // compiled modules by plan: a program making columns of the same fields compiles once
 const generatedModules = new Map<string, WebAssembly.Module>();
 const MODULE_CACHE_SIZE = 64;
-function generatedModule(plan: FieldPlan[], type: number, hdrSize: number): WebAssembly.Module {
+function generatedModule(plan: FieldPlan[], type: number, hdrSize: number, when: MessageMatch | undefined): WebAssembly.Module {
   // everything the module's bytes depend on (names and bits do not change them)
-  const key = `${type}/${hdrSize}/${plan.map((f) => `${f.path.map((p) => `${p.type}+${p.hdr}>`).join('')}${f.source[0]}${f.at}${f.inStruct ? `@${f.offset}` : ''}:${f.kind}`).join(',')}`;
+  const key = `${type}${when ? `[${when.firstByte.join('|')}${when.request ? 'q' : 'r'}]` : ''}/${hdrSize}/${plan.map((f) => `${f.path.map((p) => `${p.type}+${p.hdr}>`).join('')}${f.source[0]}${f.at}${f.inStruct ? `@${f.offset}` : ''}:${f.kind}`).join(',')}`;
   let m = generatedModules.get(key);
   if (!m) {
-    m = new WebAssembly.Module(extractorModuleBytes(type, hdrSize, plan));
+    m = new WebAssembly.Module(extractorModuleBytes(type, hdrSize, plan, when));
     if (generatedModules.size >= MODULE_CACHE_SIZE) generatedModules.delete(generatedModules.keys().next().value!);
     generatedModules.set(key, m);
   }
@@ -478,7 +483,7 @@ class WasmEngine implements Engine {
   private u8!: Uint8Array;
   private words!: Uint32Array;
 
-  constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number) {
+  constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number, when: MessageMatch | undefined) {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.headers = plan.filter((f) => f.source === 'header');
     this.attrs = plan.filter((f) => f.source === 'attr');
@@ -488,10 +493,10 @@ class WasmEngine implements Engine {
     this.prog = align64(this.ctl + (CTL_COLUMNS + plan.length) * 4);
     let module: WebAssembly.Module | undefined;
     if (generatedAllowed) {
-      try { module = generatedModule(plan, type, hdrSize); } catch { /* code generation refused: the shipped module */ }
+      try { module = generatedModule(plan, type, hdrSize, when); } catch { /* code generation refused: the shipped module */ }
     }
     this.generated = module !== undefined;
-    if (!module && !tableDrivable(plan)) throw new TypeError('column extraction: these fields need a generated module (nested, struct or 64-bit fields), and compiling one was refused');
+    if (!module && (!tableDrivable(plan) || when)) throw new TypeError('column extraction: these fields need a generated module (nested, struct or 64-bit fields, or a variant message), and compiling one was refused');
     const { ctl, prog } = this;
     if (module) {
       const fn = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports['extract'] as GeneratedExport;

@@ -27,11 +27,37 @@ export interface MessageDef<H extends StructDef | undefined = StructDef | undefi
    * header is taken to be the same as this one's.
    */
   readonly select?: (header: Readonly<Record<string, unknown>>, nlmsg: MessageHeader) => MessageDef | undefined;
+  /**
+   * Declarations of this type whose family headers differ, one of which each message's first
+   * payload byte and direction pick (see `when`): a sock_diag reply is an inet_diag_msg for
+   * AF_INET and AF_INET6, a unix_diag_msg for AF_UNIX. A message no variant matches keeps its
+   * payload as bytes.
+   */
+  readonly variants?: ReadonlyArray<MessageDef>;
+  /** A variant's match: the first payload bytes (an address family) and the direction it is for. */
+  readonly when?: MessageMatch;
+}
+
+/** Which messages of its type a variant declaration is for. */
+export interface MessageMatch {
+  /** Values of the payload's first byte (the address family of sock_diag). */
+  readonly firstByte: readonly number[];
+  /** True for requests (NLM_F_REQUEST set), false for the kernel's replies and events. */
+  readonly request: boolean;
+}
+
+/** The variant of `def` a message (payload [pOff, end), nlmsg_flags `flags`) is, or undefined for none. */
+export function variantOf(def: MessageDef, b: Uint8Array, pOff: number, end: number, flags: number): MessageDef | undefined {
+  if (pOff >= end) return undefined;
+  const first = b[pOff]!;
+  const request = (flags & 1) !== 0;
+  for (const v of def.variants ?? []) if (v.when !== undefined && v.when.request === request && v.when.firstByte.includes(first)) return v;
+  return undefined;
 }
 
 /** Declares one message type: its number, family header and attribute set (types stay precise for buildMessage). */
 export function defineMessage<const H extends StructDef | undefined, const A extends AttrSet | undefined>(
-  m: { name: string; type: number; header: H; attrs: A; object?: string; action?: 'new' | 'del' | 'get' | 'set' },
+  m: { name: string; type: number; header: H; attrs: A; object?: string; action?: 'new' | 'del' | 'get' | 'set'; variants?: ReadonlyArray<MessageDef>; when?: MessageMatch },
 ): MessageDef<H, A> {
   return m;
 }
@@ -65,8 +91,9 @@ export function compileFamily(f: MessageFamily): CompiledFamily {
   for (const m of f.messages) {
     byType.set(m.type, m);
     byName.set(m.name, m);
-    // a type declared without an attribute set has none to walk (RTM_NEWNDUSEROPT carries raw ND options)
-    headerSizes[m.type] = m.attrs ? (m.header ? m.header.size : 0) : 0xff;
+    // a type declared without an attribute set has none to walk (RTM_NEWNDUSEROPT carries raw ND
+    // options); nor has one of variants for the walker (their decoders check the attributes)
+    headerSizes[m.type] = m.attrs && !m.variants ? (m.header ? m.header.size : 0) : 0xff;
   }
   c = { family: f, byType, byName, headerSizes };
   compiledFamilies.set(f, c);
@@ -151,7 +178,7 @@ export function decodeMessageAt(cf: CompiledFamily | undefined, b: Uint8Array, o
   if (!def) {
     return new Undeclared(offset, `type ${type}`, length, type, flags, seq, pid, undefined, undefined, b.slice(pOff, end));
   }
-  if (def.select === undefined && compiledDecodersActive()) return directDecoder(cf!, def)(b, v, offset, length, flags, seq, pid);
+  if (def.select === undefined && def.variants === undefined && compiledDecodersActive()) return directDecoder(cf!, def)(b, v, offset, length, flags, seq, pid);
   const parts = decodeParts(cf!, def, b, v, offset, end, header);
   return new (messageClassOf(parts.def))(offset, parts.def.name, length, type, flags, seq, pid, parts.header, parts.attrs, parts.attrs ? undefined : parts.payload);
 }
@@ -233,6 +260,15 @@ const PARTS: MessageParts = { def: undefined as unknown as MessageDef, header: u
 export function decodeParts(cf: CompiledFamily, def: MessageDef, b: Uint8Array, v: DataView, offset: number, end: number, header?: MessageHeader): MessageParts {
   const compiled = compiledDecodersActive();
   const pOff = offset + NLMSG_HDRLEN;
+  if (def.variants !== undefined) {
+    const variant = variantOf(def, b, pOff, end, header ? header.flags : v.getUint16(offset + 6, true));
+    if (variant === undefined) {
+      PARTS.def = def; PARTS.header = undefined; PARTS.attrs = undefined;
+      PARTS.payload = pOff < end ? b.slice(pOff, end) : undefined;
+      return PARTS;
+    }
+    def = variant;
+  }
   let p = pOff;
   let fixed: Record<string, unknown> | undefined;
   if (def.header) {
@@ -264,7 +300,7 @@ const partsDecoders = new WeakMap<MessageDef, PartsDecoder>();
  * Take it again after setCompiledDecoders() (a dump's loop takes it per datagram).
  */
 export function partsDecoder(cf: CompiledFamily, def: MessageDef): PartsDecoder {
-  if (def.select !== undefined || !compiledDecodersActive()) return (b, v, offset, end) => decodeParts(cf, def, b, v, offset, end);
+  if (def.select !== undefined || def.variants !== undefined || !compiledDecodersActive()) return (b, v, offset, end) => decodeParts(cf, def, b, v, offset, end);
   let d = partsDecoders.get(def);
   if (d) return d;
   const hdr = def.header;

@@ -3,21 +3,41 @@
 // attribute; `header` and `attrs` decode (and keep) the whole family header or attribute set with
 // the same compiled decoders as the objects.
 import { NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../core/constants.js';
+import { DecodeError } from '../core/errors.js';
 import { dataView, type MessageHeader } from '../core/header.js';
 import { compiledSetDecoder, compiledStructDecoder } from './compile.js';
-import { decodeMessageAt, type CompiledFamily, type DecodedMessage, type MessageDef } from './family.js';
+import { decodeMessageAt, variantOf, type CompiledFamily, type DecodedMessage, type MessageDef } from './family.js';
 
 /** A message seen through its bytes (which must not change while the view is used). */
 export class MessageView {
   #fixed: Record<string, unknown> | undefined;
   #attrs: Record<string, unknown> | undefined;
+  /** The declaration of the family header (a variant's, by the first payload byte); null until looked up. */
+  #layout: MessageDef | undefined | null = null;
+  /** The declaration of the attributes (the layout's, or the one its selector picks); null until looked up. */
+  #use: MessageDef | undefined | null = null;
   constructor(
     private readonly bytes: Uint8Array,
     /** Offset of the message in `bytes`. */
     readonly offset: number,
-    private readonly def: MessageDef | undefined,
+    private readonly typeDef: MessageDef | undefined,
     private readonly cf: CompiledFamily | undefined,
   ) {}
+
+  private get layout(): MessageDef | undefined {
+    if (this.#layout === null) {
+      const d = this.typeDef;
+      this.#layout = d?.variants ? variantOf(d, this.bytes, this.offset + NLMSG_HDRLEN, this.offset + this.length, this.flags) : d;
+    }
+    return this.#layout;
+  }
+  private get def(): MessageDef | undefined {
+    if (this.#use === null) {
+      const d = this.layout;
+      this.#use = d?.select ? (d.select(this.header ?? {}, this.nlmsg) ?? d) : d;
+    }
+    return this.#use;
+  }
 
   /** nlmsg_len. */
   get length(): number { const b = this.bytes, o = this.offset; return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0; }
@@ -31,12 +51,15 @@ export class MessageView {
     return { length: this.length, type: this.type, flags: this.flags, seq: v.getUint32(o + 8, true), pid: v.getUint32(o + 12, true) };
   }
   /** The declared message name ('RTM_NEWROUTE'), or 'type N' when undeclared. */
-  get name(): string { return this.def?.name ?? `type ${this.type}`; }
+  get name(): string { return this.def?.name ?? this.typeDef?.name ?? `type ${this.type}`; }
 
   /** The family header, decoded on first read. */
   get header(): Record<string, unknown> | undefined {
-    if (this.#fixed === undefined && this.def?.header) {
-      this.#fixed = compiledStructDecoder(this.def.header)(this.bytes, dataView(this.bytes), this.offset + NLMSG_HDRLEN, this.def.header.size);
+    const h = this.layout?.header;
+    if (this.#fixed === undefined && h) {
+      // the walker checked the size for types of one header; a variant's is checked here
+      if (this.length - NLMSG_HDRLEN < h.size) throw new DecodeError('message-short-for-header', this.offset, `${h.name} needs ${h.size} bytes, the payload has ${this.length - NLMSG_HDRLEN}`);
+      this.#fixed = compiledStructDecoder(h)(this.bytes, dataView(this.bytes), this.offset + NLMSG_HDRLEN, h.size);
     }
     return this.#fixed;
   }
@@ -44,7 +67,7 @@ export class MessageView {
   /** Every attribute, decoded on first read. */
   get attrs(): Record<string, unknown> | undefined {
     if (this.#attrs === undefined && this.def?.attrs) {
-      const start = this.offset + NLMSG_HDRLEN + (this.def.header?.size ?? 0);
+      const start = this.offset + NLMSG_HDRLEN + (this.layout?.header?.size ?? 0);
       this.#attrs = compiledSetDecoder(this.def.attrs)(this.bytes, dataView(this.bytes), start, this.offset + this.length, this.header, 0);
     }
     return this.#attrs;
@@ -57,7 +80,7 @@ export class MessageView {
     if (!d) return undefined;
     const b = this.bytes;
     const end = this.offset + this.length;
-    for (let off = this.offset + NLMSG_HDRLEN + (this.def!.header?.size ?? 0); off + 4 <= end;) {
+    for (let off = this.offset + NLMSG_HDRLEN + (this.layout?.header?.size ?? 0); off + 4 <= end;) {
       const len = b[off]! | (b[off + 1]! << 8);
       if (len < 4) break;
       if (((b[off + 2]! | (b[off + 3]! << 8)) & NLA_TYPE_MASK) === d.id) {

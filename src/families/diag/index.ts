@@ -8,15 +8,16 @@ import { dataView } from '../../core/header.js';
 import { MessageBuilder } from '../../core/message.js';
 import { attrSet, defineEnum, defineStruct, enumName, enumValue } from '../../schema/define.js';
 import { decodeAttrs, decodeStruct, encodeStructInto } from '../../schema/engine.js';
-import type { DecodedMessage } from '../../schema/family.js';
-import type { StructValue } from '../../schema/types.js';
-import { rawPayload, withSocket, type FamilyCallOptions } from './shared.js';
+import { defineMessage, type DataMessage, type DecodedMessage, type MessageDef, type MessageFamily } from '../../schema/family.js';
+import { registerFamily } from '../../schema/registry.js';
+import type { AttrSet, DecodedSet, StructDef, StructValue } from '../../schema/types.js';
+import { withSocket, type FamilyCallOptions } from './shared.js';
 
 /** The sock_diag request and reply type (one message per socket). */
 export const SOCK_DIAG_BY_FAMILY = 20;
 /** Closes a socket from outside (`ss -K`; needs CONFIG_INET_DIAG_DESTROY). */
 export const SOCK_DESTROY = 21;
-const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 
 /** TCP states (include/net/tcp_states.h); UDP uses ESTABLISHED (connected) and CLOSE (unconnected). */
@@ -264,7 +265,10 @@ export function inetDiagRequest(o: Omit<ListSocketsOptions, keyof FamilyCallOpti
 /** Decodes one inet_diag_msg payload (after the nlmsghdr). */
 export function decodeInetSocket(payload: Uint8Array, protocol: 'tcp' | 'udp'): InetSocket {
   if (payload.length < inetDiagMsg.size) throw new DecodeError('message-short-for-header', 0, `inet_diag_msg needs ${inetDiagMsg.size} bytes, got ${payload.length}`);
-  const h = decodeStruct(inetDiagMsg, payload, 0) as StructValue<typeof inetDiagMsg>;
+  return inetSocketOf(decodeStruct(inetDiagMsg, payload, 0) as StructValue<typeof inetDiagMsg>, decodeAttrs(inetDiagAttrs, payload, inetDiagMsg.size), protocol);
+}
+
+function inetSocketOf(h: StructValue<typeof inetDiagMsg>, a: DecodedSet<typeof inetDiagAttrs>, protocol: 'tcp' | 'udp'): InetSocket {
   const v6 = h.family === AF_INET6;
   const addr = (b: Uint8Array): string => (v6 ? formatIPv6(b) : formatIPv4(b));
   const s: InetSocket = {
@@ -273,7 +277,6 @@ export function decodeInetSocket(payload: Uint8Array, protocol: 'tcp' | 'udp'): 
     cookie: (BigInt(h.cookie1) << 32n) | BigInt(h.cookie0),
     rqueue: h.rqueue, wqueue: h.wqueue, uid: h.uid, inode: h.inode, timer: h.timer, retrans: h.retrans, expires: h.expires,
   };
-  const a = decodeAttrs(inetDiagAttrs, payload, inetDiagMsg.size);
   if (a.info && protocol === 'tcp' && a.info.length >= 104) s.tcpInfo = decodeTcpInfo(a.info);
   if (a.cong !== undefined) s.congestion = a.cong;
   if (a.mark !== undefined) s.mark = a.mark;
@@ -286,20 +289,16 @@ export function decodeInetSocket(payload: Uint8Array, protocol: 'tcp' | 'udp'): 
   return s;
 }
 
-function payloads(messages: DecodedMessage[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const m of messages) {
-    const p = rawPayload(m);
-    if (m.kind === 'data' && m.nlmsg.type === SOCK_DIAG_BY_FAMILY && p) out.push(p);
-  }
-  return out;
+/** The replies of a dump decoded with one variant of the sock_diag declarations (sockDiagMessages). */
+function replies(messages: DecodedMessage[], def: MessageDef): DataMessage[] {
+  return messages.filter((m): m is DataMessage => m.kind === 'data' && m.def === def);
 }
 
 /** Lists TCP or UDP sockets of one address family (like `ss -tan` / `ss -uan`). */
 export async function listSockets(opts: ListSocketsOptions): Promise<InetSocket[]> {
   return withSocket(Protocol.SOCK_DIAG, opts, async (sock) => {
     const r = await sock.dumpAll(inetDiagRequest(opts), { operation: 'SOCK_DIAG_BY_FAMILY(inet)', ...(opts.timeout ? { timeout: opts.timeout } : {}) });
-    return payloads(r.messages).map((p) => decodeInetSocket(p, opts.protocol));
+    return replies(r.messages, sockDiagMessages.inet).map((m) => inetSocketOf(m.header as StructValue<typeof inetDiagMsg>, (m.attrs ?? {}) as DecodedSet<typeof inetDiagAttrs>, opts.protocol));
   });
 }
 
@@ -382,12 +381,14 @@ export function unixDiagRequest(states?: ReadonlyArray<TcpStateInput> | number):
 /** A unix_diag reply payload as a {@link UnixSocket}. */
 export function decodeUnixSocket(payload: Uint8Array): UnixSocket {
   if (payload.length < unixDiagMsg.size) throw new DecodeError('message-short-for-header', 0, `unix_diag_msg needs ${unixDiagMsg.size} bytes, got ${payload.length}`);
-  const h = decodeStruct(unixDiagMsg, payload, 0) as StructValue<typeof unixDiagMsg>;
+  return unixSocketOf(decodeStruct(unixDiagMsg, payload, 0) as StructValue<typeof unixDiagMsg>, decodeAttrs(unixDiagAttrs, payload, unixDiagMsg.size));
+}
+
+function unixSocketOf(h: StructValue<typeof unixDiagMsg>, a: DecodedSet<typeof unixDiagAttrs>): UnixSocket {
   const s: UnixSocket = {
     type: UNIX_TYPES[h.type] ?? String(h.type), state: enumName(TcpState, h.state) ?? String(h.state), inode: h.ino,
     cookie: (BigInt(h.cookie1) << 32n) | BigInt(h.cookie0),
   };
-  const a = decodeAttrs(unixDiagAttrs, payload, unixDiagMsg.size);
   if (a.name) {
     let n = a.name;
     let abstract = false;
@@ -410,7 +411,7 @@ export function decodeUnixSocket(payload: Uint8Array): UnixSocket {
 export async function listUnixSockets(opts: ListUnixOptions = {}): Promise<UnixSocket[]> {
   return withSocket(Protocol.SOCK_DIAG, opts, async (sock) => {
     const r = await sock.dumpAll(unixDiagRequest(opts.states), { operation: 'SOCK_DIAG_BY_FAMILY(unix)', ...(opts.timeout ? { timeout: opts.timeout } : {}) });
-    return payloads(r.messages).map(decodeUnixSocket);
+    return replies(r.messages, sockDiagMessages.unix).map((m) => unixSocketOf(m.header as StructValue<typeof unixDiagMsg>, (m.attrs ?? {}) as DecodedSet<typeof unixDiagAttrs>));
   });
 }
 
@@ -455,9 +456,9 @@ export async function listNetlinkSockets(opts: FamilyCallOptions = {}): Promise<
     v.setUint32(12, 0xffffffff, true);
     v.setUint32(16, 0xffffffff, true);
     const r = await sock.dumpAll(new MessageBuilder(SOCK_DIAG_BY_FAMILY, 0, new RawBytes(req)), { operation: 'SOCK_DIAG_BY_FAMILY(netlink)' });
-    return payloads(r.messages).map((p) => {
-      const h = decodeStruct(netlinkDiagMsg, p, 0) as StructValue<typeof netlinkDiagMsg>;
-      const a = decodeAttrs(netlinkDiagAttrs, p, netlinkDiagMsg.size);
+    return replies(r.messages, sockDiagMessages.netlink).map((m) => {
+      const h = m.header as StructValue<typeof netlinkDiagMsg>;
+      const a = (m.attrs ?? {}) as DecodedSet<typeof netlinkDiagAttrs>;
       const groups: number[] = [];
       (a.groups ?? []).forEach((w, i) => { for (let bit = 0; bit < 32; bit++) if (w & (1 << bit)) groups.push(i * 32 + bit + 1); });
       const out: NetlinkSocketInfo = { protocol: h.protocol, portId: h.portid, dstPortId: h.dstPortid, dstGroup: h.dstGroup, inode: h.ino, groups };
@@ -466,3 +467,45 @@ export async function listNetlinkSockets(opts: FamilyCallOptions = {}): Promise<
     });
   });
 }
+
+// ---- the declarations as a family ----------------------------------------------------------------
+
+/** Struct `netlink_diag_req` (linux/netlink_diag.h), field by field. */
+export const netlinkDiagReq = defineStruct('netlink_diag_req', [
+  { name: 'family', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'pad', type: 'pad', len: 2 },
+  { name: 'ino', type: 'u32' }, { name: 'show', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
+]);
+/** INET_DIAG_REQ_* attributes of a dump request (linux/inet_diag.h). */
+export const inetDiagReqAttrs = attrSet('inet_diag_req_attrs', {
+  bytecode: { id: 1, type: 'binary' },
+  skBpfStorages: { id: 2, type: 'binary' },
+  protocol: { id: 3, type: 'u32' },
+});
+
+const byFamily = <H extends StructDef, A extends AttrSet | undefined>(type: number, name: string, header: H, attrs: A, firstByte: number[], request: boolean): MessageDef<H, A> =>
+  defineMessage({ name, type, header, attrs, when: { firstByte, request } });
+/**
+ * The sock_diag messages by the address family of their first byte: the replies (one message
+ * per socket) and the requests. Each is a variant of SOCK_DIAG_BY_FAMILY (SOCK_DESTROY for
+ * `destroy`), so decode() and the sockets pick it per message; columns of one take its rows only.
+ */
+export const sockDiagMessages = {
+  inet: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', inetDiagMsg, inetDiagAttrs, [AF_INET, AF_INET6], false),
+  unix: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', unixDiagMsg, unixDiagAttrs, [AF_UNIX], false),
+  netlink: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', netlinkDiagMsg, netlinkDiagAttrs, [AF_NETLINK], false),
+  inetRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', inetDiagReqV2, inetDiagReqAttrs, [AF_INET, AF_INET6], true),
+  unixRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', unixDiagReq, undefined, [AF_UNIX], true),
+  netlinkRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', netlinkDiagReq, undefined, [AF_NETLINK], true),
+  destroy: byFamily(SOCK_DESTROY, 'SOCK_DESTROY', inetDiagReqV2, inetDiagReqAttrs, [AF_INET, AF_INET6], true),
+} as const;
+const { destroy, ...byFamilyVariants } = sockDiagMessages;
+
+/** The sock_diag declarations as one family (NETLINK_SOCK_DIAG): for decode(), views, columns and sockets. */
+export const sockDiagFamily: MessageFamily = {
+  name: 'sock_diag', protocol: Protocol.SOCK_DIAG,
+  messages: [
+    defineMessage({ name: 'SOCK_DIAG_BY_FAMILY', type: SOCK_DIAG_BY_FAMILY, header: undefined, attrs: undefined, variants: Object.values(byFamilyVariants) }),
+    defineMessage({ name: 'SOCK_DESTROY', type: SOCK_DESTROY, header: undefined, attrs: undefined, variants: [destroy] }),
+  ],
+};
+registerFamily(sockDiagFamily);

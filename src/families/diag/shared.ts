@@ -1,6 +1,6 @@
 // Small helpers shared by the non-route family modules (diag, netfilter, xfrm, audit, ...).
 import type { ProtocolName } from '../../core/constants.js';
-import type { DecodedMessage, MessageFamily } from '../../schema/family.js';
+import type { MessageFamily } from '../../schema/family.js';
 import type { NetlinkSocket, NetlinkSocketOptions } from '../../socket/netlink-socket.js';
 
 /**
@@ -36,11 +36,6 @@ export async function withSocket<T>(
   } finally {
     s.close();
   }
-}
-
-/** The raw payload (after the nlmsghdr) of an undeclared data message. */
-export function rawPayload(m: DecodedMessage): Uint8Array | undefined {
-  return m.kind === 'data' ? m.payload : undefined;
 }
 
 let defaultOpener: SocketFactory | undefined;
