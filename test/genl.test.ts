@@ -232,6 +232,15 @@ test('netdev: dev-get do and dump return the ifindexes of ip link (declarations 
   assert.equal(dumped.map((d) => d.ifindex).sort(), want);
   for (const i of want) assert.is((await nd.do('devGet', { ifindex: i }))?.ifindex, i);
   await rejects(nd.do('devGet', { ifindex: 999 }), 'ENODEV');
+  // the same dump as lazy views and as columns (xdpFeatures is a u64: a bigint column)
+  const { views } = await nd.dumpViews('devGet');
+  assert.equal([...views].map((v) => v.attr('ifindex')).sort(), want);
+  assert.equal([...views].map((v) => v.attrs), dumped, 'a view decodes what the dump does');
+  assert.ok([...views].every((v) => v.name === 'devGet'), 'views are named by the operation');
+  const { table } = await nd.dumpColumns('devGet', ['ifindex', 'header.cmd', 'xdpFeatures']);
+  assert.equal(Array.from(table.columns['ifindex']!).sort(), want);
+  assert.equal(Array.from(table.bigColumns['xdpFeatures']!), [...views].map((v) => v.attr('xdpFeatures')));
+  assert.ok(table.bigColumns['xdpFeatures']!.some((x) => x !== 0n), 'veth does XDP');
   await using y = await YnlFamily.load(spec('netdev.yaml'), { genl: gn });
   const yd = await y.dump('dev-get');
   assert.equal(yd.map((d) => d.ifindex).sort(), want);

@@ -233,6 +233,12 @@ export interface DumpResult {
   attempts: number;
 }
 
+/** Options of the view dumps: the declarations the views decode with. */
+export interface ViewDumpOptions extends DumpOptions {
+  /** Declarations to decode the views with (default: the socket's; a genl client passes its family's). */
+  family?: MessageFamily;
+}
+
 /** A whole dump as lazy views ({@link NetlinkSocket.dumpViews}). */
 export interface ViewDumpResult {
   views: MessageViews;
@@ -683,18 +689,20 @@ export class NetlinkSocket implements AsyncDisposable {
    * A whole dump as lazy views: every datagram is copied once and kept with one offset per
    * message; a view decodes a field (with the socket's declarations) when it is read.
    */
-  dumpViews(message: Encodable | Uint8Array, opts: DumpOptions = {}): Promise<ViewDumpResult> {
+  dumpViews(message: Encodable | Uint8Array, opts: ViewDumpOptions = {}): Promise<ViewDumpResult> {
+    const cf = opts.family ? compileFamily(opts.family) : this.cf;
     return this.retried(opts, async () => {
-      const views = new MessageViews(this.cf);
+      const views = new MessageViews(cf);
       const r = await this.dumpRaw(message, (chunk, index) => appendViewsIndexed(views, chunk.slice(), index), opts);
       return { views, interrupted: r.interrupted };
     });
   }
 
   /** A dump as a stream of lazy views, read as it arrives (memory stays flat). */
-  viewStream(message: Encodable | Uint8Array, opts: DumpOptions = {}): DumpStream<MessageView> {
+  viewStream(message: Encodable | Uint8Array, opts: ViewDumpOptions = {}): DumpStream<MessageView> {
+    const cf = opts.family ? compileFamily(opts.family) : this.cf;
     return streamOf((onEnd) => batchItems(batchStream(this, message, (chunk, index) => {
-      const list = new MessageViews(this.cf);
+      const list = new MessageViews(cf);
       appendViewsIndexed(list, chunk.slice(), index);
       return list.toArray();
     }, opts, onEnd)));

@@ -9,7 +9,8 @@ import { buildMessage, compileFamily, decodeMessageAt, type CompiledFamily, type
 import type {
   AttrSet, AttrValue, BigIntType, DecodedSet, EnumDef, FlagsDef, IntType, ScalarType, StructDef, UnknownAttr,
 } from '../../schema/types.js';
-import type { NetlinkSocket, RequestOptions, SubscribeOptions } from '../../socket/netlink-socket.js';
+import type { ColumnDumpResult, NetlinkSocket, RequestOptions, SubscribeOptions, ViewDumpResult } from '../../socket/netlink-socket.js';
+import { ColumnExtractor } from '../../schema/columns.js';
 import { locateAttribute } from '../../socket/extack-resolve.js';
 import { familyMessages, type GenlFamilyDef } from './define.js';
 
@@ -125,6 +126,44 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   async dump<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<Array<OpAttrs<F, K>>> {
     const ms = await this.call(op, attrs, { ...opts, dump: true });
     return ms.map((m) => (m.kind === 'data' ? m.attrs ?? {} : {}) as OpAttrs<F, K>);
+  }
+
+  /**
+   * A dump as lazy views: the replies kept as received, each decoded with this family's
+   * declarations when a field is read (`view.attr('ifindex')`, `view.attrs`).
+   */
+  async dumpViews<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<ViewDumpResult> {
+    const bytes = this.buildUntyped(op, attrs, opts).toBytes();
+    try {
+      return await this.socket.dumpViews(bytes, { ...this.dumpOptions(op, opts), family: this.family });
+    } catch (e) {
+      throw this.explain(e, op, bytes);
+    }
+  }
+
+  /**
+   * A dump as typed-array columns of chosen fields of the replies: `header.NAME` for a family
+   * header field (genlmsghdr's `cmd`, a fixed header's), attribute keys, paths through nests.
+   */
+  async dumpColumns<K extends OpName<F>>(op: K, fields: readonly string[], attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<ColumnDumpResult> {
+    const o = this.def.ops[op];
+    if (!o) throw new TypeError(`${this.def.name}: no operation '${op}'`);
+    // the replies' declaration: the family id (or, classic netlink, the reply type) with the op's attributes
+    const message: MessageDef = { ...this.requestDef(op), type: this.def.raw ? o.reply ?? o.cmd : this.id };
+    const x = new ColumnExtractor({ message, fields });
+    const bytes = this.buildUntyped(op, attrs, opts).toBytes();
+    try {
+      return await this.socket.dumpColumns(bytes, x, this.dumpOptions(op, opts));
+    } catch (e) {
+      throw this.explain(e, op, bytes);
+    }
+  }
+
+  private dumpOptions(op: string, opts: GenlCallOptions): RequestOptions {
+    const ro: RequestOptions = { operation: this.operationName(op) };
+    if (opts.timeout !== undefined) ro.timeout = opts.timeout;
+    if (opts.signal) ro.signal = opts.signal;
+    return ro;
   }
 
   /** Joins multicast groups by name and yields this family's notifications from them. */
