@@ -241,6 +241,20 @@ test('netdev: dev-get do and dump return the ifindexes of ip link (declarations 
   assert.equal(Array.from(table.columns['ifindex']!).sort(), want);
   assert.equal(Array.from(table.bigColumns['xdpFeatures']!), [...views].map((v) => v.attr('xdpFeatures')));
   assert.ok(table.bigColumns['xdpFeatures']!.some((x) => x !== 0n), 'veth does XDP');
+  // and as streams: attributes, views and column batches read as the datagrams arrive
+  const streamed: number[] = [];
+  for await (const d of nd.dumpStream('devGet')) streamed.push(d.ifindex!);
+  assert.equal(streamed.sort(), want);
+  const viewed: unknown[] = [];
+  for await (const v of nd.viewStream('devGet')) viewed.push(v.attr('ifindex'));
+  assert.equal(viewed.sort(), want);
+  const batched: number[] = [];
+  for await (const t of nd.columnStream('devGet', ['ifindex'])) batched.push(...t.columns['ifindex']!);
+  assert.equal(batched.sort(), want);
+  // a refused stream is the kernel's NetlinkError, thrown from the iteration
+  await rejects((async () => { for await (const q of nd.dumpStream('queueGet', { ifindex: 999 })) void q; })(), 'ENODEV');
+  for await (const d of nd.dumpStream('devGet')) { void d; break; } // left early: the socket goes on
+  assert.is((await nd.dump('devGet')).length, want.length);
   await using y = await YnlFamily.load(spec('netdev.yaml'), { genl: gn });
   const yd = await y.dump('dev-get');
   assert.equal(yd.map((d) => d.ifindex).sort(), want);

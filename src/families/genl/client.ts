@@ -9,7 +9,9 @@ import { buildMessage, compileFamily, decodeMessageAt, type CompiledFamily, type
 import type {
   AttrSet, AttrValue, BigIntType, DecodedSet, EnumDef, FlagsDef, IntType, ScalarType, StructDef, UnknownAttr,
 } from '../../schema/types.js';
-import type { ColumnDumpResult, NetlinkSocket, RequestOptions, SubscribeOptions, ViewDumpResult } from '../../socket/netlink-socket.js';
+import type { ColumnDumpResult, DumpStream, NetlinkSocket, RequestOptions, SubscribeOptions, ViewDumpResult } from '../../socket/netlink-socket.js';
+import type { MessageView } from '../../schema/view.js';
+import type { ColumnTable } from '../../schema/columns.js';
 import { ColumnExtractor } from '../../schema/columns.js';
 import { locateAttribute } from '../../socket/extack-resolve.js';
 import { familyMessages, type GenlFamilyDef } from './define.js';
@@ -146,17 +148,69 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
    * header field (genlmsghdr's `cmd`, a fixed header's), attribute keys, paths through nests.
    */
   async dumpColumns<K extends OpName<F>>(op: K, fields: readonly string[], attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<ColumnDumpResult> {
-    const o = this.def.ops[op];
-    if (!o) throw new TypeError(`${this.def.name}: no operation '${op}'`);
-    // the replies' declaration: the family id (or, classic netlink, the reply type) with the op's attributes
-    const message: MessageDef = { ...this.requestDef(op), type: this.def.raw ? o.reply ?? o.cmd : this.id };
-    const x = new ColumnExtractor({ message, fields });
+    const x = this.replyColumns(op, fields);
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
     try {
       return await this.socket.dumpColumns(bytes, x, this.dumpOptions(op, opts));
     } catch (e) {
       throw this.explain(e, op, bytes);
     }
+  }
+
+  /** A dump as a stream of the replies' attributes, read as they arrive (memory stays flat). */
+  dumpStream<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): DumpStream<OpAttrs<F, K>> {
+    const bytes = this.buildUntyped(op, attrs, opts).toBytes();
+    const messages = this.socket.dump(bytes, this.dumpOptions(op, opts));
+    return this.explained<OpAttrs<F, K>>({
+      get interrupted() { return messages.interrupted; },
+      [Symbol.asyncIterator]: () => {
+        const it = messages[Symbol.asyncIterator]();
+        const next = async (): Promise<IteratorResult<OpAttrs<F, K>>> => {
+          for (;;) {
+            const r = await it.next();
+            if (r.done) return { value: undefined, done: true };
+            const m = this.decode(r.value);
+            if (m.kind === 'data') return { value: (m.attrs ?? {}) as OpAttrs<F, K>, done: false };
+          }
+        };
+        return { next, return: async (): Promise<IteratorResult<OpAttrs<F, K>>> => { await it.return?.(); return { value: undefined, done: true }; } };
+      },
+    }, op, bytes);
+  }
+
+  /** A dump as a stream of lazy views (see dumpViews), one datagram's at a time. */
+  viewStream<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): DumpStream<MessageView> {
+    const bytes = this.buildUntyped(op, attrs, opts).toBytes();
+    return this.explained(this.socket.viewStream(bytes, { ...this.dumpOptions(op, opts), family: this.family }), op, bytes);
+  }
+
+  /** A dump as a stream of column batches (see dumpColumns), one a datagram, each the caller's to keep. */
+  columnStream<K extends OpName<F>>(op: K, fields: readonly string[], attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): DumpStream<ColumnTable> {
+    const x = this.replyColumns(op, fields);
+    const bytes = this.buildUntyped(op, attrs, opts).toBytes();
+    return this.explained(this.socket.columnStream(bytes, x, this.dumpOptions(op, opts)), op, bytes);
+  }
+
+  /** The column extractor of `op`'s replies: the family id (classic netlink: the reply type) with the op's attributes. */
+  private replyColumns(op: string, fields: readonly string[]): ColumnExtractor {
+    const o = this.def.ops[op];
+    if (!o) throw new TypeError(`${this.def.name}: no operation '${op}'`);
+    const message: MessageDef = { ...this.requestDef(op), type: this.def.raw ? o.reply ?? o.cmd : this.id };
+    return new ColumnExtractor({ message, fields });
+  }
+
+  /** A stream whose errors name the refused attribute, as the other calls' do. */
+  private explained<T>(s: DumpStream<T>, op: string, request: Uint8Array): DumpStream<T> {
+    return {
+      get interrupted() { return s.interrupted; },
+      [Symbol.asyncIterator]: () => {
+        const it = s[Symbol.asyncIterator]();
+        return {
+          next: async () => { try { return await it.next(); } catch (e) { throw this.explain(e, op, request); } },
+          return: async (): Promise<IteratorResult<T>> => { await it.return?.(); return { value: undefined, done: true }; },
+        };
+      },
+    };
   }
 
   private dumpOptions(op: string, opts: GenlCallOptions): RequestOptions {
