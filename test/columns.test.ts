@@ -12,6 +12,7 @@ import { attrSet, defineStruct } from '../src/schema/define.js';
 import { decode } from '../src/decode.js';
 import { rtnetlinkMessages as M } from '../src/families/route/index.js';
 import { ctMessages, ctnetlinkFamily } from '../src/families/netfilter/conntrack.js';
+import { sockDiagMessages } from '../src/families/diag/index.js';
 import { buildMessage } from '../src/schema/family.js';
 import { resolveSet } from '../src/schema/engine.js';
 import { formatIPv4, formatIPv6 } from '../src/core/addr.js';
@@ -321,25 +322,29 @@ function hostileNestedMessages(m: MessageDef, depth = 3): fc.Arbitrary<Uint8Arra
   const message = fc.record({
     type: seldom(fc.constant(m.type), fc.integer({ min: 0, max: 0xffff }), 6),
     header: seldom(fc.uint8Array({ minLength: hdrSize, maxLength: hdrSize }), fc.uint8Array({ maxLength: hdrSize + 4 }), 30),
-    attrs: hostileList(m.attrs!, depth),
+    // a variant's messages: mostly its first bytes, either direction
+    first: m.when ? seldom(fc.constantFrom(...m.when.firstByte), fc.integer({ min: 0, max: 255 }), 4) : fc.constant(undefined),
+    flags: m.when ? fc.constantFrom(0, 1, 2, 3) : fc.constant(0),
+    attrs: m.attrs ? hostileList(m.attrs, depth) : fc.constant([]),
     lengthDelta: seldom(fc.constant(0), fc.integer({ min: -24, max: 24 }), 30),
   });
   return fc.tuple(fc.array(message, { minLength: 1, maxLength: 5 }), seldom(fc.constant(undefined), fc.nat(), 6)).map(([msgs, cut]) => {
     const out: number[] = [];
     for (const g of msgs) {
       const body = [...g.header, ...g.attrs];
+      if (g.first !== undefined && body.length) body[0] = g.first;
       const len = Math.max(0, 16 + body.length + g.lengthDelta);
-      out.push(len & 255, (len >> 8) & 255, (len >> 16) & 255, len >>> 24, g.type & 255, g.type >> 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body);
+      out.push(len & 255, (len >> 8) & 255, (len >> 16) & 255, len >>> 24, g.type & 255, g.type >> 8, g.flags, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body);
       while (out.length % 4) out.push(0);
     }
     return Uint8Array.from(cut === undefined ? out : out.slice(0, cut % (out.length + 1)));
   });
 }
 
-test('nested paths, struct fields and 64-bit columns: generated WASM equals JS on random plans over hostile nested messages', () => {
-  for (const message of [nested, ctMessages.CT_NEW, M.RTM_NEWLINK] as MessageDef[]) {
+test('nested paths, struct fields, 64-bit columns and variants: generated WASM equals JS on random plans over hostile messages', () => {
+  for (const message of [nested, ctMessages.CT_NEW, M.RTM_NEWLINK, sockDiagMessages.inet, sockDiagMessages.unix] as MessageDef[]) {
     const all = nestedColumnFields(message);
-    assert.ok(all.some((f) => f.split('.').length >= 3 && !f.startsWith('header.')), `${message.name}: nested paths among ${all.length}`);
+    if (!message.when) assert.ok(all.some((f) => f.split('.').length >= 3 && !f.startsWith('header.')), `${message.name}: nested paths among ${all.length}`);
     fc.assert(fc.property(fc.shuffledSubarray(all, { minLength: 1, maxLength: Math.min(32, all.length) }), fc.array(hostileNestedMessages(message), { minLength: 1, maxLength: 6 }), (fields, inputs) => {
       const spec = { message, fields };
       const w = new ColumnExtractor(spec, 'wasm');
