@@ -230,7 +230,7 @@ const diagVariants = Object.values(sockDiagMessages);
 const diagMessage = fc.record({
   type: fc.constantFrom(20, 20, 20, 21, 99),
   request: fc.boolean(),
-  first: fc.constantFrom(1, 2, 10, 16, 0, 200),
+  first: fc.constantFrom(1, 2, 10, 16, 17, 0, 200),
   headerLen: fc.constantFrom(0, 3, 15, 19, 71, 72, 16, 20),
   attrs: fc.array(fc.record({ type: fc.integer({ min: 0, max: 24 }), payload: fc.uint8Array({ maxLength: 12 }), lenDelta: fc.constantFrom(0, 0, 0, 0, 0, -5, 3, 40) }), { maxLength: 5 }),
 }).map((m) => {
@@ -276,7 +276,7 @@ test('sock_diag variants: hostile messages only raise DecodeError; compiled, int
 test('sock_diag variants: build -> decode picks the same variant, re-encodes byte for byte', () => {
   for (const def of diagVariants) {
     const first = def.when!.firstByte[0]!;
-    const attrs = def === sockDiagMessages.inet ? { cong: 'cubic', mark: 7, tos: 2 } : def === sockDiagMessages.unix ? { peer: 9, shutdown: 1 } : def === sockDiagMessages.netlink ? { flags: 3 } : def.attrs ? { protocol: 6 } : undefined;
+    const attrs = def === sockDiagMessages.inet ? { cong: 'cubic', mark: 7, tos: 2 } : def === sockDiagMessages.unix ? { peer: 9, shutdown: 1 } : def === sockDiagMessages.netlink ? { flags: 3 } : def === sockDiagMessages.packet ? { uid: 5, fanout: 3 } : def.attrs ? { protocol: 6 } : undefined;
     const b = buildMessage(def as MessageDef<StructDef, AttrSet | undefined>, { flags: def.when!.request ? 1 : 0, header: { family: first }, ...(attrs ? { attrs } : {}) } as never).toBytes();
     const [m] = decode(b, { family: sockDiagFamily });
     assert.ok(m && m.kind === 'data' && m.def === def, def.name);

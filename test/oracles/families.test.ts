@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { listSockets, listUnixSockets, SS_STATE_NAMES, type TcpStateName } from '../../src/families/diag/index.js';
+import { listPacketSockets, listSockets, listUnixSockets, PDI, SS_STATE_NAMES, type TcpStateName } from '../../src/families/diag/index.js';
 import { listConntrack, listRuleset } from '../../src/families/netfilter/index.js';
 import { addPolicy, allocSpi, listPolicies, listSAs } from '../../src/families/xfrm/index.js';
 import { familiesCommand } from '../../src/cli/families.js';
@@ -79,6 +79,44 @@ test('sock_diag matches ss -tuna (netid, state, queues, addresses) and ss -xa (i
         assert.is(String(s.peer ?? 0), f![7]);
       }
     } finally { child.kill('SIGTERM'); }
+  });
+});
+
+test('packet_diag matches ss -0 -a -e (netid, protocol, device, inode, version, copy threshold, running)', async () => {
+  requireTool('ss', ['-V'], 'iproute2');
+  await withNetns('opkt', async (ns) => {
+    ns.ip('link', 'set', 'lo', 'up');
+    // a raw ETH_P_ALL socket, and a dgram IPv4 one bound to lo, held by python inside the namespace
+    const script = `import socket, sys
+a = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+b = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800)); b.bind(('lo', 0))
+print('ready', flush=True); sys.stdin.read()`;
+    const child = spawn('ip', ['netns', 'exec', ns.name, 'python3', '-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    try {
+      await waitFor(() => out.includes('ready') || child.exitCode !== null, 10_000, 'python helper');
+      assert.ok(out.includes('ready'), 'python3 opens AF_PACKET sockets in the namespace');
+      const names = new Map(ns.ipJson<Array<{ ifindex: number; ifname: string }>>('link', 'show').map((l) => [l.ifindex, l.ifname]));
+      const ours = (await listPacketSockets({ netns: ns.name })).map((s) => {
+        const local = `${s.protocol === 3 ? '*' : `[${s.protocol}]`}:${s.ifindex ? names.get(s.ifindex) : '*'}`;
+        const flags = (s.flags ?? 0) & PDI.RUNNING ? 'running' : '0';
+        return `${s.type === 'raw' ? 'p_raw' : 'p_dgr'} ${local} ino:${s.inode} ver:${s.version} cpy_thresh:${s.copyThresh} ${flags}`;
+      }).sort();
+      // ss -H -0 -a -n -e: a line per socket, then an indented line of details
+      const lines = ns.exec('ss', ['-H', '-0', '-a', '-n', '-e']).split('\n');
+      const theirs: string[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        const f = lines[i]!.trim().split(/\s+/);
+        if (!/^p_(raw|dgr)$/.test(f[0] ?? '')) continue;
+        const ino = f.find((x) => x.startsWith('ino:'));
+        const d = (lines[i + 1] ?? '').trim();
+        const ver = /ver:(\d+)/.exec(d)?.[1], thresh = /cpy_thresh:(\d+)/.exec(d)?.[1];
+        theirs.push(`${f[0]} ${f[4]} ${ino} ver:${ver} cpy_thresh:${thresh} ${/flags\( running/.test(d) ? 'running' : '0'}`);
+      }
+      assert.equal(ours, theirs.sort());
+      assert.is(ours.length, 2, 'the helper sockets are there');
+    } finally { child.stdin!.end(); child.kill('SIGTERM'); }
   });
 });
 

@@ -17,7 +17,7 @@ import { withSocket, type FamilyCallOptions } from './shared.js';
 export const SOCK_DIAG_BY_FAMILY = 20;
 /** Closes a socket from outside (`ss -K`; needs CONFIG_INET_DIAG_DESTROY). */
 export const SOCK_DESTROY = 21;
-const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
+const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17;
 const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 
 /** TCP states (include/net/tcp_states.h); UDP uses ESTABLISHED (connected) and CLOSE (unconnected). */
@@ -468,6 +468,93 @@ export async function listNetlinkSockets(opts: FamilyCallOptions = {}): Promise<
   });
 }
 
+// ---- packet sockets (packet_diag) -----------------------------------------------------------------
+
+/** Struct `packet_diag_req` (linux/packet_diag.h), field by field. */
+export const packetDiagReq = defineStruct('packet_diag_req', [
+  { name: 'family', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'pad', type: 'pad', len: 2 },
+  { name: 'ino', type: 'u32' }, { name: 'show', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
+]);
+/** Struct `packet_diag_msg` (linux/packet_diag.h): `num` is the protocol (an ethertype) in host order. */
+export const packetDiagMsg = defineStruct('packet_diag_msg', [
+  { name: 'family', type: 'u8' }, { name: 'type', type: 'u8' }, { name: 'num', type: 'u16' },
+  { name: 'ino', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
+]);
+/** Struct `packet_diag_info` (linux/packet_diag.h), field by field. */
+export const packetDiagInfo = defineStruct('packet_diag_info', [
+  { name: 'index', type: 'u32' }, { name: 'version', type: 'u32' }, { name: 'reserve', type: 'u32' },
+  { name: 'copyThresh', type: 'u32' }, { name: 'tstamp', type: 'u32' }, { name: 'flags', type: 'u32' },
+]);
+/** Struct `packet_diag_ring` (linux/packet_diag.h), field by field. */
+export const packetDiagRing = defineStruct('packet_diag_ring', [
+  { name: 'blockSize', type: 'u32' }, { name: 'blockNr', type: 'u32' }, { name: 'frameSize', type: 'u32' }, { name: 'frameNr', type: 'u32' },
+  { name: 'retireTmo', type: 'u32' }, { name: 'sizeofPriv', type: 'u32' }, { name: 'features', type: 'u32' },
+]);
+/** Attribute set `packet_diag_attrs` (linux/packet_diag.h). */
+export const packetDiagAttrs = attrSet('packet_diag_attrs', {
+  info: { id: 0, type: 'struct', struct: packetDiagInfo },
+  mclist: { id: 1, type: 'binary' },
+  rxRing: { id: 2, type: 'struct', struct: packetDiagRing },
+  txRing: { id: 3, type: 'struct', struct: packetDiagRing },
+  fanout: { id: 4, type: 'u32' },
+  uid: { id: 5, type: 'u32' },
+  meminfo: { id: 6, type: 'array', item: 'u32' },
+  filter: { id: 7, type: 'binary' },
+});
+/** What a packet_diag request asks the kernel to include (PACKET_SHOW_* bits). */
+export const PACKET_SHOW = { INFO: 0x1, MCLIST: 0x2, RING_CFG: 0x4, FANOUT: 0x8, MEMINFO: 0x10, FILTER: 0x20 } as const;
+/** PDI_* bits of packet_diag_info.flags. */
+export const PDI = { RUNNING: 0x1, AUXDATA: 0x2, ORIGDEV: 0x4, VNETHDR: 0x8, LOSS: 0x10 } as const;
+const PACKET_TYPES: Record<number, 'raw' | 'dgram'> = { 3: 'raw', 2: 'dgram' };
+
+/** A packet socket (AF_PACKET), as `ss -0` shows it. */
+export interface PacketSocket {
+  type: 'raw' | 'dgram' | string;
+  /** The protocol it receives (an ethertype: 3 is ETH_P_ALL, 0x0800 IPv4), 0 for none yet. */
+  protocol: number;
+  inode: number;
+  cookie: bigint;
+  /** Bound interface, 0 for any. */
+  ifindex?: number;
+  /** TPACKET version (0 for TPACKET_V1). */
+  version?: number;
+  copyThresh?: number;
+  /** PDI_* bits (PDI.RUNNING: bound and receiving). */
+  flags?: number;
+  uid?: number;
+  fanout?: number;
+  rxRing?: StructValue<typeof packetDiagRing>;
+  txRing?: StructValue<typeof packetDiagRing>;
+}
+
+/** The packet_diag dump request, asking for the details `ss -0 -e` shows. */
+export function packetDiagRequest(): MessageBuilder {
+  const header = new Uint8Array(packetDiagReq.size);
+  encodeStructInto(packetDiagReq, {
+    family: AF_PACKET, cookie0: 0xffffffff, cookie1: 0xffffffff,
+    show: PACKET_SHOW.INFO | PACKET_SHOW.RING_CFG | PACKET_SHOW.FANOUT,
+  }, dataView(header), 0);
+  return new MessageBuilder(SOCK_DIAG_BY_FAMILY, 0, new RawBytes(header));
+}
+
+function packetSocketOf(h: StructValue<typeof packetDiagMsg>, a: DecodedSet<typeof packetDiagAttrs>): PacketSocket {
+  const s: PacketSocket = { type: PACKET_TYPES[h.type] ?? String(h.type), protocol: h.num, inode: h.ino, cookie: (BigInt(h.cookie1) << 32n) | BigInt(h.cookie0) };
+  if (a.info) { s.ifindex = a.info.index; s.version = a.info.version; s.copyThresh = a.info.copyThresh; s.flags = a.info.flags; }
+  if (a.uid !== undefined) s.uid = a.uid;
+  if (a.fanout !== undefined) s.fanout = a.fanout;
+  if (a.rxRing) s.rxRing = a.rxRing;
+  if (a.txRing) s.txRing = a.txRing;
+  return s;
+}
+
+/** Lists packet sockets (like `ss -0 -a`). */
+export async function listPacketSockets(opts: FamilyCallOptions = {}): Promise<PacketSocket[]> {
+  return withSocket(Protocol.SOCK_DIAG, opts, async (sock) => {
+    const r = await sock.dumpAll(packetDiagRequest(), { operation: 'SOCK_DIAG_BY_FAMILY(packet)', ...(opts.timeout ? { timeout: opts.timeout } : {}) });
+    return replies(r.messages, sockDiagMessages.packet).map((m) => packetSocketOf(m.header as StructValue<typeof packetDiagMsg>, (m.attrs ?? {}) as DecodedSet<typeof packetDiagAttrs>));
+  });
+}
+
 // ---- the declarations as a family ----------------------------------------------------------------
 
 /** Struct `netlink_diag_req` (linux/netlink_diag.h), field by field. */
@@ -493,9 +580,11 @@ export const sockDiagMessages = {
   inet: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', inetDiagMsg, inetDiagAttrs, [AF_INET, AF_INET6], false),
   unix: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', unixDiagMsg, unixDiagAttrs, [AF_UNIX], false),
   netlink: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', netlinkDiagMsg, netlinkDiagAttrs, [AF_NETLINK], false),
+  packet: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', packetDiagMsg, packetDiagAttrs, [AF_PACKET], false),
   inetRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', inetDiagReqV2, inetDiagReqAttrs, [AF_INET, AF_INET6], true),
   unixRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', unixDiagReq, undefined, [AF_UNIX], true),
   netlinkRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', netlinkDiagReq, undefined, [AF_NETLINK], true),
+  packetRequest: byFamily(SOCK_DIAG_BY_FAMILY, 'SOCK_DIAG_BY_FAMILY', packetDiagReq, undefined, [AF_PACKET], true),
   destroy: byFamily(SOCK_DESTROY, 'SOCK_DESTROY', inetDiagReqV2, inetDiagReqAttrs, [AF_INET, AF_INET6], true),
 } as const;
 const { destroy, ...byFamilyVariants } = sockDiagMessages;
