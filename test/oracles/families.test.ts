@@ -84,6 +84,7 @@ test('sock_diag matches ss -tuna (netid, state, queues, addresses) and ss -xa (i
 
 test('packet_diag matches ss -0 -a -e (netid, protocol, device, inode, version, copy threshold, running)', async () => {
   requireTool('ss', ['-V'], 'iproute2');
+  requireTool('python3', ['--version'], 'python3');
   await withNetns('opkt', async (ns) => {
     ns.ip('link', 'set', 'lo', 'up');
     // a raw ETH_P_ALL socket, and a dgram IPv4 one bound to lo, held by python inside the namespace
