@@ -7,6 +7,7 @@
 // The function: extract(input, len, row0, ctl) -> rows written, or -1 with ctl[0] = byte offset
 // and ctl[1] = reason. ctl holds u32 words: 0 error offset, 1 error reason, 2 the present
 // column's address, 3 + i column i's address (plan order): the layout can move between calls.
+import type { MessageMatch } from './family.js';
 
 /**
  * Field kinds a column can hold (1 to 12 and 14, 15 shared with the table-driven
@@ -192,7 +193,7 @@ type Load = Kind | 'w32u' | 'w32s' | 'w32ube' | 'w32sbe';
  * The module for one plan: message type `type`, family header of `hdrSize` bytes. The bytes are
  * deterministic in the plan (callers may cache the compiled module by plan).
  */
-export function extractorModuleBytes(type: number, hdrSize: number, plan: readonly FieldPlan[], when?: { readonly firstByte: readonly number[]; readonly request: boolean }): Uint8Array<ArrayBuffer> {
+export function extractorModuleBytes(type: number, hdrSize: number, plan: readonly FieldPlan[], when?: MessageMatch): Uint8Array<ArrayBuffer> {
   // params
   const INPUT = 0, LEN = 1, ROW0 = 2, CTL = 3;
   // locals

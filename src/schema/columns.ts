@@ -304,12 +304,13 @@ class JsEngine implements Engine {
   private cap = 0;
   private present = new Uint32Array(0);
   private cols: AnyColumn[] = [];
-  private readonly attrs: FieldPlan[];
-  private readonly headers: FieldPlan[];
+  /** Plan indices of the attribute and the header columns. */
+  private readonly attrs: number[];
+  private readonly headers: number[];
   private readonly top: LevelPlan;
   constructor(private readonly plan: FieldPlan[], private readonly type: number, private readonly hdrSize: number, private readonly when: MessageMatch | undefined) {
-    this.attrs = plan.filter((f) => f.source === 'attr');
-    this.headers = plan.filter((f) => f.source === 'header');
+    this.attrs = plan.flatMap((f, i) => (f.source === 'attr' ? [i] : []));
+    this.headers = plan.flatMap((f, i) => (f.source === 'header' ? [i] : []));
     this.top = levelsOf(plan);
   }
   private ensure(rows: number): void {
@@ -404,9 +405,10 @@ class JsEngine implements Engine {
         && (when === undefined || (mlen > 16 && when.firstByte.includes(b[off + 16]!) && ((v.getUint16(off + 6, true) & 1) === 1) === when.request))) {
         if (mlen - 16 < this.hdrSize) fail(off, 3);
         present = 0;
-        for (const f of this.headers) { store(this.plan.indexOf(f), f.kind, row, off + 16 + f.at, PAYLOAD[f.kind]); present |= f.bit; }
-        for (const f of this.attrs) {
-          const col = cols[this.plan.indexOf(f)]!;
+        for (const i of this.headers) { const f = this.plan[i]!; store(i, f.kind, row, off + 16 + f.at, PAYLOAD[f.kind]); present |= f.bit; }
+        for (const i of this.attrs) {
+          const f = this.plan[i]!;
+          const col = cols[i]!;
           if (wide(f.kind)) col.fill(0 as never, row * 16, row * 16 + 16);
           else if (bigKind(f.kind)) (col as BigUint64Array)[row] = 0n;
           else (col as Uint32Array)[row] = 0;

@@ -417,6 +417,11 @@ export async function listUnixSockets(opts: ListUnixOptions = {}): Promise<UnixS
 
 // ---- netlink sockets (netlink_diag) ---------------------------------------------------------------
 
+/** Struct `netlink_diag_req` (linux/netlink_diag.h), field by field. */
+export const netlinkDiagReq = defineStruct('netlink_diag_req', [
+  { name: 'family', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'pad', type: 'pad', len: 2 },
+  { name: 'ino', type: 'u32' }, { name: 'show', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
+]);
 /** Struct `netlink_diag_msg` (linux/netlink_diag.h), field by field. */
 export const netlinkDiagMsg = defineStruct('netlink_diag_msg', [
   { name: 'family', type: 'u8' }, { name: 'type', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'state', type: 'u8' },
@@ -447,14 +452,12 @@ export interface NetlinkSocketInfo {
 /** Lists netlink sockets of the namespace (like `ss -A netlink`). */
 export async function listNetlinkSockets(opts: FamilyCallOptions = {}): Promise<NetlinkSocketInfo[]> {
   return withSocket(Protocol.SOCK_DIAG, opts, async (sock) => {
-    // struct netlink_diag_req { u8 family, protocol; u16 pad; u32 ino, show, cookie[2]; }
-    const req = new Uint8Array(20);
-    const v = dataView(req);
-    req[0] = 16; // AF_NETLINK
-    req[1] = 255; // NDIAG_PROTO_ALL
-    v.setUint32(8, 0x2 | 0x8, true); // NDIAG_SHOW_GROUPS | NDIAG_SHOW_FLAGS
-    v.setUint32(12, 0xffffffff, true);
-    v.setUint32(16, 0xffffffff, true);
+    const req = new Uint8Array(netlinkDiagReq.size);
+    encodeStructInto(netlinkDiagReq, {
+      family: AF_NETLINK, protocol: 255, // NDIAG_PROTO_ALL
+      show: 0x2 | 0x8, // NDIAG_SHOW_GROUPS | NDIAG_SHOW_FLAGS
+      cookie0: 0xffffffff, cookie1: 0xffffffff,
+    }, dataView(req), 0);
     const r = await sock.dumpAll(new MessageBuilder(SOCK_DIAG_BY_FAMILY, 0, new RawBytes(req)), { operation: 'SOCK_DIAG_BY_FAMILY(netlink)' });
     return replies(r.messages, sockDiagMessages.netlink).map((m) => {
       const h = m.header as StructValue<typeof netlinkDiagMsg>;
@@ -557,11 +560,6 @@ export async function listPacketSockets(opts: FamilyCallOptions = {}): Promise<P
 
 // ---- the declarations as a family ----------------------------------------------------------------
 
-/** Struct `netlink_diag_req` (linux/netlink_diag.h), field by field. */
-export const netlinkDiagReq = defineStruct('netlink_diag_req', [
-  { name: 'family', type: 'u8' }, { name: 'protocol', type: 'u8' }, { name: 'pad', type: 'pad', len: 2 },
-  { name: 'ino', type: 'u32' }, { name: 'show', type: 'u32' }, { name: 'cookie0', type: 'u32' }, { name: 'cookie1', type: 'u32' },
-]);
 /** INET_DIAG_REQ_* attributes of a dump request (linux/inet_diag.h). */
 export const inetDiagReqAttrs = attrSet('inet_diag_req_attrs', {
   bytecode: { id: 1, type: 'binary' },

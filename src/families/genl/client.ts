@@ -106,9 +106,7 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   /** call() for families described at run time (YNL specs). */
   async send(op: string, attrs: Readonly<Record<string, unknown>>, opts: GenlCallOptions & { dump?: boolean } = {}): Promise<DecodedMessage[]> {
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
-    const ro: RequestOptions = { operation: this.operationName(op) };
-    if (opts.timeout !== undefined) ro.timeout = opts.timeout;
-    if (opts.signal) ro.signal = opts.signal;
+    const ro = this.requestOptions(op, opts);
     if (opts.expect) ro.expect = opts.expect;
     try {
       const r = opts.dump ? await this.socket.dumpAll(bytes, ro) : await this.socket.request(bytes, ro);
@@ -137,7 +135,7 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   async dumpViews<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): Promise<ViewDumpResult> {
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
     try {
-      return await this.socket.dumpViews(bytes, { ...this.dumpOptions(op, opts), family: this.family });
+      return await this.socket.dumpViews(bytes, { ...this.requestOptions(op, opts), family: this.family });
     } catch (e) {
       throw this.explain(e, op, bytes);
     }
@@ -151,7 +149,7 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
     const x = this.replyColumns(op, fields);
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
     try {
-      return await this.socket.dumpColumns(bytes, x, this.dumpOptions(op, opts));
+      return await this.socket.dumpColumns(bytes, x, this.requestOptions(op, opts));
     } catch (e) {
       throw this.explain(e, op, bytes);
     }
@@ -160,7 +158,7 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   /** A dump as a stream of the replies' attributes, read as they arrive (memory stays flat). */
   dumpStream<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): DumpStream<OpAttrs<F, K>> {
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
-    const messages = this.socket.dump(bytes, this.dumpOptions(op, opts));
+    const messages = this.socket.dump(bytes, this.requestOptions(op, opts));
     return this.explained<OpAttrs<F, K>>({
       get interrupted() { return messages.interrupted; },
       [Symbol.asyncIterator]: () => {
@@ -181,14 +179,14 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
   /** A dump as a stream of lazy views (see dumpViews), one datagram's at a time. */
   viewStream<K extends OpName<F>>(op: K, attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): DumpStream<MessageView> {
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
-    return this.explained(this.socket.viewStream(bytes, { ...this.dumpOptions(op, opts), family: this.family }), op, bytes);
+    return this.explained(this.socket.viewStream(bytes, { ...this.requestOptions(op, opts), family: this.family }), op, bytes);
   }
 
   /** A dump as a stream of column batches (see dumpColumns), one a datagram, each the caller's to keep. */
   columnStream<K extends OpName<F>>(op: K, fields: readonly string[], attrs: OpInput<F, K> = {}, opts: GenlCallOptions = {}): DumpStream<ColumnTable> {
     const x = this.replyColumns(op, fields);
     const bytes = this.buildUntyped(op, attrs, opts).toBytes();
-    return this.explained(this.socket.columnStream(bytes, x, this.dumpOptions(op, opts)), op, bytes);
+    return this.explained(this.socket.columnStream(bytes, x, this.requestOptions(op, opts)), op, bytes);
   }
 
   /** The column extractor of `op`'s replies: the family id (classic netlink: the reply type) with the op's attributes. */
@@ -213,7 +211,8 @@ export class GenlClient<F extends GenlFamilyDef = GenlFamilyDef> {
     };
   }
 
-  private dumpOptions(op: string, opts: GenlCallOptions): RequestOptions {
+  /** The socket's options for a call of `op`: its name for errors, timeout and signal. */
+  private requestOptions(op: string, opts: GenlCallOptions): RequestOptions {
     const ro: RequestOptions = { operation: this.operationName(op) };
     if (opts.timeout !== undefined) ro.timeout = opts.timeout;
     if (opts.signal) ro.signal = opts.signal;
