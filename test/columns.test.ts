@@ -31,9 +31,10 @@ const corpus: Uint8Array[] = readdirSync('test/fixtures/corpus').filter((f) => f
 function outcome(x: ColumnExtractor, b: Uint8Array): unknown {
   try {
     const t = x.extract(b);
-    const cols: Record<string, Array<number | bigint>> = {};
+    const cols: Record<string, Array<number | bigint | string>> = {};
     for (const [k, c] of Object.entries(t.columns)) cols[k] = Array.from(c);
     for (const [k, c] of Object.entries(t.bigColumns)) cols[k] = Array.from(c);
+    for (const [k, c] of Object.entries(t.strings)) cols[k] = c.slice();
     return { count: t.count, cols, present: Array.from(t.present) };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
@@ -42,6 +43,8 @@ function outcome(x: ColumnExtractor, b: Uint8Array): unknown {
 }
 
 const specs = [{ message: M.RTM_NEWROUTE, fields: routeFields }, { message: M.RTM_NEWLINK, fields: linkFields }];
+/** Link columns with string ones (which only a generated module or JS can hold). */
+const textSpec = { message: M.RTM_NEWLINK, fields: [...linkFields, 'ifname', 'address', 'qdisc', 'linkinfo.kind'] };
 
 /** The extractor with the shipped table-driven WASM module (the one used where compiling a generated module is refused). */
 function tableDriven(spec: ColumnSpec): ColumnExtractor {
@@ -81,6 +84,7 @@ const synthetic = defineMessage({
     u8: { id: 1, type: 'u8' }, s8: { id: 2, type: 's8' }, u16: { id: 3, type: 'u16' }, s16: { id: 4, type: 's16' }, u32: { id: 5, type: 'u32' },
     s32: { id: 6, type: 's32' }, be16: { id: 7, type: 'u16', byteOrder: 'big-endian' }, be32: { id: 8, type: 'u32', byteOrder: 'big-endian' },
     v4: { id: 9, type: 'ipv4' }, v6: { id: 10, type: 'ipv6' }, ip: { id: 11, type: 'ip' }, flag: { id: 12, type: 'flag' }, far: { id: 0x3001, type: 'u32' },
+    name: { id: 13, type: 'string' }, hw: { id: 14, type: 'mac' }, farName: { id: 0x3002, type: 'string' },
   }),
 });
 
@@ -163,13 +167,13 @@ test('the generated module for the default route columns is valid and small (bro
 });
 
 test('columns refuse fields that cannot be columns', () => {
-  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['ifname'] }), /cannot be a column/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['wireless'] }), /a binary attribute cannot be a column/);
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['nosuch'] }), /no attribute/);
 });
 
 
 test('the WASM collector (rows appended in its own memory) equals the JS one across growth and large chunks', () => {
-  for (const spec of specs) {
+  for (const spec of [...specs, textSpec]) {
     const rowsOf = (b: Uint8Array): number => { try { return new ColumnExtractor(spec, 'js').extract(b).count; } catch { return 0; } };
     const chunks = corpus.filter((b) => rowsOf(b) > 0);
     const w = new ColumnExtractor(spec, 'wasm').collector();
@@ -185,17 +189,17 @@ test('the WASM collector (rows appended in its own memory) equals the JS one acr
     assert.ok(a.count > 10_000, `rows ${a.count}`);
     assert.is(a.count, b.count);
     deepStrictEqual(Array.from(a.present), Array.from(b.present));
-    for (const k of spec.fields) deepStrictEqual(Array.from(a.columns[k]!), Array.from(b.columns[k]!), k);
+    for (const k of spec.fields) deepStrictEqual(Array.from(a.columns[k] ?? a.strings[k]!), Array.from(b.columns[k] ?? b.strings[k]!), k);
+    if (spec === textSpec) assert.ok(a.strings['ifname']!.length === a.count && a.strings['ifname']!.includes('lo'));
     assert.throws(() => w.add(chunks[0]!), /after result/);
   }
 });
 
 test('a reusing collector equals a fresh one, round after round; a later one ends the earlier', () => {
-  for (const engine of ['wasm', 'js'] as const) {
-    const spec = specs[0]!;
+  for (const engine of ['wasm', 'js'] as const) for (const spec of [specs[0]!, textSpec]) {
     const x = new ColumnExtractor(spec, engine);
     const chunks = corpus.filter((b) => { try { return x.extract(b).count > 0; } catch { return false; } });
-    const plain = (t: ColumnTable): unknown => ({ count: t.count, present: Array.from(t.present), cols: spec.fields.map((k) => Array.from(t.columns[k]!)) });
+    const plain = (t: ColumnTable): unknown => ({ count: t.count, present: Array.from(t.present), cols: spec.fields.map((k) => Array.from(t.columns[k] ?? t.strings[k]!)) });
     for (const rounds of [40, 3, 60, 1]) { // more, fewer, more rows than the memory kept from the round before
       const fresh = x.collector();
       const reused = x.collector({ reuse: true });
@@ -239,6 +243,7 @@ const innerSet = attrSet('synthetic-inner', {
   u64: { id: 1, type: 'u64' }, s64: { id: 2, type: 's64' }, be64: { id: 3, type: 'u64', byteOrder: 'big-endian' },
   sbe64: { id: 4, type: 's64', byteOrder: 'big-endian' }, uint: { id: 5, type: 'uint' }, sint: { id: 6, type: 'sint' },
   beUint: { id: 7, type: 'uint', byteOrder: 'big-endian' }, s16: { id: 8, type: 's16' }, s32: { id: 9, type: 's32' }, v4: { id: 10, type: 'ipv4' },
+  label: { id: 11, type: 'string' },
 });
 const middleSet = attrSet('synthetic-middle', {
   inner: { id: 1, type: 'nest', set: innerSet }, u32: { id: 2, type: 'u32' }, ip: { id: 3, type: 'ip' },
@@ -384,6 +389,8 @@ function valueAtPath(m: { header?: Record<string, unknown> | undefined; attrs?: 
 function cellAt(t: ColumnTable, f: string, r: number, decoded: unknown): unknown {
   const big = t.bigColumns[f];
   if (big) return big[r];
+  const text = t.strings[f];
+  if (text) return text[r];
   const c = t.columns[f]!;
   if (typeof decoded !== 'string') return c[r];
   if (c instanceof Uint8Array) return decoded.includes(':') ? formatIPv6(c, r * 16) : formatIPv4(c, r * 16);
@@ -399,7 +406,7 @@ function sameAsDecoded(t: ColumnTable, msgs: ReturnType<typeof decode>, type: nu
     t.fields.forEach((f, i) => {
       const value = valueAtPath(m, f);
       assert.is(!!((t.present[r]! >>> i) & 1), value !== undefined, `${f} presence`);
-      if (value === undefined) return;
+      if (value === undefined) { if (t.strings[f]) assert.is(t.strings[f][r], '', `${f} absent`); return; }
       if (value === true) { assert.is(t.columns[f]![r], 1, f); return; }
       assert.is(cellAt(t, f, r, value), value, `${m.name} row ${r} ${f}`);
       cells++;
@@ -434,17 +441,22 @@ test('nested, struct and 64-bit columns equal the object decoders: built conntra
     for (const engine of ['wasm', 'js'] as const) cells += sameAsDecoded(new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ctFields }, engine).extract(bytes), msgs, ctMessages.CT_NEW.type);
   }), { numRuns: 200 });
   assert.ok(cells > 5000, `${cells} cells compared`);
-  const linkFields = ['header.index', 'stats64.rxBytes', 'stats64.txPackets', 'stats64.rxOtherhostDropped', 'stats.rxBytes', 'xdp.attached', 'linkinfo.data', 'mtu'].filter((f) => {
+  const linkFields = ['header.index', 'stats64.rxBytes', 'stats64.txPackets', 'stats64.rxOtherhostDropped', 'stats.rxBytes', 'xdp.attached', 'linkinfo.data', 'mtu',
+    'ifname', 'address', 'broadcast', 'qdisc', 'linkinfo.kind', 'ifalias', 'permAddress'].filter((f) => {
     try { new ColumnExtractor({ message: M.RTM_NEWLINK, fields: [f] }); return true; } catch { return false; }
   });
-  assert.ok(linkFields.includes('stats64.rxBytes') && linkFields.includes('xdp.attached'), linkFields.join(' '));
+  assert.ok(['stats64.rxBytes', 'xdp.attached', 'ifname', 'address', 'linkinfo.kind'].every((f) => linkFields.includes(f)), linkFields.join(' '));
   let linkCells = 0;
+  const names = new Set<string>();
   for (const b of corpus) {
-    let t: ColumnTable;
-    try { t = new ColumnExtractor({ message: M.RTM_NEWLINK, fields: linkFields }).extract(b); } catch { continue; }
-    linkCells += sameAsDecoded(t, decode(b), M.RTM_NEWLINK.type);
+    for (const engine of ['wasm', 'js'] as const) {
+      let t: ColumnTable;
+      try { t = new ColumnExtractor({ message: M.RTM_NEWLINK, fields: linkFields }, engine).extract(b); } catch { continue; }
+      linkCells += sameAsDecoded(t, decode(b), M.RTM_NEWLINK.type);
+      for (const n of t.strings['ifname']!) names.add(n);
+    }
   }
-  assert.ok(linkCells > 10, `${linkCells} link cells compared`);
+  assert.ok(linkCells > 10 && names.has('lo'), `${linkCells} link cells compared, names ${[...names].join(' ')}`);
 });
 
 test('column paths that are not columns are refused with the reason', () => {

@@ -17,6 +17,7 @@ import type { MessageView } from '../src/schema/view.js';
 import { Rtnl } from '../src/rtnl/rtnl.js';
 import { waitFor, withNetns } from './helpers/netns.js';
 import { spawn } from 'node:child_process';
+import { deepStrictEqual } from 'node:assert/strict';
 import { decode } from '../src/decode.js';
 import { inetDiagRequest, sockDiagMessages, unixDiagRequest } from '../src/families/diag/index.js';
 
@@ -89,7 +90,7 @@ test('a link dump on the core socket as objects, views and columns: the same lin
   });
 });
 
-test('link columns through a struct and a nest (64-bit counters as bigints) match ip -s -j link', async () => {
+test('link columns through a struct and a nest (64-bit counters as bigints, names and addresses as strings) match ip -d -s -j link', async () => {
   await withNetns('shapes-stats', async (ns) => {
     ns.ip('link', 'set', 'lo', 'up');
     ns.batch(Array.from({ length: 40 }, (_, i) => `link add c${i} type veth peer name d${i}`));
@@ -97,8 +98,8 @@ test('link columns through a struct and a nest (64-bit counters as bigints) matc
     ns.exec(process.execPath, ['-e', `const s = require('dgram').createSocket('udp4'); let n = 0;
       const next = () => { if (n++ === 300) return s.close(); s.send(Buffer.alloc(1000), 9, '127.0.0.1', next); }; next();`]);
     type IpStats = { bytes: number; packets: number };
-    const ip = ns.ipJson<Array<{ ifindex: number; ifname: string; stats64: { rx: IpStats; tx: IpStats } }>>('-s', 'link', 'show');
-    const fields = ['header.index', 'stats64.rxBytes', 'stats64.rxPackets', 'stats64.txBytes', 'xdp.attached'];
+    const ip = ns.ipJson<Array<{ ifindex: number; ifname: string; address: string; qdisc: string; linkinfo?: { info_kind: string }; stats64: { rx: IpStats; tx: IpStats } }>>('-d', '-s', 'link', 'show');
+    const fields = ['header.index', 'stats64.rxBytes', 'stats64.rxPackets', 'stats64.txBytes', 'xdp.attached', 'ifname', 'address', 'qdisc', 'linkinfo.kind'];
     using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
     for (const engine of ['wasm', 'js'] as const) {
       const x = new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWLINK, fields }, engine);
@@ -116,7 +117,16 @@ test('link columns through a struct and a nest (64-bit counters as bigints) matc
         assert.is(t.bigColumns['stats64.rxPackets']![r], BigInt(l!.stats64.rx.packets), `${l!.ifname} rx packets`);
         assert.is(t.bigColumns['stats64.txBytes']![r], BigInt(l!.stats64.tx.bytes), `${l!.ifname} tx bytes`);
         assert.is(t.columns['xdp.attached']![r], 0, `${l!.ifname}: no XDP program`);
+        assert.is(t.strings['ifname']![r], l!.ifname);
+        assert.is(t.strings['address']![r], l!.address, `${l!.ifname} address`);
+        assert.is(t.strings['qdisc']![r], l!.qdisc, `${l!.ifname} qdisc`);
+        assert.is(t.strings['linkinfo.kind']![r], l!.linkinfo?.info_kind ?? '', `${l!.ifname} kind`);
+        assert.is(!!(t.present[r]! & (1 << 8)), !!l!.linkinfo, `${l!.ifname} kind present`);
       }
+      // the same strings batch by batch from a stream (each batch the caller's to keep)
+      const streamed: string[] = [];
+      for await (const b of sock.columnStream(getLinks(), x)) streamed.push(...b.strings['ifname']!);
+      deepStrictEqual(streamed.sort(), ip.map((l) => l.ifname).sort());
       const lo = ip.find((e) => e.ifname === 'lo')!;
       assert.ok(lo.stats64.rx.packets >= 300, `lo rx packets ${lo.stats64.rx.packets}`);
     }

@@ -12,11 +12,14 @@ import type { MessageMatch } from './family.js';
 /**
  * Field kinds a column can hold (1 to 12 and 14, 15 shared with the table-driven
  * assembly/extract.ts, which uses 13 itself). `uint`/`sint` are the kernel's variable-width
- * NLA_UINT/NLA_SINT (4 or 8 bytes); every 64-bit kind fills a bigint column.
+ * NLA_UINT/NLA_SINT (4 or 8 bytes); every 64-bit kind fills a bigint column. A text kind
+ * (`string`, `mac`) stores where its payload is (offset in the input, length), and the
+ * JavaScript side makes the string from the input.
  */
 export const KIND = {
   u8: 1, u16: 2, u32: 3, s8: 4, s16: 5, s32: 6, ipv4: 7, ipv6: 8, flag: 9, u16be: 10, u32be: 11, ip: 12,
   s16be: 14, s32be: 15, u64: 16, s64: 17, u64be: 18, s64be: 19, uint: 20, sint: 21, uintbe: 22, sintbe: 23,
+  string: 24, mac: 25,
 } as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
@@ -36,17 +39,19 @@ export interface FieldPlan {
 /** Value size per kind (`ip` is checked apart: 4 or 16; `uint`/`sint` too: 4 or 8). */
 export const PAYLOAD: Record<Kind, number> = {
   1: 1, 2: 2, 3: 4, 4: 1, 5: 2, 6: 4, 7: 4, 8: 16, 9: 0, 10: 2, 11: 4, 12: 16,
-  14: 2, 15: 4, 16: 8, 17: 8, 18: 8, 19: 8, 20: 8, 21: 8, 22: 8, 23: 8,
+  14: 2, 15: 4, 16: 8, 17: 8, 18: 8, 19: 8, 20: 8, 21: 8, 22: 8, 23: 8, 24: 0, 25: 0,
 };
 export const wideKind = (k: Kind): boolean => k === KIND.ipv6 || k === KIND.ip;
 /** Kinds whose column holds bigints (BigInt64Array / BigUint64Array). */
-export const bigKind = (k: Kind): boolean => k >= KIND.u64;
+export const bigKind = (k: Kind): boolean => k >= KIND.u64 && k <= KIND.sintbe;
+/** Kinds whose column is a string per row, made from the payload's place (any payload length). */
+export const textKind = (k: Kind): boolean => k === KIND.string || k === KIND.mac;
 /** Kinds whose column holds signed values. */
 export const signedKind = (k: Kind): boolean =>
   k === KIND.s8 || k === KIND.s16 || k === KIND.s32 || k === KIND.s16be || k === KIND.s32be
   || k === KIND.s64 || k === KIND.s64be || k === KIND.sint || k === KIND.sintbe;
 /** Bytes one row takes in a column of this kind. */
-export const elementBytes = (k: Kind): number => (wideKind(k) ? 16 : bigKind(k) ? 8 : 4);
+export const elementBytes = (k: Kind): number => (wideKind(k) ? 16 : bigKind(k) || textKind(k) ? 8 : 4);
 /** The kind an attribute of kind `k` has when it carries NLA_F_NET_BYTEORDER (big-endian whatever the declaration says). */
 export function netByteOrder(k: Kind): Kind {
   switch (k) {
@@ -62,7 +67,7 @@ export function netByteOrder(k: Kind): Kind {
   }
 }
 /** Variable-width kinds (a 4- or 8-byte payload). */
-export const variableKind = (k: Kind): boolean => k >= KIND.uint;
+export const variableKind = (k: Kind): boolean => k >= KIND.uint && k <= KIND.sintbe;
 
 /** The attribute columns of one level of nesting: leaves by attribute type (plan indices), and the nests leading deeper. */
 export interface LevelPlan { leaves: Map<number, number[]>; nests: Map<number, { hdr: number; level: LevelPlan }> }
@@ -272,7 +277,11 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
 
   /** The value of attribute column i, `kind` already byte-order adjusted, from the attribute at level `l`. */
   const attrValue = (i: number, kind: Kind, l: { A: number; ALEN: number; AT: number }): void => {
-    if (kind === KIND.ip) {
+    if (textKind(kind)) {
+      // the payload's offset in the input and its length
+      slot(i); c.get(l.AT).i32(4).op(OP.i32Add).mem(OP.i32Store, 0, 0);
+      slot(i); c.get(l.ALEN).i32(4).op(OP.i32Sub).mem(OP.i32Store, 0, 4);
+    } else if (kind === KIND.ip) {
       // 4 bytes: the IPv4 address in the (zeroed) 16-byte slot; 16 bytes: the IPv6 address
       c.get(l.ALEN).i32(8).op(OP.i32Eq).block(OP.if);
       storeFrom(i, KIND.u32, l.A, 4);
@@ -397,7 +406,7 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     // attribute columns the message lacks read 0
     for (const { f, i } of attrs) {
       if (wideKind(f.kind)) { slot(i); c.i64zero().mem(OP.i64Store, 0, 0); slot(i); c.i64zero().mem(OP.i64Store, 0, 8); }
-      else if (bigKind(f.kind)) { slot(i); c.i64zero().mem(OP.i64Store, 0, 0); }
+      else if (elementBytes(f.kind) === 8) { slot(i); c.i64zero().mem(OP.i64Store, 0, 0); }
       else { slot(i); c.i32(0).mem(OP.i32Store, 0, 0); }
     }
     c.i32(headerBits | 0).set(PRESENT);

@@ -3,9 +3,11 @@
 // output: 'wasm' runs a module generated for the plan (columns-wasm.ts), or where compiling it is
 // refused the shipped table-driven assembly/extract.ts; 'js' (JsEngine below) is the reference
 // and the fallback where WebAssembly is unavailable.
+import { formatHex } from '../core/addr.js';
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
-import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, signedKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
+import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
+import { asciiString } from './compile.js';
 import { resolveSet } from './engine.js';
 import type { MessageDef, MessageMatch } from './family.js';
 import type { AttrDef, AttrSet, StructDef, StructField } from './types.js';
@@ -31,6 +33,8 @@ export interface ColumnTable {
   columns: Record<string, Column>;
   /** The columns of the 64-bit fields (absent from `columns`). */
   bigColumns: Record<string, BigColumn>;
+  /** The columns of string and MAC address attributes, as decode() gives them ('' where absent; absent from `columns`). */
+  strings: Record<string, string[]>;
   present: Uint32Array;
 }
 type AnyColumn = Column | BigColumn;
@@ -39,8 +43,9 @@ type AnyColumn = Column | BigColumn;
  * What to extract: the message declaration and field names: `header.NAME` for a family-header
  * field, an attribute key of the message's set, a path of keys through nests
  * (`tupleOrig.proto.srcPort`), or a field of a struct attribute (`stats64.rxBytes`). Integers
- * (64-bit ones as bigints), flags, IPv4 and IPv6 addresses can be columns; in a nest that
- * repeats, or an attribute that does, the first one counts.
+ * (64-bit ones as bigints), flags, IPv4 and IPv6 addresses can be columns, and string and MAC
+ * address attributes (`ifname`, `address`) string columns; in a nest that repeats, or an
+ * attribute that does, the first one counts.
  */
 export interface ColumnSpec {
   message: MessageDef;
@@ -69,8 +74,9 @@ function kindOfType(type: string, be: boolean): Kind | undefined {
 }
 
 function kindOfAttr(d: AttrDef, name: string): Kind {
-  const k = d.type === 'ip' ? KIND.ip : d.type === 'flag' ? KIND.flag : kindOfType(d.type, 'byteOrder' in d && d.byteOrder === 'big-endian');
-  if (k === undefined) throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers, flags, ipv4, ipv6)`);
+  const k = d.type === 'ip' ? KIND.ip : d.type === 'flag' ? KIND.flag : d.type === 'string' ? KIND.string : d.type === 'mac' ? KIND.mac
+    : kindOfType(d.type, 'byteOrder' in d && d.byteOrder === 'big-endian');
+  if (k === undefined) throw new TypeError(`${name}: a ${d.type} attribute cannot be a column (integers, flags, ipv4, ipv6, ip, string, mac)`);
   return k;
 }
 
@@ -98,7 +104,9 @@ export function ownedTable(t: ColumnTable): ColumnTable {
   for (const [k, c] of Object.entries(t.columns)) columns[k] = c.slice();
   const bigColumns: ColumnTable['bigColumns'] = {};
   for (const [k, c] of Object.entries(t.bigColumns)) bigColumns[k] = c.slice();
-  return { count: t.count, fields: t.fields, columns, bigColumns, present: t.present.slice() };
+  const strings: ColumnTable['strings'] = {};
+  for (const [k, c] of Object.entries(t.strings)) strings[k] = c.slice();
+  return { count: t.count, fields: t.fields, columns, bigColumns, strings, present: t.present.slice() };
 }
 
 function plan(spec: ColumnSpec): FieldPlan[] {
@@ -138,7 +146,7 @@ function plan(spec: ColumnSpec): FieldPlan[] {
 function tableDrivable(plan: readonly FieldPlan[]): boolean {
   const types = new Set<number>();
   for (const f of plan) {
-    if (bigKind(f.kind)) return false;
+    if (bigKind(f.kind) || textKind(f.kind)) return false;
     if (f.source !== 'attr') continue;
     if (f.path.length || f.inStruct || types.has(f.at)) return false;
     types.add(f.at);
@@ -161,6 +169,26 @@ function fieldBytes(f: StructField): number {
 const REASONS: Record<number, DecodeErrorReason> = {
   1: 'message-truncated', 2: 'message-bad-length', 3: 'message-short-for-header', 4: 'attr-truncated', 5: 'attr-bad-length', 6: 'attr-bad-size',
 };
+/** Array elements one row takes in a column of this kind. */
+const cells = (k: Kind): number => (wide(k) ? 16 : textKind(k) ? 2 : 1);
+
+/**
+ * Appends the text columns' strings of rows [from, to) to `into`, from the input those rows were
+ * extracted from: `pairsOf(i)` holds, per row, the payload's offset in `input` and its length.
+ */
+function textCells(plan: readonly FieldPlan[], pairsOf: (i: number) => Uint32Array, present: Uint32Array, input: Uint8Array, from: number, to: number, into: Record<string, string[]>): void {
+  plan.forEach((f, i) => {
+    if (!textKind(f.kind)) return;
+    const pairs = pairsOf(i);
+    const out = (into[f.name] ??= []);
+    for (let r = from; r < to; r++) {
+      if ((present[r]! & f.bit) === 0) { out.push(''); continue; }
+      const p = pairs[2 * r]!, n = pairs[2 * r + 1]!;
+      out.push(f.kind === KIND.mac ? formatHex(input.subarray(p, p + n)) : asciiString(input, p, n));
+    }
+  });
+}
+
 /** Smallest message with this header: the most rows one chunk can hold. */
 const maxRows = (bytes: number, hdr: number): number => Math.ceil(bytes / (16 + hdr)) + 1;
 
@@ -229,9 +257,15 @@ export class ColumnExtractor {
       const w = options.reuse ? (this.reusedWasm ??= new WasmEngine(this.plan, this.type, this.hdrSize, this.when)) : new WasmEngine(this.plan, this.type, this.hdrSize, this.when);
       let count = 0;
       let done = false;
+      const strings: ColumnTable['strings'] = {};
       return {
-        add: (chunk) => { check(done); count += w.append(chunk, count); },
-        result: () => { done = true; return w.tableOf(count); },
+        add: (chunk) => {
+          check(done);
+          const n = w.append(chunk, count);
+          w.textCellsOf(chunk, count, count + n, strings);
+          count += n;
+        },
+        result: () => { done = true; return w.tableOf(count, strings); },
       };
     }
     const rows = options.reuse ? (this.reusedRows ??= new JsRows(this.plan)) : new JsRows(this.plan);
@@ -248,8 +282,12 @@ export class ColumnExtractor {
 class JsRows {
   private present = new Uint32Array(1024);
   private readonly cols = new Map<string, { kind: Kind; data: AnyColumn }>();
+  private readonly strings = new Map<string, string[]>();
   constructor(plan: FieldPlan[]) {
-    for (const f of plan) this.cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+    for (const f of plan) {
+      if (textKind(f.kind)) this.strings.set(f.name, []);
+      else this.cols.set(f.name, { kind: f.kind, data: newColumn(f.kind, 1024) });
+    }
   }
   /** Appends a batch after the first `count` rows; returns the new count. */
   append(t: ColumnTable, count: number): number {
@@ -265,6 +303,10 @@ class JsRows {
       }
     }
     this.present.set(t.present.subarray(0, t.count), count);
+    for (const [name, list] of this.strings) {
+      list.length = count;
+      for (const s of t.strings[name]!) list.push(s);
+    }
     for (const [name, c] of this.cols) {
       const src = (bigKind(c.kind) ? t.bigColumns[name] : t.columns[name])!;
       const w = wide(c.kind) ? 16 : 1;
@@ -279,12 +321,15 @@ class JsRows {
       const data = c.data.subarray(0, count * (wide(c.kind) ? 16 : 1));
       if (bigKind(c.kind)) bigColumns[name] = data as BigColumn; else columns[name] = data as Column;
     }
-    return { count, fields, columns, bigColumns, present: this.present.subarray(0, count) };
+    const strings: ColumnTable['strings'] = {};
+    for (const [name, list] of this.strings) strings[name] = list.slice(0, count);
+    return { count, fields, columns, bigColumns, strings, present: this.present.subarray(0, count) };
   }
 }
 
 function newColumn(kind: Kind, rows: number): AnyColumn {
   if (wide(kind)) return new Uint8Array(rows * 16);
+  if (textKind(kind)) return new Uint32Array(rows * 2);
   if (bigKind(kind)) return signedKind(kind) ? new BigInt64Array(rows) : new BigUint64Array(rows);
   return signedKind(kind) ? new Int32Array(rows) : new Uint32Array(rows);
 }
@@ -292,6 +337,7 @@ function newColumn(kind: Kind, rows: number): AnyColumn {
 /** A column of `kind` over memory at `at` (`count` rows). */
 function columnOver(buf: ArrayBuffer, at: number, kind: Kind, count: number): AnyColumn {
   if (wide(kind)) return new Uint8Array(buf, at, count * 16);
+  if (textKind(kind)) return new Uint32Array(buf, at, count * 2);
   if (bigKind(kind)) return signedKind(kind) ? new BigInt64Array(buf, at, count) : new BigUint64Array(buf, at, count);
   return signedKind(kind) ? new Int32Array(buf, at, count) : new Uint32Array(buf, at, count);
 }
@@ -325,6 +371,7 @@ class JsEngine implements Engine {
     const cols = this.cols;
     const store = (i: number, kind: Kind, row: number, p: number, len: number): void => {
       const col = cols[i]!;
+      if (textKind(kind)) { (col as Uint32Array)[row * 2] = p; (col as Uint32Array)[row * 2 + 1] = len; return; }
       if (kind === KIND.ipv6) { (col as Uint8Array).set(b.subarray(p, p + 16), row * 16); return; }
       if (kind === KIND.ip) { (col as Uint8Array).set(b.subarray(p, p + 4), row * 16); return; } // 4-byte payload
       if (bigKind(kind)) {
@@ -381,7 +428,7 @@ class JsEngine implements Engine {
               else if (alen !== 8) fail(at, 6);
             } else if (variableKind(kind)) {
               if (alen !== 8 && alen !== 12) fail(at, 6);
-            } else if (alen - 4 !== PAYLOAD[kind]) fail(at, 6);
+            } else if (!textKind(kind) && alen - 4 !== PAYLOAD[kind]) fail(at, 6);
             store(i, kind, row, at + 4, alen - 4);
           }
           present |= f.bit;
@@ -410,6 +457,7 @@ class JsEngine implements Engine {
           const f = this.plan[i]!;
           const col = cols[i]!;
           if (wide(f.kind)) col.fill(0 as never, row * 16, row * 16 + 16);
+          else if (textKind(f.kind)) col.fill(0 as never, row * 2, row * 2 + 2);
           else if (bigKind(f.kind)) (col as BigUint64Array)[row] = 0n;
           else (col as Uint32Array)[row] = 0;
         }
@@ -419,18 +467,21 @@ class JsEngine implements Engine {
       }
       off += (mlen + 3) & ~3;
     }
-    return table(this.plan, this.cols, this.present, row);
+    const strings: ColumnTable['strings'] = {};
+    textCells(this.plan, (i) => cols[i] as Uint32Array, this.present, b, 0, row, strings);
+    return table(this.plan, this.cols, this.present, row, strings);
   }
 }
 
-function table(plan: FieldPlan[], cols: AnyColumn[], present: Uint32Array, count: number): ColumnTable {
+function table(plan: FieldPlan[], cols: AnyColumn[], present: Uint32Array, count: number, strings: ColumnTable['strings']): ColumnTable {
   const columns: ColumnTable['columns'] = {};
   const bigColumns: ColumnTable['bigColumns'] = {};
   plan.forEach((f, i) => {
-    const data = cols[i]!.subarray(0, count * (wide(f.kind) ? 16 : 1));
+    if (textKind(f.kind)) return;
+    const data = cols[i]!.subarray(0, count * cells(f.kind));
     if (bigKind(f.kind)) bigColumns[f.name] = data as BigColumn; else columns[f.name] = data as Column;
   });
-  return { count, fields: plan.map((f) => f.name), columns, bigColumns, present: present.subarray(0, count) };
+  return { count, fields: plan.map((f) => f.name), columns, bigColumns, strings, present: present.subarray(0, count) };
 }
 
 // ---- WASM engines -----------------------------------------------------------------------------------
@@ -586,14 +637,24 @@ class WasmEngine implements Engine {
     return n;
   }
 
-  /** Views of the first `count` rows (valid until the memory is laid out again). */
-  tableOf(count: number): ColumnTable {
+  /** Views of the first `count` rows (valid until the memory is laid out again), with the text columns' strings. */
+  tableOf(count: number, strings: ColumnTable['strings']): ColumnTable {
     const buf = this.memory.buffer;
     const cols = this.plan.map((f, i): AnyColumn => columnOver(buf, this.at.cols[i]!, f.kind, count));
-    return table(this.plan, cols, new Uint32Array(buf, this.at.present, count), count);
+    return table(this.plan, cols, new Uint32Array(buf, this.at.present, count), count, strings);
+  }
+
+  /** Appends the strings of the text columns of rows [from, to), which `input` gave. */
+  textCellsOf(input: Uint8Array, from: number, to: number, into: ColumnTable['strings']): void {
+    if (!this.plan.some((f) => textKind(f.kind))) return;
+    const buf = this.memory.buffer;
+    textCells(this.plan, (i) => new Uint32Array(buf, this.at.cols[i]!, to * 2), new Uint32Array(buf, this.at.present, to), input, from, to, into);
   }
 
   run(b: Uint8Array): ColumnTable {
-    return this.tableOf(this.append(b, 0));
+    const n = this.append(b, 0);
+    const strings: ColumnTable['strings'] = {};
+    this.textCellsOf(b, 0, n, strings);
+    return this.tableOf(n, strings);
   }
 }

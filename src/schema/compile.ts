@@ -614,7 +614,7 @@ const ASC = { canonical: false };
 // Short strings seen recently (a qdisc, a link kind, repeated on every link of a dump) share one
 // string: the slot is picked by a hash of the bytes and checked against them.
 const strSlots: Array<string | undefined> = new Array(512).fill(undefined);
-function asciiString(b: Uint8Array, p: number, n: number): string {
+export function asciiString(b: Uint8Array, p: number, n: number): string {
   const lim = p + n;
   let e = p;
   let hi = 0;
