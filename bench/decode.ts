@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 function arg(name: string, dflt: string): string {
@@ -30,7 +31,7 @@ function arg(name: string, dflt: string): string {
 }
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-interface Result { times: number[]; count: number; rssMiB: number; heapMiB?: number; note?: string }
+interface Result { times: number[]; count: number; rssMiB: number; heapMiB?: number; note?: string; stallMs?: number[]; gcMs?: number[] }
 
 // ---- child: one variant -------------------------------------------------------------------------
 
@@ -52,20 +53,25 @@ async function child(): Promise<void> {
   const runs = Number(arg('runs', '5'));
   const file = arg('file', '');
   const ns = arg('ns', '');
-  const { decode, decodeEach, decodeViews, appendViews } = await import('../src/decode.js');
+  const { decode, decodeAsync, decodeEach, decodeViews, appendViews } = await import('../src/decode.js');
   const { setCompiledDecoders } = await import('../src/schema/compile.js');
   const { ColumnExtractor } = await import('../src/schema/columns.js');
   const { Rtnl } = await import('../src/rtnl/rtnl.js');
   const { rtnetlinkMessages } = await import('../src/families/route/index.js');
   const gc = (globalThis as { gc?: () => void }).gc;
   const chunks = file ? chunksOf(new Uint8Array(readFileSync(file))) : [];
-  const whole = file && (variant.startsWith('hostile') || variant === 'normal-whole') ? new Uint8Array(readFileSync(file)) : undefined;
+  const whole = file && (variant.startsWith('hostile') || variant.startsWith('async-') || variant === 'normal-whole') ? new Uint8Array(readFileSync(file)) : undefined;
   const fields = ['header.dstLen', 'header.table', 'header.protocol', 'header.scope', 'header.type', 'table', 'dst', 'gateway', 'oif', 'priority'];
   const times: number[] = [];
   let count = 0;
   let heap = 0;
   let keep: unknown;
   let reusing: InstanceType<typeof ColumnExtractor> | undefined;
+  // decodeAsync(): per run, the longest the event loop waited (between 1 ms timer ticks) and the longest GC pause
+  const stalls: number[] = [], gcPauses: number[] = [];
+  let gcMax = 0, asyncStart = Infinity;
+  // entries arrive later than their GC: the forced one before a run is told apart by its start
+  if (variant.startsWith('async-')) new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.startTime >= asyncStart) gcMax = Math.max(gcMax, e.duration); }).observe({ entryTypes: ['gc'] });
   const rt = ns ? Rtnl.open({ netns: ns }) : undefined;
   let peer: { parseMessages(b: Buffer): Array<{ type: number; data: Buffer }>; rt: { parseMessage(t: number, b: Buffer): unknown } } | undefined;
   if (variant === 'npm-netlink') peer = createRequire(join(arg('root', ROOT), 'package.json'))('netlink') as typeof peer;
@@ -83,6 +89,17 @@ async function child(): Promise<void> {
         const opts = variant === 'objects-js-walker' ? { engine: 'js' as const } : {};
         for (const c of chunks) { const m = decode(c, opts); for (let i = 0; i < m.length; i++) out.push(m[i]); }
         count = out.length; keep = out; break;
+      }
+      case 'objects-dropped': {
+        // decode()'s objects of each chunk read and dropped, as a stream's consumer does: the
+        // decoding without keeping a million objects alive (V8 copies every survivor, twice)
+        let n = 0, sum = 0;
+        for (const c of chunks) {
+          const m = decode(c);
+          for (let i = 0; i < m.length; i++) { const x = m[i]!; if (x.kind === 'data') { sum += (x.attrs as { oif?: number }).oif ?? 0; n++; } }
+        }
+        if (sum < 0) throw new Error('unreachable');
+        count = n; break;
       }
       case 'views': {
         // one list over every chunk, as Rtnl.routeViews() gathers a dump
@@ -151,6 +168,17 @@ async function child(): Promise<void> {
         for (const c of chunks) decodeEach(c, {}, (def, header, attrs) => { out.push({ kind: def.object, header, attrs }); });
         count = out.length; keep = out; break;
       }
+      case 'async-normal': case 'async-hostile-attrs': case 'async-hostile-noop': {
+        let last = performance.now(), longest = 0;
+        const tick = setInterval(() => { const t = performance.now(); longest = Math.max(longest, t - last); last = t; }, 1);
+        gcMax = 0; asyncStart = last;
+        const m = await decodeAsync(whole!);
+        longest = Math.max(longest, performance.now() - last);
+        clearInterval(tick);
+        await new Promise((r) => setTimeout(r, 20)); // the last GC entries
+        if (r >= 0) { stalls.push(longest); gcPauses.push(gcMax); }
+        count = m.length; keep = m; break;
+      }
       case 'hostile-attrs': case 'hostile-noop': case 'normal-whole': {
         const m = decode(whole!); count = m.length; keep = m; break;
       }
@@ -170,7 +198,7 @@ async function child(): Promise<void> {
   void keep;
   rt?.close();
   const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
-  const res: Result = { times, count, rssMiB: hwm ? Number(hwm[1]) / 1024 : 0, heapMiB: +heap.toFixed(1) };
+  const res: Result = { times, count, rssMiB: hwm ? Number(hwm[1]) / 1024 : 0, heapMiB: +heap.toFixed(1), ...(stalls.length ? { stallMs: stalls, gcMs: gcPauses } : {}) };
   process.stdout.write(`CHILD ${JSON.stringify(res)}\n`);
 }
 
@@ -250,7 +278,7 @@ async function parent(): Promise<void> {
     a.push({ name: 'C hand-written loop', times: cPeer(['raw', file, String(runs)]), count: nroutes });
     const mnl = cPeer(['mnl', file, String(runs)]);
     a.push({ name: 'C libmnl', times: mnl, count: nroutes });
-    for (const [name, v] of [['JS allocation floor: one flat object of numbers per route', 'js-floor-flat'], ['JS allocation floor: decode()\'s objects, no decoding', 'js-floor'], ['nlwire decode() objects', 'objects'], ['nlwire decode() objects, JS walker', 'objects-js-walker'], ['nlwire decode() objects, interpreter', 'objects-interpreted'], ['nlwire decodeViews() views', 'views'], ['nlwire columns (WASM)', 'columns-wasm'], ['nlwire columns (WASM), reusing collector', 'columns-wasm-reuse'], ['nlwire columns (JS)', 'columns-js'], ['npm netlink 0.3', 'npm-netlink']] as const) {
+    for (const [name, v] of [['JS allocation floor: one flat object of numbers per route', 'js-floor-flat'], ['JS allocation floor: decode()\'s objects, no decoding', 'js-floor'], ['nlwire decode() objects', 'objects'], ['nlwire decode() objects, each chunk\'s read and dropped', 'objects-dropped'], ['nlwire decode() objects, JS walker', 'objects-js-walker'], ['nlwire decode() objects, interpreter', 'objects-interpreted'], ['nlwire decodeViews() views', 'views'], ['nlwire columns (WASM)', 'columns-wasm'], ['nlwire columns (WASM), reusing collector', 'columns-wasm-reuse'], ['nlwire columns (JS)', 'columns-js'], ['npm netlink 0.3', 'npm-netlink']] as const) {
       console.error(`#   ${v} ...`);
       a.push(row(name, runChild(v, ['--file', file])));
     }
@@ -290,6 +318,18 @@ async function parent(): Promise<void> {
     }
     printTable(`hostile inputs of ${(fileBytes / 2 ** 20).toFixed(1)} MiB, decode() whole (time and heap vs the normal dump)`, h, median(normal.times), 'x normal');
     results.hostile = summarize(h, median(normal.times));
+
+    // E. the event loop while decodeAsync() decodes the same buffers whole
+    console.log(`\n## the event loop during decodeAsync() of ${(fileBytes / 2 ** 20).toFixed(1)} MiB (medians; decode() holds it for the whole decode)`);
+    console.log(`${'input'.padEnd(40)} ${'total s'.padStart(9)} ${'longest stall ms'.padStart(17)} ${'longest GC pause ms'.padStart(20)}`);
+    const loop: Record<string, unknown> = {};
+    for (const [name, v, f] of [['normal dump', 'async-normal', file], ['4-byte unknown attributes', 'async-hostile-attrs', join(tmp, 'hostile-attrs.bin')], ['16-byte NOOP messages', 'async-hostile-noop', join(tmp, 'hostile-noop.bin')]] as const) {
+      const r = runChild(v, ['--file', f]);
+      const stall = median(r.stallMs ?? []), gcp = median(r.gcMs ?? []);
+      console.log(`${name.padEnd(40)} ${median(r.times).toFixed(3).padStart(9)} ${stall.toFixed(1).padStart(17)} ${gcp.toFixed(1).padStart(20)}`);
+      loop[name] = { total: +median(r.times).toFixed(4), stallMs: +stall.toFixed(1), gcPauseMs: +gcp.toFixed(1), runs: r.stallMs, gcRuns: r.gcMs };
+    }
+    results.eventLoop = loop;
 
     // D. links: every attribute decoded, against libmnl parsing the same dump
     // A links dump takes ~20 ms, and this machine's speed drifts over seconds: libmnl and nlwire

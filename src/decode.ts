@@ -51,13 +51,13 @@ const WINDOW = 65536;
  * `bytes`, each walked once by the walker (which validates every header and attribute exactly as
  * NLMSG_OK/NLA_OK). Throws DecodeError with the absolute offset for malformed input.
  */
-function forEachWindow(bytes: Uint8Array, walker: Walker, from: number, maxBytes: number, each: (start: number, index: ReturnType<Walker['walk']>) => void): number {
+function forEachWindow(bytes: Uint8Array, walker: Walker, from: number, deadline: number, each: (start: number, index: ReturnType<Walker['walk']>) => void): number {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let start = from;
-  const stop = Math.min(bytes.length, from + maxBytes);
-  while (start < stop) {
-    // whole messages up to WINDOW bytes (at least one); a bad length is left for the walker to report
-    let end = start;
+  while (start < bytes.length) {
+    // whole messages up to WINDOW bytes (at least one); a bad length is left for the walker to
+    // report. A rest of up to WINDOW bytes (a datagram) is one window: its headers are read once, by the walker.
+    let end = bytes.length - start <= WINDOW ? bytes.length : start;
     while (end < bytes.length) {
       const len = bytes.length - end >= 16 ? v.getUint32(end, true) : 0;
       if (len < 16 || len > bytes.length - end) { end = bytes.length; break; } // the walker reports it
@@ -71,6 +71,7 @@ function forEachWindow(bytes: Uint8Array, walker: Walker, from: number, maxBytes
     }
     each(start, index);
     start = end;
+    if (deadline !== Infinity && performance.now() >= deadline) break;
   }
   return start;
 }
@@ -109,25 +110,31 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedM
   return out;
 }
 
+/** How long decodeAsync() decodes before it lets the event loop run (the last window may add ~1 ms). */
+const SLICE_MS = 4;
+/** The event loop's next turn: after pending I/O (setImmediate), or a timer where there is none (a browser). */
+const nextTurn = (): Promise<void> => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+
 /**
- * decode() for large buffers without holding the event loop: decodes about 1 MiB at a time and
- * yields to the loop between slices (a slice takes a few milliseconds).
+ * decode() for large buffers without holding the event loop: decodes windows of whole messages
+ * for about 4 ms, then lets the loop run, until the buffer is done. The same messages and the
+ * same DecodeError as decode(); `bytes` must not change meanwhile.
  */
 export async function decodeAsync(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedMessage[]> {
   const out: DecodedMessage[] = [];
   for (let at = 0; at < bytes.length;) {
-    at = decodeRange(bytes, options, at, 1 << 20, out);
-    if (at < bytes.length) await new Promise<void>((r) => setTimeout(r, 0));
+    at = decodeRange(bytes, options, at, performance.now() + SLICE_MS, out);
+    if (at < bytes.length) await nextTurn();
   }
   return out;
 }
 
-function decodeRange(bytes: Uint8Array, options: DecodeOptions, from: number, maxBytes: number, out: DecodedMessage[]): number {
+function decodeRange(bytes: Uint8Array, options: DecodeOptions, from: number, deadline: number, out: DecodedMessage[]): number {
   const family = familyOf(options);
   const cf = compileFamily(family);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const offsets: number[] = [];
-  return forEachWindow(bytes, walkerFor(family, options.engine), from, maxBytes, (start, index) => {
+  return forEachWindow(bytes, walkerFor(family, options.engine), from, deadline, (start, index) => {
     // Offsets are copied first: the index belongs to the walker and the next walk reuses it.
     offsets.length = 0;
     for (let i = 0; i < index.messageCount; i++) offsets.push(start + index.msgOffset(i));
