@@ -258,6 +258,8 @@ const nested = defineMessage({
   attrs: attrSet('synthetic-nested', {
     middle: { id: 1, type: 'nest', set: middleSet }, withHeader: { id: 2, type: 'nest', set: middleSet, header: defineStruct('synthetic-nest-header', [{ name: 'n', type: 'u32' }]) },
     counters: { id: 3, type: 'struct', struct: counters }, top64: { id: 4, type: 'u64' }, flag: { id: 5, type: 'flag' },
+    // a sub-message chosen by a string beside it (IFLA_INFO_DATA by IFLA_INFO_KIND), the string after it or before
+    kind: { id: 6, type: 'string' }, data: { id: 7, type: 'sub-message', selector: 'kind', formats: { alpha: innerSet, beta: middleSet, b: innerSet } },
   }),
 });
 
@@ -266,6 +268,9 @@ function columnPaths(set: AttrSet | undefined, prefix: string, depth: number): s
   const out: string[] = [];
   for (const [k, d] of Object.entries(set?.attrs ?? {})) {
     if (d.type === 'nest' && depth > 0) out.push(...columnPaths(resolveSet(d.set), `${prefix}${k}.`, depth - 1));
+    else if (d.type === 'sub-message' && depth > 0 && d.selectorIn !== 'header') {
+      for (const [name, f] of Object.entries(d.formats)) if (!('kind' in f && f.kind === 'struct')) out.push(...columnPaths(resolveSet(f as AttrSet), `${prefix}${k}.${name}.`, depth - 1));
+    }
     else if (d.type === 'struct') out.push(...d.struct.fields.map((f) => `${prefix}${k}.${f.name}`));
     else out.push(`${prefix}${k}`);
   }
@@ -290,7 +295,20 @@ function sizesOf(d: { type: string; struct?: { size: number } }): number[] {
 function hostileList(set: AttrSet, depth: number): fc.Arbitrary<number[]> {
   const bytes = (n: number): fc.Arbitrary<number[]> => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n });
   const defs = Object.values(set.attrs);
+  // the format names a string attribute of this set selects (spelt exactly, with a NUL, or cut short)
+  const selects = new Map<string, string[]>();
+  for (const d of defs) if (d.type === 'sub-message' && d.selectorIn !== 'header') selects.set(d.selector, Object.keys(d.formats));
   const declared = fc.constantFrom(...defs).chain((d): fc.Arbitrary<{ type: number; payload: number[] }> => {
+    const key = Object.keys(set.attrs).find((k) => set.attrs[k] === d)!;
+    const names = selects.get(key);
+    if (names) {
+      const spelt = fc.tuple(fc.constantFrom(...names), fc.constantFrom('', '\0', '\0\0\0', 'x', '\0x')).map(([n, tail]) => Array.from(n + tail, (ch) => ch.charCodeAt(0)));
+      return fc.record({ type: fc.constant(d.id), payload: seldom(spelt, fc.integer({ min: 0, max: 8 }).chain(bytes), 5) });
+    }
+    if (d.type === 'sub-message' && depth > 0) {
+      const formats = Object.values(d.formats).filter((f) => !('kind' in f && f.kind === 'struct')).map((f) => resolveSet(f as AttrSet));
+      return fc.record({ type: fc.constant(d.id), payload: fc.constantFrom(...formats).chain((f) => hostileList(f, depth - 1)) });
+    }
     if (d.type === 'nest' && depth > 0) {
       const hdr = d.header?.size ?? 0;
       const payload = fc.tuple(seldom(bytes(hdr), fc.integer({ min: 0, max: hdr + 2 }).chain(bytes), 20), hostileList(resolveSet(d.set), depth - 1)).map(([h, l]) => [...h, ...l]);
@@ -378,11 +396,26 @@ test('top-level plans: the table-driven module equals JS on hostile messages (bo
   } finally { setGeneratedExtractors(true); }
 });
 
-/** The decoded value at a column's path ('header.x', 'a.b.c'), or undefined. */
-function valueAtPath(m: { header?: Record<string, unknown> | undefined; attrs?: Record<string, unknown> | undefined }, path: string): unknown {
+/**
+ * The decoded value at a column's path ('header.x', 'a.b.c'), or undefined; a sub-message's
+ * step names its format ('linkinfo.data.vlan.id'), which the decoded selector must read.
+ */
+function valueAtPath(m: { header?: Record<string, unknown> | undefined; attrs?: Record<string, unknown> | undefined; def?: MessageDef }, path: string): unknown {
   const keys = path.split('.');
-  let x: unknown = keys[0] === 'header' ? m.header : m.attrs;
-  for (const k of keys[0] === 'header' ? keys.slice(1) : keys) x = x === undefined || x === null ? undefined : (x as Record<string, unknown>)[k];
+  if (keys[0] === 'header') return m.header?.[keys[1]!];
+  let x: unknown = m.attrs;
+  let set: AttrSet | undefined = m.def?.attrs;
+  for (let i = 0; i < keys.length; i++) {
+    if (x === undefined || x === null) return undefined;
+    const o = x as Record<string, unknown>;
+    const d = set && Object.hasOwn(set.attrs, keys[i]!) ? set.attrs[keys[i]!] : undefined;
+    x = o[keys[i]!];
+    if (d?.type === 'sub-message') {
+      const format = keys[++i]!;
+      if (o[d.selector] !== format) return undefined;
+      set = resolveSet(d.formats[format] as AttrSet);
+    } else set = d?.type === 'nest' ? resolveSet(d.set) : undefined;
+  }
   return x;
 }
 /** Row r of a column in the decoders' terms: a number, a bigint, or an address string. */
@@ -459,7 +492,51 @@ test('nested, struct and 64-bit columns equal the object decoders: built conntra
   assert.ok(linkCells > 10 && names.has('lo'), `${linkCells} link cells compared, names ${[...names].join(' ')}`);
 });
 
+test('columns through sub-messages (linkinfo.data.vlan.id) equal the object decoders on built links of every kind', () => {
+  const fields = ['header.index', 'ifname', 'linkinfo.kind', 'linkinfo.data.vlan.id', 'linkinfo.data.vlan.protocol', 'linkinfo.data.vxlan.id', 'linkinfo.data.vxlan.group',
+    'linkinfo.data.bridge.stpState', 'linkinfo.data.bridge.priority', 'linkinfo.slaveKind', 'linkinfo.slaveData.bridge.state', 'linkinfo.slaveData.bridge.cost', 'mtu'];
+  const u16 = fc.integer({ min: 0, max: 65535 }), u32 = fc.integer({ min: 0, max: 0xffffffff });
+  const info = fc.oneof(
+    fc.record({ kind: fc.constant('vlan'), data: fc.record({ id: fc.integer({ min: 0, max: 4095 }), protocol: fc.constantFrom(0x8100, 0x88a8) }, { requiredKeys: [] }) }, { requiredKeys: ['kind'] }),
+    fc.record({ kind: fc.constant('vxlan'), data: fc.record({ id: fc.integer({ min: 0, max: 0xffffff }), group: fc.ipV4() }, { requiredKeys: ['id'] }) }),
+    fc.record({ kind: fc.constant('bridge'), data: fc.record({ stpState: u32, priority: u16 }) }),
+    fc.record({ kind: fc.constantFrom('dummy', 'vlanx', 'vla') }),
+  ).chain((i) => fc.oneof(fc.constant(i), fc.record({ state: fc.integer({ min: 0, max: 4 }), cost: u32 }).map((port) => ({ ...i, slaveKind: 'bridge', slaveData: port }))));
+  const link = fc.record({ index: fc.integer({ min: 1, max: 1 << 20 }), ifname: fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/), mtu: fc.integer({ min: 68, max: 65535 }), linkinfo: fc.option(info, { nil: undefined }) });
+  let cells = 0;
+  fc.assert(fc.property(fc.array(link, { minLength: 1, maxLength: 12 }), (links) => {
+    const bytes = new Uint8Array(links.flatMap((l) => [...buildMessage(M.RTM_NEWLINK, {
+      flags: 0, header: { family: 0, type: 1, index: l.index, flags: 0, change: 0 },
+      attrs: { ifname: l.ifname, mtu: l.mtu, ...(l.linkinfo ? { linkinfo: l.linkinfo } : {}) } as never,
+    }).toBytes()]));
+    const msgs = decode(bytes);
+    for (const engine of ['wasm', 'js'] as const) {
+      const x = new ColumnExtractor({ message: M.RTM_NEWLINK, fields }, engine);
+      if (engine === 'wasm') assert.ok(x.generated);
+      cells += sameAsDecoded(x.extract(bytes), msgs, M.RTM_NEWLINK.type);
+    }
+  }), { numRuns: 200 });
+  assert.ok(cells > 4000, `${cells} cells compared`);
+  // the selector after the sub-message (the kernel sends it first; decode() takes either order)
+  const data = buildMessage(M.RTM_NEWLINK, { flags: 0, header: { family: 0, type: 1, index: 7, flags: 0, change: 0 }, attrs: { linkinfo: { kind: 'vlan', data: { id: 42 } } } as never }).toBytes();
+  const at = 32; // IFLA_LINKINFO, the only attribute: after nlmsghdr and ifinfomsg
+  assert.is(data[at + 2], 18);
+  const kindLen = data[at + 4]!, kindAttr = data.slice(at + 4, at + 4 + ((kindLen + 3) & ~3));
+  const rest = data.slice(at + 4 + kindAttr.length, at + (data[at]! | (data[at + 1]! << 8)));
+  const swapped = data.slice();
+  swapped.set(rest, at + 4); swapped.set(kindAttr, at + 4 + rest.length);
+  assert.is((decode(swapped)[0] as unknown as { attrs: { linkinfo: { data: { id: number } } } }).attrs.linkinfo.data.id, 42);
+  for (const engine of ['wasm', 'js'] as const) {
+    const t = new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['linkinfo.data.vlan.id'] }, engine).extract(swapped);
+    assert.is(t.columns['linkinfo.data.vlan.id']![0], 42, engine);
+  }
+});
+
 test('column paths that are not columns are refused with the reason', () => {
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['linkinfo.data.nosuch.id'] }), /no format 'nosuch' \(veth, /);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['linkinfo.data.vlan'] }), /name a field of format 'vlan'/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['afSpec.inet.conf'] }), /family-header field/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['encap.mpls.dst'] }), /not a string attribute/);
   assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['tupleOrig.nosuch'] }), /no attribute named 'tupleOrig.nosuch'/);
   assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['mark.x'] }), /not a nest/);
   assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['tupleOrig'] }), /cannot be a column/);

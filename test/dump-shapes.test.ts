@@ -133,6 +133,41 @@ test('link columns through a struct and a nest (64-bit counters as bigints, name
   });
 });
 
+test('link columns through sub-messages (vxlan ids, bridge and bridge-port options by kind) match ip -d -j link', async () => {
+  await withNetns('shapes-kinds', async (ns) => {
+    const lines: string[] = ['link add br0 type bridge priority 4096', 'link add br1 type bridge'];
+    for (let i = 0; i < 12; i++) lines.push(`link add vx${i} type vxlan id ${1000 + i * 37} dstport 4789 local 10.0.0.1`);
+    for (let i = 0; i < 6; i++) lines.push(`link add p${i} type veth peer name q${i}`, `link set p${i} master br${i % 2}`, `link set p${i} type bridge_slave cost ${10 + i} priority ${i}`);
+    ns.batch(lines);
+    type Info = { info_kind?: string; info_data?: { id?: number; priority?: number }; info_slave_kind?: string; info_slave_data?: { cost: number; priority: number } };
+    const ip = ns.ipJson<Array<{ ifindex: number; ifname: string; linkinfo?: Info }>>('-d', 'link', 'show');
+    const fields = ['header.index', 'linkinfo.kind', 'linkinfo.data.vxlan.id', 'linkinfo.data.bridge.priority', 'linkinfo.slaveData.bridge.cost', 'linkinfo.slaveData.bridge.priority'];
+    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
+    for (const engine of ['wasm', 'js'] as const) {
+      const { table: t } = await sock.dumpColumns(getLinks(), new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWLINK, fields }, engine));
+      assert.is(t.count, ip.length);
+      let vx = 0, ports = 0;
+      for (let r = 0; r < t.count; r++) {
+        const l = ip.find((e) => e.ifindex === t.columns['header.index']![r])!;
+        const has = (i: number): boolean => !!(t.present[r]! & (1 << i));
+        const info = l.linkinfo;
+        assert.is(t.strings['linkinfo.kind']![r], info?.info_kind ?? '', l.ifname);
+        assert.is(has(2), info?.info_kind === 'vxlan', `${l.ifname}: a vxlan id only for vxlan`);
+        if (has(2)) { assert.is(t.columns['linkinfo.data.vxlan.id']![r], info!.info_data!.id, `${l.ifname} vxlan id`); vx++; }
+        assert.is(has(3), info?.info_kind === 'bridge', l.ifname);
+        if (has(3)) assert.is(t.columns['linkinfo.data.bridge.priority']![r], info!.info_data!.priority, `${l.ifname} bridge priority`);
+        assert.is(has(4), info?.info_slave_kind === 'bridge', `${l.ifname}: port options only for bridge ports`);
+        if (has(4)) {
+          assert.is(t.columns['linkinfo.slaveData.bridge.cost']![r], info!.info_slave_data!.cost, `${l.ifname} port cost`);
+          assert.is(t.columns['linkinfo.slaveData.bridge.priority']![r], info!.info_slave_data!.priority, `${l.ifname} port priority`);
+          ports++;
+        }
+      }
+      assert.is(vx, 12); assert.is(ports, 6);
+    }
+  });
+});
+
 test('an nf_tables dump as views and columns on the core socket: the tables nft lists', async () => {
   await withNetns('nftshapes', async (ns) => {
     for (let i = 0; i < 40; i++) await addTable(i % 2 ? 'ip' : 'inet', `t${i}`, { netns: ns.name });

@@ -23,8 +23,16 @@ export const KIND = {
 } as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
-/** One nest on the way to an attribute column: its attribute type and the fixed header its payload starts with. */
-export interface NestStep { type: number; hdr: number }
+/**
+ * A sub-message's format on the way to a column: its attributes are walked when the first
+ * attribute of type `selector` beside it (a string) reads `name`, as decode() picks the format.
+ */
+export interface SubStep { selector: number; name: string }
+/**
+ * One nest on the way to an attribute column: its attribute type and the fixed header its
+ * payload starts with; with `select`, a sub-message in that format.
+ */
+export interface NestStep { type: number; hdr: number; select?: SubStep }
 
 /**
  * One column. A family-header field: `at` its offset. An attribute: `at` its type, `path` the
@@ -69,18 +77,41 @@ export function netByteOrder(k: Kind): Kind {
 /** Variable-width kinds (a 4- or 8-byte payload). */
 export const variableKind = (k: Kind): boolean => k >= KIND.uint && k <= KIND.sintbe;
 
-/** The attribute columns of one level of nesting: leaves by attribute type (plan indices), and the nests leading deeper. */
-export interface LevelPlan { leaves: Map<number, number[]>; nests: Map<number, { hdr: number; level: LevelPlan }> }
+/**
+ * The attribute columns of one level of nesting: leaves by attribute type (plan indices), the
+ * nests leading deeper, and the sub-messages (walked after the level, once their selector is
+ * known) with the format names each selector attribute is compared with.
+ */
+export interface LevelPlan {
+  leaves: Map<number, number[]>;
+  nests: Map<number, { hdr: number; level: LevelPlan }>;
+  subs: Map<number, Array<{ select: SubStep; level: LevelPlan }>>;
+  selectors: Map<number, string[]>;
+}
+
+const newLevel = (): LevelPlan => ({ leaves: new Map(), nests: new Map(), subs: new Map(), selectors: new Map() });
 
 /** The attribute columns of a plan as a tree of levels (the top level first). */
 export function levelsOf(plan: readonly FieldPlan[]): LevelPlan {
-  const top: LevelPlan = { leaves: new Map(), nests: new Map() };
+  const top = newLevel();
   plan.forEach((f, i) => {
     if (f.source !== 'attr') return;
     let level = top;
     for (const step of f.path) {
+      const sel = step.select;
+      if (sel) {
+        let list = level.subs.get(step.type);
+        if (!list) { list = []; level.subs.set(step.type, list); }
+        let e = list.find((x) => x.select.selector === sel.selector && x.select.name === sel.name);
+        if (!e) { e = { select: sel, level: newLevel() }; list.push(e); }
+        const names = level.selectors.get(sel.selector);
+        if (!names) level.selectors.set(sel.selector, [sel.name]);
+        else if (!names.includes(sel.name)) names.push(sel.name);
+        level = e.level;
+        continue;
+      }
       let next = level.nests.get(step.type);
-      if (!next) { next = { hdr: step.hdr, level: { leaves: new Map(), nests: new Map() } }; level.nests.set(step.type, next); }
+      if (!next) { next = { hdr: step.hdr, level: newLevel() }; level.nests.set(step.type, next); }
       level = next.level;
     }
     const list = level.leaves.get(f.at);
@@ -93,7 +124,24 @@ export function levelsOf(plan: readonly FieldPlan[]): LevelPlan {
 export function depthOf(level: LevelPlan): number {
   let d = 0;
   for (const n of level.nests.values()) d = Math.max(d, 1 + depthOf(n.level));
+  for (const list of level.subs.values()) for (const e of list) d = Math.max(d, 1 + depthOf(e.level));
   return d;
+}
+
+/**
+ * Which of `names` a string attribute's payload [p, p + n) reads as decode() reads it (up to
+ * its first NUL): the index, or -1.
+ */
+export function selectedName(b: Uint8Array, p: number, n: number, names: readonly string[]): number {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    const l = name.length;
+    if (n < l || (n > l && b[p + l] !== 0)) continue;
+    let i = 0;
+    while (i < l && b[p + i] === name.charCodeAt(i)) i++;
+    if (i === l) return k;
+  }
+  return -1;
 }
 
 /** Reason codes in ctl[1] (and in assembly/extract.ts). */
@@ -325,6 +373,12 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
   /** The attribute loop of one level over [AT, END) of its locals (set by the caller); descends into the plan's nests. */
   const levelLoop = (d: number, level: LevelPlan): void => {
     const l = lv[d]!;
+    // a selector's state: 0 not seen, 1 seen matching no name, 2 + k matching names[k];
+    // a sub-message's place: its offset (0: not seen) and length
+    const selState = new Map<number, number>();
+    for (const t of level.selectors.keys()) { selState.set(t, n++); c.i32(0).set(selState.get(t)!); }
+    const subPlace = new Map<number, { at: number; len: number }>();
+    for (const t of level.subs.keys()) { const at = n++; subPlace.set(t, { at, len: n++ }); c.i32(0).set(at); }
     c.block(OP.block); // $attrsDone
     c.block(OP.loop); //   $attrs
     c.get(l.AT).get(l.END).op(OP.i32GeU).br(OP.brIf, 1);
@@ -332,9 +386,24 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     c.get(INPUT).get(l.AT).op(OP.i32Add).tee(l.A).mem(OP.i32Load16u, 0, 0).tee(l.ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrBadLength); c.op(OP.end);
     c.get(l.ALEN).get(l.END).get(l.AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(l.AT, FAIL.attrTruncated); c.op(OP.end);
     c.get(l.A).mem(OP.i32Load16u, 0, 2).set(l.RAW);
-    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys()])].sort((a, b) => a - b);
+    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys(), ...level.selectors.keys(), ...level.subs.keys()])].sort((a, b) => a - b);
     const body = (t: number): void => {
       for (const i of level.leaves.get(t) ?? []) attrCase(i, l);
+      const names = level.selectors.get(t);
+      if (names) {
+        // the first one decides, as decode() keeps the first and takes later ones for unknown
+        const s = selState.get(t)!;
+        c.get(s).op(OP.i32Eqz).block(OP.if);
+        c.i32(1).set(s);
+        names.forEach((name, k) => { nameMatches(l, name); c.block(OP.if); c.i32(2 + k).set(s); c.op(OP.end); });
+        c.op(OP.end);
+      }
+      const place = subPlace.get(t);
+      if (place) {
+        c.get(place.at).op(OP.i32Eqz).block(OP.if);
+        c.get(l.AT).set(place.at); c.get(l.ALEN).set(place.len);
+        c.op(OP.end);
+      }
       const nest = level.nests.get(t);
       if (nest) {
         const inner = lv[d + 1]!;
@@ -369,6 +438,37 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     c.get(l.AT).get(l.ALEN).i32(3).op(OP.i32Add).i32(-4).op(OP.i32And).op(OP.i32Add).set(l.AT);
     c.br(OP.br, 0);
     c.op(OP.end, OP.end);
+    // the sub-messages seen, in the format their selector named
+    for (const [t, list] of level.subs) {
+      const place = subPlace.get(t)!;
+      c.get(place.at).block(OP.if);
+      for (const e of list) {
+        const k = level.selectors.get(e.select.selector)!.indexOf(e.select.name);
+        c.get(selState.get(e.select.selector)!).i32(2 + k).op(OP.i32Eq).block(OP.if);
+        const inner = lv[d + 1]!;
+        c.get(place.at).i32(4).op(OP.i32Add).set(inner.AT);
+        c.get(place.at).get(place.len).op(OP.i32Add).set(inner.END);
+        levelLoop(d + 1, e.level);
+        c.op(OP.end);
+      }
+      c.op(OP.end);
+    }
+  };
+
+  /** Pushes whether the string attribute at level `l` reads `name` (its bytes, then the end or a NUL): selectedName(). */
+  const nameMatches = (l: { A: number; ALEN: number }, name: string): void => {
+    const len = name.length;
+    c.get(l.ALEN).i32(4 + len).op(OP.i32Eq);
+    c.get(l.ALEN).i32(4 + len).op(OP.i32GtU).op(OP.if, I32);
+    c.get(l.A).mem(OP.i32Load8u, 0, 4 + len).op(OP.i32Eqz);
+    c.op(OP.else).i32(0).op(OP.end);
+    c.op(OP.i32Or).op(OP.if, I32);
+    if (len === 0) c.i32(1);
+    for (let i = 0; i < len; i++) {
+      c.get(l.A).mem(OP.i32Load8u, 0, 4 + i).i32(name.charCodeAt(i)).op(OP.i32Eq);
+      if (i > 0) c.op(OP.i32And);
+    }
+    c.op(OP.else).i32(0).op(OP.end);
   };
 
   c.block(OP.block); // $done

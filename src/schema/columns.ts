@@ -6,11 +6,11 @@
 import { formatHex } from '../core/addr.js';
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
-import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
+import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, selectedName, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
 import { asciiString } from './compile.js';
 import { resolveSet } from './engine.js';
 import type { MessageDef, MessageMatch } from './family.js';
-import type { AttrDef, AttrSet, StructDef, StructField } from './types.js';
+import type { AttrDef, AttrSet, AttrSetRef, StructDef, StructField } from './types.js';
 
 /** Which column extractor runs: the WebAssembly one, or the identical JavaScript one. */
 export type ColumnEngine = 'wasm' | 'js';
@@ -42,7 +42,9 @@ type AnyColumn = Column | BigColumn;
 /**
  * What to extract: the message declaration and field names: `header.NAME` for a family-header
  * field, an attribute key of the message's set, a path of keys through nests
- * (`tupleOrig.proto.srcPort`), or a field of a struct attribute (`stats64.rxBytes`). Integers
+ * (`tupleOrig.proto.srcPort`), a path through a sub-message naming its format
+ * (`linkinfo.data.vlan.id`: the column of the links whose `linkinfo.kind` is 'vlan'), or a
+ * field of a struct attribute (`stats64.rxBytes`). Integers
  * (64-bit ones as bigints), flags, IPv4 and IPv6 addresses can be columns, and string and MAC
  * address attributes (`ifname`, `address`) string columns; in a nest that repeats, or an
  * attribute that does, the first one counts.
@@ -134,7 +136,24 @@ function plan(spec: ColumnSpec): FieldPlan[] {
         const { at, field } = structField(d.struct, keys[k + 1]!, name);
         return { name, source: 'attr', at: d.id, kind: kindOfField(field, name), bit, path, offset: at, inStruct: true };
       }
-      if (d.type !== 'nest') throw new TypeError(`${name}: '${keys.slice(0, k + 1).join('.')}' is a ${d.type} attribute, not a nest`);
+      const here = keys.slice(0, k + 1).join('.');
+      if (d.type === 'sub-message') {
+        // the next key names the format: the column holds the messages whose selector names it
+        const formats = Object.keys(d.formats).join(', ');
+        const format = keys[k + 1]!;
+        if (d.selectorIn === 'header') throw new TypeError(`${name}: '${here}' is laid out by a family-header field, and columns follow sub-messages chosen by a string attribute beside them`);
+        const sel = set!.attrs[d.selector];
+        if (!sel || sel.type !== 'string') throw new TypeError(`${name}: '${here}' is chosen by '${d.selector}', not a string attribute: not a column path`);
+        if (!Object.hasOwn(d.formats, format) || !/^[\x01-\x7f]*$/.test(format)) throw new TypeError(`${name}: '${here}' has no format '${format}' (${formats})`);
+        const fmt = d.formats[format]!;
+        if ('kind' in fmt && fmt.kind === 'struct') throw new TypeError(`${name}: format '${format}' of '${here}' is a struct, not an attribute set`);
+        if (k + 2 >= keys.length) throw new TypeError(`${name}: name a field of format '${format}' of '${here}'`);
+        path.push({ type: d.id, hdr: 0, select: { selector: sel.id, name: format } });
+        set = resolveSet(fmt as AttrSetRef);
+        k++;
+        continue;
+      }
+      if (d.type !== 'nest') throw new TypeError(`${name}: '${here}' is a ${d.type} attribute, not a nest`);
       path.push({ type: d.id, hdr: d.header?.size ?? 0 });
       set = resolveSet(d.set);
     }
@@ -406,6 +425,10 @@ class JsEngine implements Engine {
     let present = 0;
     // the attributes of [at, end) at one level: every one checked, the plan's stored, its nests walked
     const walk = (level: LevelPlan, at: number, end: number): void => {
+      // sub-messages: a selector's first value (the index of the name it reads + 1, 0 for none), a sub-message's first place
+      const subs = level.subs.size > 0;
+      const selected = subs ? new Map<number, number>() : undefined;
+      const places = subs ? new Map<number, [number, number]>() : undefined;
       while (at < end) {
         const left = end - at;
         if (left < 4) fail(at, 4);
@@ -438,7 +461,21 @@ class JsEngine implements Engine {
           if (alen - 4 < nest.hdr) fail(at, 6);
           walk(nest.level, at + 4 + nest.hdr, at + alen);
         }
+        if (subs) {
+          const names = level.selectors.get(type);
+          if (names && !selected!.has(type)) selected!.set(type, selectedName(b, at + 4, alen - 4, names) + 1);
+          if (level.subs.has(type) && !places!.has(type)) places!.set(type, [at, alen]);
+        }
         at += (alen + 3) & ~3;
+      }
+      if (subs) {
+        for (const [t, list] of level.subs) {
+          const place = places!.get(t);
+          if (!place) continue;
+          for (const e of list) {
+            if (selected!.get(e.select.selector) === level.selectors.get(e.select.selector)!.indexOf(e.select.name) + 1) walk(e.level, place[0] + 4, place[0] + place[1]);
+          }
+        }
       }
     };
     let off = 0;
@@ -504,7 +541,7 @@ const generatedModules = new Map<string, WebAssembly.Module>();
 const MODULE_CACHE_SIZE = 64;
 function generatedModule(plan: FieldPlan[], type: number, hdrSize: number, when: MessageMatch | undefined): WebAssembly.Module {
   // everything the module's bytes depend on (names and bits do not change them)
-  const key = `${type}${when ? `[${when.firstByte.join('|')}${when.request ? 'q' : 'r'}]` : ''}/${hdrSize}/${plan.map((f) => `${f.path.map((p) => `${p.type}+${p.hdr}>`).join('')}${f.source[0]}${f.at}${f.inStruct ? `@${f.offset}` : ''}:${f.kind}`).join(',')}`;
+  const key = `${type}${when ? `[${when.firstByte.join('|')}${when.request ? 'q' : 'r'}]` : ''}/${hdrSize}/${plan.map((f) => `${f.path.map((p) => `${p.type}+${p.hdr}${p.select ? `?${p.select.selector}=${p.select.name}` : ''}>`).join('')}${f.source[0]}${f.at}${f.inStruct ? `@${f.offset}` : ''}:${f.kind}`).join(',')}`;
   let m = generatedModules.get(key);
   if (!m) {
     m = new WebAssembly.Module(extractorModuleBytes(type, hdrSize, plan, when));
