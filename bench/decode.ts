@@ -58,6 +58,8 @@ async function child(): Promise<void> {
   const { ColumnExtractor } = await import('../src/schema/columns.js');
   const { Rtnl } = await import('../src/rtnl/rtnl.js');
   const { rtnetlinkMessages } = await import('../src/families/route/index.js');
+  const { NetlinkSocket } = await import('../src/socket/netlink-socket.js');
+  const { buildMessage } = await import('../src/schema/family.js');
   const gc = (globalThis as { gc?: () => void }).gc;
   const chunks = file ? chunksOf(new Uint8Array(readFileSync(file))) : [];
   const whole = file && (variant.startsWith('hostile') || variant.startsWith('async-') || variant === 'normal-whole') ? new Uint8Array(readFileSync(file)) : undefined;
@@ -73,6 +75,8 @@ async function child(): Promise<void> {
   // entries arrive later than their GC: the forced one before a run is told apart by its start
   if (variant.startsWith('async-')) new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.startTime >= asyncStart) gcMax = Math.max(gcMax, e.duration); }).observe({ entryTypes: ['gc'] });
   const rt = ns ? Rtnl.open({ netns: ns }) : undefined;
+  const receiver = ns && variant === 'socket-receive' ? NetlinkSocket.open({ protocol: 'route', netns: ns }) : undefined;
+  const getRoutes = buildMessage(rtnetlinkMessages.RTM_GETROUTE, { flags: 0, header: { family: 2 }, attrs: {} });
   let peer: { parseMessages(b: Buffer): Array<{ type: number; data: Buffer }>; rt: { parseMessage(t: number, b: Buffer): unknown } } | undefined;
   if (variant === 'npm-netlink') peer = createRequire(join(arg('root', ROOT), 'package.json'))('netlink') as typeof peer;
   if (variant === 'objects-interpreted') setCompiledDecoders(false);
@@ -182,6 +186,12 @@ async function child(): Promise<void> {
       case 'hostile-attrs': case 'hostile-noop': case 'normal-whole': {
         const m = decode(whole!); count = m.length; keep = m; break;
       }
+      case 'socket-receive': {
+        // nlwire's own receive of the dump (every datagram walked and matched), nothing decoded
+        let n = 0;
+        await receiver!.dumpRaw(getRoutes, (_chunk, index) => { n += index.messageCount; });
+        count = n; break;
+      }
       case 'rtnl-routes': { const a = await rt!.routes({ family: 4 }); count = a.length; keep = a; break; }
       case 'rtnl-stream': { let n = 0; for await (const x of rt!.routeStream({ family: 4 })) { void x; n++; } count = n; break; }
       case 'rtnl-batch-stream': { let n = 0; for await (const b of rt!.routeBatchStream({ family: 4 })) for (let i = 0; i < b.length; i++) { void b[i]; n++; } count = n; break; }
@@ -197,6 +207,7 @@ async function child(): Promise<void> {
   }
   void keep;
   rt?.close();
+  receiver?.close();
   const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
   const res: Result = { times, count, rssMiB: hwm ? Number(hwm[1]) / 1024 : 0, heapMiB: +heap.toFixed(1), ...(stalls.length ? { stallMs: stalls, gcMs: gcPauses } : {}) };
   process.stdout.write(`CHILD ${JSON.stringify(res)}\n`);
@@ -285,15 +296,26 @@ async function parent(): Promise<void> {
     printTable(`decode from memory: ${nroutes} routes, ${(fileBytes / 2 ** 20).toFixed(1)} MiB`, a, median(mnl), 'x libmnl');
     results.decode = summarize(a, median(mnl));
 
-    // B. whole dump
+    // B. whole dump. A dump takes ~1 s and this machine's speed drifts over minutes: the floor,
+    // libmnl and every nlwire variant take turns, 5 rounds (each nlwire round its own process,
+    // warmed by one untimed dump), medians over all rounds.
     const b: Row[] = [];
-    const floorT = sh('ip', ['netns', 'exec', ns, join(tmp, 'floor'), 'route', '2', String(runs)]).split('\n').filter((l) => l.startsWith('FLOOR ')).map((l) => Number(l.split(' ')[1]));
+    const dumpVariants = [['nlwire socket receive only (dumpRaw, no decoding)', 'socket-receive'], ['nlwire Rtnl.routes() objects', 'rtnl-routes'], ['nlwire routeStream()', 'rtnl-stream'], ['nlwire routeBatchStream()', 'rtnl-batch-stream'], ['nlwire routeViews()', 'rtnl-views'], ['nlwire routeViewStream()', 'rtnl-view-stream'], ['nlwire routeColumns()', 'rtnl-columns'], ['nlwire routeColumnStream()', 'rtnl-column-stream']] as const;
+    const dumpRounds = 5, dumpPerRound = Math.max(1, Math.ceil(runs / 5));
+    const floorT: number[] = [], mnlDump: number[] = [];
+    const dumpRuns = new Map<string, Result[]>(dumpVariants.map(([, v]) => [v, []]));
+    for (let round = 0; round < dumpRounds; round++) {
+      console.error(`#   dump round ${round + 1} of ${dumpRounds} ...`);
+      floorT.push(...sh('ip', ['netns', 'exec', ns, join(tmp, 'floor'), 'route', '2', String(dumpPerRound)]).split('\n').filter((l) => l.startsWith('FLOOR ')).map((l) => Number(l.split(' ')[1])));
+      mnlDump.push(...cPeer(['mnl-dump', String(dumpPerRound)], true));
+      for (const [, v] of dumpVariants) dumpRuns.get(v)!.push(runChild(v, ['--ns', ns], dumpPerRound));
+    }
     b.push({ name: 'C receive only (floor)', times: floorT, count: nroutes });
-    const mnlDump = cPeer(['mnl-dump', String(runs)], true);
     b.push({ name: 'C libmnl dump + parse', times: mnlDump, count: nroutes });
-    for (const [name, v] of [['nlwire Rtnl.routes() objects', 'rtnl-routes'], ['nlwire routeStream()', 'rtnl-stream'], ['nlwire routeBatchStream()', 'rtnl-batch-stream'], ['nlwire routeViews()', 'rtnl-views'], ['nlwire routeViewStream()', 'rtnl-view-stream'], ['nlwire routeColumns()', 'rtnl-columns'], ['nlwire routeColumnStream()', 'rtnl-column-stream']] as const) {
-      console.error(`#   ${v} ...`);
-      b.push(row(name, runChild(v, ['--ns', ns])));
+    for (const [name, v] of dumpVariants) {
+      const rs = dumpRuns.get(v)!;
+      const failed = rs.find((r) => r.note);
+      b.push(row(name, failed ?? { times: rs.flatMap((r) => r.times), count: rs[0]!.count, rssMiB: Math.max(...rs.map((r) => r.rssMiB)), ...(rs[0]!.heapMiB !== undefined ? { heapMiB: rs[0]!.heapMiB } : {}) }));
     }
     const ipT: number[] = [];
     for (let i = 0; i < Math.min(runs, 3); i++) { const t0 = performance.now(); spawnSync('ip', ['-n', ns, '-j', 'route', 'show'], { stdio: 'ignore' }); ipT.push((performance.now() - t0) / 1000); }
