@@ -46,6 +46,24 @@ test('03: interfaces with index, name, type, flags, MTU and MAC', async () => {
   });
 });
 
+test('08: links as columns: names, kinds, counters and per-kind options as ip -d -s -j shows them', async () => {
+  await withNetns('ex8', (ns) => {
+    setup(ns);
+    ns.ip('link', 'add', 'vx7', 'type', 'vxlan', 'id', '4242', 'dstport', '4789', 'local', '10.0.0.1');
+    ns.ip('link', 'add', 'br0', 'type', 'bridge');
+    ns.ip('link', 'set', 'vb', 'master', 'br0');
+    ns.ip('link', 'set', 'vb', 'type', 'bridge_slave', 'cost', '33');
+    const r = run('08-link-columns.ts', '--netns', ns.name);
+    assert.is(r.code, 0, r.err);
+    const ip = ns.ipJson<Array<{ ifindex: number; ifname: string; mtu: number; stats64: { rx: { bytes: number } } }>>('-s', 'link', 'show');
+    for (const l of ip) assert.match(r.out, new RegExp(`^${l.ifindex}\\s+${l.ifname}\\s+\\S+\\s+${l.mtu}\\s`, 'm'));
+    assert.match(r.out, /\svx7\s+vxlan\s+1500\s+\d+\s+4242\s+-$/m);
+    assert.match(r.out, /\svb\s+veth\s+1500\s+\d+\s+-\s+33$/m);
+    assert.match(r.out, /\sbr0\s+bridge\s/);
+    assert.match(r.out, new RegExp(`^${ip.length} links$`, 'm'));
+  });
+});
+
 test('02: every route of the main table, with its fields', async () => {
   await withNetns('ex2', (ns) => {
     setup(ns);
