@@ -36,6 +36,10 @@ test('a decoded route: protocol, scope, type, table, family by name (decode() an
   const obj = toRtObject(m)!;
   assert.equal(names(obj), n, 'an Rtnl object carries its declaration too');
   assert.is(JSON.stringify(obj).includes('def'), false, 'the declaration is not in the JSON');
+  // the family header's earlier name answers too, as a getter: not an own property, not in JSON
+  assert.is(m.fixed, m.header);
+  assert.not.ok(Object.keys(m).includes('fixed'));
+  assert.not.ok(JSON.stringify(m).includes('fixed'));
 });
 
 test('a decoded link: flags as lists of names, nested sets, enums in attributes', () => {

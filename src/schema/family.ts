@@ -134,6 +134,11 @@ export class DataMessage {
   }
   /** The declaration this message was decoded with (undefined for undeclared types). */
   get def(): MessageDef | undefined { return this.#def; }
+  /**
+   * @deprecated The family header's earlier name: use `header`. A getter, so neither JSON nor
+   * console.log shows it; kept for code written against the earlier name.
+   */
+  get fixed(): Record<string, unknown> | undefined { return this.header; }
   /** JSON form: 64-bit values as numbers (or decimal strings past 2^53), bytes as hex. */
   toJSON(): unknown {
     return jsonSafe({ kind: this.kind, name: this.name, type: this.type, flags: this.flags, seq: this.seq, pid: this.pid, header: this.header, attrs: this.attrs, payload: this.payload });
