@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { DecodeError } from '../src/core/errors.js';
 import { ColumnExtractor, setGeneratedExtractors, type ColumnSpec, type ColumnTable } from '../src/schema/columns.js';
 import { defineMessage, type MessageDef } from '../src/schema/family.js';
-import { attrSet, defineStruct } from '../src/schema/define.js';
+import { attrSet, defineStruct, fieldSize } from '../src/schema/define.js';
 import { decode } from '../src/decode.js';
 import { rtnetlinkMessages as M } from '../src/families/route/index.js';
 import { ctMessages, ctnetlinkFamily } from '../src/families/netfilter/conntrack.js';
@@ -260,6 +260,9 @@ const nested = defineMessage({
     counters: { id: 3, type: 'struct', struct: counters }, top64: { id: 4, type: 'u64' }, flag: { id: 5, type: 'flag' },
     // a sub-message chosen by a string beside it (IFLA_INFO_DATA by IFLA_INFO_KIND), the string after it or before
     kind: { id: 6, type: 'string' }, data: { id: 7, type: 'sub-message', selector: 'kind', formats: { alpha: innerSet, beta: middleSet, b: innerSet } },
+    // chosen by an integer beside it (RTA_ENCAP by RTA_ENCAP_TYPE), and by a family-header field (IFLA_PROTINFO by ifi_family)
+    num: { id: 8, type: 'u16' }, byNum: { id: 9, type: 'sub-message', selector: 'num', formats: { 3: innerSet, 770: middleSet } },
+    byHeader: { id: 10, type: 'sub-message', selector: 'x', selectorIn: 'header', formats: { 1: innerSet, 2: middleSet } },
   }),
 });
 
@@ -268,7 +271,7 @@ function columnPaths(set: AttrSet | undefined, prefix: string, depth: number): s
   const out: string[] = [];
   for (const [k, d] of Object.entries(set?.attrs ?? {})) {
     if (d.type === 'nest' && depth > 0) out.push(...columnPaths(resolveSet(d.set), `${prefix}${k}.`, depth - 1));
-    else if (d.type === 'sub-message' && depth > 0 && d.selectorIn !== 'header') {
+    else if (d.type === 'sub-message' && depth > 0) {
       for (const [name, f] of Object.entries(d.formats)) if (!('kind' in f && f.kind === 'struct')) out.push(...columnPaths(resolveSet(f as AttrSet), `${prefix}${k}.${name}.`, depth - 1));
     }
     else if (d.type === 'struct') out.push(...d.struct.fields.map((f) => `${prefix}${k}.${f.name}`));
@@ -298,12 +301,20 @@ function hostileList(set: AttrSet, depth: number): fc.Arbitrary<number[]> {
   // the format names a string attribute of this set selects (spelt exactly, with a NUL, or cut short)
   const selects = new Map<string, string[]>();
   for (const d of defs) if (d.type === 'sub-message' && d.selectorIn !== 'header') selects.set(d.selector, Object.keys(d.formats));
+  const sizeOf: Record<string, number> = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4 };
   const declared = fc.constantFrom(...defs).chain((d): fc.Arbitrary<{ type: number; payload: number[] }> => {
     const key = Object.keys(set.attrs).find((k) => set.attrs[k] === d)!;
     const names = selects.get(key);
-    if (names) {
+    if (names && d.type === 'string') {
       const spelt = fc.tuple(fc.constantFrom(...names), fc.constantFrom('', '\0', '\0\0\0', 'x', '\0x')).map(([n, tail]) => Array.from(n + tail, (ch) => ch.charCodeAt(0)));
       return fc.record({ type: fc.constant(d.id), payload: seldom(spelt, fc.integer({ min: 0, max: 8 }).chain(bytes), 5) });
+    }
+    if (names && sizeOf[d.type]) {
+      // a format's number in either byte order (the attribute's flags may say big-endian), or its size's worth of anything
+      const size = sizeOf[d.type]!;
+      const le = (x: number): number[] => Array.from({ length: size }, (_, i) => (x >>> (8 * i)) & 255);
+      const value = fc.tuple(fc.constantFrom(...names.map(Number)), fc.boolean()).map(([x, be]) => (be ? le(x).reverse() : le(x)));
+      return fc.record({ type: fc.constant(d.id), payload: seldom(value, fc.integer({ min: 0, max: 6 }).chain(bytes), 5) });
     }
     if (d.type === 'sub-message' && depth > 0) {
       const formats = Object.values(d.formats).filter((f) => !('kind' in f && f.kind === 'struct')).map((f) => resolveSet(f as AttrSet));
@@ -351,10 +362,20 @@ function hostileNestedMessages(m: MessageDef, depth = 3): fc.Arbitrary<Uint8Arra
     attrs: m.attrs ? hostileList(m.attrs, depth) : fc.constant([]),
     lengthDelta: seldom(fc.constant(0), fc.integer({ min: -24, max: 24 }), 30),
   });
-  return fc.tuple(fc.array(message, { minLength: 1, maxLength: 5 }), seldom(fc.constant(undefined), fc.nat(), 6)).map(([msgs, cut]) => {
+  // a family-header field that picks a sub-message's format: mostly one of its formats' numbers
+  const picks = Object.values(m.attrs?.attrs ?? {}).flatMap((d) => {
+    if (d.type !== 'sub-message' || d.selectorIn !== 'header' || !m.header) return [];
+    let at = 0;
+    for (const f of m.header.fields) { if (f.name === d.selector) return [{ at, values: Object.keys(d.formats).map(Number) }]; at += fieldSize(f); }
+    return [];
+  });
+  const pick = picks.length ? seldom(fc.tuple(fc.constantFrom(...picks), fc.nat()).map(([p, k]) => ({ at: p.at, value: p.values[k % p.values.length]! })), fc.constant(undefined), 4) : fc.constant(undefined);
+  return fc.tuple(fc.array(fc.tuple(message, pick), { minLength: 1, maxLength: 5 }), seldom(fc.constant(undefined), fc.nat(), 6)).map(([msgs, cut]) => {
     const out: number[] = [];
-    for (const g of msgs) {
-      const body = [...g.header, ...g.attrs];
+    for (const [g, p] of msgs) {
+      const header = g.header.slice();
+      if (p && p.at + 4 <= header.length) header.set([p.value & 255, (p.value >> 8) & 255, (p.value >> 16) & 255, p.value >>> 24], p.at);
+      const body = [...header, ...g.attrs];
       if (g.first !== undefined && body.length) body[0] = g.first;
       const len = Math.max(0, 16 + body.length + g.lengthDelta);
       out.push(len & 255, (len >> 8) & 255, (len >> 16) & 255, len >>> 24, g.type & 255, g.type >> 8, g.flags, 0, 1, 0, 0, 0, 0, 0, 0, 0, ...body);
@@ -411,8 +432,13 @@ function valueAtPath(m: { header?: Record<string, unknown> | undefined; attrs?: 
     const d = set && Object.hasOwn(set.attrs, keys[i]!) ? set.attrs[keys[i]!] : undefined;
     x = o[keys[i]!];
     if (d?.type === 'sub-message') {
-      const format = keys[++i]!;
-      if (o[d.selector] !== format) return undefined;
+      // the format by its key, or by the selector's enum name for it
+      let format = keys[++i]!;
+      const selDef = d.selectorIn === 'header' ? m.def?.header?.fields.find((f) => f.name === d.selector) : set!.attrs[d.selector];
+      const e = selDef && 'enum' in selDef ? selDef.enum : undefined;
+      if (!Object.hasOwn(d.formats, format) && e && Object.hasOwn(e.values, format)) format = String(e.values[format]);
+      const selected = d.selectorIn === 'header' ? m.header?.[d.selector] : o[d.selector];
+      if (selected === undefined || String(selected) !== format) return undefined;
       set = resolveSet(d.formats[format] as AttrSet);
     } else set = d?.type === 'nest' ? resolveSet(d.set) : undefined;
   }
@@ -532,11 +558,42 @@ test('columns through sub-messages (linkinfo.data.vlan.id) equal the object deco
   }
 });
 
+test('columns through sub-messages chosen by a number or the family header (encap by encapType, protinfo by ifi_family) equal decode()', () => {
+  const u8 = fc.integer({ min: 0, max: 255 });
+  const route = fc.record({
+    dst: fc.ipV4(),
+    encap: fc.option(fc.oneof(
+      fc.record({ encapType: fc.constant(2), encap: fc.record({ id: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), dst: fc.ipV4(), ttl: u8 }, { requiredKeys: ['dst'] }) }),
+      fc.record({ encapType: fc.constant(1), encap: fc.record({ ttl: u8 }) }),
+    ), { nil: undefined }),
+  });
+  const routeFields = ['dst', 'encapType', 'encap.ip.dst', 'encap.2.ttl', 'encap.ip.id', 'encap.mpls.ttl'];
+  const link = fc.record({ family: fc.constantFrom(0, 7, 10), index: fc.integer({ min: 1, max: 9999 }), state: fc.integer({ min: 0, max: 4 }), cost: fc.integer({ min: 1, max: 65535 }) });
+  const linkFields = ['header.family', 'header.index', 'protinfo.bridge.state', 'protinfo.bridge.cost', 'protinfo.7.priority'];
+  let cells = 0;
+  fc.assert(fc.property(fc.array(route, { minLength: 1, maxLength: 10 }), fc.array(link, { minLength: 1, maxLength: 10 }), (routes, links) => {
+    const rb = new Uint8Array(routes.flatMap((r) => [...buildMessage(M.RTM_NEWROUTE, {
+      flags: 0, header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1, flags: 0 },
+      attrs: { dst: r.dst, ...(r.encap ?? {}) } as never,
+    }).toBytes()]));
+    const lb = new Uint8Array(links.flatMap((l) => [...buildMessage(M.RTM_NEWLINK, {
+      flags: 0, header: { family: l.family, type: 1, index: l.index, flags: 0, change: 0 },
+      attrs: (l.family === 7 ? { protinfo: { state: l.state, cost: l.cost, priority: 3 } } : {}) as never,
+    }).toBytes()]));
+    for (const engine of ['wasm', 'js'] as const) {
+      cells += sameAsDecoded(new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: routeFields }, engine).extract(rb), decode(rb), M.RTM_NEWROUTE.type);
+      cells += sameAsDecoded(new ColumnExtractor({ message: M.RTM_NEWLINK, fields: linkFields }, engine).extract(lb), decode(lb), M.RTM_NEWLINK.type);
+    }
+  }), { numRuns: 200 });
+  assert.ok(cells > 3000, `${cells} cells compared`);
+});
+
 test('column paths that are not columns are refused with the reason', () => {
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['linkinfo.data.nosuch.id'] }), /no format 'nosuch' \(veth, /);
   assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['linkinfo.data.vlan'] }), /name a field of format 'vlan'/);
-  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['afSpec.inet.conf'] }), /family-header field/);
-  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['encap.mpls.dst'] }), /not a string attribute/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['protinfo.inet.state'] }), /has no format 'inet' \(7, 10\)/);
+  assert.throws(() => new ColumnExtractor({ message: M.RTM_NEWROUTE, fields: ['encap.nosuch.dst'] }), /has no format 'nosuch'/);
+  assert.ok(new ColumnExtractor({ message: M.RTM_NEWLINK, fields: ['protinfo.bridge.cost', 'protinfo.7.state'] }).generated);
   assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['tupleOrig.nosuch'] }), /no attribute named 'tupleOrig.nosuch'/);
   assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['mark.x'] }), /not a nest/);
   assert.throws(() => new ColumnExtractor({ message: ctMessages.CT_NEW, fields: ['tupleOrig'] }), /cannot be a column/);

@@ -168,6 +168,29 @@ test('link columns through sub-messages (vxlan ids, bridge and bridge-port optio
   });
 });
 
+test('bridge-port columns through IFLA_PROTINFO, chosen by the family header (an AF_BRIDGE link dump), match bridge -d -j link', async () => {
+  await withNetns('shapes-ports', async (ns) => {
+    const lines = ['link add br0 type bridge'];
+    for (let i = 0; i < 8; i++) lines.push(`link add p${i} type veth peer name q${i}`, `link set p${i} master br0`, `link set p${i} type bridge_slave cost ${100 + i} priority ${i * 3}`);
+    ns.batch(lines);
+    const bridge = JSON.parse(ns.exec('bridge', ['-d', '-j', 'link', 'show'])) as Array<{ ifindex: number; ifname: string; cost: number; priority: number }>;
+    assert.is(bridge.length, 8);
+    const fields = ['header.index', 'header.family', 'ifname', 'protinfo.bridge.cost', 'protinfo.bridge.priority'];
+    using sock = NetlinkSocket.open({ protocol: 'route', netns: ns.name });
+    const hdr = new Uint8Array(16); hdr[0] = 7; // AF_BRIDGE
+    for (const engine of ['wasm', 'js'] as const) {
+      const { table: t } = await sock.dumpColumns(new MessageBuilder(18, 0, new RawBytes(hdr)), new ColumnExtractor({ message: rtnetlinkMessages.RTM_NEWLINK, fields }, engine));
+      const ports = [];
+      for (let r = 0; r < t.count; r++) {
+        assert.is(t.columns['header.family']![r], 7);
+        if (!(t.present[r]! & 0b11000)) continue;
+        ports.push({ ifindex: t.columns['header.index']![r], ifname: t.strings['ifname']![r], cost: t.columns['protinfo.bridge.cost']![r], priority: t.columns['protinfo.bridge.priority']![r] });
+      }
+      deepStrictEqual(ports.sort((x, y) => x.ifindex! - y.ifindex!), bridge.map((l) => ({ ifindex: l.ifindex, ifname: l.ifname, cost: l.cost, priority: l.priority })).sort((x, y) => x.ifindex - y.ifindex), engine);
+    }
+  });
+});
+
 test('an nf_tables dump as views and columns on the core socket: the tables nft lists', async () => {
   await withNetns('nftshapes', async (ns) => {
     for (let i = 0; i < 40; i++) await addTable(i % 2 ? 'ip' : 'inet', `t${i}`, { netns: ns.name });

@@ -24,10 +24,20 @@ export const KIND = {
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
 /**
- * A sub-message's format on the way to a column: its attributes are walked when the first
- * attribute of type `selector` beside it (a string) reads `name`, as decode() picks the format.
+ * A sub-message's format on the way to a column, picked as decode() picks it: by an attribute
+ * beside it (`from` 'attr', `selector` its type; the first one counts) or by a field of the
+ * message's family header (`from` 'header', `selector` its offset). A selector of kind
+ * `string` must read `name` (up to its first NUL); an integer one must hold `value`.
  */
-export interface SubStep { selector: number; name: string }
+export interface SubStep { from: 'attr' | 'header'; selector: number; kind: Kind; name: string; value: number }
+
+/** One selector of a level and the formats its value is compared with (match k: state 2 + k). */
+export interface Selector { from: 'attr' | 'header'; selector: number; kind: Kind; cases: Array<{ name: string; value: number }> }
+const selectorKey = (s: SubStep): string => `${s.from}${s.selector}`;
+/** Which case a sub-message step is of its level's selector. */
+export function caseOf(level: LevelPlan, s: SubStep): number {
+  return level.selectors.get(selectorKey(s))!.cases.findIndex((c) => c.name === s.name);
+}
 /**
  * One nest on the way to an attribute column: its attribute type and the fixed header its
  * payload starts with; with `select`, a sub-message in that format.
@@ -86,7 +96,7 @@ export interface LevelPlan {
   leaves: Map<number, number[]>;
   nests: Map<number, { hdr: number; level: LevelPlan }>;
   subs: Map<number, Array<{ select: SubStep; level: LevelPlan }>>;
-  selectors: Map<number, string[]>;
+  selectors: Map<string, Selector>;
 }
 
 const newLevel = (): LevelPlan => ({ leaves: new Map(), nests: new Map(), subs: new Map(), selectors: new Map() });
@@ -104,9 +114,9 @@ export function levelsOf(plan: readonly FieldPlan[]): LevelPlan {
         if (!list) { list = []; level.subs.set(step.type, list); }
         let e = list.find((x) => x.select.selector === sel.selector && x.select.name === sel.name);
         if (!e) { e = { select: sel, level: newLevel() }; list.push(e); }
-        const names = level.selectors.get(sel.selector);
-        if (!names) level.selectors.set(sel.selector, [sel.name]);
-        else if (!names.includes(sel.name)) names.push(sel.name);
+        let selector = level.selectors.get(selectorKey(sel));
+        if (!selector) { selector = { from: sel.from, selector: sel.selector, kind: sel.kind, cases: [] }; level.selectors.set(selectorKey(sel), selector); }
+        if (!selector.cases.some((x) => x.name === sel.name)) selector.cases.push({ name: sel.name, value: sel.value });
         level = e.level;
         continue;
       }
@@ -251,7 +261,7 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
   const INPUT = 0, LEN = 1, ROW0 = 2, CTL = 3;
   // locals
   let n = 4;
-  const OFF = n++, REM = n++, MLEN = n++, MSG = n++, PRESENT = n++, ROW = n++, R4 = n++, R8 = n++, R16 = n++, X = n++, PRESENT_COL = n++;
+  const OFF = n++, REM = n++, MLEN = n++, MSG = n++, PRESENT = n++, ROW = n++, R4 = n++, R8 = n++, R16 = n++, X = n++, PRESENT_COL = n++, SELX = n++;
   const top = levelsOf(plan);
   // each level of nesting walks its attributes with locals of its own
   const lv = Array.from({ length: depthOf(top) + 1 }, () => ({ AT: n++, END: n++, A: n++, ALEN: n++, RAW: n++ }));
@@ -298,20 +308,22 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     }
     slot(i);
     if (load === KIND.flag) c.i32(1);
-    else {
-      c.get(src);
-      switch (load) {
-        case KIND.u8: c.mem(OP.i32Load8u, 0, offset); break;
-        case KIND.s8: c.mem(OP.i32Load8s, 0, offset); break;
-        case KIND.u16: c.mem(OP.i32Load16u, 0, offset); break;
-        case KIND.s16: c.mem(OP.i32Load16s, 0, offset); break;
-        case KIND.u16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); break;
-        case KIND.s16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); c.i32(16).op(OP.i32Shl).i32(16).op(OP.i32ShrS); break;
-        case KIND.ipv4: case KIND.u32be: case KIND.s32be: c.mem(OP.i32Load, 0, offset); bswap32(); break;
-        default: c.mem(OP.i32Load, 0, offset); // u32, s32, the 4 bytes of an IPv4 `ip`
-      }
-    }
+    else pushInt(src, offset, load);
     c.mem(OP.i32Store, 0, 0);
+  };
+  /** Pushes the value of an integer kind up to 32 bits (or an IPv4 address) read at `src` + `offset`. */
+  const pushInt = (src: number, offset: number, load: Kind): void => {
+    c.get(src);
+    switch (load) {
+      case KIND.u8: c.mem(OP.i32Load8u, 0, offset); break;
+      case KIND.s8: c.mem(OP.i32Load8s, 0, offset); break;
+      case KIND.u16: c.mem(OP.i32Load16u, 0, offset); break;
+      case KIND.s16: c.mem(OP.i32Load16s, 0, offset); break;
+      case KIND.u16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); break;
+      case KIND.s16be: c.mem(OP.i32Load16u, 0, offset); bswap16(); c.i32(16).op(OP.i32Shl).i32(16).op(OP.i32ShrS); break;
+      case KIND.ipv4: case KIND.u32be: case KIND.s32be: c.mem(OP.i32Load, 0, offset); bswap32(); break;
+      default: c.mem(OP.i32Load, 0, offset); // u32, s32, the 4 bytes of an IPv4 `ip`
+    }
   };
 
   // column addresses from ctl, once per call
@@ -375,8 +387,17 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     const l = lv[d]!;
     // a selector's state: 0 not seen, 1 seen matching no name, 2 + k matching names[k];
     // a sub-message's place: its offset (0: not seen) and length
-    const selState = new Map<number, number>();
-    for (const t of level.selectors.keys()) { selState.set(t, n++); c.i32(0).set(selState.get(t)!); }
+    const selState = new Map<string, number>();
+    const attrSelectors = new Map<number, { key: string; sel: Selector }>();
+    for (const [key, sel] of level.selectors) {
+      const s = n++;
+      selState.set(key, s);
+      if (sel.from === 'attr') { c.i32(0).set(s); attrSelectors.set(sel.selector, { key, sel }); continue; }
+      // a family-header field: known before the attributes
+      c.i32(1).set(s);
+      pushInt(MSG, 16 + sel.selector, sel.kind); c.set(SELX);
+      matchValue(sel, s);
+    }
     const subPlace = new Map<number, { at: number; len: number }>();
     for (const t of level.subs.keys()) { const at = n++; subPlace.set(t, { at, len: n++ }); c.i32(0).set(at); }
     c.block(OP.block); // $attrsDone
@@ -386,16 +407,31 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     c.get(INPUT).get(l.AT).op(OP.i32Add).tee(l.A).mem(OP.i32Load16u, 0, 0).tee(l.ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrBadLength); c.op(OP.end);
     c.get(l.ALEN).get(l.END).get(l.AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(l.AT, FAIL.attrTruncated); c.op(OP.end);
     c.get(l.A).mem(OP.i32Load16u, 0, 2).set(l.RAW);
-    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys(), ...level.selectors.keys(), ...level.subs.keys()])].sort((a, b) => a - b);
+    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys(), ...attrSelectors.keys(), ...level.subs.keys()])].sort((a, b) => a - b);
     const body = (t: number): void => {
       for (const i of level.leaves.get(t) ?? []) attrCase(i, l);
-      const names = level.selectors.get(t);
-      if (names) {
+      const selector = attrSelectors.get(t);
+      if (selector) {
         // the first one decides, as decode() keeps the first and takes later ones for unknown
-        const s = selState.get(t)!;
+        const { sel } = selector;
+        const s = selState.get(selector.key)!;
         c.get(s).op(OP.i32Eqz).block(OP.if);
         c.i32(1).set(s);
-        names.forEach((name, k) => { nameMatches(l, name); c.block(OP.if); c.i32(2 + k).set(s); c.op(OP.end); });
+        if (sel.kind === KIND.string) {
+          sel.cases.forEach(({ name }, k) => { nameMatches(l, name); c.block(OP.if); c.i32(2 + k).set(s); c.op(OP.end); });
+        } else {
+          // an integer of its size (else no format, where decode() would refuse it), NLA_F_NET_BYTEORDER heeded
+          c.get(l.ALEN).i32(4 + PAYLOAD[sel.kind]).op(OP.i32Eq).block(OP.if);
+          if (netByteOrder(sel.kind) !== sel.kind) {
+            c.get(l.RAW).i32(0x4000).op(OP.i32And).block(OP.if);
+            pushInt(l.A, 4, netByteOrder(sel.kind)); c.set(SELX);
+            c.op(OP.else);
+            pushInt(l.A, 4, sel.kind); c.set(SELX);
+            c.op(OP.end);
+          } else { pushInt(l.A, 4, sel.kind); c.set(SELX); }
+          matchValue(sel, s);
+          c.op(OP.end);
+        }
         c.op(OP.end);
       }
       const place = subPlace.get(t);
@@ -443,8 +479,7 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
       const place = subPlace.get(t)!;
       c.get(place.at).block(OP.if);
       for (const e of list) {
-        const k = level.selectors.get(e.select.selector)!.indexOf(e.select.name);
-        c.get(selState.get(e.select.selector)!).i32(2 + k).op(OP.i32Eq).block(OP.if);
+        c.get(selState.get(`${e.select.from}${e.select.selector}`)!).i32(2 + caseOf(level, e.select)).op(OP.i32Eq).block(OP.if);
         const inner = lv[d + 1]!;
         c.get(place.at).i32(4).op(OP.i32Add).set(inner.AT);
         c.get(place.at).get(place.len).op(OP.i32Add).set(inner.END);
@@ -455,6 +490,10 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     }
   };
 
+  /** Sets selector state local `s` to 2 + k where SELX holds the value of case k. */
+  const matchValue = (sel: Selector, s: number): void => {
+    sel.cases.forEach(({ value }, k) => { c.get(SELX).i32(value | 0).op(OP.i32Eq).block(OP.if); c.i32(2 + k).set(s); c.op(OP.end); });
+  };
   /** Pushes whether the string attribute at level `l` reads `name` (its bytes, then the end or a NUL): selectedName(). */
   const nameMatches = (l: { A: number; ALEN: number }, name: string): void => {
     const len = name.length;

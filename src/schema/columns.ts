@@ -6,11 +6,11 @@
 import { formatHex } from '../core/addr.js';
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
-import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, selectedName, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep } from './columns-wasm.js';
+import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, caseOf, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, selectedName, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep, type SubStep } from './columns-wasm.js';
 import { asciiString } from './compile.js';
 import { resolveSet } from './engine.js';
 import type { MessageDef, MessageMatch } from './family.js';
-import type { AttrDef, AttrSet, AttrSetRef, StructDef, StructField } from './types.js';
+import type { AttrDef, AttrSet, AttrSetRef, EnumDef, StructDef, StructField, SubMessageAttr } from './types.js';
 
 /** Which column extractor runs: the WebAssembly one, or the identical JavaScript one. */
 export type ColumnEngine = 'wasm' | 'js';
@@ -139,16 +139,11 @@ function plan(spec: ColumnSpec): FieldPlan[] {
       const here = keys.slice(0, k + 1).join('.');
       if (d.type === 'sub-message') {
         // the next key names the format: the column holds the messages whose selector names it
-        const formats = Object.keys(d.formats).join(', ');
-        const format = keys[k + 1]!;
-        if (d.selectorIn === 'header') throw new TypeError(`${name}: '${here}' is laid out by a family-header field, and columns follow sub-messages chosen by a string attribute beside them`);
-        const sel = set!.attrs[d.selector];
-        if (!sel || sel.type !== 'string') throw new TypeError(`${name}: '${here}' is chosen by '${d.selector}', not a string attribute: not a column path`);
-        if (!Object.hasOwn(d.formats, format) || !/^[\x01-\x7f]*$/.test(format)) throw new TypeError(`${name}: '${here}' has no format '${format}' (${formats})`);
-        const fmt = d.formats[format]!;
-        if ('kind' in fmt && fmt.kind === 'struct') throw new TypeError(`${name}: format '${format}' of '${here}' is a struct, not an attribute set`);
-        if (k + 2 >= keys.length) throw new TypeError(`${name}: name a field of format '${format}' of '${here}'`);
-        path.push({ type: d.id, hdr: 0, select: { selector: sel.id, name: format } });
+        const select = subStep(m, set!, d, keys[k + 1]!, name, here);
+        const fmt = d.formats[select.name]!;
+        if ('kind' in fmt && fmt.kind === 'struct') throw new TypeError(`${name}: format '${keys[k + 1]}' of '${here}' is a struct, not an attribute set`);
+        if (k + 2 >= keys.length) throw new TypeError(`${name}: name a field of format '${keys[k + 1]}' of '${here}'`);
+        path.push({ type: d.id, hdr: 0, select });
         set = resolveSet(fmt as AttrSetRef);
         k++;
         continue;
@@ -159,6 +154,40 @@ function plan(spec: ColumnSpec): FieldPlan[] {
     }
     throw new TypeError(`${name}: no field`);
   });
+}
+
+/**
+ * How a sub-message's format `format` is picked, as decode() picks it: by the string or integer
+ * (up to 32 bits) attribute beside it, or the family-header field, its declaration names. An
+ * integer selector's format may be named by its number or by the selector's enum name for it.
+ */
+function subStep(m: MessageDef, set: AttrSet, d: SubMessageAttr, format: string, name: string, here: string): SubStep {
+  const formats = Object.keys(d.formats).join(', ');
+  const noFormat = (): never => { throw new TypeError(`${name}: '${here}' has no format '${format}' (${formats})`); };
+  if (format === undefined) noFormat();
+  const intKey = (e: EnumDef | undefined): { key: string; value: number } => {
+    const key = Object.hasOwn(d.formats, format) ? format : e && Object.hasOwn(e.values, format) ? String(e.values[format]) : noFormat();
+    if (!/^-?\d+$/.test(key) || !Object.hasOwn(d.formats, key)) noFormat();
+    return { key, value: Number(key) };
+  };
+  if (d.selectorIn === 'header') {
+    if (!m.header) throw new TypeError(`${name}: '${here}' is chosen by a family-header field, and ${m.name} has none`);
+    const { at, field } = structField(m.header, d.selector, name);
+    const kind = kindOfField(field, name);
+    if (bigKind(kind) || wide(kind) || kind === KIND.ipv4) throw new TypeError(`${name}: '${here}' is chosen by header.${d.selector}, not an integer of up to 32 bits`);
+    const { key, value } = intKey('enum' in field ? field.enum : undefined);
+    return { from: 'header', selector: at, kind, name: key, value };
+  }
+  const sel = set.attrs[d.selector];
+  if (!sel) throw new TypeError(`${name}: '${here}' is chosen by '${d.selector}', which ${set.name} lacks`);
+  if (sel.type === 'string') {
+    if (!Object.hasOwn(d.formats, format) || !/^[\x01-\x7f]*$/.test(format)) noFormat();
+    return { from: 'attr', selector: sel.id, kind: KIND.string, name: format, value: 0 };
+  }
+  const kind = ['u8', 's8', 'u16', 's16', 'u32', 's32'].includes(sel.type) ? kindOfType(sel.type, 'byteOrder' in sel && sel.byteOrder === 'big-endian') : undefined;
+  if (kind === undefined) throw new TypeError(`${name}: '${here}' is chosen by '${d.selector}', a ${sel.type} attribute: columns follow string or integer (up to 32 bits) selectors`);
+  const { key, value } = intKey('enum' in sel ? sel.enum : undefined);
+  return { from: 'attr', selector: sel.id, kind, name: key, value };
 }
 
 /** Plans the shipped table-driven module can run: top-level attributes of one column each, kinds up to 32 bits. */
@@ -388,6 +417,22 @@ class JsEngine implements Engine {
     this.ensure(maxRows(b.length, this.hdrSize));
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const cols = this.cols;
+    /** An integer of up to 32 bits (or an IPv4 address as a number) at `p`. */
+    const intAt = (kind: Kind, p: number): number => {
+      switch (kind) {
+        case KIND.u8: return b[p]!;
+        case KIND.u16: return v.getUint16(p, true);
+        case KIND.u32: return v.getUint32(p, true);
+        case KIND.s8: return v.getInt8(p);
+        case KIND.s16: return v.getInt16(p, true);
+        case KIND.s32: return v.getInt32(p, true);
+        case KIND.ipv4: case KIND.u32be: return v.getUint32(p, false);
+        case KIND.u16be: return v.getUint16(p, false);
+        case KIND.s16be: return v.getInt16(p, false);
+        case KIND.s32be: return v.getInt32(p, false);
+        default: return 1; // a flag
+      }
+    };
     const store = (i: number, kind: Kind, row: number, p: number, len: number): void => {
       const col = cols[i]!;
       if (textKind(kind)) { (col as Uint32Array)[row * 2] = p; (col as Uint32Array)[row * 2 + 1] = len; return; }
@@ -402,21 +447,7 @@ class JsEngine implements Engine {
         (col as BigUint64Array)[row] = x;
         return;
       }
-      let x: number;
-      switch (kind) {
-        case KIND.u8: x = b[p]!; break;
-        case KIND.u16: x = v.getUint16(p, true); break;
-        case KIND.u32: x = v.getUint32(p, true); break;
-        case KIND.s8: x = v.getInt8(p); break;
-        case KIND.s16: x = v.getInt16(p, true); break;
-        case KIND.s32: x = v.getInt32(p, true); break;
-        case KIND.ipv4: case KIND.u32be: x = v.getUint32(p, false); break;
-        case KIND.u16be: x = v.getUint16(p, false); break;
-        case KIND.s16be: x = v.getInt16(p, false); break;
-        case KIND.s32be: x = v.getInt32(p, false); break;
-        default: x = 1;
-      }
-      (col as Uint32Array)[row] = x;
+      (col as Uint32Array)[row] = intAt(kind, p);
     };
     const fail = (off: number, reason: number): never => {
       throw new DecodeError(REASONS[reason]!, off, `column extraction: ${REASONS[reason]}`);
@@ -427,8 +458,14 @@ class JsEngine implements Engine {
     const walk = (level: LevelPlan, at: number, end: number): void => {
       // sub-messages: a selector's first value (the index of the name it reads + 1, 0 for none), a sub-message's first place
       const subs = level.subs.size > 0;
-      const selected = subs ? new Map<number, number>() : undefined;
+      const selected = subs ? new Map<string, number>() : undefined;
       const places = subs ? new Map<number, [number, number]>() : undefined;
+      // a family-header field: known before the attributes
+      if (subs) {
+        for (const [key, sel] of level.selectors) {
+          if (sel.from === 'header') { const x = intAt(sel.kind, off + 16 + sel.selector); selected!.set(key, sel.cases.findIndex((e) => e.value === x) + 1); }
+        }
+      }
       while (at < end) {
         const left = end - at;
         if (left < 4) fail(at, 4);
@@ -462,8 +499,13 @@ class JsEngine implements Engine {
           walk(nest.level, at + 4 + nest.hdr, at + alen);
         }
         if (subs) {
-          const names = level.selectors.get(type);
-          if (names && !selected!.has(type)) selected!.set(type, selectedName(b, at + 4, alen - 4, names) + 1);
+          const sel = level.selectors.get(`attr${type}`);
+          if (sel && !selected!.has(`attr${type}`)) {
+            let k = -1;
+            if (sel.kind === KIND.string) k = selectedName(b, at + 4, alen - 4, sel.cases.map((x) => x.name));
+            else if (alen - 4 === PAYLOAD[sel.kind]) { const x = intAt(raw & 0x4000 ? netByteOrder(sel.kind) : sel.kind, at + 4); k = sel.cases.findIndex((e) => e.value === x); }
+            selected!.set(`attr${type}`, k + 1);
+          }
           if (level.subs.has(type) && !places!.has(type)) places!.set(type, [at, alen]);
         }
         at += (alen + 3) & ~3;
@@ -473,7 +515,7 @@ class JsEngine implements Engine {
           const place = places!.get(t);
           if (!place) continue;
           for (const e of list) {
-            if (selected!.get(e.select.selector) === level.selectors.get(e.select.selector)!.indexOf(e.select.name) + 1) walk(e.level, place[0] + 4, place[0] + place[1]);
+            if (selected!.get(`${e.select.from}${e.select.selector}`) === caseOf(level, e.select) + 1) walk(e.level, place[0] + 4, place[0] + place[1]);
           }
         }
       }
