@@ -47,9 +47,10 @@ export function defaultEngine(): WalkEngine {
 const WINDOW = 65536;
 
 /**
- * Calls `each(window, offsetOfWindow, index)` for consecutive windows of whole messages of
- * `bytes`, each walked once by the walker (which validates every header and attribute exactly as
- * NLMSG_OK/NLA_OK). Throws DecodeError with the absolute offset for malformed input.
+ * Calls `each(offsetOfWindow, index)` for consecutive windows of whole messages of `bytes` from
+ * `from`, each walked once by the walker (which validates every header and attribute exactly as
+ * NLMSG_OK/NLA_OK), until the end or, after a window, past `deadline` (performance.now());
+ * returns where it stopped. Throws DecodeError with the absolute offset for malformed input.
  */
 function forEachWindow(bytes: Uint8Array, walker: Walker, from: number, deadline: number, each: (start: number, index: ReturnType<Walker['walk']>) => void): number {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -31,13 +31,11 @@ export type Kind = (typeof KIND)[keyof typeof KIND];
  */
 export interface SubStep { from: 'attr' | 'header'; selector: number; kind: Kind; name: string; value: number }
 
-/** One selector of a level and the formats its value is compared with (match k: state 2 + k). */
-export interface Selector { from: 'attr' | 'header'; selector: number; kind: Kind; cases: Array<{ name: string; value: number }> }
-const selectorKey = (s: SubStep): string => `${s.from}${s.selector}`;
-/** Which case a sub-message step is of its level's selector. */
-export function caseOf(level: LevelPlan, s: SubStep): number {
-  return level.selectors.get(selectorKey(s))!.cases.findIndex((c) => c.name === s.name);
-}
+/**
+ * One selector of a level: `slot` its index in the level's list (where the engines keep which
+ * case it matched), and the formats' names and numbers its value is compared with.
+ */
+export interface Selector { from: 'attr' | 'header'; selector: number; kind: Kind; slot: number; cases: Array<{ name: string; value: number }> }
 /**
  * One nest on the way to an attribute column: its attribute type and the fixed header its
  * payload starts with; with `select`, a sub-message in that format.
@@ -90,16 +88,19 @@ export const variableKind = (k: Kind): boolean => k >= KIND.uint && k <= KIND.si
 /**
  * The attribute columns of one level of nesting: leaves by attribute type (plan indices), the
  * nests leading deeper, and the sub-messages (walked after the level, once their selector is
- * known) with the format names each selector attribute is compared with.
+ * known) with the selectors that pick their formats.
  */
 export interface LevelPlan {
   leaves: Map<number, number[]>;
   nests: Map<number, { hdr: number; level: LevelPlan }>;
-  subs: Map<number, Array<{ select: SubStep; level: LevelPlan }>>;
-  selectors: Map<string, Selector>;
+  /** By the sub-message's attribute type: the formats walked, each when its selector matched `case`. */
+  subs: Map<number, Array<{ selector: Selector; case: number; level: LevelPlan }>>;
+  selectors: Selector[];
+  /** The selectors that are attributes of this level, by attribute type. */
+  attrSelectors: Map<number, Selector>;
 }
 
-const newLevel = (): LevelPlan => ({ leaves: new Map(), nests: new Map(), subs: new Map(), selectors: new Map() });
+const newLevel = (): LevelPlan => ({ leaves: new Map(), nests: new Map(), subs: new Map(), selectors: [], attrSelectors: new Map() });
 
 /** The attribute columns of a plan as a tree of levels (the top level first). */
 export function levelsOf(plan: readonly FieldPlan[]): LevelPlan {
@@ -110,13 +111,18 @@ export function levelsOf(plan: readonly FieldPlan[]): LevelPlan {
     for (const step of f.path) {
       const sel = step.select;
       if (sel) {
+        let selector = level.selectors.find((x) => x.from === sel.from && x.selector === sel.selector);
+        if (!selector) {
+          selector = { from: sel.from, selector: sel.selector, kind: sel.kind, slot: level.selectors.length, cases: [] };
+          level.selectors.push(selector);
+          if (sel.from === 'attr') level.attrSelectors.set(sel.selector, selector);
+        }
+        let k = selector.cases.findIndex((x) => x.name === sel.name);
+        if (k < 0) k = selector.cases.push({ name: sel.name, value: sel.value }) - 1;
         let list = level.subs.get(step.type);
         if (!list) { list = []; level.subs.set(step.type, list); }
-        let e = list.find((x) => x.select.selector === sel.selector && x.select.name === sel.name);
-        if (!e) { e = { select: sel, level: newLevel() }; list.push(e); }
-        let selector = level.selectors.get(selectorKey(sel));
-        if (!selector) { selector = { from: sel.from, selector: sel.selector, kind: sel.kind, cases: [] }; level.selectors.set(selectorKey(sel), selector); }
-        if (!selector.cases.some((x) => x.name === sel.name)) selector.cases.push({ name: sel.name, value: sel.value });
+        let e = list.find((x) => x.selector === selector && x.case === k);
+        if (!e) { e = { selector, case: k, level: newLevel() }; list.push(e); }
         level = e.level;
         continue;
       }
@@ -139,12 +145,12 @@ export function depthOf(level: LevelPlan): number {
 }
 
 /**
- * Which of `names` a string attribute's payload [p, p + n) reads as decode() reads it (up to
- * its first NUL): the index, or -1.
+ * Which of the `cases` a string attribute's payload [p, p + n) names as decode() reads it (up
+ * to its first NUL): the index, or -1.
  */
-export function selectedName(b: Uint8Array, p: number, n: number, names: readonly string[]): number {
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
+export function selectedName(b: Uint8Array, p: number, n: number, cases: Selector['cases']): number {
+  for (let k = 0; k < cases.length; k++) {
+    const name = cases[k]!.name;
     const l = name.length;
     if (n < l || (n > l && b[p + l] !== 0)) continue;
     let i = 0;
@@ -387,12 +393,10 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     const l = lv[d]!;
     // a selector's state: 0 not seen, 1 seen matching no name, 2 + k matching names[k];
     // a sub-message's place: its offset (0: not seen) and length
-    const selState = new Map<string, number>();
-    const attrSelectors = new Map<number, { key: string; sel: Selector }>();
-    for (const [key, sel] of level.selectors) {
-      const s = n++;
-      selState.set(key, s);
-      if (sel.from === 'attr') { c.i32(0).set(s); attrSelectors.set(sel.selector, { key, sel }); continue; }
+    const selState = level.selectors.map(() => n++);
+    for (const sel of level.selectors) {
+      const s = selState[sel.slot]!;
+      if (sel.from === 'attr') { c.i32(0).set(s); continue; }
       // a family-header field: known before the attributes
       c.i32(1).set(s);
       pushInt(MSG, 16 + sel.selector, sel.kind); c.set(SELX);
@@ -407,14 +411,13 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
     c.get(INPUT).get(l.AT).op(OP.i32Add).tee(l.A).mem(OP.i32Load16u, 0, 0).tee(l.ALEN).i32(4).op(OP.i32LtU).block(OP.if); fail(l.AT, FAIL.attrBadLength); c.op(OP.end);
     c.get(l.ALEN).get(l.END).get(l.AT).op(OP.i32Sub).op(OP.i32GtU).block(OP.if); fail(l.AT, FAIL.attrTruncated); c.op(OP.end);
     c.get(l.A).mem(OP.i32Load16u, 0, 2).set(l.RAW);
-    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys(), ...attrSelectors.keys(), ...level.subs.keys()])].sort((a, b) => a - b);
+    const types = [...new Set([...level.leaves.keys(), ...level.nests.keys(), ...level.attrSelectors.keys(), ...level.subs.keys()])].sort((a, b) => a - b);
     const body = (t: number): void => {
       for (const i of level.leaves.get(t) ?? []) attrCase(i, l);
-      const selector = attrSelectors.get(t);
-      if (selector) {
+      const sel = level.attrSelectors.get(t);
+      if (sel) {
         // the first one decides, as decode() keeps the first and takes later ones for unknown
-        const { sel } = selector;
-        const s = selState.get(selector.key)!;
+        const s = selState[sel.slot]!;
         c.get(s).op(OP.i32Eqz).block(OP.if);
         c.i32(1).set(s);
         if (sel.kind === KIND.string) {
@@ -479,7 +482,7 @@ export function extractorModuleBytes(type: number, hdrSize: number, plan: readon
       const place = subPlace.get(t)!;
       c.get(place.at).block(OP.if);
       for (const e of list) {
-        c.get(selState.get(`${e.select.from}${e.select.selector}`)!).i32(2 + caseOf(level, e.select)).op(OP.i32Eq).block(OP.if);
+        c.get(selState[e.selector.slot]!).i32(2 + e.case).op(OP.i32Eq).block(OP.if);
         const inner = lv[d + 1]!;
         c.get(place.at).i32(4).op(OP.i32Add).set(inner.AT);
         c.get(place.at).get(place.len).op(OP.i32Add).set(inner.END);

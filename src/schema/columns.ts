@@ -6,7 +6,7 @@
 import { formatHex } from '../core/addr.js';
 import { DecodeError, type DecodeErrorReason } from '../core/errors.js';
 import { moduleSync } from '../walk/wasm-walker.js';
-import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, caseOf, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, selectedName, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep, type SubStep } from './columns-wasm.js';
+import { CTL_COLUMNS, KIND, PAYLOAD, bigKind, elementBytes, extractorModuleBytes, levelsOf, netByteOrder, selectedName, signedKind, textKind, variableKind, wideKind as wide, type FieldPlan, type Kind, type LevelPlan, type NestStep, type SubStep } from './columns-wasm.js';
 import { asciiString } from './compile.js';
 import { resolveSet } from './engine.js';
 import type { MessageDef, MessageMatch } from './family.js';
@@ -456,14 +456,14 @@ class JsEngine implements Engine {
     let present = 0;
     // the attributes of [at, end) at one level: every one checked, the plan's stored, its nests walked
     const walk = (level: LevelPlan, at: number, end: number): void => {
-      // sub-messages: a selector's first value (the index of the name it reads + 1, 0 for none), a sub-message's first place
+      // sub-messages: the case each selector matched (by slot; -1 none, undefined not seen), each sub-message's first place
       const subs = level.subs.size > 0;
-      const selected = subs ? new Map<string, number>() : undefined;
+      const selected = subs ? new Array<number | undefined>(level.selectors.length) : undefined;
       const places = subs ? new Map<number, [number, number]>() : undefined;
       // a family-header field: known before the attributes
       if (subs) {
-        for (const [key, sel] of level.selectors) {
-          if (sel.from === 'header') { const x = intAt(sel.kind, off + 16 + sel.selector); selected!.set(key, sel.cases.findIndex((e) => e.value === x) + 1); }
+        for (const sel of level.selectors) {
+          if (sel.from === 'header') { const x = intAt(sel.kind, off + 16 + sel.selector); selected![sel.slot] = sel.cases.findIndex((e) => e.value === x); }
         }
       }
       while (at < end) {
@@ -499,12 +499,12 @@ class JsEngine implements Engine {
           walk(nest.level, at + 4 + nest.hdr, at + alen);
         }
         if (subs) {
-          const sel = level.selectors.get(`attr${type}`);
-          if (sel && !selected!.has(`attr${type}`)) {
+          const sel = level.attrSelectors.get(type);
+          if (sel && selected![sel.slot] === undefined) {
             let k = -1;
-            if (sel.kind === KIND.string) k = selectedName(b, at + 4, alen - 4, sel.cases.map((x) => x.name));
+            if (sel.kind === KIND.string) k = selectedName(b, at + 4, alen - 4, sel.cases);
             else if (alen - 4 === PAYLOAD[sel.kind]) { const x = intAt(raw & 0x4000 ? netByteOrder(sel.kind) : sel.kind, at + 4); k = sel.cases.findIndex((e) => e.value === x); }
-            selected!.set(`attr${type}`, k + 1);
+            selected![sel.slot] = k;
           }
           if (level.subs.has(type) && !places!.has(type)) places!.set(type, [at, alen]);
         }
@@ -515,7 +515,7 @@ class JsEngine implements Engine {
           const place = places!.get(t);
           if (!place) continue;
           for (const e of list) {
-            if (selected!.get(`${e.select.from}${e.select.selector}`) === caseOf(level, e.select) + 1) walk(e.level, place[0] + 4, place[0] + place[1]);
+            if (selected![e.selector.slot] === e.case) walk(e.level, place[0] + 4, place[0] + place[1]);
           }
         }
       }
@@ -611,6 +611,7 @@ class WasmEngine implements Engine {
   private readonly headers: FieldPlan[];
   private readonly attrs: FieldPlan[];
   private readonly tableLen: number;
+  private readonly hasText: boolean;
   private at!: Layout;
   private u8!: Uint8Array;
   private words!: Uint32Array;
@@ -619,6 +620,7 @@ class WasmEngine implements Engine {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     this.headers = plan.filter((f) => f.source === 'header');
     this.attrs = plan.filter((f) => f.source === 'attr');
+    this.hasText = plan.some((f) => textKind(f.kind));
     // attribute types above 0x3fff cannot occur (the type field has 14 bits)
     this.tableLen = this.attrs.length ? Math.max(...this.attrs.map((f) => f.at)) + 1 : 0;
     this.ctl = 64;
@@ -725,7 +727,7 @@ class WasmEngine implements Engine {
 
   /** Appends the strings of the text columns of rows [from, to), which `input` gave. */
   textCellsOf(input: Uint8Array, from: number, to: number, into: ColumnTable['strings']): void {
-    if (!this.plan.some((f) => textKind(f.kind))) return;
+    if (!this.hasText) return;
     const buf = this.memory.buffer;
     textCells(this.plan, (i) => new Uint32Array(buf, this.at.cols[i]!, to * 2), new Uint32Array(buf, this.at.present, to), input, from, to, into);
   }
